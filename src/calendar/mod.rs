@@ -1,0 +1,121 @@
+//! Config → instances: every occurrence of every obligation, with its
+//! scheduled date (the period), its due date after moving off days off, and the
+//! agencies that owe it.
+//!
+//! Pure: it reads neither the clock nor the disk. Open-ended schedules are
+//! generated through a horizon the caller passes (see [`horizon`]).
+
+pub mod holidays;
+pub mod lunar;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::config::{Config, Obligation, Plan, Schedule};
+use holidays::WorkCalendar;
+
+/// One occurrence of an obligation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    /// Index into [`Config::plans`].
+    pub plan: usize,
+    /// Index into that plan's obligations.
+    pub obligation: usize,
+    /// The scheduled date, before any shift; identifies the instance.
+    pub period: Date,
+    /// The last on-time day, after moving off a day off.
+    pub due: Date,
+    /// Indices into [`Config::agencies`] of the agencies that owe it, by id.
+    pub agencies: Vec<usize>,
+}
+
+impl Instance {
+    pub fn plan<'c>(&self, config: &'c Config) -> &'c Plan {
+        &config.plans[self.plan]
+    }
+
+    pub fn obligation<'c>(&self, config: &'c Config) -> &'c Obligation {
+        &config.plans[self.plan].obligations[self.obligation]
+    }
+}
+
+/// How far ahead open-ended schedules are generated: the later of `to` and
+/// two years after `anchor` (the moment asked about).
+pub fn horizon(anchor: Date, to: Option<Date>) -> Date {
+    let two_years = anchor.checked_add(2.years()).unwrap_or(Date::MAX);
+    to.map_or(two_years, |to| to.max(two_years))
+}
+
+/// Every instance of every obligation, open-ended schedules through `through`,
+/// sorted by (due, plan, obligation, period).
+pub fn instances(config: &Config, cal: &WorkCalendar, through: Date) -> Vec<Instance> {
+    let mut out = Vec::new();
+    for (p, plan) in config.plans.iter().enumerate() {
+        for (o, ob) in plan.obligations.iter().enumerate() {
+            for period in scheduled_dates(&ob.schedule, through) {
+                let due = due_date(config, cal, period);
+                let agencies = ob
+                    .agencies
+                    .iter()
+                    .copied()
+                    .filter(|&a| config.agencies[a].owes(due))
+                    .collect();
+                out.push(Instance {
+                    plan: p,
+                    obligation: o,
+                    period,
+                    due,
+                    agencies,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        let key = |i: &Instance| (i.due, &config.plans[i.plan].id, &i.obligation(config).id, i.period);
+        key(a).cmp(&key(b))
+    });
+    out
+}
+
+/// The due date of an instance scheduled on `period`: moved to the next
+/// working day when it falls on a day off and the config asks for that.
+pub fn due_date(config: &Config, cal: &WorkCalendar, period: Date) -> Date {
+    if config.settings.shift_to_working_day {
+        cal.next_working_day(period)
+    } else {
+        period
+    }
+}
+
+/// The scheduled dates of a schedule, in order; open-ended ones through `through`.
+pub fn scheduled_dates(schedule: &Schedule, through: Date) -> Vec<Date> {
+    match *schedule {
+        Schedule::Once(date) => vec![date],
+        Schedule::Yearly {
+            ref days,
+            from,
+            until,
+        } => {
+            let end = until.unwrap_or(through);
+            (from.year()..=end.year())
+                .flat_map(|y| days.iter().map(move |&dm| crate::dates::day_in_year(y, dm)))
+                .filter(|d| from <= *d && *d <= end)
+                .collect()
+        }
+        Schedule::Every {
+            months,
+            first_due,
+            until,
+        } => {
+            let end = until.unwrap_or(through);
+            // Always from the anchor, so a clamped 28/02 does not drift the day.
+            (0..)
+                .map_while(|k: i32| first_due.checked_add((k * months).months()).ok())
+                .take_while(|d| *d <= end)
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,74 @@
+//! `dondoc holidays`: the days off dondoc will use, so an admin can compare
+//! them with the government's announcement before they matter.
+
+use serde::Serialize;
+
+use super::CliError;
+use crate::calendar::holidays::Source;
+use crate::config::Config;
+use crate::dates;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The year to show (default: this year).
+    #[arg(long)]
+    year: Option<i16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Serialize)]
+struct Row {
+    date: String,
+    name: String,
+    source: Source,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+    let year = match args.year {
+        Some(y) if (1900..=2100).contains(&y) => y,
+        Some(y) => return Err(CliError::Usage(format!("--year {y}: dondoc knows the years 1900 to 2100"))),
+        None => super::moment(config, None)?.date().year(),
+    };
+    let cal = config.work_calendar();
+    let days = cal.days_off(year);
+    match args.format {
+        Format::Json => {
+            let rows: Vec<Row> = days
+                .into_iter()
+                .map(|d| Row {
+                    date: d.date.to_string(),
+                    name: d.name,
+                    source: d.source,
+                })
+                .collect();
+            super::print_json(&rows)
+        }
+        Format::Table => {
+            let mut t = super::table(&["Ngày", "Thứ", "Tên", "Nguồn"]);
+            for d in &days {
+                let source = match d.source {
+                    Source::Builtin => "built-in",
+                    Source::File => "holidays.toml",
+                };
+                t.add_row(vec![dates::vn(d.date), dates::vn_weekday(d.date).into(), d.name.clone(), source.into()]);
+            }
+            println!("{t}");
+            let origin = if cal.year_from_file(year) {
+                "from holidays.toml (exactly as listed there)"
+            } else {
+                "built-in rules (Labour Code 2019, art. 112); add the year to holidays.toml \
+                 once the government announces it"
+            };
+            println!("{} days off in {year}, {origin}", days.len());
+            Ok(())
+        }
+    }
+}

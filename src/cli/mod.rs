@@ -1,0 +1,106 @@
+//! The command line: one small function per subcommand, each reusing the
+//! library's own code paths (the same loader, the same calendar), so that what
+//! a command shows is what the daemon does.
+
+mod calendar;
+mod check;
+mod holidays;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use jiff::Zoned;
+use jiff::civil::Date;
+
+use crate::config::{self, Config, ConfigErrors};
+use crate::dates;
+
+/// dondoc — reminds agencies of the plans and reports they owe, before, on and
+/// after each deadline.
+#[derive(Debug, Parser)]
+#[command(name = "dondoc", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n\
+    Dates: dd/mm/yyyy or yyyy-mm-dd; moments: \"dd/mm/yyyy HH:MM\" (local) or RFC 3339.")]
+pub struct Cli {
+    /// The configuration directory (dondoc.toml, agencies.toml, plans/, holidays.toml).
+    #[arg(long, global = true, value_name = "DIR", env = "DONDOC_CONFIG", default_value = config::DEFAULT_DIR)]
+    pub config: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the configuration: a one-line summary, or every error (exit 2).
+    Check,
+    /// List every instance with its scheduled and due dates.
+    Calendar(calendar::Args),
+    /// Show the days off dondoc uses for a year (built-in or from holidays.toml).
+    Holidays(holidays::Args),
+}
+
+/// A failed command, classified for the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The configuration is invalid (exit 2); the errors list every problem.
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    /// A bad argument (exit 2).
+    #[error("error: {0}")]
+    Usage(String),
+    /// Something failed at run time (exit 1).
+    #[error("error: {0:#}")]
+    Runtime(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Config(_) | CliError::Usage(_) => 2,
+            CliError::Runtime(_) => 1,
+        }
+    }
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let config = config::load(&cli.config)?;
+    match cli.command {
+        Command::Check => check::run(&config),
+        Command::Calendar(args) => calendar::run(&config, &args),
+        Command::Holidays(args) => holidays::run(&config, &args),
+    }
+}
+
+/// `--at`, or now, in the configured zone.
+fn moment(config: &Config, at: Option<&str>) -> Result<Zoned, CliError> {
+    let tz = &config.settings.timezone;
+    match at {
+        Some(text) => dates::parse_moment(text, tz).map_err(|e| CliError::Usage(format!("--at: {e}"))),
+        None => Ok(Zoned::now().with_time_zone(tz.clone())),
+    }
+}
+
+/// A date option (`--from`, `--to`): ISO or dd/mm/yyyy.
+fn date_arg(name: &str, value: Option<&str>) -> Result<Option<Date>, CliError> {
+    value
+        .map(|v| dates::parse_date(v).map_err(|e| CliError::Usage(format!("{name}: {e}"))))
+        .transpose()
+}
+
+/// Prints JSON to stdout, one array, pretty.
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A table in the style every human-readable listing uses.
+fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header);
+    t
+}

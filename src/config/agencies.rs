@@ -1,0 +1,75 @@
+//! `agencies.toml`: who must submit, their addresses, groups, and the dates
+//! between which they exist (agencies are created, merged and dissolved).
+
+use std::collections::HashMap;
+
+use super::error::SourceFile;
+use super::values::{check_emails, check_id, check_text, date_value, parse};
+use super::{Agency, raw};
+
+/// Validates `agencies.toml`; returns the good agencies sorted by id.
+pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
+    let Some(raw) = parse::<raw::Agencies>(src) else {
+        return Vec::new();
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, entry) in raw.agency.iter().enumerate() {
+        let a = entry.get_ref();
+        let key = |field: &str| format!("agency[{i}].{field}");
+        let id_ok = check_id(src, &a.id, &key("id"));
+        if let Some(first) = seen.insert(a.id.get_ref().clone(), i) {
+            src.error(
+                a.id.span(),
+                key("id"),
+                format!(
+                    "duplicate agency id \"{}\" (also agency[{first}]); ids must be unique",
+                    a.id.get_ref()
+                ),
+            );
+        }
+        let name = check_text(src, &a.name, &key("name"));
+        let email = check_emails(src, a.email.get_ref(), a.email.span(), &key("email"), true);
+        let cc = check_emails(src, &a.cc, entry.span(), &key("cc"), false);
+        let escalate_to = check_emails(src, &a.escalate_to, entry.span(), &key("escalate_to"), false);
+        let groups = a
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(j, g)| check_id(src, g, &key(&format!("groups[{j}]"))))
+            .map(|(_, g)| g.get_ref().clone())
+            .collect();
+        let active_from = a.active_from.as_ref().and_then(|v| date_value(src, v, &key("active_from")));
+        let active_until = a.active_until.as_ref().and_then(|v| date_value(src, v, &key("active_until")));
+        if let (Some(from), Some(until), Some(span)) =
+            (active_from, active_until, a.active_until.as_ref().map(|v| v.span()))
+        {
+            if until < from {
+                src.error(
+                    span,
+                    key("active_until"),
+                    format!(
+                        "{} is before active_from {}; an agency must exist for at least a day",
+                        crate::dates::vn(until),
+                        crate::dates::vn(from)
+                    ),
+                );
+            }
+        }
+        if id_ok {
+            out.push(Agency {
+                id: a.id.get_ref().clone(),
+                name,
+                email,
+                cc,
+                escalate_to,
+                groups,
+                active_from,
+                active_until,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
+    out
+}

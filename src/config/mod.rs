@@ -1,0 +1,324 @@
+//! The configuration directory → one validated [`Config`] value.
+//!
+//! There is one loader, [`load`], and it is what `check`, every command and the
+//! daemon's reload call: a config that `check` accepts is exactly a config the
+//! daemon runs. Files are parsed with unknown keys denied, then validated as a
+//! whole; every problem found is returned at once, each naming its file, line,
+//! column, key and what would be valid.
+
+mod agencies;
+mod error;
+mod holidays_file;
+mod plans;
+mod raw;
+mod settings;
+mod values;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+
+use crate::calendar::holidays::FileYear;
+pub use error::{ConfigError, ConfigErrors};
+use error::{SourceFile, file_error};
+
+/// Where the office's config lives unless `--config` says otherwise.
+pub const DEFAULT_DIR: &str = "/etc/dondoc";
+
+/// A loaded, validated configuration. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Config {
+    /// The directory it was loaded from; relative paths resolve against it.
+    pub dir: PathBuf,
+    pub settings: Settings,
+    /// All agencies, sorted by id.
+    pub agencies: Vec<Agency>,
+    /// All plans, sorted by id.
+    pub plans: Vec<Plan>,
+    /// Years listed in `holidays.toml`.
+    pub holidays: BTreeMap<i16, FileYear>,
+    /// `templates/` when it exists.
+    pub templates_dir: Option<PathBuf>,
+}
+
+/// `dondoc.toml`, with defaults filled in.
+#[derive(Debug)]
+pub struct Settings {
+    pub timezone_name: String,
+    pub timezone: TimeZone,
+    pub database: PathBuf,
+    pub office: Office,
+    pub working_days: Vec<Weekday>,
+    pub shift_to_working_day: bool,
+    pub send_at: Vec<SendAt>,
+    /// The default reminder policy.
+    pub reminders: Policy,
+    pub mail: Mail,
+    pub digest: Option<Digest>,
+}
+
+/// The sender, shown in every email.
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub name: String,
+    pub email: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A send moment: local time on working days, optionally on one weekday
+/// (digest), or a 6-field cron expression (seconds first) in the config's zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendAt {
+    Daily { hour: i8, minute: i8 },
+    Weekly { weekday: Weekday, hour: i8, minute: i8 },
+    Cron(String),
+}
+
+/// When reminders go out for one obligation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Working days before the due date, largest first.
+    pub before: Vec<i32>,
+    pub on_due: bool,
+    /// Working days between overdue reminders (≥ 1).
+    pub overdue_every: i32,
+    pub overdue_max: i32,
+    /// Working days overdue from which the agency's `escalate_to` is copied.
+    pub escalate_after: i32,
+    /// Calendar days overdue after which nothing more is sent.
+    pub stop_after_days: i32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            before: vec![7, 3, 1],
+            on_due: true,
+            overdue_every: 3,
+            overdue_max: 5,
+            escalate_after: 7,
+            stop_after_days: 60,
+        }
+    }
+}
+
+/// `[mail]`.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub transport: Transport,
+    pub outbox: PathBuf,
+    /// The `From:` mailbox, `Name <address>`.
+    pub from: String,
+    pub reply_to: Option<String>,
+    pub lang: Lang,
+    pub smtp: Option<Smtp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Outbox,
+    Smtp,
+}
+
+/// The language of the built-in templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+/// `[mail.smtp]`. The password itself is never in the config, only where to read it.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<PasswordSource>,
+    pub max_per_minute: u32,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// Where the SMTP password is read from, at send time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    File(PathBuf),
+    Env(String),
+}
+
+/// `[digest]`: a summary for the office itself.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub to: Vec<String>,
+    pub send_at: Vec<SendAt>,
+}
+
+/// An organisation that must submit.
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub email: Vec<String>,
+    pub cc: Vec<String>,
+    pub escalate_to: Vec<String>,
+    pub groups: Vec<String>,
+    pub active_from: Option<Date>,
+    pub active_until: Option<Date>,
+}
+
+impl Agency {
+    /// Whether the agency owes an instance with this due date: it existed then.
+    pub fn owes(&self, due: Date) -> bool {
+        self.active_from.is_none_or(|from| from <= due)
+            && self.active_until.is_none_or(|until| due <= until)
+    }
+}
+
+/// One source document.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued: Option<Date>,
+    pub submit_to: Option<String>,
+    /// The file it came from, relative to the config directory.
+    pub file: PathBuf,
+    pub obligations: Vec<Obligation>,
+}
+
+/// One thing a plan requires.
+#[derive(Debug, Clone)]
+pub struct Obligation {
+    pub id: String,
+    pub title: String,
+    /// Where in the plan, e.g. `Mục II.1.h`.
+    pub basis: Option<String>,
+    /// Indices into [`Config::agencies`], sorted by agency id, no repeats.
+    pub agencies: Vec<usize>,
+    /// Overrides the plan's `submit_to` for this obligation.
+    pub submit_to: Option<String>,
+    pub schedule: Schedule,
+    pub policy: Policy,
+}
+
+/// When an obligation falls due, as scheduled dates (before holiday shifts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Schedule {
+    /// `due = D` or `before = D`: one scheduled date (for `before`, the day before D).
+    Once(Date),
+    /// `yearly = ["15/06", …]`, from `from` (or the plan's `issued`) through `until`.
+    Yearly {
+        days: Vec<(i8, i8)>,
+        from: Date,
+        until: Option<Date>,
+    },
+    /// `every = "N months"` from `first_due`, day of month kept (clamped).
+    Every {
+        months: i32,
+        first_due: Date,
+        until: Option<Date>,
+    },
+}
+
+impl Config {
+    /// The agency with this id.
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies
+            .binary_search_by(|a| a.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.agencies[i])
+    }
+
+    /// The plan with this id.
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// The working-day calendar this config defines.
+    pub fn work_calendar(&self) -> crate::calendar::holidays::WorkCalendar {
+        crate::calendar::holidays::WorkCalendar::new(
+            &self.settings.working_days,
+            self.holidays.clone(),
+        )
+    }
+}
+
+/// Loads and validates the configuration directory `dir`.
+pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
+    let mut errors = Vec::new();
+    if !dir.is_dir() {
+        errors.push(file_error(
+            dir,
+            "the configuration directory does not exist or is not a directory; \
+             pass --config DIR (default /etc/dondoc)",
+        ));
+        return Err(ConfigErrors(errors));
+    }
+    let main_text = read(dir, "dondoc.toml", true, &mut errors);
+    let agencies_text = read(dir, "agencies.toml", true, &mut errors);
+    let holidays_text = read(dir, "holidays.toml", false, &mut errors);
+
+    let settings = main_text.as_deref().and_then(|text| {
+        settings::validate(dir, &mut src("dondoc.toml", text, &mut errors))
+    });
+    let agencies = agencies_text.as_deref().map(|text| {
+        agencies::validate(&mut src("agencies.toml", text, &mut errors))
+    });
+    let holidays = holidays_text.as_deref().map_or_else(BTreeMap::new, |text| {
+        holidays_file::validate(&mut src("holidays.toml", text, &mut errors))
+    });
+    let agencies = agencies.unwrap_or_default();
+    let plans = plans::load_dir(dir, &agencies, &mut errors);
+
+    let templates = dir.join("templates");
+    match settings {
+        Some(settings) if errors.is_empty() => Ok(Config {
+            dir: dir.to_path_buf(),
+            settings,
+            agencies,
+            plans,
+            holidays,
+            templates_dir: templates.is_dir().then_some(templates),
+        }),
+        _ => Err(ConfigErrors(errors)),
+    }
+}
+
+fn src<'a>(name: &str, text: &'a str, errors: &'a mut Vec<ConfigError>) -> SourceFile<'a> {
+    SourceFile {
+        name: PathBuf::from(name),
+        text,
+        errors,
+    }
+}
+
+/// Reads `dir/name`; a missing required file is an error, a missing optional one is `None`.
+fn read(dir: &Path, name: &str, required: bool, errors: &mut Vec<ConfigError>) -> Option<String> {
+    let path = dir.join(name);
+    match fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+        Err(e) => {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                format!("this file is required in {}; see config/ for an example", dir.display())
+            } else {
+                format!("cannot read it: {e}")
+            };
+            errors.push(file_error(Path::new(name), hint));
+            None
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Small validators shared by every config file: the TOML parse itself, ids,
+//! email addresses, dates, reminder policies.
+
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+use toml::{Spanned, Value};
+
+use super::Policy;
+use super::error::SourceFile;
+use super::raw;
+use crate::dates;
+
+/// Parses a whole file into its raw shape. On failure records the (first)
+/// syntax or shape error, with the key path, and returns `None`.
+pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
+    let de = match toml::Deserializer::parse(src.text) {
+        Ok(de) => de,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            src.error(span, "", format!("TOML syntax: {}", e.message().trim()));
+            return None;
+        }
+    };
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let path = e.path().to_string();
+            let key = if path == "." { String::new() } else { path };
+            let inner = e.into_inner();
+            let span = inner.span().unwrap_or(0..0);
+            src.error(span, key, inner.message().trim().to_string());
+            None
+        }
+    }
+}
+
+/// Checks an id: `[a-z0-9-]+`.
+pub fn check_id(src: &mut SourceFile, id: &Spanned<String>, key: &str) -> bool {
+    let ok = !id.get_ref().is_empty()
+        && id
+            .get_ref()
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !ok {
+        src.error(
+            id.span(),
+            key,
+            format!(
+                "\"{}\" is not a valid id; use lowercase letters a-z, digits and '-' \
+                 (e.g. \"so-y-te\")",
+                id.get_ref()
+            ),
+        );
+    }
+    ok
+}
+
+/// Checks that a required text is not blank.
+pub fn check_text(src: &mut SourceFile, text: &Spanned<String>, key: &str) -> String {
+    let t = text.get_ref().trim();
+    if t.is_empty() {
+        src.error(text.span(), key, "must not be empty");
+    }
+    t.to_string()
+}
+
+/// Whether `addr` is a plain email address (`local@domain.tld`).
+pub fn is_email(addr: &str) -> bool {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
+}
+
+/// Checks one address; returns it trimmed, lowercased domain kept as written.
+pub fn check_email(src: &mut SourceFile, addr: &Spanned<String>, key: &str) -> Option<String> {
+    let a = addr.get_ref().trim();
+    if is_email(a) {
+        Some(a.to_string())
+    } else {
+        src.error(
+            addr.span(),
+            key,
+            format!("\"{a}\" is not an email address; write it as name@domain.example.gov.vn"),
+        );
+        None
+    }
+}
+
+/// Checks a list of addresses (`required`: at least one).
+pub fn check_emails(
+    src: &mut SourceFile,
+    list: &[Spanned<String>],
+    span: std::ops::Range<usize>,
+    key: &str,
+    required: bool,
+) -> Vec<String> {
+    if required && list.is_empty() {
+        src.error(span, key, "needs at least one email address");
+    }
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, a)| check_email(src, a, &format!("{key}[{i}]")))
+        .collect()
+}
+
+/// A date given either as a TOML date or as a `dd/mm/yyyy` / ISO string.
+pub fn date_value(src: &mut SourceFile, value: &Spanned<Value>, key: &str) -> Option<Date> {
+    match value.get_ref() {
+        Value::String(text) => match dates::parse_date(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                src.error(value.span(), key, e.to_string());
+                None
+            }
+        },
+        Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    src.error(value.span(), key, format!("{dt} is not a real date"));
+                    None
+                }
+            },
+            _ => {
+                src.error(
+                    value.span(),
+                    key,
+                    format!("{dt} has a time; write a date only (2025-04-30 or \"30/04/2025\")"),
+                );
+                None
+            }
+        },
+        other => {
+            src.error(
+                value.span(),
+                key,
+                format!(
+                    "expected a date (2025-04-30 or \"30/04/2025\"), found a {}",
+                    other.type_str()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A reminder policy: `base` with the keys `raw` sets replaced.
+pub fn policy(src: &mut SourceFile, raw: &raw::Policy, base: &Policy, key: &str) -> Policy {
+    let mut p = base.clone();
+    if let Some(before) = &raw.before {
+        let mut days = Vec::new();
+        for (i, n) in before.get_ref().iter().enumerate() {
+            match i32::try_from(*n.get_ref()) {
+                Ok(v) if (1..=250).contains(&v) => days.push(v),
+                _ => src.error(
+                    n.span(),
+                    format!("{key}.before[{i}]"),
+                    "must be a number of working days from 1 to 250",
+                ),
+            }
+        }
+        days.sort_unstable_by(|a, b| b.cmp(a));
+        days.dedup();
+        p.before = days;
+    }
+    if let Some(on_due) = raw.on_due {
+        p.on_due = on_due;
+    }
+    let mut number = |v: &Option<Spanned<i64>>, name: &str, min: i64, max: i64, slot: &mut i32| {
+        if let Some(v) = v {
+            match i32::try_from(*v.get_ref()) {
+                Ok(n) if (min..=max).contains(&i64::from(n)) => *slot = n,
+                _ => src.error(
+                    v.span(),
+                    format!("{key}.{name}"),
+                    format!("must be a whole number from {min} to {max}"),
+                ),
+            }
+        }
+    };
+    number(&raw.overdue_every, "overdue_every", 1, 250, &mut p.overdue_every);
+    number(&raw.overdue_max, "overdue_max", 0, 100, &mut p.overdue_max);
+    number(&raw.escalate_after, "escalate_after", 0, 1000, &mut p.escalate_after);
+    number(&raw.stop_after_days, "stop_after_days", 0, 3660, &mut p.stop_after_days);
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_email;
+
+    #[test]
+    fn email_addresses() {
+        for ok in ["vanthu@syt.example.gov.vn", "a.b+c@x.vn", "VT_1@Example.GOV.vn"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["", "vanthu", "@x.vn", "a@", "a@localhost", "a@@x.vn", "a b@x.vn",
+            "a@x..vn", "a@-x.vn", ".a@x.vn", "a..b@x.vn", "vănthư@x.vn", "a@x.vn\r\nBcc: e@v.il"]
+        {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}

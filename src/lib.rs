@@ -1,0 +1,20 @@
+//! dondoc — chases agencies for the plans and reports that provincial plans
+//! (*kế hoạch phòng, chống ma túy*) oblige them to send, by fixed dates and on
+//! cycles.
+//!
+//! The data flows one way, and the modules follow it:
+//!
+//! - [`config`]: the TOML directory → one validated [`config::Config`]
+//!   (agencies, plans, obligations, reminder policy, holidays). The only loader;
+//!   `check`, every command and the daemon call it.
+//! - [`calendar`]: pure. Config → instances with scheduled and due dates, over
+//!   working days, Vietnam's statutory holidays (lunar ones computed) and the
+//!   admin's holidays file.
+//! - [`dates`]: the date forms Vietnamese offices write (`dd/mm/yyyy`, `mm/yyyy`,
+//!   `dd/mm`) and the moments commands take (`--at`).
+//! - [`cli`]: one small function per subcommand, reusing the code paths above.
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod dates;
