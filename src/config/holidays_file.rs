@@ -79,8 +79,13 @@ fn days(src: &mut SourceFile, item: &Spanned<String>, year: i16, key: &str, rang
             Vec::new()
         }
         Err(e) => {
-            let hint = if ranges { "; write \"dd/mm\" or a range \"25/01..02/02\"" } else { "" };
-            src.error(item.span(), key, format!("{e}{hint}"));
+            let message = e.to_string();
+            let hint = if ranges && !message.contains("write") {
+                "; write \"dd/mm\" or a range \"25/01..02/02\""
+            } else {
+                ""
+            };
+            src.error(item.span(), key, format!("{message}{hint}"));
             Vec::new()
         }
     }

@@ -322,3 +322,47 @@ fn read(dir: &Path, name: &str, required: bool, errors: &mut Vec<ConfigError>) -
         }
     }
 }
+
+/// Builds configs from TOML text through the real loader, for tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    pub const MAIN: &str = r#"
+[office]
+name = "Văn phòng Thường trực BCĐ 138 tỉnh"
+email = "vptt138@example.gov.vn"
+"#;
+
+    pub const AGENCIES: &str = r#"
+[[agency]]
+id = "so-y-te"
+name = "Sở Y tế"
+email = ["vanthu@syt.example.gov.vn"]
+groups = ["so-nganh"]
+
+[[agency]]
+id = "ubnd-huyen"
+name = "UBND huyện"
+email = ["vanthu@huyen.example.gov.vn"]
+groups = ["so-nganh"]
+active_until = 2025-06-30
+"#;
+
+    /// Loads a config made of `main`, `agencies`, one plan file with these
+    /// obligations, and an optional holidays file. Panics with the errors.
+    pub fn config(main: &str, obligations: &str, holidays: Option<&str>) -> Config {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir(dir.path().join("plans")).unwrap();
+        fs::write(dir.path().join("dondoc.toml"), main).unwrap();
+        fs::write(dir.path().join("agencies.toml"), AGENCIES).unwrap();
+        let plan = format!(
+            "[plan]\nid = \"p\"\nnumber = \"1/KH\"\ntitle = \"Kế hoạch\"\nissued = \"20/03/2025\"\n{obligations}"
+        );
+        fs::write(dir.path().join("plans/p.toml"), plan).unwrap();
+        if let Some(h) = holidays {
+            fs::write(dir.path().join("holidays.toml"), h).unwrap();
+        }
+        load(dir.path()).unwrap_or_else(|e| panic!("{e}"))
+    }
+}

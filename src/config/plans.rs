@@ -219,15 +219,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn schedule(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Schedule> {
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
-    let forms: Vec<&str> = [
-        ("due", o.due.is_some()),
-        ("before", o.before.is_some()),
-        ("yearly", o.yearly.is_some()),
-        ("every", o.every.is_some()),
+    let present: Vec<(&str, std::ops::Range<usize>)> = [
+        ("due", o.due.as_ref().map(|v| v.span())),
+        ("before", o.before.as_ref().map(|v| v.span())),
+        ("yearly", o.yearly.as_ref().map(|v| v.span())),
+        ("every", o.every.as_ref().map(|v| v.span())),
     ]
     .into_iter()
-    .filter_map(|(name, set)| set.then_some(name))
+    .filter_map(|(name, span)| Some((name, span?)))
     .collect();
+    let forms: Vec<&str> = present.iter().map(|(name, _)| *name).collect();
     let form_help = "use exactly one of: due = DATE (chậm nhất ngày), before = DATE (trước ngày), \
                      yearly = [\"dd/mm\", …], or every = \"N months\" with first_due";
     match forms.as_slice() {
@@ -237,7 +238,7 @@ fn schedule(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -
         }
         [_, second, ..] => {
             src.error(
-                entry.span(),
+                present[1].1.clone(),
                 key(second),
                 format!("the obligation has {} schedules ({}); {form_help}", forms.len(), forms.join(", ")),
             );

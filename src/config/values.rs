@@ -24,7 +24,13 @@ pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(value) => Some(value),
         Err(e) => {
-            let path = e.path().to_string();
+            // `Spanned` fields appear in serde's path under a private name.
+            let path = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "")
+                .replace("$__serde_spanned_private_value.", "")
+                .replace("$__serde_spanned_private_value", "");
             let key = if path == "." { String::new() } else { path };
             let inner = e.into_inner();
             let span = inner.span().unwrap_or(0..0);
