@@ -58,7 +58,9 @@ pub fn parse_moment(text: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
     let time = match time_part {
         None => Time::midnight(),
         Some(hm) => parse_time(hm).ok_or_else(|| {
-            DateError(format!("\"{hm}\" is not a time of day; write HH:MM (e.g. 08:00)"))
+            DateError(format!(
+                "\"{hm}\" is not a time of day; write HH:MM (e.g. 08:00)"
+            ))
         })?,
     };
     date.to_datetime(time)
@@ -125,7 +127,9 @@ pub fn day_in_year(year: i16, (day, month): (i8, i8)) -> Date {
 
 /// The last day of a month.
 pub fn last_day_of_month(year: i16, month: i8) -> Date {
-    Date::new(year, month, 1).expect("validated month").last_of_month()
+    Date::new(year, month, 1)
+        .expect("validated month")
+        .last_of_month()
 }
 
 /// `dd/mm/yyyy`, the way dates are written in Vietnamese documents.
@@ -200,9 +204,18 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        for text in ["31/02/2025", "29/02/2025", "00/01/2025", "1/13/2025", "2025/04/30",
-            "30-04-2025", "30/04/25", "hôm nay", "", "1/2/3/4"]
-        {
+        for text in [
+            "31/02/2025",
+            "29/02/2025",
+            "00/01/2025",
+            "1/13/2025",
+            "2025/04/30",
+            "30-04-2025",
+            "30/04/25",
+            "hôm nay",
+            "",
+            "1/2/3/4",
+        ] {
             let err = parse_date(text).expect_err(text);
             assert!(err.to_string().contains(text.trim()), "{err}");
         }
@@ -226,12 +239,29 @@ mod tests {
     fn moments_are_local_unless_they_carry_an_offset() {
         let tz = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
         let at = |t: &str| parse_moment(t, &tz).map(|z| z.to_string());
-        assert_eq!(at("30/04/2025").unwrap(), "2025-04-30T00:00:00+07:00[Asia/Ho_Chi_Minh]");
-        assert_eq!(at("30/04/2025 08:15").unwrap(), "2025-04-30T08:15:00+07:00[Asia/Ho_Chi_Minh]");
-        assert_eq!(at("2025-04-30T08:15").unwrap(), "2025-04-30T08:15:00+07:00[Asia/Ho_Chi_Minh]");
+        assert_eq!(
+            at("30/04/2025").unwrap(),
+            "2025-04-30T00:00:00+07:00[Asia/Ho_Chi_Minh]"
+        );
+        assert_eq!(
+            at("30/04/2025 08:15").unwrap(),
+            "2025-04-30T08:15:00+07:00[Asia/Ho_Chi_Minh]"
+        );
+        assert_eq!(
+            at("2025-04-30T08:15").unwrap(),
+            "2025-04-30T08:15:00+07:00[Asia/Ho_Chi_Minh]"
+        );
         // 20:00 UTC on the 29th is already the 30th in Vietnam.
-        assert_eq!(at("2025-04-29T20:00:00Z").unwrap(), "2025-04-30T03:00:00+07:00[Asia/Ho_Chi_Minh]");
-        for bad in ["30/04/2025 25:00", "tomorrow", "30/04/2025 8h", "31/02/2025"] {
+        assert_eq!(
+            at("2025-04-29T20:00:00Z").unwrap(),
+            "2025-04-30T03:00:00+07:00[Asia/Ho_Chi_Minh]"
+        );
+        for bad in [
+            "30/04/2025 25:00",
+            "tomorrow",
+            "30/04/2025 8h",
+            "31/02/2025",
+        ] {
             assert!(at(bad).is_err(), "{bad}");
         }
     }

@@ -8,7 +8,11 @@ use serde_json::Value;
 fn json(args: &[&str]) -> Vec<Value> {
     let out = dondoc(args);
     assert!(out.status.success(), "{args:?}: {}", out.stderr);
-    serde_json::from_str::<Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn find<'a>(rows: &'a [Value], plan: &str, obligation: &str, period: &str) -> &'a Value {
@@ -19,29 +23,60 @@ fn find<'a>(rows: &'a [Value], plan: &str, obligation: &str, period: &str) -> &'
 
 #[test]
 fn calendar_json_has_the_seed_deadlines() {
-    let rows = json(&["--config", "config", "calendar", "--format", "json", "--at", "01/01/2025"]);
+    let rows = json(&[
+        "--config",
+        "config",
+        "calendar",
+        "--format",
+        "json",
+        "--at",
+        "01/01/2025",
+    ]);
     // Hải Dương: "trước ngày 20/3/2024".
     let r = find(&rows, "hai-duong-2024", "ke-hoach-trien-khai", "2024-03-19");
     assert_eq!(r["due"], "2024-03-19");
     assert_eq!(r["scheduled"], "2024-03-19");
     // Ninh Bình: "trước ngày 03/7/2023" — 2/7 is a Sunday.
-    let r = find(&rows, "ninh-binh-thang-hanh-dong-2023", "bao-cao-ket-qua", "2023-07-02");
+    let r = find(
+        &rows,
+        "ninh-binh-thang-hanh-dong-2023",
+        "bao-cao-ket-qua",
+        "2023-07-02",
+    );
     assert_eq!(r["due"], "2023-07-03");
     // …and Công an tỉnh's upward report, "trước ngày 10/7/2023" — 9/7 is a Sunday.
-    let r = find(&rows, "ninh-binh-thang-hanh-dong-2023", "bao-cao-cap-tren", "2023-07-09");
+    let r = find(
+        &rows,
+        "ninh-binh-thang-hanh-dong-2023",
+        "bao-cao-cap-tren",
+        "2023-07-09",
+    );
     assert_eq!(r["due"], "2023-07-10");
     assert_eq!(r["agencies"], serde_json::json!(["cong-an-tinh"]));
     // Khánh Hòa task II.1.h: "trước ngày 30/4/2025".
     let r = find(&rows, "khanh-hoa-2025", "kien-toan-bcd", "2025-04-29");
     assert_eq!(r["due"], "2025-04-29");
     // Sở Y tế "trước tháng 5/2024": 30/4 and 1/5 are holidays.
-    let r = find(&rows, "hai-duong-2024", "quy-che-xac-dinh-nghien", "2024-04-30");
+    let r = find(
+        &rows,
+        "hai-duong-2024",
+        "quy-che-xac-dinh-nghien",
+        "2024-04-30",
+    );
     assert_eq!(r["due"], "2024-05-02");
 }
 
 #[test]
 fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
-    let rows = json(&["--config", "config", "calendar", "--format", "json", "--at", "01/01/2025"]);
+    let rows = json(&[
+        "--config",
+        "config",
+        "calendar",
+        "--format",
+        "json",
+        "--at",
+        "01/01/2025",
+    ]);
     let keys: Vec<(String, String, String, String)> = rows
         .iter()
         .map(|r| {
@@ -53,7 +88,12 @@ fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
     sorted.sort();
     assert_eq!(keys, sorted);
     for r in &rows {
-        let ids: Vec<&str> = r["agencies"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let ids: Vec<&str> = r["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         let mut s = ids.clone();
         s.sort();
         assert_eq!(ids, s);
@@ -70,8 +110,17 @@ fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
 #[test]
 fn calendar_filters_by_due_date_and_extends_the_horizon() {
     let rows = json(&[
-        "--config", "config", "calendar", "--format", "json", "--at", "01/01/2025",
-        "--from", "2025-04-01", "--to", "30/06/2025",
+        "--config",
+        "config",
+        "calendar",
+        "--format",
+        "json",
+        "--at",
+        "01/01/2025",
+        "--from",
+        "2025-04-01",
+        "--to",
+        "30/06/2025",
     ]);
     assert!(!rows.is_empty());
     for r in &rows {
@@ -81,20 +130,50 @@ fn calendar_filters_by_due_date_and_extends_the_horizon() {
     // Open-ended cycles reach two years past --at, or --to when later.
     let last = |rows: &[Value]| -> String {
         rows.iter()
-            .filter(|r| r["plan"] == "binh-duong-ctr-128" && r["obligation"] == "bao-cao-6-thang-nam")
+            .filter(|r| {
+                r["plan"] == "binh-duong-ctr-128" && r["obligation"] == "bao-cao-6-thang-nam"
+            })
             .map(|r| r["period"].as_str().unwrap().to_string())
             .max()
             .unwrap()
     };
-    let near = json(&["--config", "config", "calendar", "--format", "json", "--at", "01/01/2025"]);
+    let near = json(&[
+        "--config",
+        "config",
+        "calendar",
+        "--format",
+        "json",
+        "--at",
+        "01/01/2025",
+    ]);
     assert_eq!(last(&near), "2026-12-14");
-    let far = json(&["--config", "config", "calendar", "--format", "json", "--at", "01/01/2025", "--to", "31/12/2030"]);
+    let far = json(&[
+        "--config",
+        "config",
+        "calendar",
+        "--format",
+        "json",
+        "--at",
+        "01/01/2025",
+        "--to",
+        "31/12/2030",
+    ]);
     assert_eq!(last(&far), "2030-12-14");
 }
 
 #[test]
 fn calendar_ics_is_one_all_day_event_per_instance() {
-    let args = ["--config", "config", "calendar", "--at", "01/01/2025", "--from", "29/04/2025", "--to", "29/04/2025"];
+    let args = [
+        "--config",
+        "config",
+        "calendar",
+        "--at",
+        "01/01/2025",
+        "--from",
+        "29/04/2025",
+        "--to",
+        "29/04/2025",
+    ];
     let out = dondoc(&[&args[..], &["--format", "ics"]].concat());
     assert!(out.status.success(), "{}", out.stderr);
     let ics = out.stdout;
@@ -106,12 +185,25 @@ fn calendar_ics_is_one_all_day_event_per_instance() {
     assert!(unfolded.contains("DTSTART;VALUE=DATE:20250429\r\nDTEND;VALUE=DATE:20250430\r\n"));
     assert!(unfolded.contains("DESCRIPTION:Kế hoạch 3212/KH-UBND"));
     assert!(unfolded.contains("Công an tỉnh"));
-    assert!(ics.lines().all(|l| l.len() <= 76), "lines are folded at 75 octets");
+    assert!(
+        ics.lines().all(|l| l.len() <= 76),
+        "lines are folded at 75 octets"
+    );
 }
 
 #[test]
 fn calendar_table_writes_vietnamese_dates() {
-    let out = dondoc(&["--config", "config", "calendar", "--at", "01/01/2025", "--from", "29/04/2025", "--to", "29/04/2025"]);
+    let out = dondoc(&[
+        "--config",
+        "config",
+        "calendar",
+        "--at",
+        "01/01/2025",
+        "--from",
+        "29/04/2025",
+        "--to",
+        "29/04/2025",
+    ]);
     assert!(out.status.success());
     assert!(out.stdout.contains("29/04/2025"), "{}", out.stdout);
     assert!(out.stdout.contains("Thứ Ba"));
@@ -120,18 +212,43 @@ fn calendar_table_writes_vietnamese_dates() {
 
 #[test]
 fn holidays_come_from_the_file_or_the_builtin_rules() {
-    let y2025 = json(&["--config", "config", "holidays", "--year", "2025", "--format", "json"]);
-    assert!(y2025.iter().all(|d| d["source"] == "file" && d["name"] == ""));
+    let y2025 = json(&[
+        "--config", "config", "holidays", "--year", "2025", "--format", "json",
+    ]);
+    assert!(
+        y2025
+            .iter()
+            .all(|d| d["source"] == "file" && d["name"] == "")
+    );
     let dates: Vec<&str> = y2025.iter().map(|d| d["date"].as_str().unwrap()).collect();
     assert!(dates.contains(&"2025-01-25") && dates.contains(&"2025-05-02"));
-    assert!(!dates.contains(&"2025-04-26"), "a make-up working day is not listed");
+    assert!(
+        !dates.contains(&"2025-04-26"),
+        "a make-up working day is not listed"
+    );
 
-    let y2027 = json(&["--config", "config", "holidays", "--year", "2027", "--format", "json"]);
+    let y2027 = json(&[
+        "--config", "config", "holidays", "--year", "2027", "--format", "json",
+    ]);
     assert!(y2027.iter().all(|d| d["source"] == "builtin"));
-    let find = |date: &str| y2027.iter().find(|d| d["date"] == date).map(|d| d["name"].as_str().unwrap().to_string());
-    assert_eq!(find("2027-02-06").as_deref(), Some("Tết Nguyên đán (mùng 1)"));
-    assert_eq!(find("2027-04-16").as_deref(), Some("Giỗ Tổ Hùng Vương (10/3 âm lịch)"));
-    assert_eq!(find("2027-11-24").as_deref(), Some("Ngày Văn hóa Việt Nam (24/11)"));
+    let find = |date: &str| {
+        y2027
+            .iter()
+            .find(|d| d["date"] == date)
+            .map(|d| d["name"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        find("2027-02-06").as_deref(),
+        Some("Tết Nguyên đán (mùng 1)")
+    );
+    assert_eq!(
+        find("2027-04-16").as_deref(),
+        Some("Giỗ Tổ Hùng Vương (10/3 âm lịch)")
+    );
+    assert_eq!(
+        find("2027-11-24").as_deref(),
+        Some("Ngày Văn hóa Việt Nam (24/11)")
+    );
     // 1/5/2027 is a Saturday: make-up day Monday 3/5.
     assert!(find("2027-05-03").unwrap().starts_with("Nghỉ bù"));
     let mut sorted: Vec<&str> = y2027.iter().map(|d| d["date"].as_str().unwrap()).collect();

@@ -20,7 +20,11 @@ fn the_base_fixture_and_the_shipped_config_pass() {
         assert!(out.stdout.starts_with("OK: "), "{}", out.stdout);
     }
     let out = dondoc(&["--config", "config", "check"]);
-    assert!(out.stdout.contains("33 agencies, 4 plans, 11 obligations"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("33 agencies, 4 plans, 11 obligations"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -47,8 +51,15 @@ fn every_bad_fixture_names_file_line_key_and_exits_2() {
             );
         }
         let n = expected.len();
-        let summary = format!("{n} error{} in the configuration", if n == 1 { "" } else { "s" });
-        assert!(out.stderr.trim_end().ends_with(&summary), "{name}: want {summary}:\n{}", out.stderr);
+        let summary = format!(
+            "{n} error{} in the configuration",
+            if n == 1 { "" } else { "s" }
+        );
+        assert!(
+            out.stderr.trim_end().ends_with(&summary),
+            "{name}: want {summary}:\n{}",
+            out.stderr
+        );
     }
 }
 
@@ -56,20 +67,32 @@ fn every_bad_fixture_names_file_line_key_and_exits_2() {
 fn a_missing_directory_or_file_is_a_config_error() {
     let out = dondoc(&["--config", "/nonexistent/dondoc", "check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("/nonexistent/dondoc: the configuration directory does not exist"));
+    assert!(
+        out.stderr
+            .contains("/nonexistent/dondoc: the configuration directory does not exist")
+    );
 
     let dir = fixture_config(None);
     fs::remove_file(dir.path().join("agencies.toml")).unwrap();
     let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("agencies.toml: this file is required"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("agencies.toml: this file is required"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let out = dondoc(&["--config", "config", "calendar", "--from", "31/02/2025"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--from: \"31/02/2025\" is not a real date"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--from: \"31/02/2025\" is not a real date"),
+        "{}",
+        out.stderr
+    );
     let out = dondoc(&["--config", "config", "calendar", "--format", "xml"]);
     assert_eq!(out.code, 2);
     let out = dondoc(&["--config", "config", "holidays", "--year", "1800"]);

@@ -196,7 +196,10 @@ fn statutory_holidays(year: i16) -> Vec<(Date, &'static str)> {
     let tet = lunar::tet(year);
     let mut days = vec![
         (d(1, 1), "Tết Dương lịch"),
-        (tet.yesterday().expect("in range"), "Tết Nguyên đán (ngày cuối năm âm lịch)"),
+        (
+            tet.yesterday().expect("in range"),
+            "Tết Nguyên đán (ngày cuối năm âm lịch)",
+        ),
         (tet, "Tết Nguyên đán (mùng 1)"),
     ];
     for (n, name) in [
@@ -249,7 +252,10 @@ mod tests {
     }
 
     fn off_dates(cal: &WorkCalendar, year: i16) -> Vec<String> {
-        cal.days_off(year).iter().map(|d| d.date.to_string()).collect()
+        cal.days_off(year)
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect()
     }
 
     #[test]
@@ -258,9 +264,18 @@ mod tests {
         assert_eq!(
             off_dates(&builtin(), 2025),
             [
-                "2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
-                "2025-02-01", "2025-02-03", "2025-04-07", "2025-04-30", "2025-05-01",
-                "2025-09-01", "2025-09-02",
+                "2025-01-01",
+                "2025-01-28",
+                "2025-01-29",
+                "2025-01-30",
+                "2025-01-31",
+                "2025-02-01",
+                "2025-02-03",
+                "2025-04-07",
+                "2025-04-30",
+                "2025-05-01",
+                "2025-09-01",
+                "2025-09-02",
             ]
         );
     }
@@ -280,7 +295,14 @@ mod tests {
         // 30/4 Sun → 2/5, 3/5 (1/5 is off already); 2/9 Sat → 4/9.
         assert_eq!(
             make_up,
-            ["2023-01-02", "2023-01-26", "2023-01-27", "2023-05-02", "2023-05-03", "2023-09-04"]
+            [
+                "2023-01-02",
+                "2023-01-26",
+                "2023-01-27",
+                "2023-05-02",
+                "2023-05-03",
+                "2023-09-04"
+            ]
         );
     }
 
@@ -320,7 +342,11 @@ mod tests {
         assert!(!cal.is_working_day(date(2025, 4, 27)));
         let listed = cal.days_off(2025);
         assert_eq!(listed.len(), 2);
-        assert!(listed.iter().all(|d| d.name.is_empty() && d.source == Source::File));
+        assert!(
+            listed
+                .iter()
+                .all(|d| d.name.is_empty() && d.source == Source::File)
+        );
         // Other years keep the built-in rules.
         assert!(!cal.is_working_day(date(2024, 1, 1)));
     }

@@ -71,7 +71,14 @@ pub fn instances(config: &Config, cal: &WorkCalendar, through: Date) -> Vec<Inst
         }
     }
     out.sort_by(|a, b| {
-        let key = |i: &Instance| (i.due, &config.plans[i.plan].id, &i.obligation(config).id, i.period);
+        let key = |i: &Instance| {
+            (
+                i.due,
+                &config.plans[i.plan].id,
+                &i.obligation(config).id,
+                i.period,
+            )
+        };
         key(a).cmp(&key(b))
     });
     out

@@ -7,7 +7,9 @@ use crate::config::testing::{MAIN, config};
 
 /// The (period, due) pairs of a single obligation with schedule `schedule`.
 fn dates_of(schedule: &str, holidays: Option<&str>, through: Date) -> Vec<(Date, Date)> {
-    let ob = format!("[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n{schedule}\n");
+    let ob = format!(
+        "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n{schedule}\n"
+    );
     let c = config(MAIN, &ob, holidays);
     instances(&c, &c.work_calendar(), through)
         .into_iter()
@@ -27,31 +29,87 @@ fn once_forms_and_shifts() {
     let far = date(2030, 1, 1);
     let cases: &[(&str, Option<&str>, (Date, Date))] = &[
         // trước ngày 20/3/2024: the last on-time day is the day before (a Tuesday).
-        ("before = \"20/03/2024\"", None, (date(2024, 3, 19), date(2024, 3, 19))),
+        (
+            "before = \"20/03/2024\"",
+            None,
+            (date(2024, 3, 19), date(2024, 3, 19)),
+        ),
         // trước ngày 03/7/2023: 2/7 is a Sunday → Monday 3/7.
-        ("before = \"03/07/2023\"", None, (date(2023, 7, 2), date(2023, 7, 3))),
-        ("before = 2023-07-10", None, (date(2023, 7, 9), date(2023, 7, 10))),
+        (
+            "before = \"03/07/2023\"",
+            None,
+            (date(2023, 7, 2), date(2023, 7, 3)),
+        ),
+        (
+            "before = 2023-07-10",
+            None,
+            (date(2023, 7, 9), date(2023, 7, 10)),
+        ),
         // trước tháng 5/2024: 30/4, and 30/4 and 1/5 are holidays → 2/5.
-        ("before = \"05/2024\"", None, (date(2024, 4, 30), date(2024, 5, 2))),
+        (
+            "before = \"05/2024\"",
+            None,
+            (date(2024, 4, 30), date(2024, 5, 2)),
+        ),
         // chậm nhất ngày: inclusive.
-        ("due = \"15/06/2025\"", None, (date(2025, 6, 15), date(2025, 6, 16))),
+        (
+            "due = \"15/06/2025\"",
+            None,
+            (date(2025, 6, 15), date(2025, 6, 16)),
+        ),
         // due in June 2024: the 30th is a Sunday → 1/7.
-        ("due = \"06/2024\"", None, (date(2024, 6, 30), date(2024, 7, 1))),
+        (
+            "due = \"06/2024\"",
+            None,
+            (date(2024, 6, 30), date(2024, 7, 1)),
+        ),
         // Over Tết Ất Tỵ with built-in rules: off 28/1–1/2 and make-up 3/2.
-        ("due = \"29/01/2025\"", None, (date(2025, 1, 29), date(2025, 2, 4))),
+        (
+            "due = \"29/01/2025\"",
+            None,
+            (date(2025, 1, 29), date(2025, 2, 4)),
+        ),
         // The announced calendar instead: off 25/1–2/2, then a working Monday.
-        ("due = \"29/01/2025\"", Some(HOLIDAYS_2025), (date(2025, 1, 29), date(2025, 2, 3))),
+        (
+            "due = \"29/01/2025\"",
+            Some(HOLIDAYS_2025),
+            (date(2025, 1, 29), date(2025, 2, 3)),
+        ),
         // 30/4–4/5/2025 off by the file; built in, 2/5 would be a working day.
-        ("due = \"30/04/2025\"", None, (date(2025, 4, 30), date(2025, 5, 2))),
-        ("due = \"30/04/2025\"", Some(HOLIDAYS_2025), (date(2025, 4, 30), date(2025, 5, 5))),
+        (
+            "due = \"30/04/2025\"",
+            None,
+            (date(2025, 4, 30), date(2025, 5, 2)),
+        ),
+        (
+            "due = \"30/04/2025\"",
+            Some(HOLIDAYS_2025),
+            (date(2025, 4, 30), date(2025, 5, 5)),
+        ),
         // A make-up working Saturday is a working day: no shift.
-        ("due = \"26/04/2025\"", Some(HOLIDAYS_2025), (date(2025, 4, 26), date(2025, 4, 26))),
-        ("due = \"26/04/2025\"", None, (date(2025, 4, 26), date(2025, 4, 28))),
+        (
+            "due = \"26/04/2025\"",
+            Some(HOLIDAYS_2025),
+            (date(2025, 4, 26), date(2025, 4, 26)),
+        ),
+        (
+            "due = \"26/04/2025\"",
+            None,
+            (date(2025, 4, 26), date(2025, 4, 28)),
+        ),
         // Leap day.
-        ("due = \"29/02/2024\"", None, (date(2024, 2, 29), date(2024, 2, 29))),
+        (
+            "due = \"29/02/2024\"",
+            None,
+            (date(2024, 2, 29), date(2024, 2, 29)),
+        ),
     ];
     for (schedule, holidays, want) in cases {
-        assert_eq!(dates_of(schedule, *holidays, far), vec![*want], "{schedule}");
+        assert_eq!(
+            dates_of(schedule, *holidays, far),
+            vec![*want],
+            "{schedule}"
+        );
     }
 }
 
@@ -59,11 +117,20 @@ fn once_forms_and_shifts() {
 fn every_n_months_keeps_the_day_and_clamps() {
     let far = date(2030, 1, 1);
     let periods = |s: &str| -> Vec<String> {
-        dates_of(s, None, far).into_iter().map(|(p, _)| p.to_string()).collect()
+        dates_of(s, None, far)
+            .into_iter()
+            .map(|(p, _)| p.to_string())
+            .collect()
     };
     assert_eq!(
         periods("every = \"1 month\"\nfirst_due = \"31/01/2025\"\nuntil = \"31/05/2025\""),
-        ["2025-01-31", "2025-02-28", "2025-03-31", "2025-04-30", "2025-05-31"]
+        [
+            "2025-01-31",
+            "2025-02-28",
+            "2025-03-31",
+            "2025-04-30",
+            "2025-05-31"
+        ]
     );
     // Leap year February, then back to the 31st: no drift.
     assert_eq!(
@@ -80,7 +147,13 @@ fn every_n_months_keeps_the_day_and_clamps() {
     );
     assert_eq!(
         periods("every = \"1 year\"\nfirst_due = \"29/02/2024\"\nuntil = \"01/03/2028\""),
-        ["2024-02-29", "2025-02-28", "2026-02-28", "2027-02-28", "2028-02-29"]
+        [
+            "2024-02-29",
+            "2025-02-28",
+            "2026-02-28",
+            "2027-02-28",
+            "2028-02-29"
+        ]
     );
     // `until` is inclusive and compared with the scheduled date.
     assert_eq!(
@@ -93,7 +166,10 @@ fn every_n_months_keeps_the_day_and_clamps() {
 fn yearly_days_from_issued_or_from() {
     let far = date(2030, 1, 1);
     let periods = |s: &str| -> Vec<String> {
-        dates_of(s, None, far).into_iter().map(|(p, _)| p.to_string()).collect()
+        dates_of(s, None, far)
+            .into_iter()
+            .map(|(p, _)| p.to_string())
+            .collect()
     };
     // Starts at the plan's issued date (20/03/2025).
     assert_eq!(
@@ -113,9 +189,19 @@ fn yearly_days_from_issued_or_from() {
 #[test]
 fn open_ended_schedules_reach_two_years_past_the_anchor() {
     assert_eq!(horizon(date(2026, 11, 23), None), date(2028, 11, 23));
-    assert_eq!(horizon(date(2026, 11, 23), Some(date(2030, 1, 1))), date(2030, 1, 1));
-    assert_eq!(horizon(date(2026, 11, 23), Some(date(2027, 1, 1))), date(2028, 11, 23));
-    let got = dates_of("every = \"6 months\"\nfirst_due = \"14/06/2025\"", None, date(2028, 11, 23));
+    assert_eq!(
+        horizon(date(2026, 11, 23), Some(date(2030, 1, 1))),
+        date(2030, 1, 1)
+    );
+    assert_eq!(
+        horizon(date(2026, 11, 23), Some(date(2027, 1, 1))),
+        date(2028, 11, 23)
+    );
+    let got = dates_of(
+        "every = \"6 months\"\nfirst_due = \"14/06/2025\"",
+        None,
+        date(2028, 11, 23),
+    );
     let last = got.last().unwrap().0;
     assert_eq!(last, date(2028, 6, 14));
     assert_eq!(got.len(), 7);
@@ -129,7 +215,12 @@ fn an_agency_stops_owing_when_it_is_dissolved() {
     let list = instances(&c, &c.work_calendar(), date(2030, 1, 1));
     let owing: Vec<Vec<&str>> = list
         .iter()
-        .map(|i| i.agencies.iter().map(|&a| c.agencies[a].id.as_str()).collect())
+        .map(|i| {
+            i.agencies
+                .iter()
+                .map(|&a| c.agencies[a].id.as_str())
+                .collect()
+        })
         .collect();
     // 14/06/2025 is a Saturday: due 16/06, before the district's 30/06 end.
     assert_eq!(list[0].due, date(2025, 6, 16));
@@ -142,7 +233,10 @@ fn no_shift_when_the_office_says_so() {
     let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"03/07/2023\"\n";
     let c = config(&main, ob, None);
     let list = instances(&c, &c.work_calendar(), date(2030, 1, 1));
-    assert_eq!((list[0].period, list[0].due), (date(2023, 7, 2), date(2023, 7, 2)));
+    assert_eq!(
+        (list[0].period, list[0].due),
+        (date(2023, 7, 2), date(2023, 7, 2))
+    );
 }
 
 #[test]
@@ -159,6 +253,10 @@ fn instances_are_sorted_by_due_then_plan_obligation_period() {
     // a (14/6 Sat → 16/6) and z (16/6) share a due date: by obligation id.
     assert_eq!(
         order,
-        [("m", "2025-06-02".into()), ("a", "2025-06-16".into()), ("z", "2025-06-16".into())]
+        [
+            ("m", "2025-06-02".into()),
+            ("a", "2025-06-16".into()),
+            ("z", "2025-06-16".into())
+        ]
     );
 }

@@ -78,12 +78,22 @@ fn row<'a>(config: &'a Config, i: &Instance) -> Row<'a> {
         period: i.period.to_string(),
         scheduled: i.period.to_string(),
         due: i.due.to_string(),
-        agencies: i.agencies.iter().map(|&a| config.agencies[a].id.as_str()).collect(),
+        agencies: i
+            .agencies
+            .iter()
+            .map(|&a| config.agencies[a].id.as_str())
+            .collect(),
     }
 }
 
 fn print_table(config: &Config, list: &[Instance]) {
-    let mut t = super::table(&["Hạn nộp", "Ngày theo lịch", "Kế hoạch", "Nội dung", "Đơn vị"]);
+    let mut t = super::table(&[
+        "Hạn nộp",
+        "Ngày theo lịch",
+        "Kế hoạch",
+        "Nội dung",
+        "Đơn vị",
+    ]);
     for i in list {
         let due = format!("{}\n{}", dates::vn(i.due), dates::vn_weekday(i.due));
         let scheduled = if i.period == i.due {
@@ -114,13 +124,20 @@ fn ics(config: &Config, list: &[Instance], now: &jiff::Zoned) -> String {
     for i in list {
         let plan = i.plan(config);
         let ob = i.obligation(config);
-        let names: Vec<&str> = i.agencies.iter().map(|&a| config.agencies[a].name.as_str()).collect();
+        let names: Vec<&str> = i
+            .agencies
+            .iter()
+            .map(|&a| config.agencies[a].name.as_str())
+            .collect();
         let description = format!(
             "Kế hoạch {} — {}\n{}{}\nHạn nộp: {} (theo lịch {})\nĐơn vị phải nộp ({}): {}",
             plan.number,
             plan.title,
             ob.title,
-            ob.basis.as_deref().map(|b| format!(" ({b})")).unwrap_or_default(),
+            ob.basis
+                .as_deref()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default(),
             dates::vn(i.due),
             dates::vn(i.period),
             names.len(),
@@ -133,7 +150,10 @@ fn ics(config: &Config, list: &[Instance], now: &jiff::Zoned) -> String {
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART;VALUE=DATE:{}", i.due.strftime("%Y%m%d")),
             format!("DTEND;VALUE=DATE:{}", next_day.strftime("%Y%m%d")),
-            format!("SUMMARY:{}", escape(&format!("Hạn nộp: {} ({})", ob.title, plan.number))),
+            format!(
+                "SUMMARY:{}",
+                escape(&format!("Hạn nộp: {} ({})", ob.title, plan.number))
+            ),
             format!("DESCRIPTION:{}", escape(&description)),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),

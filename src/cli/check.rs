@@ -10,7 +10,9 @@ use crate::dates;
 /// Prints the summary of a config that [`crate::config::load`] accepted.
 pub fn run(config: &Config) -> Result<(), CliError> {
     let today = super::moment(config, None)?.date();
-    let year_later = today.checked_add(12.months()).map_err(anyhow::Error::from)?;
+    let year_later = today
+        .checked_add(12.months())
+        .map_err(anyhow::Error::from)?;
     let cal = config.work_calendar();
     let through = calendar::horizon(today, Some(year_later));
     let upcoming: Vec<_> = calendar::instances(config, &cal, through)

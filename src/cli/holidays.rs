@@ -34,7 +34,11 @@ struct Row {
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let year = match args.year {
         Some(y) if (1900..=2100).contains(&y) => y,
-        Some(y) => return Err(CliError::Usage(format!("--year {y}: dondoc knows the years 1900 to 2100"))),
+        Some(y) => {
+            return Err(CliError::Usage(format!(
+                "--year {y}: dondoc knows the years 1900 to 2100"
+            )));
+        }
         None => super::moment(config, None)?.date().year(),
     };
     let cal = config.work_calendar();
@@ -58,7 +62,12 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                     Source::Builtin => "built-in",
                     Source::File => "holidays.toml",
                 };
-                t.add_row(vec![dates::vn(d.date), dates::vn_weekday(d.date).into(), d.name.clone(), source.into()]);
+                t.add_row(vec![
+                    dates::vn(d.date),
+                    dates::vn_weekday(d.date).into(),
+                    d.name.clone(),
+                    source.into(),
+                ]);
             }
             println!("{t}");
             let origin = if cal.year_from_file(year) {

@@ -19,8 +19,10 @@ use crate::dates;
 /// after each deadline.
 #[derive(Debug, Parser)]
 #[command(name = "dondoc", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n\
-    Dates: dd/mm/yyyy or yyyy-mm-dd; moments: \"dd/mm/yyyy HH:MM\" (local) or RFC 3339.")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.\n\
+    Dates: dd/mm/yyyy or yyyy-mm-dd; moments: \"dd/mm/yyyy HH:MM\" (local) or RFC 3339."
+)]
 pub struct Cli {
     /// The configuration directory (dondoc.toml, agencies.toml, plans/, holidays.toml).
     #[arg(long, global = true, value_name = "DIR", env = "DONDOC_CONFIG", default_value = config::DEFAULT_DIR)]
@@ -77,7 +79,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 fn moment(config: &Config, at: Option<&str>) -> Result<Zoned, CliError> {
     let tz = &config.settings.timezone;
     match at {
-        Some(text) => dates::parse_moment(text, tz).map_err(|e| CliError::Usage(format!("--at: {e}"))),
+        Some(text) => {
+            dates::parse_moment(text, tz).map_err(|e| CliError::Usage(format!("--at: {e}")))
+        }
         None => Ok(Zoned::now().with_time_zone(tz.clone())),
     }
 }

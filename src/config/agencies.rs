@@ -31,7 +31,13 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
         let name = check_text(src, &a.name, &key("name"));
         let email = check_emails(src, a.email.get_ref(), a.email.span(), &key("email"), true);
         let cc = check_emails(src, &a.cc, entry.span(), &key("cc"), false);
-        let escalate_to = check_emails(src, &a.escalate_to, entry.span(), &key("escalate_to"), false);
+        let escalate_to = check_emails(
+            src,
+            &a.escalate_to,
+            entry.span(),
+            &key("escalate_to"),
+            false,
+        );
         let groups = a
             .groups
             .iter()
@@ -39,11 +45,19 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
             .filter(|(j, g)| check_id(src, g, &key(&format!("groups[{j}]"))))
             .map(|(_, g)| g.get_ref().clone())
             .collect();
-        let active_from = a.active_from.as_ref().and_then(|v| date_value(src, v, &key("active_from")));
-        let active_until = a.active_until.as_ref().and_then(|v| date_value(src, v, &key("active_until")));
-        if let (Some(from), Some(until), Some(span)) =
-            (active_from, active_until, a.active_until.as_ref().map(|v| v.span()))
-        {
+        let active_from = a
+            .active_from
+            .as_ref()
+            .and_then(|v| date_value(src, v, &key("active_from")));
+        let active_until = a
+            .active_until
+            .as_ref()
+            .and_then(|v| date_value(src, v, &key("active_until")));
+        if let (Some(from), Some(until), Some(span)) = (
+            active_from,
+            active_until,
+            a.active_until.as_ref().map(|v| v.span()),
+        ) {
             if until < from {
                 src.error(
                     span,

@@ -60,7 +60,12 @@ pub struct SourceFile<'a> {
 
 impl SourceFile<'_> {
     /// Records an error at byte range `span` of this file.
-    pub fn error(&mut self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let (line, column) = line_column(self.text, span.start);
         self.errors.push(ConfigError {
             file: self.name.clone(),

@@ -20,9 +20,15 @@ pub fn validate(src: &mut SourceFile) -> BTreeMap<i16, FileYear> {
     };
     for (i, entry) in raw.year.iter().enumerate() {
         let y = entry.get_ref();
-        let Some(year) = i16::try_from(*y.year.get_ref()).ok().filter(|y| (1900..=2100).contains(y))
+        let Some(year) = i16::try_from(*y.year.get_ref())
+            .ok()
+            .filter(|y| (1900..=2100).contains(y))
         else {
-            src.error(y.year.span(), format!("year[{i}].year"), "must be a year from 1900 to 2100");
+            src.error(
+                y.year.span(),
+                format!("year[{i}].year"),
+                "must be a year from 1900 to 2100",
+            );
             continue;
         };
         if out.contains_key(&year) {
@@ -46,7 +52,10 @@ pub fn validate(src: &mut SourceFile) -> BTreeMap<i16, FileYear> {
             src.error(
                 entry.span(),
                 format!("year[{i}]"),
-                format!("{} is both off and working; keep it in one list", dates::vn(*both)),
+                format!(
+                    "{} is both off and working; keep it in one list",
+                    dates::vn(*both)
+                ),
             );
         }
         out.insert(year, file_year);
@@ -55,13 +64,20 @@ pub fn validate(src: &mut SourceFile) -> BTreeMap<i16, FileYear> {
 }
 
 /// `"dd/mm"` or (when `ranges`) `"dd/mm..dd/mm"` in `year`.
-fn days(src: &mut SourceFile, item: &Spanned<String>, year: i16, key: &str, ranges: bool) -> Vec<Date> {
+fn days(
+    src: &mut SourceFile,
+    item: &Spanned<String>,
+    year: i16,
+    key: &str,
+    ranges: bool,
+) -> Vec<Date> {
     let text = item.get_ref();
-    let parse_one = |t: &str| dates::parse_day_month(t).and_then(|dm| {
-        Date::new(year, dm.1, dm.0).map_err(|_| {
-            dates::DateError::from(format!("\"{t}\" does not exist in {year}"))
+    let parse_one = |t: &str| {
+        dates::parse_day_month(t).and_then(|dm| {
+            Date::new(year, dm.1, dm.0)
+                .map_err(|_| dates::DateError::from(format!("\"{t}\" does not exist in {year}")))
         })
-    });
+    };
     let result = match text.split_once("..") {
         Some((a, b)) if ranges => parse_one(a).and_then(|a| parse_one(b).map(|b| (a, b))),
         Some(_) => Err(dates::DateError::from(format!(
@@ -75,7 +91,11 @@ fn days(src: &mut SourceFile, item: &Spanned<String>, year: i16, key: &str, rang
             .take_while(|d| *d <= last)
             .collect(),
         Ok(_) => {
-            src.error(item.span(), key, format!("\"{text}\": the range ends before it starts"));
+            src.error(
+                item.span(),
+                key,
+                format!("\"{text}\": the range ends before it starts"),
+            );
             Vec::new()
         }
         Err(e) => {

@@ -73,8 +73,15 @@ pub struct Office {
 /// (digest), or a 6-field cron expression (seconds first) in the config's zone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendAt {
-    Daily { hour: i8, minute: i8 },
-    Weekly { weekday: Weekday, hour: i8, minute: i8 },
+    Daily {
+        hour: i8,
+        minute: i8,
+    },
+    Weekly {
+        weekday: Weekday,
+        hour: i8,
+        minute: i8,
+    },
     Cron(String),
 }
 
@@ -271,12 +278,12 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let agencies_text = read(dir, "agencies.toml", true, &mut errors);
     let holidays_text = read(dir, "holidays.toml", false, &mut errors);
 
-    let settings = main_text.as_deref().and_then(|text| {
-        settings::validate(dir, &mut src("dondoc.toml", text, &mut errors))
-    });
-    let agencies = agencies_text.as_deref().map(|text| {
-        agencies::validate(&mut src("agencies.toml", text, &mut errors))
-    });
+    let settings = main_text
+        .as_deref()
+        .and_then(|text| settings::validate(dir, &mut src("dondoc.toml", text, &mut errors)));
+    let agencies = agencies_text
+        .as_deref()
+        .map(|text| agencies::validate(&mut src("agencies.toml", text, &mut errors)));
     let holidays = holidays_text.as_deref().map_or_else(BTreeMap::new, |text| {
         holidays_file::validate(&mut src("holidays.toml", text, &mut errors))
     });
@@ -313,7 +320,10 @@ fn read(dir: &Path, name: &str, required: bool, errors: &mut Vec<ConfigError>) -
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
         Err(e) => {
             let hint = if e.kind() == std::io::ErrorKind::NotFound {
-                format!("this file is required in {}; see config/ for an example", dir.display())
+                format!(
+                    "this file is required in {}; see config/ for an example",
+                    dir.display()
+                )
             } else {
                 format!("cannot read it: {e}")
             };

@@ -24,7 +24,10 @@ pub fn load_dir(dir: &Path, agencies: &[Agency], errors: &mut Vec<ConfigError>) 
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
-            errors.push(file_error(Path::new("plans"), format!("cannot read the directory: {e}")));
+            errors.push(file_error(
+                Path::new("plans"),
+                format!("cannot read the directory: {e}"),
+            ));
             Vec::new()
         }
     };
@@ -74,7 +77,10 @@ fn validate(src: &mut SourceFile, agencies: &[Agency], base: &super::Policy) -> 
     let raw: raw::PlanFile = parse(src)?;
     let p = raw.plan.get_ref();
     let id_ok = check_id(src, &p.id, "plan.id");
-    let issued = p.issued.as_ref().and_then(|v| date_value(src, v, "plan.issued"));
+    let issued = p
+        .issued
+        .as_ref()
+        .and_then(|v| date_value(src, v, "plan.issued"));
     let mut plan = Plan {
         id: p.id.get_ref().clone(),
         number: check_text(src, &p.number, "plan.number"),
@@ -106,7 +112,12 @@ fn validate(src: &mut SourceFile, agencies: &[Agency], base: &super::Policy) -> 
             );
             continue;
         }
-        let ctx = Ctx { agencies, base, issued, index: i };
+        let ctx = Ctx {
+            agencies,
+            base,
+            issued,
+            index: i,
+        };
         if let Some(ob) = obligation(src, entry, &ctx) {
             plan.obligations.push(ob);
         }
@@ -121,7 +132,11 @@ struct Ctx<'a> {
     index: usize,
 }
 
-fn obligation(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Obligation> {
+fn obligation(
+    src: &mut SourceFile,
+    entry: &Spanned<raw::Obligation>,
+    ctx: &Ctx,
+) -> Option<Obligation> {
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
     let id_ok = check_id(src, &o.id, &key("id"));
@@ -151,7 +166,11 @@ fn resolve_agencies(
     key: &str,
 ) -> Option<Vec<usize>> {
     if list.get_ref().is_empty() {
-        src.error(list.span(), key, "lists no agency; add agency ids or \"@group\" references");
+        src.error(
+            list.span(),
+            key,
+            "lists no agency; add agency ids or \"@group\" references",
+        );
         return None;
     }
     let mut out = BTreeSet::new();
@@ -162,18 +181,22 @@ fn resolve_agencies(
             Some(group) => (0..agencies.len())
                 .filter(|&a| agencies[a].groups.iter().any(|g| g == group))
                 .collect(),
-            None => agencies.binary_search_by(|a| a.id.as_str().cmp(name)).into_iter().collect(),
+            None => agencies
+                .binary_search_by(|a| a.id.as_str().cmp(name))
+                .into_iter()
+                .collect(),
         };
         if found.is_empty() {
             ok = false;
-            let what = if name.starts_with('@') { "group" } else { "agency" };
+            let what = if name.starts_with('@') {
+                "group"
+            } else {
+                "agency"
+            };
             src.error(
                 r.span(),
                 format!("{key}[{i}]"),
-                format!(
-                    "unknown {what} \"{name}\"; {}",
-                    suggestion(name, agencies)
-                ),
+                format!("unknown {what} \"{name}\"; {}", suggestion(name, agencies)),
             );
         }
         out.extend(found);
@@ -184,13 +207,20 @@ fn resolve_agencies(
 /// "did you mean …" for an unknown agency or group reference.
 fn suggestion(name: &str, agencies: &[Agency]) -> String {
     let candidates: BTreeSet<String> = if name.starts_with('@') {
-        agencies.iter().flat_map(|a| a.groups.iter().map(|g| format!("@{g}"))).collect()
+        agencies
+            .iter()
+            .flat_map(|a| a.groups.iter().map(|g| format!("@{g}")))
+            .collect()
     } else {
         agencies.iter().map(|a| a.id.clone()).collect()
     };
     let close: Vec<&String> = candidates
         .iter()
-        .filter(|c| c.contains(name.trim_start_matches('@')) || name.contains(c.trim_start_matches('@')) || edit_distance(c, name) <= 2)
+        .filter(|c| {
+            c.contains(name.trim_start_matches('@'))
+                || name.contains(c.trim_start_matches('@'))
+                || edit_distance(c, name) <= 2
+        })
         .take(3)
         .collect();
     if close.is_empty() {
@@ -233,14 +263,22 @@ fn schedule(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -
                      yearly = [\"dd/mm\", …], or every = \"N months\" with first_due";
     match forms.as_slice() {
         [] => {
-            src.error(entry.span(), key("due"), format!("the obligation has no schedule; {form_help}"));
+            src.error(
+                entry.span(),
+                key("due"),
+                format!("the obligation has no schedule; {form_help}"),
+            );
             return None;
         }
         [_, second, ..] => {
             src.error(
                 present[1].1.clone(),
                 key(second),
-                format!("the obligation has {} schedules ({}); {form_help}", forms.len(), forms.join(", ")),
+                format!(
+                    "the obligation has {} schedules ({}); {form_help}",
+                    forms.len(),
+                    forms.join(", ")
+                ),
             );
             return None;
         }
@@ -251,13 +289,21 @@ fn schedule(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -
         "every" => &["first_due", "until"],
         _ => &[],
     };
-    for (name, value) in [("from", &o.from), ("until", &o.until), ("first_due", &o.first_due)] {
+    for (name, value) in [
+        ("from", &o.from),
+        ("until", &o.until),
+        ("first_due", &o.first_due),
+    ] {
         if let Some(v) = value {
             if !allowed.contains(&name) {
                 src.error(
                     v.span(),
                     key(name),
-                    format!("{name} does not go with {}; {}", forms[0], allowed_help(forms[0])),
+                    format!(
+                        "{name} does not go with {}; {}",
+                        forms[0],
+                        allowed_help(forms[0])
+                    ),
                 );
             }
         }
@@ -279,7 +325,12 @@ fn allowed_help(form: &str) -> &'static str {
 }
 
 /// `due = D` / `before = D`, with the month forms `"06/2024"`.
-fn once(src: &mut SourceFile, value: &Spanned<Value>, key: &str, exclusive: bool) -> Option<Schedule> {
+fn once(
+    src: &mut SourceFile,
+    value: &Spanned<Value>,
+    key: &str,
+    exclusive: bool,
+) -> Option<Schedule> {
     let month = match value.get_ref() {
         Value::String(s) => dates::parse_month(s),
         _ => None,
@@ -300,7 +351,11 @@ fn yearly(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> 
     let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
     let list = o.yearly.as_ref()?;
     if list.get_ref().is_empty() {
-        src.error(list.span(), key("yearly"), "lists no day; write e.g. [\"14/06\", \"14/12\"]");
+        src.error(
+            list.span(),
+            key("yearly"),
+            "lists no day; write e.g. [\"14/06\", \"14/12\"]",
+        );
     }
     let mut days = Vec::new();
     let mut all_days_ok = true;
@@ -328,7 +383,11 @@ fn yearly(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> 
         }
     };
     let until = until(src, o.until.as_ref(), from, &key("until"), "from")?;
-    (all_days_ok && !days.is_empty()).then_some(Schedule::Yearly { days, from: from?, until })
+    (all_days_ok && !days.is_empty()).then_some(Schedule::Yearly {
+        days,
+        from: from?,
+        until,
+    })
 }
 
 fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Schedule> {
@@ -359,7 +418,11 @@ fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> O
         }
     };
     let until = until(src, o.until.as_ref(), first_due, &key("until"), "first_due")?;
-    Some(Schedule::Every { months: months?, first_due: first_due?, until })
+    Some(Schedule::Every {
+        months: months?,
+        first_due: first_due?,
+        until,
+    })
 }
 
 /// `until`, which must not be before the schedule's start. Outer `None` = error.
@@ -414,7 +477,14 @@ mod tests {
         assert_eq!(parse_every("1 month"), Some(1));
         assert_eq!(parse_every("1 year"), Some(12));
         assert_eq!(parse_every("2 years"), Some(24));
-        for bad in ["0 months", "six months", "6", "6 weeks", "-1 month", "1 month later"] {
+        for bad in [
+            "0 months",
+            "six months",
+            "6",
+            "6 weeks",
+            "-1 month",
+            "1 month later",
+        ] {
             assert_eq!(parse_every(bad), None, "{bad}");
         }
     }

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::error::SourceFile;
 use super::values::{check_email, check_emails, check_text, is_email, parse, policy};
 use super::{
-    Digest, Lang, Mail, Office, PasswordSource, Policy, SendAt, Security, Settings, Smtp,
+    Digest, Lang, Mail, Office, PasswordSource, Policy, Security, SendAt, Settings, Smtp,
     Transport, raw,
 };
 
@@ -42,8 +42,13 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
     };
     let office = office(src, raw.office.as_ref());
     let working_days = working_days(src, raw.calendar.working_days.as_ref());
-    let send_at = send_moments(src, raw.calendar.send_at.as_ref(), "calendar.send_at", false)
-        .unwrap_or_else(|| vec![SendAt::Daily { hour: 8, minute: 0 }]);
+    let send_at = send_moments(
+        src,
+        raw.calendar.send_at.as_ref(),
+        "calendar.send_at",
+        false,
+    )
+    .unwrap_or_else(|| vec![SendAt::Daily { hour: 8, minute: 0 }]);
     let reminders = policy(src, &raw.reminders, &Policy::default(), "reminders");
     let mail = mail(dir, src, &raw.mail, office.as_ref());
     let digest = raw.digest.as_ref().map(|d| digest(src, d));
@@ -110,7 +115,11 @@ fn working_days(src: &mut SourceFile, raw: Option<&Spanned<Vec<Spanned<String>>>
         }
     }
     if raw.get_ref().is_empty() {
-        src.error(raw.span(), "calendar.working_days", "needs at least one working day");
+        src.error(
+            raw.span(),
+            "calendar.working_days",
+            "needs at least one working day",
+        );
     }
     days
 }
@@ -139,7 +148,11 @@ fn send_moments(
 ) -> Option<Vec<SendAt>> {
     let raw = raw?;
     if raw.get_ref().is_empty() {
-        src.error(raw.span(), key, "needs at least one send moment, e.g. [\"08:00\"]");
+        src.error(
+            raw.span(),
+            key,
+            "needs at least one send moment, e.g. [\"08:00\"]",
+        );
     }
     let mut out = Vec::new();
     for (i, entry) in raw.get_ref().iter().enumerate() {
@@ -169,7 +182,11 @@ pub fn parse_send_at(text: &str, weekly: bool) -> Result<SendAt, String> {
         [day, hm] if weekly => {
             let weekday = weekday(day).ok_or_else(bad)?;
             let (hour, minute) = hour_minute(hm).ok_or_else(bad)?;
-            Ok(SendAt::Weekly { weekday, hour, minute })
+            Ok(SendAt::Weekly {
+                weekday,
+                hour,
+                minute,
+            })
         }
         f if f.len() == 6 => {
             let ok = f.iter().all(|field| {
@@ -177,7 +194,11 @@ pub fn parse_send_at(text: &str, weekly: bool) -> Result<SendAt, String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || ",-*/?#L".contains(c))
             });
-            if ok { Ok(SendAt::Cron(f.join(" "))) } else { Err(bad()) }
+            if ok {
+                Ok(SendAt::Cron(f.join(" ")))
+            } else {
+                Err(bad())
+            }
         }
         f if f.len() == 5 => Err(format!(
             "\"{t}\" has 5 fields; dondoc's cron has 6, seconds first: \"0 {t}\""
@@ -196,7 +217,12 @@ fn hour_minute(text: &str) -> Option<(i8, i8)> {
     ((0..24).contains(&hour) && (0..60).contains(&minute)).then_some((hour, minute))
 }
 
-fn mail(dir: &Path, src: &mut SourceFile, raw: &raw::Mail, office: Option<&Office>) -> Option<Mail> {
+fn mail(
+    dir: &Path,
+    src: &mut SourceFile,
+    raw: &raw::Mail,
+    office: Option<&Office>,
+) -> Option<Mail> {
     let transport = match raw.transport.as_ref().map(|t| t.get_ref().as_str()) {
         None | Some("outbox") => Transport::Outbox,
         Some("smtp") => Transport::Smtp,
@@ -215,7 +241,11 @@ fn mail(dir: &Path, src: &mut SourceFile, raw: &raw::Mail, office: Option<&Offic
         Some("en") => Lang::En,
         Some(other) => {
             let span = raw.lang.as_ref().map_or(0..0, |l| l.span());
-            src.error(span, "mail.lang", format!("\"{other}\" is not available; use \"vi\" or \"en\""));
+            src.error(
+                span,
+                "mail.lang",
+                format!("\"{other}\" is not available; use \"vi\" or \"en\""),
+            );
             Lang::Vi
         }
     };
@@ -223,7 +253,10 @@ fn mail(dir: &Path, src: &mut SourceFile, raw: &raw::Mail, office: Option<&Offic
         Some(from) => check_mailbox(src, from, "mail.from"),
         None => office.map(|o| format!("{} <{}>", o.name, o.email)),
     };
-    let reply_to = raw.reply_to.as_ref().and_then(|r| check_mailbox(src, r, "mail.reply_to"));
+    let reply_to = raw
+        .reply_to
+        .as_ref()
+        .and_then(|r| check_mailbox(src, r, "mail.reply_to"));
     let smtp = raw.smtp.as_ref().and_then(|s| smtp(src, s));
     if transport == Transport::Smtp && raw.smtp.is_none() {
         src.error(
@@ -258,7 +291,9 @@ fn check_mailbox(src: &mut SourceFile, value: &Spanned<String>, key: &str) -> Op
         src.error(
             value.span(),
             key,
-            format!("\"{text}\" is not a mailbox; write \"Name <name@example.gov.vn>\" or an address"),
+            format!(
+                "\"{text}\" is not a mailbox; write \"Name <name@example.gov.vn>\" or an address"
+            ),
         );
         None
     }
@@ -276,7 +311,9 @@ fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
             src.error(
                 span,
                 "mail.smtp.security",
-                format!("\"{other}\" is not a security mode; use \"starttls\", \"tls\" or \"none\""),
+                format!(
+                    "\"{other}\" is not a security mode; use \"starttls\", \"tls\" or \"none\""
+                ),
             );
             Security::StartTls
         }
@@ -293,7 +330,14 @@ fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
         );
     }
     let default_port = if security == Security::Tls { 465 } else { 587 };
-    let port = bounded(src, s.port.as_ref(), "mail.smtp.port", 1, 65535, default_port);
+    let port = bounded(
+        src,
+        s.port.as_ref(),
+        "mail.smtp.port",
+        1,
+        65535,
+        default_port,
+    );
     let password = match (&s.password_file, &s.password_env) {
         (Some(f), None) => Some(PasswordSource::File(PathBuf::from(f.get_ref()))),
         (None, Some(e)) => Some(PasswordSource::Env(e.get_ref().clone())),
@@ -308,7 +352,11 @@ fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
         }
     };
     if password.is_some() && s.username.is_none() {
-        src.error(raw.span(), "mail.smtp.username", "a password is set, so username is required");
+        src.error(
+            raw.span(),
+            "mail.smtp.username",
+            "a password is set, so username is required",
+        );
     }
     Some(Smtp {
         host,
@@ -316,17 +364,42 @@ fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
         security,
         username: s.username.clone(),
         password,
-        max_per_minute: bounded(src, s.max_per_minute.as_ref(), "mail.smtp.max_per_minute", 1, 100_000, 120) as u32,
-        timeout_seconds: bounded(src, s.timeout_seconds.as_ref(), "mail.smtp.timeout_seconds", 1, 3600, 30) as u64,
+        max_per_minute: bounded(
+            src,
+            s.max_per_minute.as_ref(),
+            "mail.smtp.max_per_minute",
+            1,
+            100_000,
+            120,
+        ) as u32,
+        timeout_seconds: bounded(
+            src,
+            s.timeout_seconds.as_ref(),
+            "mail.smtp.timeout_seconds",
+            1,
+            3600,
+            30,
+        ) as u64,
     })
 }
 
-fn bounded(src: &mut SourceFile, v: Option<&Spanned<i64>>, key: &str, min: i64, max: i64, default: i64) -> i64 {
+fn bounded(
+    src: &mut SourceFile,
+    v: Option<&Spanned<i64>>,
+    key: &str,
+    min: i64,
+    max: i64,
+    default: i64,
+) -> i64 {
     match v {
         None => default,
         Some(v) if (min..=max).contains(v.get_ref()) => *v.get_ref(),
         Some(v) => {
-            src.error(v.span(), key, format!("must be a whole number from {min} to {max}"));
+            src.error(
+                v.span(),
+                key,
+                format!("must be a whole number from {min} to {max}"),
+            );
             default
         }
     }
@@ -364,16 +437,37 @@ mod tests {
 
     #[test]
     fn send_moments() {
-        assert_eq!(parse_send_at("08:00", false), Ok(SendAt::Daily { hour: 8, minute: 0 }));
+        assert_eq!(
+            parse_send_at("08:00", false),
+            Ok(SendAt::Daily { hour: 8, minute: 0 })
+        );
         assert_eq!(
             parse_send_at("mon 07:30", true),
-            Ok(SendAt::Weekly { weekday: Weekday::Monday, hour: 7, minute: 30 })
+            Ok(SendAt::Weekly {
+                weekday: Weekday::Monday,
+                hour: 7,
+                minute: 30
+            })
         );
-        assert_eq!(parse_send_at("0 */5 * * * *", false), Ok(SendAt::Cron("0 */5 * * * *".into())));
-        for bad in ["8h", "24:00", "08:60", "mon 07:30", "* * * * *", "0 0 8 * * * *"] {
+        assert_eq!(
+            parse_send_at("0 */5 * * * *", false),
+            Ok(SendAt::Cron("0 */5 * * * *".into()))
+        );
+        for bad in [
+            "8h",
+            "24:00",
+            "08:60",
+            "mon 07:30",
+            "* * * * *",
+            "0 0 8 * * * *",
+        ] {
             assert!(parse_send_at(bad, false).is_err(), "{bad}");
         }
-        assert!(parse_send_at("0 8 * * 1", false).unwrap_err().contains("0 0 8 * * 1"));
+        assert!(
+            parse_send_at("0 8 * * 1", false)
+                .unwrap_err()
+                .contains("0 0 8 * * 1")
+        );
     }
 
     #[test]

@@ -203,10 +203,28 @@ pub fn policy(src: &mut SourceFile, raw: &raw::Policy, base: &Policy, key: &str)
             }
         }
     };
-    number(&raw.overdue_every, "overdue_every", 1, 250, &mut p.overdue_every);
+    number(
+        &raw.overdue_every,
+        "overdue_every",
+        1,
+        250,
+        &mut p.overdue_every,
+    );
     number(&raw.overdue_max, "overdue_max", 0, 100, &mut p.overdue_max);
-    number(&raw.escalate_after, "escalate_after", 0, 1000, &mut p.escalate_after);
-    number(&raw.stop_after_days, "stop_after_days", 0, 3660, &mut p.stop_after_days);
+    number(
+        &raw.escalate_after,
+        "escalate_after",
+        0,
+        1000,
+        &mut p.escalate_after,
+    );
+    number(
+        &raw.stop_after_days,
+        "stop_after_days",
+        0,
+        3660,
+        &mut p.stop_after_days,
+    );
     p
 }
 
@@ -216,12 +234,28 @@ mod tests {
 
     #[test]
     fn email_addresses() {
-        for ok in ["vanthu@syt.example.gov.vn", "a.b+c@x.vn", "VT_1@Example.GOV.vn"] {
+        for ok in [
+            "vanthu@syt.example.gov.vn",
+            "a.b+c@x.vn",
+            "VT_1@Example.GOV.vn",
+        ] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "vanthu", "@x.vn", "a@", "a@localhost", "a@@x.vn", "a b@x.vn",
-            "a@x..vn", "a@-x.vn", ".a@x.vn", "a..b@x.vn", "vănthư@x.vn", "a@x.vn\r\nBcc: e@v.il"]
-        {
+        for bad in [
+            "",
+            "vanthu",
+            "@x.vn",
+            "a@",
+            "a@localhost",
+            "a@@x.vn",
+            "a b@x.vn",
+            "a@x..vn",
+            "a@-x.vn",
+            ".a@x.vn",
+            "a..b@x.vn",
+            "vănthư@x.vn",
+            "a@x.vn\r\nBcc: e@v.il",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
