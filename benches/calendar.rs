@@ -24,11 +24,17 @@ fn load_shipped(c: &mut Criterion) {
 
 fn load_synthetic(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
-    let size = synth::Size { agencies: 2000, plans: 20, obligations_per_plan: 10 };
+    let size = synth::Size {
+        agencies: 2000,
+        plans: 20,
+        obligations_per_plan: 10,
+    };
     synth::write_province(tmp.path(), size).unwrap();
     let mut group = c.benchmark_group("synthetic province 2000 agencies, 200 obligations");
     group.sample_size(20);
-    group.bench_function("load+validate", |b| b.iter(|| dondoc::config::load(tmp.path()).expect("valid")));
+    group.bench_function("load+validate", |b| {
+        b.iter(|| dondoc::config::load(tmp.path()).expect("valid"))
+    });
     let config = dondoc::config::load(tmp.path()).unwrap();
     group.bench_function("instances", |b| {
         b.iter(|| {

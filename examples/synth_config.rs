@@ -12,7 +12,8 @@ fn main() -> ExitCode {
         eprintln!("usage: synth_config DIR [AGENCIES=1000] [PLANS=20] [OBLIGATIONS_PER_PLAN=10]");
         return ExitCode::from(2);
     };
-    let num = |i: usize, default: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let num =
+        |i: usize, default: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let size = synth::Size {
         agencies: num(1, 1000),
         plans: num(2, 20),

@@ -49,7 +49,8 @@ pub fn write_province(dir: &Path, size: Size) -> std::io::Result<()> {
                 0 => format!("before = \"{:02}/0{}/2025\"", 1 + o % 28, 1 + o % 9),
                 1 => "every = \"6 months\"\nfirst_due = \"14/06/2025\"".to_string(),
                 2 => "yearly = [\"14/06\", \"14/12\"]\nuntil = \"31/12/2026\"".to_string(),
-                _ => "every = \"1 month\"\nfirst_due = \"31/01/2025\"\nuntil = \"31/12/2025\"".to_string(),
+                _ => "every = \"1 month\"\nfirst_due = \"31/01/2025\"\nuntil = \"31/12/2025\""
+                    .to_string(),
             };
             writeln!(
                 plan,
