@@ -18,3 +18,5 @@ pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod dates;
+pub mod ledger;
+pub mod policy;

@@ -6,6 +6,7 @@
 //! generated through a horizon the caller passes (see [`horizon`]).
 
 pub mod holidays;
+pub mod lookup;
 pub mod lunar;
 
 use jiff::ToSpan;

@@ -5,6 +5,9 @@
 mod calendar;
 mod check;
 mod holidays;
+mod import;
+mod record;
+mod status;
 
 use std::path::PathBuf;
 
@@ -40,6 +43,17 @@ pub enum Command {
     Calendar(calendar::Args),
     /// Show the days off dondoc uses for a year (built-in or from holidays.toml).
     Holidays(holidays::Args),
+    /// The state of every (instance, agency) pair at a moment.
+    Status(status::Args),
+    /// Record that an agency submitted an instance.
+    Submit(record::SubmitArgs),
+    /// Remove a recorded submission (the undo of `submit`).
+    Unsubmit(record::PairArgs),
+    /// Waive an instance for an agency (or lift the waiver with --undo).
+    Exempt(record::ExemptArgs),
+    /// Record many submissions from a CSV file, all or none:
+    /// plan,obligation,period,agency,submitted_on,ref,note
+    Import(import::Args),
 }
 
 /// A failed command, classified for the exit code.
@@ -72,7 +86,26 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check => check::run(&config),
         Command::Calendar(args) => calendar::run(&config, &args),
         Command::Holidays(args) => holidays::run(&config, &args),
+        Command::Status(args) => status::run(&config, &args),
+        Command::Submit(args) => record::submit(&config, &args),
+        Command::Unsubmit(args) => record::unsubmit(&config, &args),
+        Command::Exempt(args) => record::exempt(&config, &args),
+        Command::Import(args) => import::run(&config, &args),
     }
+}
+
+/// Opens the config's database (creating it on first use).
+fn open_ledger(config: &Config) -> Result<crate::ledger::Ledger, CliError> {
+    crate::ledger::Ledger::open(&config.settings.database, &actor())
+        .map_err(|e| CliError::Runtime(e.into()))
+}
+
+/// Who is recording, for `recorded_by`: the login behind sudo, else the user.
+fn actor() -> String {
+    ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// `--at`, or now, in the configured zone.

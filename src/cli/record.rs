@@ -1,0 +1,195 @@
+//! `dondoc submit`, `unsubmit` and `exempt`: one pair at a time.
+
+use jiff::Zoned;
+
+use super::CliError;
+use crate::calendar::lookup::find_pair;
+use crate::config::Config;
+use crate::dates;
+use crate::ledger::{PairKey, Submission};
+
+/// The pair a command is about.
+#[derive(Debug, clap::Args)]
+pub struct PairArgs {
+    /// Plan id (plans/*.toml [plan] id).
+    #[arg(long)]
+    plan: String,
+    /// Obligation id within the plan.
+    #[arg(long)]
+    obligation: String,
+    /// The instance's period: its scheduled date (dd/mm/yyyy or yyyy-mm-dd), as `calendar` shows it.
+    #[arg(long, value_name = "DATE")]
+    period: String,
+    /// Agency id.
+    #[arg(long)]
+    agency: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    pair: PairArgs,
+    /// When it was submitted: a date (counts from 00:00) or "dd/mm/yyyy HH:MM" (default: now).
+    #[arg(long, value_name = "TIME")]
+    on: Option<String>,
+    /// The document number (số văn bản), e.g. 125/BC-SYT.
+    #[arg(long = "ref", value_name = "NO")]
+    reference: Option<String>,
+    /// A free-text note.
+    #[arg(long, value_name = "TXT")]
+    note: Option<String>,
+    /// Replace a submission already recorded for this pair.
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExemptArgs {
+    #[command(flatten)]
+    pair: PairArgs,
+    /// Why the agency is exempt.
+    #[arg(long, value_name = "TXT")]
+    note: Option<String>,
+    /// Lift the waiver instead.
+    #[arg(long)]
+    undo: bool,
+}
+
+/// Resolves the pair against the config; a wrong field is a usage error.
+fn resolve(config: &Config, pair: &PairArgs) -> Result<(PairKey, jiff::civil::Date), CliError> {
+    let period =
+        dates::parse_date(&pair.period).map_err(|e| CliError::Usage(format!("--period: {e}")))?;
+    let cal = config.work_calendar();
+    let (instance, _) = find_pair(
+        config,
+        &cal,
+        &pair.plan,
+        &pair.obligation,
+        period,
+        &pair.agency,
+    )
+    .map_err(|e| CliError::Usage(format!("--{e}")))?;
+    let key = PairKey {
+        plan: pair.plan.clone(),
+        obligation: pair.obligation.clone(),
+        period,
+        agency: pair.agency.clone(),
+    };
+    Ok((key, instance.due))
+}
+
+pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
+    let (key, due) = resolve(config, &args.pair)?;
+    let on: Zoned = match &args.on {
+        Some(text) => dates::parse_moment(text, &config.settings.timezone)
+            .map_err(|e| CliError::Usage(format!("--on: {e}")))?,
+        None => super::moment(config, None)?,
+    };
+    let submission = Submission {
+        key,
+        submitted_at: on.timestamp(),
+        reference: args.reference.clone().filter(|r| !r.trim().is_empty()),
+        note: args.note.clone().filter(|n| !n.trim().is_empty()),
+    };
+    let mut ledger = super::open_ledger(config)?;
+    let outcome = ledger
+        .record_submissions(std::slice::from_ref(&submission), args.replace)
+        .map_err(anyhow::Error::from)?;
+    let outcome = outcome.map_err(|c| {
+        CliError::Usage(format!(
+            "a submission is already recorded for this pair: {}; pass --replace to replace it",
+            describe(config, &c.existing)
+        ))
+    })?;
+    let verb = if outcome.replaced > 0 {
+        "replaced"
+    } else if outcome.unchanged > 0 {
+        "already recorded, unchanged"
+    } else {
+        "recorded"
+    };
+    let timing = if on.date() <= due {
+        format!("on time (due {})", dates::vn(due))
+    } else {
+        let late = crate::policy::states::days_between(due, on.date());
+        let days = if late == 1 { "day" } else { "days" };
+        format!("{late} {days} late (due {})", dates::vn(due))
+    };
+    println!("{verb}: {} — {timing}", describe(config, &submission));
+    Ok(())
+}
+
+pub fn unsubmit(config: &Config, pair: &PairArgs) -> Result<(), CliError> {
+    let (key, _) = resolve(config, pair)?;
+    let mut ledger = super::open_ledger(config)?;
+    if ledger
+        .delete_submission(&key)
+        .map_err(anyhow::Error::from)?
+    {
+        println!(
+            "removed the submission of {} for {}/{} period {}",
+            key.agency,
+            key.plan,
+            key.obligation,
+            dates::vn(key.period)
+        );
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "no submission is recorded for {} in {}/{} period {}; nothing to undo",
+            key.agency,
+            key.plan,
+            key.obligation,
+            dates::vn(key.period)
+        )))
+    }
+}
+
+pub fn exempt(config: &Config, args: &ExemptArgs) -> Result<(), CliError> {
+    let (key, _) = resolve(config, &args.pair)?;
+    let mut ledger = super::open_ledger(config)?;
+    let what = format!(
+        "{} in {}/{} period {}",
+        key.agency,
+        key.plan,
+        key.obligation,
+        dates::vn(key.period)
+    );
+    if args.undo {
+        if ledger.remove_waiver(&key).map_err(anyhow::Error::from)? {
+            println!("lifted the waiver of {what}");
+            Ok(())
+        } else {
+            Err(CliError::Usage(format!(
+                "{what} is not exempt; nothing to undo"
+            )))
+        }
+    } else if ledger
+        .add_waiver(&key, args.note.as_deref())
+        .map_err(anyhow::Error::from)?
+    {
+        println!("exempted {what}");
+        Ok(())
+    } else {
+        println!("{what} was already exempt; unchanged");
+        Ok(())
+    }
+}
+
+/// "so-y-te, 15/06/2025 10:00, 125/BC-SYT" for messages.
+pub fn describe(config: &Config, s: &Submission) -> String {
+    let local = s.submitted_at.to_zoned(config.settings.timezone.clone());
+    let mut text = format!(
+        "{} submitted {}/{} period {} at {} {}",
+        s.key.agency,
+        s.key.plan,
+        s.key.obligation,
+        dates::vn(s.key.period),
+        dates::vn(local.date()),
+        local.strftime("%H:%M")
+    );
+    if let Some(r) = &s.reference {
+        text.push_str(&format!(", ref {r}"));
+    }
+    text
+}

@@ -1,0 +1,228 @@
+//! `dondoc status`: the state of every pair at a moment — the office's
+//! morning question, "who still owes us what?".
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::CliError;
+use crate::calendar::{self, Instance};
+use crate::config::Config;
+use crate::dates;
+use crate::policy::{self, PairState, State};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The moment to evaluate (default: now).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Only this plan.
+    #[arg(long, value_name = "P")]
+    plan: Option<String>,
+    /// Only this agency.
+    #[arg(long, value_name = "A")]
+    agency: Option<String>,
+    /// Only pairs in this state.
+    #[arg(long, value_enum, value_name = "S")]
+    state: Option<State>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// One JSON/CSV row, keys exactly as SPEC.md gives them.
+#[derive(Serialize)]
+struct Row<'a> {
+    plan: &'a str,
+    obligation: &'a str,
+    period: String,
+    due: String,
+    agency: &'a str,
+    state: State,
+    submitted_on: Option<String>,
+    days_late: Option<i32>,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+    let now = super::moment(config, args.at.as_deref())?;
+    if let Some(p) = args.plan.as_deref().filter(|p| config.plan(p).is_none()) {
+        let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "--plan: unknown plan \"{p}\"; the plans are: {}",
+            known.join(", ")
+        )));
+    }
+    if let Some(a) = args
+        .agency
+        .as_deref()
+        .filter(|a| config.agency(a).is_none())
+    {
+        return Err(CliError::Usage(format!("--agency: unknown agency \"{a}\"")));
+    }
+    let cal = config.work_calendar();
+    let instances: Vec<Instance> =
+        calendar::instances(config, &cal, calendar::horizon(now.date(), None))
+            .into_iter()
+            .filter(|i| args.plan.as_deref().is_none_or(|p| i.plan(config).id == p))
+            .collect();
+    let ledger = super::open_ledger(config)?;
+    let snapshot = policy::Snapshot::new(
+        config,
+        &ledger.submissions().map_err(anyhow::Error::from)?,
+        &ledger.waivers().map_err(anyhow::Error::from)?,
+    );
+    let states: Vec<PairState> = policy::evaluate(
+        &instances,
+        &snapshot,
+        now.timestamp(),
+        &config.settings.timezone,
+    )
+    .into_iter()
+    .filter(|s| {
+        args.agency
+            .as_deref()
+            .is_none_or(|a| config.agencies[s.agency].id == a)
+    })
+    .filter(|s| args.state.is_none_or(|st| s.state == st))
+    .collect();
+    match args.format {
+        Format::Json => super::print_json(&rows(config, &instances, &states)),
+        Format::Csv => write_csv(&rows(config, &instances, &states)),
+        Format::Table => {
+            print_table(config, &instances, &states, &now);
+            Ok(())
+        }
+    }
+}
+
+fn rows<'a>(config: &'a Config, instances: &[Instance], states: &[PairState]) -> Vec<Row<'a>> {
+    let tz = &config.settings.timezone;
+    states
+        .iter()
+        .map(|s| {
+            let i = &instances[s.instance];
+            Row {
+                plan: &config.plans[i.plan].id,
+                obligation: &i.obligation(config).id,
+                period: i.period.to_string(),
+                due: i.due.to_string(),
+                agency: &config.agencies[s.agency].id,
+                state: s.state,
+                submitted_on: s.submitted_at.map(|t| rfc3339(t, tz)),
+                days_late: s.days_late,
+            }
+        })
+        .collect()
+}
+
+/// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
+pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn write_csv(rows: &[Row]) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut w = csv::Writer::from_writer(stdout.lock());
+    let io = |e: csv::Error| CliError::Runtime(e.into());
+    w.write_record([
+        "plan",
+        "obligation",
+        "period",
+        "due",
+        "agency",
+        "state",
+        "submitted_on",
+        "days_late",
+    ])
+    .map_err(io)?;
+    for r in rows {
+        w.write_record([
+            r.plan,
+            r.obligation,
+            &r.period,
+            &r.due,
+            r.agency,
+            r.state.as_str(),
+            r.submitted_on.as_deref().unwrap_or(""),
+            &r.days_late.map(|d| d.to_string()).unwrap_or_default(),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| CliError::Runtime(e.into()))
+}
+
+/// Grouped by plan, then instance; Vietnamese state names and dates.
+fn print_table(config: &Config, instances: &[Instance], states: &[PairState], now: &jiff::Zoned) {
+    let mut by_plan: BTreeMap<&str, BTreeMap<usize, Vec<&PairState>>> = BTreeMap::new();
+    for s in states {
+        let plan = &config.plans[instances[s.instance].plan].id;
+        by_plan
+            .entry(plan)
+            .or_default()
+            .entry(s.instance)
+            .or_default()
+            .push(s);
+    }
+    let mut out = std::io::stdout().lock();
+    let tz = &config.settings.timezone;
+    for (plan_id, by_instance) in &by_plan {
+        let plan = config.plan(plan_id).expect("listed plan");
+        let _ = writeln!(out, "\nKế hoạch {} — {}", plan.number, plan.title);
+        for (n, pairs) in by_instance {
+            let i = &instances[*n];
+            let ob = i.obligation(config);
+            let _ = writeln!(
+                out,
+                "\n  {} [{}] · kỳ {} · hạn {} ({})",
+                ob.title,
+                ob.id,
+                dates::vn(i.period),
+                dates::vn(i.due),
+                dates::vn_weekday(i.due)
+            );
+            let mut t = super::table(&["Đơn vị", "Trạng thái", "Ngày nộp", "Số ngày trễ"]);
+            for s in pairs {
+                let submitted = s.submitted_at.map_or(String::new(), |t| {
+                    let z = t.to_zoned(tz.clone());
+                    format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+                });
+                t.add_row(vec![
+                    config.agencies[s.agency].name.clone(),
+                    s.state.vi().to_string(),
+                    submitted,
+                    s.days_late.map(|d| d.to_string()).unwrap_or_default(),
+                ]);
+            }
+            let _ = writeln!(out, "{t}");
+        }
+    }
+    let counts: Vec<String> = State::ALL
+        .iter()
+        .map(|st| {
+            format!(
+                "{} {}",
+                states.iter().filter(|s| s.state == *st).count(),
+                st.vi()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nTình hình lúc {} {}: {} lượt phải nộp — {}",
+        dates::vn(now.date()),
+        now.strftime("%H:%M"),
+        states.len(),
+        counts.join(" · ")
+    );
+}

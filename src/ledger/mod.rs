@@ -1,0 +1,362 @@
+//! The embedded database: submissions, waivers, and the sent-log.
+//!
+//! This is the only module that speaks SQL. The database is one SQLite file
+//! (WAL, `synchronous=FULL`, mode 0600), created and migrated forward on first
+//! use; a database written by a newer dondoc is refused rather than guessed at.
+//! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
+//! `agency`) so that the ledger outlives edits to the config.
+
+mod schema;
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// An error from the ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "database {path} has schema version {found}, but this dondoc knows up to {supported}; \
+         it was written by a newer dondoc — upgrade dondoc rather than use an older one on it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+}
+
+/// Which submission / waiver / reminder: one instance of an obligation for one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PairKey {
+    pub plan: String,
+    pub obligation: String,
+    pub period: Date,
+    pub agency: String,
+}
+
+/// A recorded submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub key: PairKey,
+    /// When it was submitted; a date-only submission is 00:00 local that day.
+    pub submitted_at: Timestamp,
+    /// The document number (*số văn bản*).
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A recorded waiver (*miễn*).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub key: PairKey,
+    pub note: Option<String>,
+}
+
+/// What recording a batch of submissions did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordOutcome {
+    pub added: usize,
+    pub replaced: usize,
+    /// Already recorded exactly so: nothing changed.
+    pub unchanged: usize,
+}
+
+/// A submission that differs from one already recorded, when replacing was
+/// not asked for. Nothing of the batch was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Index into the batch.
+    pub index: usize,
+    pub existing: Submission,
+}
+
+/// The database of one office.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+    /// Who records: written into every row (`recorded_by`).
+    actor: String,
+}
+
+impl Ledger {
+    /// Opens (creating and migrating as needed) the database at `path`.
+    pub fn open(path: &Path, actor: &str) -> Result<Ledger, LedgerError> {
+        let io = |source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.exists() {
+                fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o750)
+                    .create(parent)
+                    .map_err(io)?;
+            }
+        }
+        // Create the file ourselves so that it is 0600 from its first byte.
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io)?;
+        let sql = |source| LedgerError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
+        schema::migrate(&mut conn, path)?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            actor: actor.to_string(),
+        })
+    }
+
+    /// The file's permission bits (for tests and `check`).
+    pub fn mode(&self) -> std::io::Result<u32> {
+        Ok(fs::metadata(&self.path)?.permissions().mode() & 0o777)
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Every submission, in key order.
+    pub fn submissions(&self) -> Result<Vec<Submission>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency, submitted_at, ref, note
+                 FROM submissions ORDER BY plan, obligation, period, agency",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Submission {
+                    key: key_from_row(r)?,
+                    submitted_at: timestamp_from(r.get(4)?),
+                    reference: r.get(5)?,
+                    note: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Every waiver, in key order.
+    pub fn waivers(&self) -> Result<Vec<Waiver>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency, note FROM waivers
+                 ORDER BY plan, obligation, period, agency",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Waiver {
+                    key: key_from_row(r)?,
+                    note: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// The submission recorded for `key`, if any.
+    pub fn submission(&self, key: &PairKey) -> Result<Option<Submission>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT submitted_at, ref, note FROM submissions
+                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+            )
+            .map_err(|e| self.sql(e))?;
+        stmt.query_row(key_params(key), |r| {
+            Ok(Submission {
+                key: key.clone(),
+                submitted_at: timestamp_from(r.get(0)?),
+                reference: r.get(1)?,
+                note: r.get(2)?,
+            })
+        })
+        .optional()
+        .map_err(|e| self.sql(e))
+    }
+
+    /// Records a batch of submissions in one transaction: all or none.
+    ///
+    /// A submission identical to the recorded one changes nothing. One that
+    /// differs replaces it only when `replace`; otherwise the whole batch is
+    /// refused with the first conflict.
+    pub fn record_submissions(
+        &mut self,
+        batch: &[Submission],
+        replace: bool,
+    ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
+        let now = Timestamp::now().as_second();
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let mut outcome = RecordOutcome::default();
+        {
+            let mut find = tx
+                .prepare_cached(
+                    "SELECT submitted_at, ref, note FROM submissions
+                     WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                )
+                .map_err(sql)?;
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO submissions
+                       (plan, obligation, period, agency, submitted_at, ref, note, recorded_at, recorded_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (plan, obligation, period, agency) DO UPDATE SET
+                       submitted_at = excluded.submitted_at, ref = excluded.ref, note = excluded.note,
+                       recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
+                )
+                .map_err(sql)?;
+            for (index, s) in batch.iter().enumerate() {
+                let existing = find
+                    .query_row(key_params(&s.key), |r| {
+                        Ok(Submission {
+                            key: s.key.clone(),
+                            submitted_at: timestamp_from(r.get(0)?),
+                            reference: r.get(1)?,
+                            note: r.get(2)?,
+                        })
+                    })
+                    .optional()
+                    .map_err(sql)?;
+                match existing {
+                    Some(e) if e == *s => {
+                        outcome.unchanged += 1;
+                        continue;
+                    }
+                    Some(e) if !replace => return Ok(Err(Conflict { index, existing: e })),
+                    Some(_) => outcome.replaced += 1,
+                    None => outcome.added += 1,
+                }
+                let [plan, obligation, period, agency] = key_params(&s.key);
+                upsert
+                    .execute(params![
+                        plan,
+                        obligation,
+                        period,
+                        agency,
+                        s.submitted_at.as_second(),
+                        s.reference,
+                        s.note,
+                        now,
+                        self.actor,
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(Ok(outcome))
+    }
+
+    /// Deletes the submission for `key`; whether there was one.
+    pub fn delete_submission(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM submissions
+                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                key_params(key),
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    /// Records a waiver; `false` when the pair was already waived (unchanged).
+    pub fn add_waiver(&mut self, key: &PairKey, note: Option<&str>) -> Result<bool, LedgerError> {
+        let [plan, obligation, period, agency] = key_params(key);
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO waivers (plan, obligation, period, agency, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (plan, obligation, period, agency) DO NOTHING",
+                params![plan, obligation, period, agency, note, Timestamp::now().as_second(), self.actor],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    /// Lifts a waiver; whether there was one.
+    pub fn remove_waiver(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM waivers
+                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                key_params(key),
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+}
+
+fn key_params(key: &PairKey) -> [String; 4] {
+    [
+        key.plan.clone(),
+        key.obligation.clone(),
+        key.period.to_string(),
+        key.agency.clone(),
+    ]
+}
+
+fn key_from_row(r: &rusqlite::Row) -> rusqlite::Result<PairKey> {
+    let period: String = r.get(2)?;
+    let period = period.parse::<Date>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(PairKey {
+        plan: r.get(0)?,
+        obligation: r.get(1)?,
+        period,
+        agency: r.get(3)?,
+    })
+}
+
+fn timestamp_from(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,89 @@
+//! The schema and its forward-only migrations.
+//!
+//! `schema_version` holds one row. Each migration runs in its own transaction
+//! and bumps the version; a version above [`LATEST`] means a newer dondoc wrote
+//! the file, and it is refused.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::LedgerError;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 → 1: submissions, waivers, and the sent-log for reminders.
+    "CREATE TABLE submissions (
+        plan         TEXT NOT NULL,
+        obligation   TEXT NOT NULL,
+        period       TEXT NOT NULL,      -- the instance's scheduled date, ISO
+        agency       TEXT NOT NULL,
+        submitted_at INTEGER NOT NULL,   -- Unix seconds; date-only = 00:00 local
+        ref          TEXT,               -- document number (số văn bản)
+        note         TEXT,
+        recorded_at  INTEGER NOT NULL,
+        recorded_by  TEXT NOT NULL,
+        PRIMARY KEY (plan, obligation, period, agency)
+    ) WITHOUT ROWID;
+    CREATE TABLE waivers (
+        plan        TEXT NOT NULL,
+        obligation  TEXT NOT NULL,
+        period      TEXT NOT NULL,
+        agency      TEXT NOT NULL,
+        note        TEXT,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        PRIMARY KEY (plan, obligation, period, agency)
+    ) WITHOUT ROWID;
+    CREATE TABLE sent_log (
+        plan        TEXT NOT NULL,
+        obligation  TEXT NOT NULL,
+        period      TEXT NOT NULL,
+        agency      TEXT NOT NULL,
+        step        TEXT NOT NULL,       -- before-N, due, overdue-K
+        message_id  TEXT NOT NULL,
+        state       TEXT NOT NULL,       -- claimed, sent, failed
+        claimed_at  INTEGER NOT NULL,
+        sent_at     INTEGER,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER,
+        error       TEXT,
+        PRIMARY KEY (plan, obligation, period, agency, step)
+    ) WITHOUT ROWID;",
+];
+
+/// The schema version this dondoc writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database at `path` up to [`LATEST`].
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .map_err(sql)?;
+    let current: Option<i64> = conn
+        .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    let current = current.unwrap_or(0);
+    if current > LATEST {
+        return Err(LedgerError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for (from, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction().map_err(sql)?;
+        tx.execute_batch(migration).map_err(sql)?;
+        tx.execute("DELETE FROM schema_version", []).map_err(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [from as i64 + 1],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+    }
+    Ok(())
+}

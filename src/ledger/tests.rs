@@ -1,0 +1,134 @@
+use jiff::civil::date;
+
+use super::*;
+
+fn key(agency: &str) -> PairKey {
+    PairKey {
+        plan: "p".into(),
+        obligation: "o".into(),
+        period: date(2025, 4, 29),
+        agency: agency.into(),
+    }
+}
+
+fn submission(agency: &str, seconds: i64, reference: Option<&str>) -> Submission {
+    Submission {
+        key: key(agency),
+        submitted_at: Timestamp::from_second(seconds).unwrap(),
+        reference: reference.map(String::from),
+        note: None,
+    }
+}
+
+#[test]
+fn creates_a_private_file_at_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state/sub/dondoc.db");
+    let ledger = Ledger::open(&path, "test").unwrap();
+    assert_eq!(ledger.mode().unwrap(), 0o600);
+    let version: i64 = ledger
+        .conn
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::LATEST);
+    let mode: String = ledger
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(ledger);
+    // Opening again migrates nothing and keeps the data.
+    Ledger::open(&path, "test").unwrap();
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_dondoc() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dondoc.db");
+    let ledger = Ledger::open(&path, "test").unwrap();
+    ledger
+        .conn
+        .execute("UPDATE schema_version SET version = 99", [])
+        .unwrap();
+    drop(ledger);
+    let err = Ledger::open(&path, "test").err().expect("refused");
+    assert!(
+        matches!(err, LedgerError::TooNew { found: 99, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer dondoc"));
+}
+
+#[test]
+fn a_batch_is_all_or_nothing_and_identical_rows_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
+    let first = [
+        submission("a", 100, Some("12/BC")),
+        submission("b", 200, None),
+    ];
+    let out = ledger.record_submissions(&first, false).unwrap().unwrap();
+    assert_eq!(
+        out,
+        RecordOutcome {
+            added: 2,
+            replaced: 0,
+            unchanged: 0
+        }
+    );
+
+    let again = ledger.record_submissions(&first, false).unwrap().unwrap();
+    assert_eq!(
+        again,
+        RecordOutcome {
+            added: 0,
+            replaced: 0,
+            unchanged: 2
+        }
+    );
+
+    // A new pair plus a differing one: refused whole, the new one not written.
+    let batch = [
+        submission("c", 300, None),
+        submission("a", 150, Some("13/BC")),
+    ];
+    let conflict = ledger
+        .record_submissions(&batch, false)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(conflict.index, 1);
+    assert_eq!(conflict.existing.reference.as_deref(), Some("12/BC"));
+    assert_eq!(ledger.submissions().unwrap().len(), 2);
+
+    let out = ledger.record_submissions(&batch, true).unwrap().unwrap();
+    assert_eq!(
+        out,
+        RecordOutcome {
+            added: 1,
+            replaced: 1,
+            unchanged: 0
+        }
+    );
+    let a = ledger.submission(&key("a")).unwrap().unwrap();
+    assert_eq!(a.submitted_at.as_second(), 150);
+    assert_eq!(a.reference.as_deref(), Some("13/BC"));
+
+    assert!(ledger.delete_submission(&key("a")).unwrap());
+    assert!(!ledger.delete_submission(&key("a")).unwrap());
+    assert_eq!(ledger.submission(&key("a")).unwrap(), None);
+}
+
+#[test]
+fn waivers_are_added_once_and_lifted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
+    assert!(ledger.add_waiver(&key("a"), Some("sáp nhập")).unwrap());
+    assert!(!ledger.add_waiver(&key("a"), None).unwrap());
+    assert_eq!(
+        ledger.waivers().unwrap()[0].note.as_deref(),
+        Some("sáp nhập")
+    );
+    assert!(ledger.remove_waiver(&key("a")).unwrap());
+    assert!(!ledger.remove_waiver(&key("a")).unwrap());
+    assert!(ledger.waivers().unwrap().is_empty());
+}

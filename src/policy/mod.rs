@@ -1,0 +1,9 @@
+//! Pure decisions: (instances, ledger snapshot, moment) → the state of every
+//! pair, and (later) the reminder steps due at a send moment.
+//!
+//! Nothing here reads the clock or the disk; the moment is an argument. That
+//! is what lets `status`, `preview` and the daemon agree by construction.
+
+pub mod states;
+
+pub use states::{PairState, Snapshot, State, evaluate};

@@ -1,0 +1,496 @@
+//! Recording submissions and reading states through the real binary and a
+//! real SQLite file.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{dondoc, fixture_config};
+use serde_json::Value;
+
+/// A config dir (base fixture; database under it) and its path as a string.
+fn setup() -> (tempfile::TempDir, String) {
+    let dir = fixture_config(None);
+    let path = dir.path().to_str().unwrap().to_string();
+    (dir, path)
+}
+
+fn status(cfg: &str, at: &str) -> Vec<Value> {
+    let out = dondoc(&["--config", cfg, "status", "--at", at, "--format", "json"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    serde_json::from_str::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn pair<'a>(rows: &'a [Value], agency: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["agency"] == agency)
+        .unwrap_or_else(|| panic!("no {agency}"))
+}
+
+const PAIR: [&str; 8] = [
+    "--plan",
+    "p",
+    "--obligation",
+    "bao-cao",
+    "--period",
+    "29/04/2025",
+    "--agency",
+    "so-y-te",
+];
+
+#[test]
+fn submit_then_status_shows_on_time() {
+    let (_dir, cfg) = setup();
+    let before = status(&cfg, "30/04/2025 08:00");
+    assert_eq!(pair(&before, "so-y-te")["state"], "overdue");
+    assert_eq!(pair(&before, "so-y-te")["days_late"], 1);
+
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "submit"],
+            &PAIR[..],
+            &["--on", "29/04/2025 15:30", "--ref", "125/BC-SYT"],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("on time (due 29/04/2025)"),
+        "{}",
+        out.stdout
+    );
+
+    let rows = status(&cfg, "30/04/2025 08:00");
+    let r = pair(&rows, "so-y-te");
+    assert_eq!(r["state"], "on_time");
+    assert_eq!(r["submitted_on"], "2025-04-29T15:30:00+07:00");
+    assert_eq!(r["days_late"], Value::Null);
+    assert_eq!(r["due"], "2025-04-29");
+    assert_eq!(
+        r.as_object().unwrap().keys().collect::<Vec<_>>(),
+        [
+            "agency",
+            "days_late",
+            "due",
+            "obligation",
+            "period",
+            "plan",
+            "state",
+            "submitted_on"
+        ]
+    );
+    // Before the submission's time it does not count.
+    assert_eq!(
+        pair(&status(&cfg, "29/04/2025 15:00"), "so-y-te")["state"],
+        "pending"
+    );
+}
+
+#[test]
+fn a_second_submit_needs_replace_and_unsubmit_undoes() {
+    let (_dir, cfg) = setup();
+    let submit =
+        |extra: &[&str]| dondoc(&[&["--config", &cfg, "submit"], &PAIR[..], extra].concat());
+    assert!(submit(&["--on", "30/04/2025"]).status.success());
+    let again = submit(&["--on", "29/04/2025"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("--replace"), "{}", again.stderr);
+    assert_eq!(
+        pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
+        "late"
+    );
+    assert!(
+        submit(&["--on", "29/04/2025", "--replace"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
+        "on_time"
+    );
+
+    let undo = dondoc(&[&["--config", &cfg, "unsubmit"], &PAIR[..]].concat());
+    assert!(undo.status.success(), "{}", undo.stderr);
+    assert_eq!(
+        pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
+        "overdue"
+    );
+    let undo = dondoc(&[&["--config", &cfg, "unsubmit"], &PAIR[..]].concat());
+    assert_eq!(undo.code, 2);
+}
+
+#[test]
+fn exempt_wins_and_can_be_lifted() {
+    let (_dir, cfg) = setup();
+    assert!(
+        dondoc(
+            &[
+                &["--config", &cfg, "submit"],
+                &PAIR[..],
+                &["--on", "02/05/2025"]
+            ]
+            .concat()
+        )
+        .status
+        .success()
+    );
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "exempt"],
+            &PAIR[..],
+            &["--note", "sáp nhập"],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    let r = status(&cfg, "05/05/2025");
+    assert_eq!(pair(&r, "so-y-te")["state"], "exempt");
+    assert_eq!(pair(&r, "so-y-te")["submitted_on"], Value::Null);
+    assert!(
+        dondoc(&[&["--config", &cfg, "exempt"], &PAIR[..], &["--undo"]].concat())
+            .status
+            .success()
+    );
+    assert_eq!(
+        pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
+        "late"
+    );
+}
+
+#[test]
+fn wrong_references_are_usage_errors_naming_the_field() {
+    let (_dir, cfg) = setup();
+    let run = |pair: &[&str]| dondoc(&[&["--config", cfg.as_str(), "submit"], pair].concat());
+    let out = run(&[
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "30/04/2025",
+        "--agency",
+        "so-y-te",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--period: 30/04/2025 is not a period of \"bao-cao\"; the nearest periods are 2025-04-29"), "{}", out.stderr);
+    let out = run(&[
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "cong-an-tinh",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("--agency: \"cong-an-tinh\" is not one of the agencies"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&[
+        "--plan",
+        "x",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "so-y-te",
+    ]);
+    assert!(
+        out.stderr.contains("--plan: unknown plan \"x\""),
+        "{}",
+        out.stderr
+    );
+    let out = run(&[
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "31/02/2025",
+        "--agency",
+        "so-y-te",
+    ]);
+    assert!(
+        out.stderr
+            .contains("--period: \"31/02/2025\" is not a real date"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Writes a CSV (with an Excel BOM) of `rows` after the header.
+fn csv(dir: &std::path::Path, rows: &[&str]) -> String {
+    let mut text = String::from("\u{feff}plan,obligation,period,agency,submitted_on,ref,note\r\n");
+    for r in rows {
+        text.push_str(r);
+        text.push_str("\r\n");
+    }
+    let path = dir.join("nop.csv");
+    fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn two_agency_config() -> (tempfile::TempDir, String) {
+    let (dir, cfg) = setup();
+    let plan = fs::read_to_string(dir.path().join("plans/p.toml")).unwrap();
+    fs::write(
+        dir.path().join("plans/p.toml"),
+        plan.replace("[\"@so-nganh\"]", "[\"so-y-te\", \"cong-an-tinh\"]"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("plans/q.toml"),
+        "[plan]\nid = \"q\"\nnumber = \"2/KH\"\ntitle = \"Q\"\n\n[[obligation]]\nid = \"bao-cao-thang\"\n\
+         title = \"Báo cáo tháng\"\nagencies = [\"so-y-te\", \"cong-an-tinh\"]\nevery = \"1 month\"\n\
+         first_due = \"31/01/2025\"\nuntil = \"31/12/2025\"\n",
+    )
+    .unwrap();
+    (dir, cfg)
+}
+
+#[test]
+fn import_is_all_or_nothing_and_names_the_line() {
+    let (dir, cfg) = two_agency_config();
+    let file = csv(
+        dir.path(),
+        &[
+            "p,bao-cao,29/04/2025,so-y-te,29/04/2025,125/BC-SYT,", // line 2
+            "p,bao-cao,2025-04-29,cong-an-tinh,2025-04-30T09:00:00+07:00,88/BC-CAT,\"trễ, có lý do\"", // 3
+            "q,bao-cao-thang,31/01/2025,so-y-te,03/02/2025,,", // 4
+            "q,bao-cao-thang,28/02/2025,so-y-te,28/02/2025 16:00,,", // 5
+            "q,bao-cao-thang,31/03/2025,so-y-te,31/03/2025,,", // 6
+            "q,bao-cao-thang,30/04/2025,so-y-tee,30/04/2025,,", // 7: unknown agency
+            "q,bao-cao-thang,31/05/2025,cong-an-tinh,02/06/2025,,", // 8
+        ],
+    );
+    let out = dondoc(&["--config", &cfg, "import", &file]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("nop.csv: line 7: agency: unknown agency \"so-y-tee\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 bad rows; nothing was imported"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        status(&cfg, "30/06/2025")
+            .iter()
+            .all(|r| r["submitted_on"].is_null()),
+        "nothing recorded"
+    );
+
+    // Fixed: all seven rows go in, in one run.
+    let fixed = fs::read_to_string(&file)
+        .unwrap()
+        .replace("so-y-tee", "so-y-te");
+    fs::write(&file, fixed).unwrap();
+    let out = dondoc(&["--config", &cfg, "import", &file]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("imported 7 rows: 7 new, 0 replaced, 0 already recorded"),
+        "{}",
+        out.stdout
+    );
+    let rows = status(&cfg, "30/06/2025");
+    let find = |plan: &str, period: &str, agency: &str| {
+        rows.iter()
+            .find(|r| r["plan"] == plan && r["period"] == period && r["agency"] == agency)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find("p", "2025-04-29", "cong-an-tinh")["state"], "late");
+    assert_eq!(find("q", "2025-01-31", "so-y-te")["state"], "on_time"); // 31/01 is inside Tết in the fixture: due Monday 03/02
+    assert_eq!(find("q", "2025-05-31", "cong-an-tinh")["state"], "on_time"); // 31/05 is a Saturday: due 02/06
+
+    // The same file again changes nothing and says so.
+    let out = dondoc(&["--config", &cfg, "import", &file]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("nothing to import; all 7 rows are already recorded"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn import_reports_every_bad_row_and_conflicts() {
+    let (dir, cfg) = two_agency_config();
+    let file = csv(
+        dir.path(),
+        &[
+            "p,bao-cao,29/04/2025,so-y-te,,,",                // 2: empty date
+            "p,bao-cao,30/04/2025,so-y-te,30/04/2025,,",      // 3: not a period
+            "p,bao-cao,29/04/2025,so-y-te,32/04/2025,,",      // 4: bad date
+            "p,bao-cao,29/04/2025,so-y-te",                   // 5: short row
+            "p,bao-cao,29/04/2025,cong-an-tinh,29/04/2025,,", // 6: ok
+            "p,bao-cao,29/04/2025,cong-an-tinh,28/04/2025,,", // 7: same pair twice
+        ],
+    );
+    let out = dondoc(&["--config", &cfg, "import", &file]);
+    assert_eq!(out.code, 2);
+    for want in [
+        "line 2: submitted_on: is empty",
+        "line 3: period: 30/04/2025 is not a period",
+        "line 4: submitted_on: \"32/04/2025\" is not a moment",
+        "line 5: row: has 4 fields",
+        "line 7: agency: the same pair is already on line 6",
+        "5 bad rows; nothing was imported",
+    ] {
+        assert!(
+            out.stderr.contains(want),
+            "missing {want:?} in\n{}",
+            out.stderr
+        );
+    }
+
+    // A differing submission already recorded: refused unless --replace.
+    let file = csv(dir.path(), &["p,bao-cao,29/04/2025,so-y-te,29/04/2025,,"]);
+    assert!(
+        dondoc(&["--config", &cfg, "import", &file])
+            .status
+            .success()
+    );
+    let file = csv(dir.path(), &["p,bao-cao,29/04/2025,so-y-te,30/04/2025,,"]);
+    let out = dondoc(&["--config", &cfg, "import", &file]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("line 2: a different submission is already recorded"),
+        "{}",
+        out.stderr
+    );
+    let out = dondoc(&["--config", &cfg, "import", "--replace", &file]);
+    assert!(out.stdout.contains("1 replaced"), "{}", out.stdout);
+}
+
+#[test]
+fn a_submission_survives_sigkill_right_after_submit_returns() {
+    let (_dir, cfg) = setup();
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+            .args(
+                [
+                    &["--config", cfg.as_str(), "submit"],
+                    &PAIR[..],
+                    &["--on", "29/04/2025", "--replace"],
+                ]
+                .concat(),
+            )
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // The success line is printed after the commit, with the database still open.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            line.starts_with("recorded") || line.starts_with("already recorded"),
+            "{line}"
+        );
+        assert_eq!(
+            pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
+            "on_time"
+        );
+    }
+}
+
+#[test]
+fn status_filters_and_formats() {
+    let (dir, cfg) = two_agency_config();
+    let file = csv(
+        dir.path(),
+        &["q,bao-cao-thang,31/01/2025,so-y-te,03/02/2025,,"],
+    );
+    assert!(
+        dondoc(&["--config", &cfg, "import", &file])
+            .status
+            .success()
+    );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--plan",
+        "q",
+        "--agency",
+        "so-y-te",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["plan"] == "q" && r["agency"] == "so-y-te")
+    );
+    assert_eq!(rows[0]["state"], "on_time");
+    assert_eq!(rows[1]["state"], "pending");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/03/2025",
+        "--state",
+        "overdue",
+        "--format",
+        "csv",
+    ]);
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("plan,obligation,period,due,agency,state,submitted_on,days_late")
+    );
+    let body: Vec<&str> = lines.collect();
+    assert!(!body.is_empty());
+    assert!(body.iter().all(|l| l.contains(",overdue,,")), "{body:?}");
+    assert!(
+        body.contains(&"q,bao-cao-thang,2025-01-31,2025-02-03,cong-an-tinh,overdue,,35"),
+        "{body:?}"
+    );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--plan",
+        "q",
+    ]);
+    assert!(
+        out.stdout
+            .contains("kỳ 31/01/2025 · hạn 03/02/2025 (Thứ Hai)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("nộp đúng hạn"));
+    assert!(
+        out.stdout
+            .contains("1 nộp đúng hạn · 0 nộp quá hạn · 1 quá hạn chưa nộp"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&["--config", &cfg, "status", "--plan", "nope"]);
+    assert_eq!(out.code, 2);
+}
