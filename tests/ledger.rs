@@ -494,3 +494,58 @@ fn status_filters_and_formats() {
     let out = dondoc(&["--config", &cfg, "status", "--plan", "nope"]);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn status_exports_a_workbook_with_one_sheet_per_plan() {
+    use std::io::Read;
+    let (dir, cfg) = two_agency_config();
+    let file = csv(
+        dir.path(),
+        &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,"],
+    );
+    assert!(
+        dondoc(&["--config", &cfg, "import", &file])
+            .status
+            .success()
+    );
+    let xlsx = dir.path().join("tinh-hinh.xlsx");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "05/05/2025",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let mut zip = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = read("xl/workbook.xml");
+    assert!(
+        workbook.contains("name=\"p\"") && workbook.contains("name=\"q\""),
+        "{workbook}"
+    );
+    let strings = read("xl/sharedStrings.xml");
+    for want in [
+        "Kế hoạch 1/KH-UBND — Kế hoạch",
+        "nộp quá hạn",
+        "quá hạn chưa nộp",
+        "Sở Y tế",
+    ] {
+        assert!(strings.contains(want), "{want} not in {strings}");
+    }
+    let styles = read("xl/styles.xml");
+    assert!(
+        styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE"),
+        "late and overdue fills"
+    );
+    let out = dondoc(&["--config", &cfg, "status", "--format", "xlsx"]);
+    assert_eq!(out.code, 2, "xlsx needs --output");
+}

@@ -8,6 +8,7 @@ mod holidays;
 mod import;
 mod record;
 mod status;
+mod xlsx;
 
 use std::path::PathBuf;
 

@@ -27,16 +27,20 @@ pub struct Args {
     /// Only pairs in this state.
     #[arg(long, value_enum, value_name = "S")]
     state: Option<State>,
-    /// Output format.
+    /// Output format; `xlsx` writes a workbook (one sheet per plan) to --output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// The file for `--format xlsx`.
+    #[arg(long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Table,
     Json,
     Csv,
+    Xlsx,
 }
 
 /// One JSON/CSV row, keys exactly as SPEC.md gives them.
@@ -54,6 +58,11 @@ struct Row<'a> {
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let now = super::moment(config, args.at.as_deref())?;
+    if (args.format == Format::Xlsx) != args.output.is_some() {
+        return Err(CliError::Usage(
+            "--output FILE goes with --format xlsx, and only with it".into(),
+        ));
+    }
     if let Some(p) = args.plan.as_deref().filter(|p| config.plan(p).is_none()) {
         let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
         return Err(CliError::Usage(format!(
@@ -99,6 +108,13 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         Format::Csv => write_csv(&rows(config, &instances, &states)),
         Format::Table => {
             print_table(config, &instances, &states, &now);
+            Ok(())
+        }
+        Format::Xlsx => {
+            let path = args.output.as_deref().expect("checked above");
+            super::xlsx::write(path, config, &instances, &states, &now)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            println!("wrote {} ({} pairs)", path.display(), states.len());
             Ok(())
         }
     }

@@ -8,7 +8,7 @@
 //! | `pending` | not submitted by T, T's local date ≤ due |
 //! | `overdue` | not submitted by T, T's local date > due |
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -63,28 +63,56 @@ impl State {
     }
 }
 
-/// A pair by config indices: (plan, obligation, period, agency).
+/// An instance by config indices: (plan, obligation, period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Pair(u32, u32, Date, u32);
+struct InstanceKey(u32, u32, Date);
+
+/// What the ledger holds for one instance, by agency index (sorted), so that
+/// evaluating walks it in step with the instance's sorted agencies.
+#[derive(Debug, Default)]
+struct InstanceLedger {
+    /// (agency, submitted at, local date of submission)
+    submissions: Vec<(u32, Timestamp, Date)>,
+    waivers: Vec<u32>,
+}
 
 /// The ledger as the pure code sees it, resolved against one config. Rows
 /// whose ids the config no longer has are ignored.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    submissions: HashMap<Pair, Timestamp>,
-    waivers: HashSet<Pair>,
+    instances: HashMap<InstanceKey, InstanceLedger>,
 }
 
 impl Snapshot {
     pub fn new(config: &Config, submissions: &[Submission], waivers: &[Waiver]) -> Snapshot {
         let index = Index::new(config);
-        Snapshot {
-            submissions: submissions
-                .iter()
-                .filter_map(|s| Some((index.pair(&s.key)?, s.submitted_at)))
-                .collect(),
-            waivers: waivers.iter().filter_map(|w| index.pair(&w.key)).collect(),
+        let tz = &config.settings.timezone;
+        let mut instances: HashMap<InstanceKey, InstanceLedger> = HashMap::new();
+        for s in submissions {
+            if let Some((key, agency)) = index.pair(&s.key) {
+                let day = tz.to_datetime(s.submitted_at).date();
+                instances
+                    .entry(key)
+                    .or_default()
+                    .submissions
+                    .push((agency, s.submitted_at, day));
+            }
         }
+        for w in waivers {
+            if let Some((key, agency)) = index.pair(&w.key) {
+                instances.entry(key).or_default().waivers.push(agency);
+            }
+        }
+        for entry in instances.values_mut() {
+            entry.submissions.sort_unstable_by_key(|s| s.0);
+            entry.waivers.sort_unstable();
+        }
+        Snapshot { instances }
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.instances.is_empty()
     }
 }
 
@@ -119,11 +147,11 @@ impl<'c> Index<'c> {
         Index { plans, agencies }
     }
 
-    fn pair(&self, key: &PairKey) -> Option<Pair> {
+    fn pair(&self, key: &PairKey) -> Option<(InstanceKey, u32)> {
         let (p, obs) = self.plans.get(key.plan.as_str())?;
         let o = obs.get(key.obligation.as_str())?;
         let a = self.agencies.get(key.agency.as_str())?;
-        Some(Pair(*p, *o, key.period, *a))
+        Some((InstanceKey(*p, *o, key.period), *a))
     }
 }
 
@@ -150,63 +178,55 @@ pub fn evaluate(
     tz: &TimeZone,
 ) -> Vec<PairState> {
     let today = at.to_zoned(tz.clone()).date();
+    let empty = InstanceLedger::default();
     let mut out = Vec::with_capacity(instances.iter().map(|i| i.agencies.len()).sum());
     for (n, inst) in instances.iter().enumerate() {
+        let key = InstanceKey(inst.plan as u32, inst.obligation as u32, inst.period);
+        let ledger = snapshot.instances.get(&key).unwrap_or(&empty);
+        // Agencies, submissions and waivers are all sorted by agency index: merge.
+        let (mut s, mut w) = (0, 0);
         for &agency in &inst.agencies {
-            let pair = Pair(
-                inst.plan as u32,
-                inst.obligation as u32,
-                inst.period,
-                agency as u32,
-            );
-            out.push(pair_state(
-                n, agency, inst.due, pair, snapshot, at, today, tz,
-            ));
+            let a = agency as u32;
+            while ledger.submissions.get(s).is_some_and(|x| x.0 < a) {
+                s += 1;
+            }
+            while ledger.waivers.get(w).is_some_and(|x| *x < a) {
+                w += 1;
+            }
+            let waived = ledger.waivers.get(w) == Some(&a);
+            let submitted = ledger
+                .submissions
+                .get(s)
+                .filter(|x| x.0 == a && x.1 <= at)
+                .map(|x| (x.1, x.2));
+            out.push(pair_state(n, agency, inst.due, waived, submitted, today));
         }
     }
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn pair_state(
     instance: usize,
     agency: usize,
     due: Date,
-    pair: Pair,
-    snapshot: &Snapshot,
-    at: Timestamp,
+    waived: bool,
+    submitted: Option<(Timestamp, Date)>,
     today: Date,
-    tz: &TimeZone,
 ) -> PairState {
-    let mut s = PairState {
+    let (state, submitted_at, days_late) = match submitted {
+        _ if waived => (State::Exempt, None, None),
+        Some((at, day)) if day <= due => (State::OnTime, Some(at), None),
+        Some((at, day)) => (State::Late, Some(at), Some(days_between(due, day))),
+        None if today <= due => (State::Pending, None, None),
+        None => (State::Overdue, None, Some(days_between(due, today))),
+    };
+    PairState {
         instance,
         agency,
-        state: State::Pending,
-        submitted_at: None,
-        days_late: None,
-    };
-    if snapshot.waivers.contains(&pair) {
-        s.state = State::Exempt;
-        return s;
+        state,
+        submitted_at,
+        days_late,
     }
-    match snapshot.submissions.get(&pair).filter(|t| **t <= at) {
-        Some(&submitted) => {
-            let day = tz.to_datetime(submitted).date();
-            s.submitted_at = Some(submitted);
-            if day <= due {
-                s.state = State::OnTime;
-            } else {
-                s.state = State::Late;
-                s.days_late = Some(days_between(due, day));
-            }
-        }
-        None if today <= due => s.state = State::Pending,
-        None => {
-            s.state = State::Overdue;
-            s.days_late = Some(days_between(due, today));
-        }
-    }
-    s
 }
 
 /// Whole calendar days from `a` to `b`.
