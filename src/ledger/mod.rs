@@ -6,7 +6,10 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
+mod outbox;
 mod schema;
+
+pub use outbox::{Failure, NewMessage, Rendered, Stored};
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -67,6 +70,14 @@ pub struct Submission {
 pub struct Waiver {
     pub key: PairKey,
     pub note: Option<String>,
+}
+
+/// A reminder step in the sent-log (whatever became of its message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentStep {
+    pub key: PairKey,
+    /// `before-N`, `due` or `overdue-K`.
+    pub step: String,
 }
 
 /// What recording a batch of submissions did.

@@ -50,6 +50,26 @@ const MIGRATIONS: &[&str] = &[
         error       TEXT,
         PRIMARY KEY (plan, obligation, period, agency, step)
     ) WITHOUT ROWID;",
+    // 1 → 2: the messages themselves, kept byte for byte so that a retry after
+    // a failure or a crash resends exactly the same email (same Message-ID).
+    "CREATE TABLE messages (
+        message_id  TEXT PRIMARY KEY,
+        agency      TEXT NOT NULL,
+        thread      TEXT NOT NULL,       -- reminders of one agency and instance set
+        moment      INTEGER NOT NULL,    -- the send moment it was made for
+        sender      TEXT NOT NULL,       -- envelope sender
+        recipients  TEXT NOT NULL,       -- envelope recipients, comma-separated
+        raw         BLOB NOT NULL,
+        state       TEXT NOT NULL,       -- pending, sent, retry, failed, cancelled
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_try_at INTEGER,
+        lease_until INTEGER,             -- a sender is on it until then
+        last_error  TEXT,
+        sent_at     INTEGER
+    );
+    CREATE INDEX messages_by_state ON messages (state, next_try_at);
+    CREATE INDEX messages_by_thread ON messages (thread, moment);
+    CREATE INDEX sent_log_by_message ON sent_log (message_id);",
 ];
 
 /// The schema version this dondoc writes.

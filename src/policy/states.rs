@@ -14,9 +14,10 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use super::reminders::Step;
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{PairKey, Submission, Waiver};
+use crate::ledger::{PairKey, SentStep, Submission, Waiver};
 
 /// The state of one pair.
 #[derive(
@@ -70,10 +71,36 @@ struct InstanceKey(u32, u32, Date);
 /// What the ledger holds for one instance, by agency index (sorted), so that
 /// evaluating walks it in step with the instance's sorted agencies.
 #[derive(Debug, Default)]
-struct InstanceLedger {
+pub(crate) struct InstanceLedger {
     /// (agency, submitted at, local date of submission)
-    submissions: Vec<(u32, Timestamp, Date)>,
-    waivers: Vec<u32>,
+    pub(crate) submissions: Vec<(u32, Timestamp, Date)>,
+    pub(crate) waivers: Vec<u32>,
+    /// (agency, step) already in the sent-log, whatever became of the message.
+    pub(crate) sent: Vec<(u32, Step)>,
+}
+
+impl InstanceLedger {
+    /// Whether `agency` is waived, and its submission if made by `at`.
+    pub(crate) fn standing(&self, agency: u32, at: Timestamp) -> (bool, Option<(Timestamp, Date)>) {
+        let waived = self.waivers.binary_search(&agency).is_ok();
+        let submitted = self
+            .submissions
+            .binary_search_by_key(&agency, |s| s.0)
+            .ok()
+            .map(|i| self.submissions[i])
+            .filter(|s| s.1 <= at)
+            .map(|s| (s.1, s.2));
+        (waived, submitted)
+    }
+
+    /// The steps already in the sent-log for `agency`.
+    pub(crate) fn sent_steps(&self, agency: u32) -> impl Iterator<Item = Step> + '_ {
+        let start = self.sent.partition_point(|s| s.0 < agency);
+        self.sent[start..]
+            .iter()
+            .take_while(move |s| s.0 == agency)
+            .map(|s| s.1)
+    }
 }
 
 /// The ledger as the pure code sees it, resolved against one config. Rows
@@ -84,7 +111,18 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of submissions and waivers (no sent-log: for states).
     pub fn new(config: &Config, submissions: &[Submission], waivers: &[Waiver]) -> Snapshot {
+        Snapshot::with_sent(config, submissions, waivers, &[])
+    }
+
+    /// A snapshot that also knows which reminder steps were sent (for reminders).
+    pub fn with_sent(
+        config: &Config,
+        submissions: &[Submission],
+        waivers: &[Waiver],
+        sent: &[SentStep],
+    ) -> Snapshot {
         let index = Index::new(config);
         let tz = &config.settings.timezone;
         let mut instances: HashMap<InstanceKey, InstanceLedger> = HashMap::new();
@@ -103,11 +141,29 @@ impl Snapshot {
                 instances.entry(key).or_default().waivers.push(agency);
             }
         }
+        for s in sent {
+            let step = Step::parse(&s.step);
+            if let (Some((key, agency)), Some(step)) = (index.pair(&s.key), step) {
+                instances.entry(key).or_default().sent.push((agency, step));
+            }
+        }
         for entry in instances.values_mut() {
             entry.submissions.sort_unstable_by_key(|s| s.0);
             entry.waivers.sort_unstable();
+            entry.sent.sort_unstable();
         }
         Snapshot { instances }
+    }
+
+    /// The ledger of one instance (empty when nothing is recorded).
+    pub(crate) fn instance(&self, inst: &Instance) -> &InstanceLedger {
+        static EMPTY: InstanceLedger = InstanceLedger {
+            submissions: Vec::new(),
+            waivers: Vec::new(),
+            sent: Vec::new(),
+        };
+        let key = InstanceKey(inst.plan as u32, inst.obligation as u32, inst.period);
+        self.instances.get(&key).unwrap_or(&EMPTY)
     }
 
     #[cfg(test)]
@@ -178,11 +234,9 @@ pub fn evaluate(
     tz: &TimeZone,
 ) -> Vec<PairState> {
     let today = at.to_zoned(tz.clone()).date();
-    let empty = InstanceLedger::default();
     let mut out = Vec::with_capacity(instances.iter().map(|i| i.agencies.len()).sum());
     for (n, inst) in instances.iter().enumerate() {
-        let key = InstanceKey(inst.plan as u32, inst.obligation as u32, inst.period);
-        let ledger = snapshot.instances.get(&key).unwrap_or(&empty);
+        let ledger = snapshot.instance(inst);
         // Agencies, submissions and waivers are all sorted by agency index: merge.
         let (mut s, mut w) = (0, 0);
         for &agency in &inst.agencies {

@@ -1,0 +1,350 @@
+//! The sent-log and the messages behind it: claim before sending, confirm
+//! after the server's 250, retry with backoff, never claim a step twice.
+//!
+//! A (pair, step) row in `sent_log` is inserted when its message is claimed;
+//! the primary key makes a second claim impossible, which is the at-most-once
+//! guarantee. The message's raw bytes are stored in the same transaction, so a
+//! crash between claim and confirmation leaves a `pending` message that the
+//! next sender delivers byte for byte, with the same Message-ID.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
+
+/// How long a sender holds a message before another may take it over.
+const LEASE_SECONDS: i64 = 300;
+
+/// A new message to claim.
+pub struct NewMessage<'a> {
+    pub message_id: &'a str,
+    pub agency: &'a str,
+    pub thread: &'a str,
+    pub moment: Timestamp,
+}
+
+/// The rendered message for the items actually claimed.
+pub struct Rendered {
+    pub sender: String,
+    pub recipients: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+/// A stored message ready to go.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub message_id: String,
+    pub agency: String,
+    pub sender: String,
+    pub recipients: Vec<String>,
+    pub raw: Vec<u8>,
+    pub attempts: i64,
+    pub moment: Timestamp,
+}
+
+/// A delivery that failed for good, for `status` and `preview`.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub agency: String,
+    pub message_id: String,
+    pub error: String,
+    pub moment: Timestamp,
+    pub items: Vec<(PairKey, String)>,
+}
+
+impl Ledger {
+    /// Every (pair, step) in the sent-log.
+    pub fn sent_steps(&self) -> Result<Vec<SentStep>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT plan, obligation, period, agency, step FROM sent_log")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SentStep {
+                    key: key_from_row(r)?,
+                    step: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// The Message-IDs already in a thread, oldest first.
+    pub fn thread(&self, thread: &str) -> Result<Vec<String>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT message_id FROM messages WHERE thread = ?1 ORDER BY moment, rowid",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([thread], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Claims `items` for a message in one transaction: each (pair, step) not
+    /// yet in the sent-log is claimed; `render` builds the message for those
+    /// and it is stored `pending`. Returns the claimed items' indices, or an
+    /// empty list (and stores nothing) when another sender had them all.
+    pub fn claim(
+        &mut self,
+        message: &NewMessage,
+        items: &[(PairKey, String)],
+        render: impl FnOnce(&[usize]) -> Rendered,
+    ) -> Result<Vec<usize>, LedgerError> {
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let mut claimed = Vec::new();
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO sent_log (plan, obligation, period, agency, step, message_id, state, claimed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'claimed', ?7)
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(sql)?;
+            for (i, (key, step)) in items.iter().enumerate() {
+                let [plan, obligation, period, agency] = key_params(key);
+                let n = insert
+                    .execute(params![
+                        plan,
+                        obligation,
+                        period,
+                        agency,
+                        step,
+                        message.message_id,
+                        message.moment.as_second()
+                    ])
+                    .map_err(sql)?;
+                if n == 1 {
+                    claimed.push(i);
+                }
+            }
+        }
+        if claimed.is_empty() {
+            return Ok(claimed);
+        }
+        let rendered = render(&claimed);
+        tx.execute(
+            "INSERT INTO messages (message_id, agency, thread, moment, sender, recipients, raw, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+            params![
+                message.message_id,
+                message.agency,
+                message.thread,
+                message.moment.as_second(),
+                rendered.sender,
+                rendered.recipients.join(","),
+                rendered.raw,
+            ],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(claimed)
+    }
+
+    /// Takes the messages that are due for (another) attempt at `now` and
+    /// leases them to this sender: new ones, crashed claims whose lease ran
+    /// out, and retries whose time has come.
+    pub fn take_deliverable(&mut self, now: Timestamp) -> Result<Vec<Stored>, LedgerError> {
+        let now_s = now.as_second();
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let out: Vec<Stored> = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT message_id, agency, sender, recipients, raw, attempts, moment FROM messages
+                     WHERE state IN ('pending', 'retry')
+                       AND (next_try_at IS NULL OR next_try_at <= ?1)
+                       AND (lease_until IS NULL OR lease_until <= ?1)
+                     ORDER BY moment, rowid",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([now_s], |r| {
+                    let recipients: String = r.get(3)?;
+                    Ok(Stored {
+                        message_id: r.get(0)?,
+                        agency: r.get(1)?,
+                        sender: r.get(2)?,
+                        recipients: recipients
+                            .split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(String::from)
+                            .collect(),
+                        raw: r.get(4)?,
+                        attempts: r.get(5)?,
+                        moment: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    })
+                })
+                .map_err(sql)?;
+            rows.collect::<Result<_, _>>().map_err(sql)?
+        };
+        tx.execute(
+            "UPDATE messages SET lease_until = ?2
+             WHERE state IN ('pending', 'retry')
+               AND (next_try_at IS NULL OR next_try_at <= ?1)
+               AND (lease_until IS NULL OR lease_until <= ?1)",
+            params![now_s, now_s + LEASE_SECONDS],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(out)
+    }
+
+    /// The pairs a message reminds of.
+    pub fn message_pairs(&self, message_id: &str) -> Result<Vec<PairKey>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency FROM sent_log WHERE message_id = ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([message_id], key_from_row)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// The server accepted the message.
+    pub fn mark_sent(&mut self, message_id: &str, at: Timestamp) -> Result<(), LedgerError> {
+        self.finish(message_id, "sent", "sent", None, Some(at))
+    }
+
+    /// The message failed for good (or was given up on).
+    pub fn mark_failed(&mut self, message_id: &str, error: &str) -> Result<(), LedgerError> {
+        self.finish(message_id, "failed", "failed", Some(error), None)
+    }
+
+    /// Every pair of the message was submitted or exempted before it could go.
+    pub fn mark_cancelled(&mut self, message_id: &str) -> Result<(), LedgerError> {
+        self.finish(message_id, "cancelled", "cancelled", None, None)
+    }
+
+    /// A transient failure: try again at `next_try_at`.
+    pub fn mark_retry(
+        &mut self,
+        message_id: &str,
+        error: &str,
+        next_try_at: Timestamp,
+    ) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE messages SET state = 'retry', attempts = attempts + 1, next_try_at = ?2,
+                   lease_until = NULL, last_error = ?3 WHERE message_id = ?1",
+                params![message_id, next_try_at.as_second(), error],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        message_id: &str,
+        message_state: &str,
+        log_state: &str,
+        error: Option<&str>,
+        sent_at: Option<Timestamp>,
+    ) -> Result<(), LedgerError> {
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let sent_at = sent_at.map(|t| t.as_second());
+        tx.execute(
+            "UPDATE messages SET state = ?2, attempts = attempts + 1, lease_until = NULL, next_try_at = NULL,
+               last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
+            params![message_id, message_state, error, sent_at],
+        )
+        .map_err(sql)?;
+        tx.execute(
+            "UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1",
+            params![message_id, log_state, sent_at, error],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Messages that failed for good, newest first, with their pairs and steps.
+    pub fn failures(&self) -> Result<Vec<Failure>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT message_id, agency, coalesce(last_error, ''), moment FROM messages
+                 WHERE state = 'failed' ORDER BY moment DESC, rowid DESC",
+            )
+            .map_err(|e| self.sql(e))?;
+        let heads: Vec<(String, String, String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))?;
+        let mut items = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency, step FROM sent_log WHERE message_id = ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for (message_id, agency, error, moment) in heads {
+            let pairs = items
+                .query_map([&message_id], |r| {
+                    Ok((key_from_row(r)?, r.get::<_, String>(4)?))
+                })
+                .map_err(|e| self.sql(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.sql(e))?;
+            out.push(Failure {
+                agency,
+                message_id,
+                error,
+                moment: Timestamp::from_second(moment).unwrap_or(Timestamp::UNIX_EPOCH),
+                items: pairs,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The state of a message, for tests and diagnostics.
+    pub fn message_state(&self, message_id: &str) -> Result<Option<(String, i64)>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT state, attempts FROM messages WHERE message_id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The earliest time a retry is due, if any (the daemon wakes for it).
+    pub fn next_retry(&self) -> Result<Option<Timestamp>, LedgerError> {
+        let t: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT min(next_try_at) FROM messages WHERE state = 'retry'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(t.and_then(|s| Timestamp::from_second(s).ok()))
+    }
+}

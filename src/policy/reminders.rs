@@ -1,0 +1,175 @@
+//! Which reminders a send moment sends: for every pair neither submitted nor
+//! exempt, the policy's steps have scheduled days; the candidate is the step
+//! whose day is the latest one on or before the moment's date, sent unless the
+//! sent-log already has it. Steps missed while nothing ran are skipped, never
+//! sent in a burst; nothing is sent more than `stop_after_days` after the due
+//! date.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::states::{Snapshot, days_between};
+use crate::calendar::Instance;
+use crate::calendar::holidays::WorkCalendar;
+use crate::config::{Config, Policy};
+
+/// One reminder of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    /// N working days before the due date.
+    Before(i32),
+    /// On the due date.
+    Due,
+    /// The K-th overdue reminder: K × `overdue_every` working days after.
+    Overdue(i32),
+}
+
+impl Step {
+    /// Parses the sent-log form: `before-7`, `due`, `overdue-2`.
+    pub fn parse(text: &str) -> Option<Step> {
+        if text == "due" {
+            return Some(Step::Due);
+        }
+        let (kind, n) = text.split_once('-')?;
+        let n: i32 = n.parse().ok().filter(|n| *n >= 1)?;
+        match kind {
+            "before" => Some(Step::Before(n)),
+            "overdue" => Some(Step::Overdue(n)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Before(n) => write!(f, "before-{n}"),
+            Step::Due => write!(f, "due"),
+            Step::Overdue(k) => write!(f, "overdue-{k}"),
+        }
+    }
+}
+
+/// The steps of `policy` for an instance due on `due`, with their scheduled
+/// days, in day order.
+pub fn steps(policy: &Policy, due: Date, cal: &WorkCalendar) -> Vec<(Step, Date)> {
+    let mut out: Vec<(Step, Date)> = policy
+        .before
+        .iter()
+        .map(|&n| (Step::Before(n), cal.add_working_days(due, -n)))
+        .collect();
+    if policy.on_due {
+        out.push((Step::Due, due));
+    }
+    for k in 1..=policy.overdue_max {
+        out.push((
+            Step::Overdue(k),
+            cal.add_working_days(due, k * policy.overdue_every),
+        ));
+    }
+    out.sort_by_key(|&(step, day)| (day, step));
+    out
+}
+
+/// Whether a step copies the agency's `escalate_to` addresses.
+pub fn escalates(policy: &Policy, step: Step) -> bool {
+    matches!(step, Step::Overdue(k) if k * policy.overdue_every >= policy.escalate_after)
+}
+
+/// One reminder to send at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reminder {
+    /// Index into the instances decided over.
+    pub instance: usize,
+    /// Index into [`Config::agencies`].
+    pub agency: usize,
+    pub step: Step,
+    pub escalate: bool,
+    /// Which reminder of this pair this is: 1 for the first (*lần 1*).
+    pub ordinal: usize,
+    /// Calendar days from the moment's date to the due date (negative: overdue).
+    pub days_left: i32,
+}
+
+/// The reminders a send moment at `at` sends, in instance order and, within
+/// an instance, agency order. Pure: the moment, the ledger and the config are
+/// all arguments.
+pub fn due_reminders(
+    config: &Config,
+    cal: &WorkCalendar,
+    instances: &[Instance],
+    snapshot: &Snapshot,
+    at: Timestamp,
+    tz: &TimeZone,
+) -> Vec<Reminder> {
+    let today = at.to_zoned(tz.clone()).date();
+    let mut out = Vec::new();
+    for (n, inst) in instances.iter().enumerate() {
+        let policy = &inst.obligation(config).policy;
+        let days_left = days_between(today, inst.due);
+        if -days_left > policy.stop_after_days {
+            continue;
+        }
+        let candidate = steps(policy, inst.due, cal)
+            .into_iter()
+            .rev()
+            .find(|&(_, day)| day <= today);
+        let Some((step, _)) = candidate else {
+            continue;
+        };
+        let ledger = snapshot.instance(inst);
+        for &agency in &inst.agencies {
+            let a = agency as u32;
+            let (waived, submitted) = ledger.standing(a, at);
+            if waived || submitted.is_some() {
+                continue;
+            }
+            let sent: Vec<Step> = ledger.sent_steps(a).collect();
+            if sent.contains(&step) {
+                continue;
+            }
+            out.push(Reminder {
+                instance: n,
+                agency,
+                step,
+                escalate: escalates(policy, step),
+                ordinal: sent.len() + 1,
+                days_left,
+            });
+        }
+    }
+    out
+}
+
+/// The reminders of one agency at one moment: one email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub agency: usize,
+    pub items: Vec<Reminder>,
+}
+
+impl Batch {
+    /// Whether any item copies the agency's leadership.
+    pub fn escalated(&self) -> bool {
+        self.items.iter().any(|r| r.escalate)
+    }
+}
+
+/// Groups reminders into one batch per agency, by agency id; items keep the
+/// instance order (due, plan, obligation, period).
+pub fn batches(reminders: &[Reminder]) -> Vec<Batch> {
+    let mut by_agency: std::collections::BTreeMap<usize, Vec<Reminder>> = Default::default();
+    for r in reminders {
+        by_agency.entry(r.agency).or_default().push(*r);
+    }
+    by_agency
+        .into_iter()
+        .map(|(agency, items)| Batch { agency, items })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,239 @@
+//! The reminder policy over real Vietnamese calendars, table-driven.
+
+use jiff::civil::{Date, date};
+use jiff::tz::TimeZone;
+
+use super::*;
+use crate::calendar;
+use crate::config::testing::{MAIN, config};
+use crate::dates::parse_moment;
+use crate::ledger::{PairKey, SentStep, Submission, Waiver};
+use crate::policy::Snapshot;
+
+/// Due Tuesday 29/04/2025 ("trước ngày 30/4/2025"); the default policy:
+/// before [7, 3, 1], on due, every 3 working days × 5, escalate at 7, stop at 60.
+const OBLIGATION: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"30/04/2025\"\n";
+
+fn tz() -> TimeZone {
+    TimeZone::get("Asia/Ho_Chi_Minh").unwrap()
+}
+
+fn key(period: Date) -> PairKey {
+    PairKey {
+        plan: "p".into(),
+        obligation: "o".into(),
+        period,
+        agency: "so-y-te".into(),
+    }
+}
+
+/// The reminders at `moment` for an obligation, with a sent-log of `sent`
+/// steps and an optional submission time.
+fn decide(
+    obligation: &str,
+    moment: &str,
+    sent: &[&str],
+    submitted: Option<&str>,
+    waived: bool,
+) -> Vec<Reminder> {
+    let c = config(MAIN, obligation, None);
+    let cal = c.work_calendar();
+    let list = calendar::instances(&c, &cal, date(2030, 1, 1));
+    let period = list[0].period;
+    let subs: Vec<Submission> = submitted
+        .map(|t| Submission {
+            key: key(period),
+            submitted_at: parse_moment(t, &tz()).unwrap().timestamp(),
+            reference: None,
+            note: None,
+        })
+        .into_iter()
+        .collect();
+    let waivers: Vec<Waiver> = waived
+        .then(|| Waiver {
+            key: key(period),
+            note: None,
+        })
+        .into_iter()
+        .collect();
+    let sent: Vec<SentStep> = sent
+        .iter()
+        .map(|s| SentStep {
+            key: key(period),
+            step: s.to_string(),
+        })
+        .collect();
+    let snap = Snapshot::with_sent(&c, &subs, &waivers, &sent);
+    let at = parse_moment(moment, &tz()).unwrap().timestamp();
+    due_reminders(&c, &cal, &list, &snap, at, &tz())
+}
+
+fn step_at(moment: &str, sent: &[&str]) -> Option<(String, bool, usize)> {
+    let r = decide(OBLIGATION, moment, sent, None, false);
+    assert!(r.len() <= 1);
+    r.first()
+        .map(|r| (r.step.to_string(), r.escalate, r.ordinal))
+}
+
+#[test]
+fn each_step_falls_on_its_working_day() {
+    let c = config(MAIN, OBLIGATION, None);
+    let cal = c.work_calendar();
+    let days: Vec<(String, Date)> = steps(&c.settings.reminders, date(2025, 4, 29), &cal)
+        .into_iter()
+        .map(|(s, d)| (s.to_string(), d))
+        .collect();
+    let want = [
+        ("before-7", date(2025, 4, 18)), // over the weekend of 19–20/4
+        ("before-3", date(2025, 4, 24)),
+        ("before-1", date(2025, 4, 28)),
+        ("due", date(2025, 4, 29)),
+        ("overdue-1", date(2025, 5, 6)), // 30/4 and 1/5 are holidays: 2/5, 5/5, 6/5
+        ("overdue-2", date(2025, 5, 9)),
+        ("overdue-3", date(2025, 5, 14)),
+        ("overdue-4", date(2025, 5, 19)),
+        ("overdue-5", date(2025, 5, 22)),
+    ];
+    let want: Vec<(String, Date)> = want.iter().map(|(s, d)| (s.to_string(), *d)).collect();
+    assert_eq!(days, want);
+}
+
+#[test]
+fn the_candidate_is_the_latest_step_on_or_before_the_moment() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &[&str], Option<(&str, bool, usize)>)] = &[
+        ("17/04/2025 08:00", &[], None),
+        ("18/04/2025 08:00", &[], Some(("before-7", false, 1))),
+        ("21/04/2025 08:00", &["before-7"], None),                   // already sent
+        ("24/04/2025 08:00", &["before-7"], Some(("before-3", false, 2))),
+        ("28/04/2025 08:00", &["before-7", "before-3"], Some(("before-1", false, 3))),
+        ("29/04/2025 08:00", &["before-7", "before-3", "before-1"], Some(("due", false, 4))),
+        ("30/04/2025 08:00", &["before-7", "before-3", "before-1", "due"], None), // a holiday, nothing new
+        ("06/05/2025 08:00", &["due"], Some(("overdue-1", false, 2))),
+        ("09/05/2025 08:00", &["due", "overdue-1"], Some(("overdue-2", false, 3))),
+        // 3 × 3 = 9 ≥ 7 working days overdue: the leadership is copied.
+        ("14/05/2025 08:00", &["due", "overdue-1", "overdue-2"], Some(("overdue-3", true, 4))),
+        ("22/05/2025 08:00", &["overdue-4"], Some(("overdue-5", true, 2))),
+        ("23/05/2025 08:00", &["overdue-5"], None),                  // overdue_max reached
+    ];
+    for (moment, sent, want) in cases {
+        let got = step_at(moment, sent);
+        let want = want.map(|(s, e, o)| (s.to_string(), e, o));
+        assert_eq!(got, want, "at {moment} with {sent:?}");
+    }
+}
+
+#[test]
+fn a_week_of_downtime_sends_exactly_one_reminder() {
+    // Sent before-7 on 18/04, then nothing ran until the due date: before-3 and
+    // before-1 are skipped, only "due" goes out.
+    let r = decide(OBLIGATION, "29/04/2025 08:00", &["before-7"], None, false);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].step, Step::Due);
+    assert_eq!(r[0].days_left, 0);
+}
+
+#[test]
+fn a_submission_between_two_steps_stops_the_next() {
+    assert!(
+        decide(
+            OBLIGATION,
+            "28/04/2025 08:00",
+            &["before-3"],
+            Some("25/04/2025 10:00"),
+            false
+        )
+        .is_empty()
+    );
+    // …but not when it is recorded as made after the moment.
+    assert_eq!(
+        decide(
+            OBLIGATION,
+            "28/04/2025 08:00",
+            &["before-3"],
+            Some("28/04/2025 10:00"),
+            false
+        )
+        .len(),
+        1
+    );
+    assert!(
+        decide(OBLIGATION, "28/04/2025 08:00", &[], None, true).is_empty(),
+        "exempt"
+    );
+}
+
+#[test]
+fn nothing_after_stop_after_days() {
+    // 28/06/2025 is 60 calendar days after 29/04: the last day anything goes out.
+    let r = decide(OBLIGATION, "28/06/2025 08:00", &["overdue-4"], None, false);
+    assert_eq!(
+        (r.len(), r[0].step, r[0].days_left),
+        (1, Step::Overdue(5), -60)
+    );
+    assert!(decide(OBLIGATION, "29/06/2025 08:00", &["overdue-4"], None, false).is_empty());
+}
+
+#[test]
+fn tet_and_weekends_move_the_before_steps() {
+    // Due Wednesday 05/02/2025; built-in Tết 28/1–1/2 and make-up day 3/2.
+    let tet = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"05/02/2025\"\n\
+               [obligation.reminders]\nbefore = [3, 1]\n";
+    let step = |m: &str| decide(tet, m, &[], None, false).first().map(|r| r.step);
+    assert_eq!(step("23/01/2025 08:00"), None);
+    assert_eq!(step("24/01/2025 08:00"), Some(Step::Before(3)));
+    assert_eq!(step("27/01/2025 08:00"), Some(Step::Before(3)));
+    assert_eq!(step("04/02/2025 08:00"), Some(Step::Before(1)));
+    // Due Monday 16/06 (scheduled Saturday 14/06): before-1 is Friday 13/06.
+    let weekend = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"14/06/2025\"\n";
+    let r = decide(weekend, "13/06/2025 08:00", &[], None, false);
+    assert_eq!((r[0].step, r[0].days_left), (Step::Before(1), 3));
+}
+
+#[test]
+fn per_obligation_policy_and_escalation_threshold() {
+    let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"30/04/2025\"\n\
+              [obligation.reminders]\nbefore = []\non_due = false\noverdue_every = 5\nescalate_after = 5\n";
+    let c = config(MAIN, ob, None);
+    let p = &c.plans[0].obligations[0].policy;
+    assert!(!escalates(p, Step::Due));
+    assert!(escalates(p, Step::Overdue(1)));
+    assert!(
+        decide(ob, "29/04/2025 08:00", &[], None, false).is_empty(),
+        "no before, no due step"
+    );
+    let r = decide(ob, "08/05/2025 08:00", &[], None, false);
+    assert_eq!((r[0].step, r[0].escalate), (Step::Overdue(1), true));
+}
+
+#[test]
+fn steps_parse_and_print() {
+    for s in ["before-7", "due", "overdue-12"] {
+        assert_eq!(Step::parse(s).unwrap().to_string(), s);
+    }
+    for bad in ["before", "before-0", "overdue-x", "late-1", ""] {
+        assert_eq!(Step::parse(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn batches_group_by_agency() {
+    let r = |instance, agency| Reminder {
+        instance,
+        agency,
+        step: Step::Due,
+        escalate: agency == 1,
+        ordinal: 1,
+        days_left: 0,
+    };
+    let b = batches(&[r(0, 1), r(0, 0), r(1, 1)]);
+    assert_eq!(b.len(), 2);
+    assert_eq!(
+        (b[0].agency, b[0].items.len(), b[0].escalated()),
+        (0, 1, false)
+    );
+    assert_eq!(
+        (b[1].agency, b[1].items.len(), b[1].escalated()),
+        (1, 2, true)
+    );
+}
