@@ -12,11 +12,36 @@
 //!   admin's holidays file.
 //! - [`dates`]: the date forms Vietnamese offices write (`dd/mm/yyyy`, `mm/yyyy`,
 //!   `dd/mm`) and the moments commands take (`--at`).
+//! - [`ledger`]: the SQLite database — submissions, waivers, the sent-log and
+//!   the messages behind it. The only module with SQL.
+//! - [`policy`]: pure. (instances, ledger snapshot, moment) → the state of every
+//!   pair, and the reminder steps due at a send moment.
+//! - [`mail`]: render (minijinja templates, built in and overridable) and
+//!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
+//! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
+//!   `preview`, `tick` and the daemon loop.
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
 
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod dates;
 pub mod ledger;
+pub mod mail;
 pub mod policy;
+
+/// A configuration directory, loaded: the validated config and its compiled
+/// email templates. What `check` validates is exactly what the daemon runs.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: config::Config,
+    pub templates: mail::Templates,
+}
+
+/// Loads and validates `dir`: config files, then templates; every error at once.
+pub fn load(dir: &std::path::Path) -> Result<Loaded, config::ConfigErrors> {
+    let config = config::load(dir)?;
+    let templates = mail::Templates::load(&config)?;
+    Ok(Loaded { config, templates })
+}

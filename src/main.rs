@@ -6,6 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of our output goes
+    // away (`dondoc status | head`) instead of panicking on a broken pipe.
+    // SAFETY: called before any other thread exists; restores the default action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = dondoc::cli::Cli::parse();
     match dondoc::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@ mod check;
 mod holidays;
 mod import;
 mod record;
+mod send;
 mod status;
 mod xlsx;
 
@@ -55,6 +56,12 @@ pub enum Command {
     /// Record many submissions from a CSV file, all or none:
     /// plan,obligation,period,agency,submitted_on,ref,note
     Import(import::Args),
+    /// Show the emails a send moment at --at would send, without sending or recording.
+    Preview(send::PreviewArgs),
+    /// Run one send moment at --at (taken as given, even on a day off): send, record, exit.
+    Tick(send::TickArgs),
+    /// Send one test email through the configured transport.
+    SendTest(send::SendTestArgs),
 }
 
 /// A failed command, classified for the exit code.
@@ -82,16 +89,20 @@ impl CliError {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let config = config::load(&cli.config)?;
+    let loaded = crate::load(&cli.config)?;
+    let config = &loaded.config;
     match cli.command {
-        Command::Check => check::run(&config),
-        Command::Calendar(args) => calendar::run(&config, &args),
-        Command::Holidays(args) => holidays::run(&config, &args),
-        Command::Status(args) => status::run(&config, &args),
-        Command::Submit(args) => record::submit(&config, &args),
-        Command::Unsubmit(args) => record::unsubmit(&config, &args),
-        Command::Exempt(args) => record::exempt(&config, &args),
-        Command::Import(args) => import::run(&config, &args),
+        Command::Check => check::run(config),
+        Command::Preview(args) => send::preview(&loaded, &args),
+        Command::Tick(args) => send::tick(&loaded, &args),
+        Command::SendTest(args) => send::send_test(config, &args),
+        Command::Calendar(args) => calendar::run(config, &args),
+        Command::Holidays(args) => holidays::run(config, &args),
+        Command::Status(args) => status::run(config, &args),
+        Command::Submit(args) => record::submit(config, &args),
+        Command::Unsubmit(args) => record::unsubmit(config, &args),
+        Command::Exempt(args) => record::exempt(config, &args),
+        Command::Import(args) => import::run(config, &args),
     }
 }
 

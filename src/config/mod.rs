@@ -24,6 +24,7 @@ use jiff::tz::TimeZone;
 use crate::calendar::holidays::FileYear;
 pub use error::{ConfigError, ConfigErrors};
 use error::{SourceFile, file_error};
+pub use values::is_email;
 
 /// Where the office's config lives unless `--config` says otherwise.
 pub const DEFAULT_DIR: &str = "/etc/dondoc";
@@ -123,6 +124,10 @@ pub struct Mail {
     pub reply_to: Option<String>,
     pub lang: Lang,
     pub smtp: Option<Smtp>,
+    /// The first retry delay after a transient failure; doubles each time, up to an hour.
+    pub retry_seconds: u64,
+    /// After this long without success a message is given up (marked failed).
+    pub give_up_hours: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +153,8 @@ pub struct Smtp {
     pub password: Option<PasswordSource>,
     pub max_per_minute: u32,
     pub timeout_seconds: u64,
+    /// An extra CA certificate (PEM) to trust, e.g. the province's own CA.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

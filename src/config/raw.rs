@@ -64,6 +64,8 @@ pub struct Mail {
     pub reply_to: Option<S<String>>,
     pub lang: Option<S<String>>,
     pub smtp: Option<S<Smtp>>,
+    pub retry_seconds: Option<S<i64>>,
+    pub give_up_hours: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +79,7 @@ pub struct Smtp {
     pub password_env: Option<S<String>>,
     pub max_per_minute: Option<S<i64>>,
     pub timeout_seconds: Option<S<i64>>,
+    pub ca_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -257,7 +257,7 @@ fn mail(
         .reply_to
         .as_ref()
         .and_then(|r| check_mailbox(src, r, "mail.reply_to"));
-    let smtp = raw.smtp.as_ref().and_then(|s| smtp(src, s));
+    let smtp = raw.smtp.as_ref().and_then(|s| smtp(dir, src, s));
     if transport == Transport::Smtp && raw.smtp.is_none() {
         src.error(
             raw.transport.as_ref().map_or(0..0, |t| t.span()),
@@ -272,6 +272,22 @@ fn mail(
         reply_to,
         lang,
         smtp,
+        retry_seconds: bounded(
+            src,
+            raw.retry_seconds.as_ref(),
+            "mail.retry_seconds",
+            1,
+            86_400,
+            60,
+        ) as u64,
+        give_up_hours: bounded(
+            src,
+            raw.give_up_hours.as_ref(),
+            "mail.give_up_hours",
+            1,
+            24 * 30,
+            24,
+        ) as u64,
     })
 }
 
@@ -299,7 +315,7 @@ fn check_mailbox(src: &mut SourceFile, value: &Spanned<String>, key: &str) -> Op
     }
 }
 
-fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
+fn smtp(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
     let s = raw.get_ref();
     let host = check_text(src, &s.host, "mail.smtp.host");
     let security = match s.security.as_ref().map(|v| v.get_ref().as_str()) {
@@ -380,6 +396,10 @@ fn smtp(src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
             3600,
             30,
         ) as u64,
+        ca_file: s.ca_file.as_ref().map(|f| {
+            let p = PathBuf::from(f.get_ref());
+            if p.is_absolute() { p } else { dir.join(p) }
+        }),
     })
 }
 

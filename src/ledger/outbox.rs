@@ -21,6 +21,8 @@ pub struct NewMessage<'a> {
     pub agency: &'a str,
     pub thread: &'a str,
     pub moment: Timestamp,
+    /// Real time of the claim (retries give up counting from it).
+    pub created: Timestamp,
 }
 
 /// The rendered message for the items actually claimed.
@@ -40,6 +42,7 @@ pub struct Stored {
     pub raw: Vec<u8>,
     pub attempts: i64,
     pub moment: Timestamp,
+    pub created: Timestamp,
 }
 
 /// A delivery that failed for good, for `status` and `preview`.
@@ -135,13 +138,14 @@ impl Ledger {
         }
         let rendered = render(&claimed);
         tx.execute(
-            "INSERT INTO messages (message_id, agency, thread, moment, sender, recipients, raw, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+            "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, raw, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
             params![
                 message.message_id,
                 message.agency,
                 message.thread,
                 message.moment.as_second(),
+                message.created.as_second(),
                 rendered.sender,
                 rendered.recipients.join(","),
                 rendered.raw,
@@ -169,7 +173,7 @@ impl Ledger {
         let out: Vec<Stored> = {
             let mut stmt = tx
                 .prepare_cached(
-                    "SELECT message_id, agency, sender, recipients, raw, attempts, moment FROM messages
+                    "SELECT message_id, agency, sender, recipients, raw, attempts, moment, created_at FROM messages
                      WHERE state IN ('pending', 'retry')
                        AND (next_try_at IS NULL OR next_try_at <= ?1)
                        AND (lease_until IS NULL OR lease_until <= ?1)
@@ -191,6 +195,7 @@ impl Ledger {
                         raw: r.get(4)?,
                         attempts: r.get(5)?,
                         moment: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                        created: Timestamp::from_second(r.get(7)?).unwrap_or(Timestamp::UNIX_EPOCH),
                     })
                 })
                 .map_err(sql)?;
@@ -321,6 +326,23 @@ impl Ledger {
             });
         }
         Ok(out)
+    }
+
+    /// Whether a pair is submitted (at any time up to `at`) or waived now.
+    pub fn settled(&self, key: &PairKey, at: Timestamp) -> Result<bool, LedgerError> {
+        if self.submission(key)?.is_some_and(|s| s.submitted_at <= at) {
+            return Ok(true);
+        }
+        let waived: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM waivers WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                key_params(key),
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        Ok(waived.is_some())
     }
 
     /// The state of a message, for tests and diagnostics.

@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
         agency      TEXT NOT NULL,
         thread      TEXT NOT NULL,       -- reminders of one agency and instance set
         moment      INTEGER NOT NULL,    -- the send moment it was made for
+        created_at  INTEGER NOT NULL,    -- when it was claimed (real time)
         sender      TEXT NOT NULL,       -- envelope sender
         recipients  TEXT NOT NULL,       -- envelope recipients, comma-separated
         raw         BLOB NOT NULL,

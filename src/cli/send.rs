@@ -1,0 +1,232 @@
+//! `dondoc preview`, `tick` and `send-test`: a send moment shown, a send
+//! moment run, and the transport tried — all through the daemon's own code.
+
+use serde::Serialize;
+
+use super::CliError;
+use crate::Loaded;
+use crate::config::Config;
+use crate::daemon;
+use crate::dates;
+use crate::mail::{Deliverer, compose};
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The send moment (default: now).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TickArgs {
+    /// The send moment (default: now).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SendTestArgs {
+    /// The address to send the test email to.
+    #[arg(long, value_name = "ADDR")]
+    to: String,
+}
+
+#[derive(Serialize)]
+struct Email<'a> {
+    agency: &'a str,
+    to: &'a [String],
+    cc: &'a [String],
+    subject: &'a str,
+    text: &'a str,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    plan: &'a str,
+    obligation: &'a str,
+    period: String,
+    due: String,
+    step: String,
+}
+
+pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
+    let config = &loaded.config;
+    let at = super::moment(config, args.at.as_deref())?;
+    let ledger = super::open_ledger(config)?;
+    let planned =
+        daemon::plan(config, &loaded.templates, &ledger, &at).map_err(anyhow::Error::from)?;
+    for e in &planned.errors {
+        eprintln!("error: cannot render the reminder of {e}");
+    }
+    let emails: Vec<Email> = planned
+        .outgoing
+        .iter()
+        .map(|o| Email {
+            agency: &config.agencies[o.agency].id,
+            to: &o.to,
+            cc: &o.cc,
+            subject: &o.rendered.subject,
+            text: &o.rendered.text,
+            items: o
+                .items
+                .iter()
+                .map(|r| {
+                    let i = &planned.instances[r.instance];
+                    Item {
+                        plan: &config.plans[i.plan].id,
+                        obligation: &i.obligation(config).id,
+                        period: i.period.to_string(),
+                        due: i.due.to_string(),
+                        step: r.step.to_string(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    match args.format {
+        Format::Json => super::print_json(&emails),
+        Format::Text => {
+            let n = emails.len();
+            for (k, e) in emails.iter().enumerate() {
+                println!(
+                    "──── {}/{n} · {} ────",
+                    k + 1,
+                    config
+                        .agency(e.agency)
+                        .map_or(e.agency, |a| a.name.as_str())
+                );
+                println!("To: {}", e.to.join(", "));
+                if !e.cc.is_empty() {
+                    println!("Cc: {}", e.cc.join(", "));
+                }
+                println!("Subject: {}\n\n{}", e.subject, e.text.trim_end());
+                println!();
+            }
+            let reminders: usize = emails.iter().map(|e| e.items.len()).sum();
+            println!(
+                "A send moment at {} {} would send {n} emails ({reminders} reminders); nothing was sent or recorded.",
+                dates::vn(at.date()),
+                at.strftime("%H:%M")
+            );
+            print_failures(config, &ledger)
+        }
+    }
+}
+
+/// Deliveries that failed for good: shown so that the office can phone.
+pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result<(), CliError> {
+    let failures = ledger.failures().map_err(anyhow::Error::from)?;
+    if failures.is_empty() {
+        return Ok(());
+    }
+    println!("\nThư không gửi được (delivery failures, not retried):");
+    for f in failures {
+        let when = f.moment.to_zoned(config.settings.timezone.clone());
+        let steps: Vec<String> = f
+            .items
+            .iter()
+            .map(|(k, step)| {
+                format!(
+                    "{}/{} kỳ {} ({step})",
+                    k.plan,
+                    k.obligation,
+                    dates::vn(k.period)
+                )
+            })
+            .collect();
+        println!(
+            "  {} {} · {}: {} — {}",
+            dates::vn(when.date()),
+            when.strftime("%H:%M"),
+            f.agency,
+            steps.join(", "),
+            f.error
+        );
+    }
+    Ok(())
+}
+
+pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
+    let config = &loaded.config;
+    let at = super::moment(config, args.at.as_deref())?;
+    let mut ledger = super::open_ledger(config)?;
+    let mut deliverer =
+        Deliverer::new(&config.settings.mail).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    let summary = runtime()?.block_on(async {
+        daemon::send(
+            config,
+            &loaded.templates,
+            &mut ledger,
+            &mut deliverer,
+            &at,
+            jiff::Timestamp::now(),
+        )
+        .await
+    });
+    let summary = summary.map_err(anyhow::Error::from)?;
+    println!(
+        "send moment {} {}: {summary}",
+        dates::vn(at.date()),
+        at.strftime("%H:%M")
+    );
+    Ok(())
+}
+
+pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
+    let to = args.to.trim();
+    if !crate::config::is_email(to) {
+        return Err(CliError::Usage(format!(
+            "--to: \"{to}\" is not an email address"
+        )));
+    }
+    let now = jiff::Timestamp::now();
+    let domain = config
+        .settings
+        .office
+        .email
+        .rsplit_once('@')
+        .map_or("dondoc", |(_, d)| d);
+    let id = format!(
+        "<dondoc.test.{}.{}@{domain}>",
+        now.as_second(),
+        std::process::id()
+    );
+    let message = compose::compose_test(
+        &id,
+        now,
+        &config.settings.mail.from,
+        to,
+        &config.settings.office.name,
+    )
+    .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    let mut deliverer =
+        Deliverer::new(&config.settings.mail).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    let result = runtime()?.block_on(deliverer.send(
+        &id,
+        &message.sender,
+        &message.recipients,
+        &message.raw,
+    ));
+    result.map_err(|e| {
+        CliError::Runtime(anyhow::anyhow!("the test email to {to} was not sent: {e}"))
+    })?;
+    println!("sent a test email to {to} ({id}) via {deliverer:?}");
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(e.into()))
+}

@@ -1,0 +1,431 @@
+//! One send moment S: decide what is due (pure policy over a ledger snapshot),
+//! render one email per agency, claim each (pair, step) in the sent-log, and
+//! deliver — then retry what is due for another attempt.
+//!
+//! `preview` is [`plan`] alone; `tick` and the daemon are [`send`]. Nothing is
+//! recorded by `plan`.
+
+use jiff::{Timestamp, Zoned};
+
+use crate::calendar::{self, Instance};
+use crate::config::Config;
+use crate::dates;
+use crate::ledger::{Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage};
+use crate::mail::compose::{self, Addressing, Composed, Thread};
+use crate::mail::templates::{Rendered, context};
+use crate::mail::{Deliverer, SendError, Templates};
+use crate::policy::{self, Batch, Reminder};
+
+/// A failure of a send moment as a whole (a reminder that cannot be rendered
+/// or delivered is not one: it is recorded and the moment goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum MomentError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// One email a send moment would send.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub agency: usize,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub rendered: Rendered,
+    pub items: Vec<Reminder>,
+    /// Groups the reminders of one agency and instance set.
+    pub thread: String,
+}
+
+/// What a send moment would send.
+#[derive(Debug)]
+pub struct Planned {
+    pub at: Zoned,
+    pub instances: Vec<Instance>,
+    pub outgoing: Vec<Outgoing>,
+    /// Batches that could not be rendered (a template error at run time).
+    pub errors: Vec<String>,
+}
+
+/// What a send moment did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Emails claimed and stored at this moment.
+    pub claimed: usize,
+    /// Reminders another sender had already claimed.
+    pub already_claimed: usize,
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    /// Emails dropped before sending because every pair was settled meanwhile.
+    pub cancelled: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} new emails; delivered {}, will retry {}, failed {}, cancelled {}",
+            self.claimed, self.sent, self.retrying, self.failed, self.cancelled
+        )?;
+        if self.already_claimed > 0 {
+            write!(
+                f,
+                "; {} reminders were already claimed by another sender",
+                self.already_claimed
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Decides and renders what a send moment at `at` sends. Reads the ledger,
+/// writes nothing.
+pub fn plan(
+    config: &Config,
+    templates: &Templates,
+    ledger: &Ledger,
+    at: &Zoned,
+) -> Result<Planned, MomentError> {
+    let cal = config.work_calendar();
+    let instances = calendar::instances(config, &cal, calendar::horizon(at.date(), None));
+    let snapshot = policy::Snapshot::with_sent(
+        config,
+        &ledger.submissions()?,
+        &ledger.waivers()?,
+        &ledger.sent_steps()?,
+    );
+    let tz = &config.settings.timezone;
+    let reminders = policy::due_reminders(config, &cal, &instances, &snapshot, at.timestamp(), tz);
+    let mut outgoing = Vec::new();
+    let mut errors = Vec::new();
+    for batch in policy::batches(&reminders) {
+        let agency = &config.agencies[batch.agency];
+        match render(config, templates, &instances, &batch, at) {
+            Ok(rendered) => outgoing.push(Outgoing {
+                agency: batch.agency,
+                to: agency.email.clone(),
+                cc: compose::copies(
+                    &agency.email,
+                    &agency.cc,
+                    &agency.escalate_to,
+                    batch.escalated(),
+                ),
+                rendered,
+                thread: thread_id(config, &instances, &batch),
+                items: batch.items,
+            }),
+            Err(e) => errors.push(format!("{}: {e}", agency.id)),
+        }
+    }
+    Ok(Planned {
+        at: at.clone(),
+        instances,
+        outgoing,
+        errors,
+    })
+}
+
+/// One send moment: plans, claims and stores each email, then delivers every
+/// message that is due (these and earlier retries). `now` is the real time,
+/// for leases and retry schedules.
+pub async fn send(
+    config: &Config,
+    templates: &Templates,
+    ledger: &mut Ledger,
+    deliverer: &mut Deliverer,
+    at: &Zoned,
+    now: Timestamp,
+) -> Result<Summary, MomentError> {
+    let planned = plan(config, templates, ledger, at)?;
+    let mut summary = Summary::default();
+    for out in &planned.outgoing {
+        match claim(config, templates, ledger, &planned, out, now)? {
+            0 => summary.already_claimed += out.items.len(),
+            _ => summary.claimed += 1,
+        }
+    }
+    let delivered = deliver_due(config, ledger, deliverer, now).await?;
+    Ok(Summary {
+        claimed: summary.claimed,
+        already_claimed: summary.already_claimed,
+        ..delivered
+    })
+}
+
+/// Claims an email's (pair, step)s and stores the message; returns how many
+/// items were claimed (0: another sender had them).
+fn claim(
+    config: &Config,
+    templates: &Templates,
+    ledger: &mut Ledger,
+    planned: &Planned,
+    out: &Outgoing,
+    now: Timestamp,
+) -> Result<usize, MomentError> {
+    let earlier = ledger.thread(&out.thread)?;
+    let domain = config
+        .settings
+        .office
+        .email
+        .rsplit_once('@')
+        .map_or("dondoc", |(_, d)| d);
+    let message_id = format!(
+        "<dondoc.{}.{}.{}@{domain}>",
+        out.thread,
+        earlier.len() + 1,
+        planned.at.timestamp().as_second()
+    );
+    let keys: Vec<(PairKey, String)> = out
+        .items
+        .iter()
+        .map(|r| (pair_key(config, &planned.instances, r), r.step.to_string()))
+        .collect();
+    let agency = &config.agencies[out.agency];
+    let compose_items = |items: &[Reminder], rendered: &Rendered| -> Result<Composed, String> {
+        let batch = Batch {
+            agency: out.agency,
+            items: items.to_vec(),
+        };
+        let cc = compose::copies(
+            &agency.email,
+            &agency.cc,
+            &agency.escalate_to,
+            batch.escalated(),
+        );
+        let addressing = Addressing {
+            from: &config.settings.mail.from,
+            reply_to: config.settings.mail.reply_to.as_deref(),
+            to_name: &agency.name,
+            to: &agency.email,
+            cc: &cc,
+        };
+        compose::compose_reminder(
+            &message_id,
+            planned.at.timestamp(),
+            &addressing,
+            &Thread {
+                earlier: earlier.clone(),
+            },
+            rendered,
+        )
+    };
+    let full = match compose_items(&out.items, &out.rendered) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(agency = %agency.id, error = %e, "cannot compose the reminder; skipped");
+            return Ok(0);
+        }
+    };
+    let message = NewMessage {
+        message_id: &message_id,
+        agency: &agency.id,
+        thread: &out.thread,
+        moment: planned.at.timestamp(),
+        created: now,
+    };
+    let claimed = ledger.claim(&message, &keys, |claimed| {
+        // Another sender may have claimed some items meanwhile: the email
+        // then lists only the ones claimed here.
+        let composed = if claimed.len() == out.items.len() {
+            full.clone()
+        } else {
+            let items: Vec<Reminder> = claimed.iter().map(|&i| out.items[i]).collect();
+            let batch = Batch {
+                agency: out.agency,
+                items: items.clone(),
+            };
+            render(config, templates, &planned.instances, &batch, &planned.at)
+                .map_err(|e| e.to_string())
+                .and_then(|r| compose_items(&items, &r))
+                .unwrap_or_else(|_| full.clone())
+        };
+        StoredMessage {
+            sender: composed.sender,
+            recipients: composed.recipients,
+            raw: composed.raw,
+        }
+    })?;
+    Ok(claimed.len())
+}
+
+/// Delivers every stored message due at `now`: new ones, crashed claims and
+/// retries. Transient failures back off exponentially (from `retry_seconds`,
+/// doubling, at most an hour) until `give_up_hours`; permanent ones are
+/// recorded against their pairs.
+pub async fn deliver_due(
+    config: &Config,
+    ledger: &mut Ledger,
+    deliverer: &mut Deliverer,
+    now: Timestamp,
+) -> Result<Summary, MomentError> {
+    let mut summary = Summary::default();
+    for m in ledger.take_deliverable(now)? {
+        let pairs = ledger.message_pairs(&m.message_id)?;
+        let mut settled = true;
+        for p in &pairs {
+            settled &= ledger.settled(p, now)?;
+        }
+        if settled && !pairs.is_empty() {
+            ledger.mark_cancelled(&m.message_id)?;
+            summary.cancelled += 1;
+            continue;
+        }
+        match deliverer
+            .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
+            .await
+        {
+            Ok(()) => {
+                ledger.mark_sent(&m.message_id, Timestamp::now())?;
+                tracing::info!(agency = %m.agency, message_id = %m.message_id, "delivered");
+                summary.sent += 1;
+            }
+            Err(SendError::Permanent(e)) => {
+                tracing::warn!(agency = %m.agency, message_id = %m.message_id, error = %e, "delivery failed permanently");
+                ledger.mark_failed(&m.message_id, &e)?;
+                summary.failed += 1;
+            }
+            Err(SendError::Transient(e)) => {
+                let give_up =
+                    m.created.as_second() + config.settings.mail.give_up_hours as i64 * 3600;
+                if now.as_second() >= give_up {
+                    let why = format!("gave up after {} attempts: {e}", m.attempts + 1);
+                    tracing::warn!(agency = %m.agency, message_id = %m.message_id, error = %why, "delivery abandoned");
+                    ledger.mark_failed(&m.message_id, &why)?;
+                    summary.failed += 1;
+                } else {
+                    let delay = backoff(config.settings.mail.retry_seconds, m.attempts);
+                    let next = Timestamp::from_second(now.as_second() + delay).unwrap_or(now);
+                    tracing::info!(agency = %m.agency, message_id = %m.message_id, error = %e, retry_in_s = delay, "delivery will be retried");
+                    ledger.mark_retry(&m.message_id, &e, next)?;
+                    summary.retrying += 1;
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// The delay before attempt `attempts + 1`: base × 2^attempts, at most an hour.
+pub fn backoff(base: u64, attempts: i64) -> i64 {
+    let factor = 1u64 << attempts.clamp(0, 20);
+    base.saturating_mul(factor).min(3600) as i64
+}
+
+fn pair_key(config: &Config, instances: &[Instance], r: &Reminder) -> PairKey {
+    let i = &instances[r.instance];
+    PairKey {
+        plan: config.plans[i.plan].id.clone(),
+        obligation: i.obligation(config).id.clone(),
+        period: i.period,
+        agency: config.agencies[r.agency].id.clone(),
+    }
+}
+
+/// The template context of a batch, rendered.
+fn render(
+    config: &Config,
+    templates: &Templates,
+    instances: &[Instance],
+    batch: &Batch,
+    at: &Zoned,
+) -> Result<Rendered, minijinja::Error> {
+    let agency = &config.agencies[batch.agency];
+    let o = &config.settings.office;
+    let items: Vec<context::Item> = batch
+        .items
+        .iter()
+        .map(|r| {
+            let i = &instances[r.instance];
+            let plan = &config.plans[i.plan];
+            let ob = i.obligation(config);
+            context::Item {
+                plan_id: plan.id.clone(),
+                plan_number: plan.number.clone(),
+                plan_title: plan.title.clone(),
+                obligation_id: ob.id.clone(),
+                obligation_title: ob.title.clone(),
+                basis: ob.basis.clone(),
+                period: dates::vn(i.period),
+                due: dates::vn(i.due),
+                due_weekday: dates::vn_weekday(i.due).to_string(),
+                step: r.step.to_string(),
+                days_left: r.days_left,
+                days_overdue: (-r.days_left).max(0),
+                ordinal: r.ordinal,
+                submit_to: ob
+                    .submit_to
+                    .clone()
+                    .or_else(|| plan.submit_to.clone())
+                    .unwrap_or_else(|| o.name.clone()),
+            }
+        })
+        .collect();
+    let ctx = context::Reminder {
+        office: office(config),
+        agency: context::Agency {
+            id: agency.id.clone(),
+            name: agency.name.clone(),
+        },
+        today: dates::vn(at.date()),
+        any_overdue: items.iter().any(|i| i.days_overdue > 0),
+        escalated: batch.escalated(),
+        items,
+    };
+    templates.render("reminder", &ctx)
+}
+
+/// The office, as templates see it.
+pub fn office(config: &Config) -> context::Office {
+    let o = &config.settings.office;
+    context::Office {
+        name: o.name.clone(),
+        email: o.email.clone(),
+        address: o.address.clone(),
+        phone: o.phone.clone(),
+    }
+}
+
+/// A stable id for the reminders of one agency about one set of instances
+/// (FNV-1a, so that it is the same across versions and machines).
+fn thread_id(config: &Config, instances: &[Instance], batch: &Batch) -> String {
+    let mut keys: Vec<String> = batch
+        .items
+        .iter()
+        .map(|r| {
+            let i = &instances[r.instance];
+            format!(
+                "{}/{}/{}",
+                config.plans[i.plan].id,
+                i.obligation(config).id,
+                i.period
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in config.agencies[batch.agency]
+        .id
+        .bytes()
+        .chain(keys.join("\n").bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(
+            (0..8).map(|a| backoff(60, a)).collect::<Vec<_>>(),
+            [60, 120, 240, 480, 960, 1920, 3600, 3600]
+        );
+        assert_eq!(backoff(1, 0), 1);
+        assert_eq!(backoff(60, 1000), 3600);
+    }
+}

@@ -1,0 +1,290 @@
+//! Turning a batch of reminders into one RFC 5322 message: headers that
+//! thread, identify and mark it as automatic, and a text + HTML body.
+//!
+//! Every name and title that reaches a header goes through lettre's encoders
+//! after control characters are removed, so config text can never inject a
+//! header.
+
+use std::time::SystemTime;
+
+use jiff::Timestamp;
+use lettre::Message;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+
+use super::templates::Rendered;
+
+/// `Auto-Submitted: auto-generated` (RFC 3834), so that auto-responders and
+/// ticket systems do not answer a reminder with another message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_string())
+    }
+}
+
+/// An email ready to store and send.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub message_id: String,
+    /// Envelope sender (the address of `[mail] from`).
+    pub sender: String,
+    /// Envelope recipients: To then Cc.
+    pub recipients: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+/// Who a message goes to.
+#[derive(Debug, Clone)]
+pub struct Addressing<'a> {
+    pub from: &'a str,
+    pub reply_to: Option<&'a str>,
+    /// Display name for the To addresses.
+    pub to_name: &'a str,
+    pub to: &'a [String],
+    pub cc: &'a [String],
+}
+
+/// Threading headers: the Message-IDs of earlier messages of the same thread.
+#[derive(Debug, Clone, Default)]
+pub struct Thread {
+    pub earlier: Vec<String>,
+}
+
+/// A header-safe version of a display name.
+fn clean(text: &str) -> String {
+    super::templates::one_line(text)
+}
+
+fn mailbox(name: Option<&str>, addr: &str) -> Result<Mailbox, String> {
+    let address = addr.parse().map_err(|e| format!("address {addr:?}: {e}"))?;
+    Ok(Mailbox::new(
+        name.map(clean).filter(|n| !n.is_empty()),
+        address,
+    ))
+}
+
+/// Parses a `Name <addr>` or bare address from the config.
+pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
+    match text.trim().rsplit_once('<') {
+        Some((name, rest)) => {
+            let addr = rest.trim_end_matches('>').trim();
+            mailbox(Some(name.trim().trim_matches('"')), addr)
+        }
+        None => mailbox(None, text.trim()),
+    }
+}
+
+/// Builds a reminder (or digest) message.
+pub fn compose_reminder(
+    message_id: &str,
+    date: Timestamp,
+    addressing: &Addressing,
+    thread: &Thread,
+    body: &Rendered,
+) -> Result<Composed, String> {
+    let from = parse_mailbox(addressing.from)?;
+    let mut b = Message::builder()
+        .from(from.clone())
+        .subject(clean(&body.subject))
+        .message_id(Some(message_id.to_string()))
+        .date(SystemTime::from(date))
+        .header(AutoSubmitted);
+    if let Some(r) = addressing.reply_to {
+        b = b.reply_to(parse_mailbox(r)?);
+    }
+    for to in addressing.to {
+        b = b.to(mailbox(Some(addressing.to_name), to)?);
+    }
+    for cc in addressing.cc {
+        b = b.cc(mailbox(None, cc)?);
+    }
+    if let Some(last) = thread.earlier.last() {
+        b = b
+            .in_reply_to(last.clone())
+            .references(thread.earlier.join(" "));
+    }
+    let message = b
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(body.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(body.html.clone()),
+                ),
+        )
+        .map_err(|e| e.to_string())?;
+    let mut recipients: Vec<String> = addressing.to.to_vec();
+    recipients.extend(addressing.cc.iter().cloned());
+    Ok(Composed {
+        message_id: message_id.to_string(),
+        sender: from.email.to_string(),
+        recipients,
+        raw: message.formatted(),
+    })
+}
+
+/// A plain test message for `send-test`.
+pub fn compose_test(
+    message_id: &str,
+    date: Timestamp,
+    from: &str,
+    to: &str,
+    office: &str,
+) -> Result<Composed, String> {
+    let from_box = parse_mailbox(from)?;
+    let text = format!(
+        "Đây là thư thử nghiệm do {office} gửi qua hệ thống đôn đốc báo cáo (dondoc) để kiểm tra cấu hình gửi thư.\n\
+         This is a test message from dondoc.\n"
+    );
+    let message = Message::builder()
+        .from(from_box.clone())
+        .to(mailbox(None, to)?)
+        .subject("dondoc: thư thử nghiệm / test message")
+        .message_id(Some(message_id.to_string()))
+        .date(SystemTime::from(date))
+        .header(AutoSubmitted)
+        .header(ContentType::TEXT_PLAIN)
+        .body(text)
+        .map_err(|e| e.to_string())?;
+    Ok(Composed {
+        message_id: message_id.to_string(),
+        sender: from_box.email.to_string(),
+        recipients: vec![to.to_string()],
+        raw: message.formatted(),
+    })
+}
+
+/// The Cc list: `cc`, plus `escalate_to` when escalated, without repeats
+/// (ignoring case) and without any address already in `to`.
+pub fn copies(
+    to: &[String],
+    cc: &[String],
+    escalate_to: &[String],
+    escalated: bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let extra: &[String] = if escalated { escalate_to } else { &[] };
+    for addr in cc.iter().chain(extra) {
+        let seen = |a: &String| a.eq_ignore_ascii_case(addr);
+        if !to.iter().any(seen) && !out.iter().any(seen) {
+            out.push(addr.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body() -> Rendered {
+        Rendered {
+            subject: "Đôn đốc gửi báo cáo quá hạn: Báo cáo 6 tháng".into(),
+            text: "Kính gửi: Sở Y tế\n".into(),
+            html: "<p>Kính gửi: Sở Y tế</p>".into(),
+        }
+    }
+
+    fn raw_text(c: &Composed) -> String {
+        String::from_utf8(c.raw.clone()).unwrap()
+    }
+
+    #[test]
+    fn headers_identify_thread_and_mark_it_automatic() {
+        let to = ["vanthu@syt.example.gov.vn".to_string()];
+        let cc = ["giamdoc@syt.example.gov.vn".to_string()];
+        let a = Addressing {
+            from: "Văn phòng Thường trực BCĐ 138 <vptt138@example.gov.vn>",
+            reply_to: Some("vptt138@example.gov.vn"),
+            to_name: "Sở Y tế",
+            to: &to,
+            cc: &cc,
+        };
+        let thread = Thread {
+            earlier: vec!["<a.1@example.gov.vn>".into(), "<a.2@example.gov.vn>".into()],
+        };
+        let date: Timestamp = "2025-06-16T01:00:00Z".parse().unwrap();
+        let c = compose_reminder("<a.3@example.gov.vn>", date, &a, &thread, &body()).unwrap();
+        let raw = raw_text(&c);
+        assert!(
+            raw.contains("Message-ID: <a.3@example.gov.vn>\r\n"),
+            "{raw}"
+        );
+        assert!(raw.contains("In-Reply-To: <a.2@example.gov.vn>\r\n"));
+        assert!(raw.contains("References: <a.1@example.gov.vn> <a.2@example.gov.vn>\r\n"));
+        assert!(raw.contains("Auto-Submitted: auto-generated\r\n"));
+        assert!(raw.contains("Date: Mon, 16 Jun 2025 01:00:00 +0000\r\n"));
+        assert!(raw.contains("Content-Type: multipart/alternative"));
+        assert!(raw.contains("Content-Type: text/plain; charset=utf-8"));
+        assert!(raw.contains("Content-Type: text/html; charset=utf-8"));
+        assert!(
+            raw.contains("Subject: =?utf-8?"),
+            "non-ASCII subject is encoded"
+        );
+        assert_eq!(
+            c.recipients,
+            ["vanthu@syt.example.gov.vn", "giamdoc@syt.example.gov.vn"]
+        );
+        assert_eq!(c.sender, "vptt138@example.gov.vn");
+    }
+
+    #[test]
+    fn names_and_subjects_cannot_inject_headers() {
+        let to = ["vanthu@syt.example.gov.vn".to_string()];
+        let a = Addressing {
+            from: "vptt138@example.gov.vn",
+            reply_to: None,
+            to_name: "Sở Y tế\r\nBcc: evil@attacker.example",
+            to: &to,
+            cc: &[],
+        };
+        let mut b = body();
+        b.subject = "Báo cáo\r\nBcc: evil@attacker.example\r\n\r\nbody".into();
+        let c = compose_reminder(
+            "<x@example.gov.vn>",
+            Timestamp::UNIX_EPOCH,
+            &a,
+            &Thread::default(),
+            &b,
+        )
+        .unwrap();
+        let raw = raw_text(&c);
+        let head = raw.split("\r\n\r\n").next().unwrap();
+        assert!(
+            !head
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{head}"
+        );
+        assert_eq!(c.recipients, ["vanthu@syt.example.gov.vn"]);
+    }
+
+    #[test]
+    fn copies_are_deduplicated_ignoring_case_and_never_repeat_to() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let to = s(&["vanthu@syt.vn"]);
+        let cc = s(&["VanThu@syt.vn", "tonghop@syt.vn"]);
+        let esc = s(&["TONGHOP@syt.vn", "giamdoc@syt.vn"]);
+        assert_eq!(copies(&to, &cc, &esc, false), s(&["tonghop@syt.vn"]));
+        assert_eq!(
+            copies(&to, &cc, &esc, true),
+            s(&["tonghop@syt.vn", "giamdoc@syt.vn"])
+        );
+    }
+}

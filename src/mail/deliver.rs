@@ -1,0 +1,280 @@
+//! Delivery: the outbox directory (the default: the daemon runs with no mail
+//! server) or SMTP through lettre — STARTTLS required unless told otherwise,
+//! pooled connections, a timeout around every send (lettre's own covers only
+//! connecting), and `max_per_minute`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio::time::Instant;
+
+use crate::config::{Mail, PasswordSource, Security, Smtp, Transport};
+
+/// Why a message did not go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying later: 4xx, connection or TLS trouble, a timeout.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// Retrying will not help: 5xx (bad address, refused), a malformed message.
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// The SMTP password: never printed, never logged.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// A configured way to deliver messages.
+pub enum Deliverer {
+    Outbox(PathBuf),
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        timeout: Duration,
+        bucket: TokenBucket,
+    },
+}
+
+impl std::fmt::Debug for Deliverer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Deliverer::Outbox(dir) => write!(f, "outbox {}", dir.display()),
+            Deliverer::Smtp { timeout, .. } => write!(f, "smtp (timeout {timeout:?})"),
+        }
+    }
+}
+
+impl Deliverer {
+    /// Builds the configured transport; reads the SMTP password now (from its
+    /// file or environment variable), so a missing one fails at start.
+    pub fn new(mail: &Mail) -> Result<Deliverer, String> {
+        match (mail.transport, &mail.smtp) {
+            (Transport::Outbox, _) => Ok(Deliverer::Outbox(mail.outbox.clone())),
+            (Transport::Smtp, Some(smtp)) => smtp_transport(smtp),
+            (Transport::Smtp, None) => Err("transport \"smtp\" needs [mail.smtp]".into()),
+        }
+    }
+
+    /// Delivers one message; `Ok` means the server answered 250 (or the file is
+    /// safely on disk).
+    pub async fn send(
+        &mut self,
+        message_id: &str,
+        sender: &str,
+        recipients: &[String],
+        raw: &[u8],
+    ) -> Result<(), SendError> {
+        match self {
+            Deliverer::Outbox(dir) => write_outbox(dir, message_id, raw).map_err(|e| {
+                SendError::Transient(format!("writing to the outbox {}: {e}", dir.display()))
+            }),
+            Deliverer::Smtp {
+                transport,
+                timeout,
+                bucket,
+            } => {
+                let envelope = envelope(sender, recipients)?;
+                bucket.take().await;
+                match tokio::time::timeout(*timeout, transport.send_raw(&envelope, raw)).await {
+                    Err(_) => Err(SendError::Transient(format!(
+                        "no answer from the SMTP server within {timeout:?}"
+                    ))),
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(e)) => Err(classify(&e)),
+                }
+            }
+        }
+    }
+}
+
+fn envelope(sender: &str, recipients: &[String]) -> Result<Envelope, SendError> {
+    let bad = |e: lettre::address::AddressError| SendError::Permanent(format!("bad address: {e}"));
+    let from: Address = sender.parse().map_err(bad)?;
+    let to: Vec<Address> = recipients
+        .iter()
+        .map(|r| r.parse())
+        .collect::<Result<_, _>>()
+        .map_err(bad)?;
+    Envelope::new(Some(from), to).map_err(|e| SendError::Permanent(e.to_string()))
+}
+
+/// 5xx is permanent; everything else (4xx, connection, TLS, timeouts) is worth
+/// another try once the server or the network is back.
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let text = error_chain(e);
+    if e.is_permanent() {
+        SendError::Permanent(text)
+    } else {
+        SendError::Transient(text)
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
+    let mut tls = TlsParameters::builder(smtp.host.clone());
+    if let Some(ca) = &smtp.ca_file {
+        let pem =
+            std::fs::read(ca).map_err(|e| format!("mail.smtp.ca_file {}: {e}", ca.display()))?;
+        let cert = Certificate::from_pem(&pem)
+            .map_err(|e| format!("mail.smtp.ca_file {}: {e}", ca.display()))?;
+        tls = tls.add_root_certificate(cert);
+    }
+    let tls = tls
+        .build_rustls()
+        .map_err(|e| format!("TLS setup for {}: {e}", smtp.host))?;
+    let mode = match smtp.security {
+        Security::StartTls => Tls::Required(tls),
+        Security::Tls => Tls::Wrapper(tls),
+        Security::None => Tls::None,
+    };
+    let timeout = Duration::from_secs(smtp.timeout_seconds);
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+        .port(smtp.port)
+        .tls(mode)
+        .timeout(Some(timeout))
+        .pool_config(PoolConfig::new().max_size(2));
+    if let Some(user) = &smtp.username {
+        let password = read_password(smtp.password.as_ref())?;
+        builder = builder.credentials(Credentials::new(user.clone(), password.0));
+    }
+    Ok(Deliverer::Smtp {
+        transport: builder.build(),
+        timeout,
+        bucket: TokenBucket::per_minute(smtp.max_per_minute),
+    })
+}
+
+fn read_password(source: Option<&PasswordSource>) -> Result<Secret, String> {
+    match source {
+        None => Err("mail.smtp.username is set but no password_file or password_env".into()),
+        Some(PasswordSource::File(path)) => std::fs::read_to_string(path)
+            .map(|s| Secret(s.trim_end_matches(['\r', '\n']).to_string()))
+            .map_err(|e| format!("reading the SMTP password from {}: {e}", path.display())),
+        Some(PasswordSource::Env(var)) => std::env::var(var)
+            .map(Secret)
+            .map_err(|_| format!("the SMTP password variable {var} is not set")),
+    }
+}
+
+/// Writes `raw` as `DIR/<message-id>.eml`, atomically (temp file, fsync, rename).
+fn write_outbox(dir: &Path, message_id: &str, raw: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let name: String = message_id
+        .trim_matches(['<', '>'])
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(raw)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, dir.join(format!("{name}.eml")))
+}
+
+/// At most `capacity` sends in any minute: a token bucket refilled evenly.
+#[derive(Debug)]
+pub struct TokenBucket {
+    capacity: f64,
+    tokens: f64,
+    per_second: f64,
+    last: Instant,
+}
+
+impl TokenBucket {
+    pub fn per_minute(n: u32) -> TokenBucket {
+        let capacity = f64::from(n.max(1));
+        TokenBucket {
+            capacity,
+            tokens: capacity,
+            per_second: capacity / 60.0,
+            last: Instant::now(),
+        }
+    }
+
+    /// Waits until a send is allowed, then takes it.
+    pub async fn take(&mut self) {
+        loop {
+            let now = Instant::now();
+            self.tokens = (self.tokens
+                + now.duration_since(self.last).as_secs_f64() * self.per_second)
+                .min(self.capacity);
+            self.last = now;
+            if self.tokens >= 1.0 {
+                self.tokens -= 1.0;
+                return;
+            }
+            let wait = (1.0 - self.tokens) / self.per_second;
+            tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_bucket_allows_a_minute_s_worth_then_paces() {
+        let mut b = TokenBucket::per_minute(120);
+        let start = Instant::now();
+        for _ in 0..120 {
+            b.take().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(1));
+        b.take().await;
+        let paced = start.elapsed();
+        assert!(
+            paced >= Duration::from_millis(499) && paced <= Duration::from_millis(600),
+            "{paced:?}"
+        );
+    }
+
+    #[test]
+    fn outbox_files_are_named_by_message_id() {
+        let dir = tempfile::tempdir().unwrap();
+        write_outbox(
+            dir.path(),
+            "<abc.1@example.gov.vn>",
+            b"Subject: x\r\n\r\nbody",
+        )
+        .unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["abc.1@example.gov.vn.eml"]);
+    }
+
+    #[test]
+    fn the_password_is_never_printed() {
+        assert_eq!(format!("{:?}", Secret("hunter2".into())), "Secret(***)");
+    }
+}

@@ -1,0 +1,482 @@
+//! Email templates: a subject, a text and an HTML template per kind
+//! (`reminder`, `digest`), built in (Vietnamese and English) and overridable
+//! by `templates/KIND.PART.j2` in the config directory.
+//!
+//! Undefined variables are errors, HTML templates escape everything they
+//! interpolate, and every template is compiled and rendered against a sample
+//! when the config is loaded — so `dondoc check` reports a broken template
+//! with its file and line, not the daemon at 08:00.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError, ConfigErrors, Lang};
+
+/// The template names, `KIND.PART`.
+const NAMES: [&str; 6] = [
+    "reminder.subject",
+    "reminder.txt",
+    "reminder.html",
+    "digest.subject",
+    "digest.txt",
+    "digest.html",
+];
+
+fn builtin(lang: Lang, name: &str) -> &'static str {
+    macro_rules! pick {
+        ($($n:literal),*) => {
+            match (lang, name) {
+                $(
+                    (Lang::Vi, $n) => include_str!(concat!("templates/vi/", $n, ".j2")),
+                    (Lang::En, $n) => include_str!(concat!("templates/en/", $n, ".j2")),
+                )*
+                _ => unreachable!("unknown template {name}"),
+            }
+        };
+    }
+    pick!(
+        "reminder.subject",
+        "reminder.txt",
+        "reminder.html",
+        "digest.subject",
+        "digest.txt",
+        "digest.html"
+    )
+}
+
+/// The compiled templates of one config.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+/// A rendered email: subject (one line), text and HTML bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Templates {
+    /// Compiles the built-in templates for the config's language, replaced by
+    /// any override in `templates/`, and renders each against a sample.
+    pub fn load(config: &Config) -> Result<Templates, ConfigErrors> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_keep_trailing_newline(true);
+        let mut errors = Vec::new();
+        let mut files: Vec<(&str, PathBuf, String)> = Vec::new();
+        let mut broken: Vec<&str> = Vec::new();
+        for name in NAMES {
+            let file = override_path(config.templates_dir.as_deref(), name);
+            let (source, shown) = match &file {
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => (text, path.clone()),
+                    Err(e) => {
+                        errors.push(error(
+                            Path::new(&format!("templates/{name}.j2")),
+                            0,
+                            format!("cannot read it: {e}"),
+                        ));
+                        continue;
+                    }
+                },
+                None => (
+                    builtin(config.settings.mail.lang, name).to_string(),
+                    PathBuf::from(format!("(built-in) {name}.j2")),
+                ),
+            };
+            let shown = relative(config, &shown);
+            if let Err(e) = env.add_template_owned(name.to_string(), source.clone()) {
+                errors.push(error(&shown, e.line().unwrap_or(0), detail(&e, &source)));
+                broken.push(kind(name));
+                continue;
+            }
+            files.push((name, shown, source));
+        }
+        let templates = Templates { env };
+        // A kind whose template does not compile is not rendered: its siblings
+        // would only report the missing one again.
+        for (name, shown, source) in files
+            .into_iter()
+            .filter(|(n, _, _)| !broken.contains(&kind(n)))
+        {
+            let result = if name.starts_with("reminder") {
+                templates.render_one(name, &sample::reminder())
+            } else {
+                templates.render_one(name, &sample::digest())
+            };
+            if let Err(e) = result {
+                errors.push(error(&shown, e.line().unwrap_or(0), detail(&e, &source)));
+            }
+        }
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        if errors.is_empty() {
+            Ok(templates)
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    fn render_one<S: Serialize>(&self, name: &str, ctx: &S) -> Result<String, minijinja::Error> {
+        let ctx = minijinja::Value::from_serialize(ctx);
+        let with_subject = if name.ends_with(".subject") {
+            ctx
+        } else {
+            let subject = self
+                .env
+                .get_template(&format!("{}.subject", kind(name)))?
+                .render(&ctx)?;
+            minijinja::context! { subject => one_line(&subject), ..ctx }
+        };
+        self.env.get_template(name)?.render(with_subject)
+    }
+
+    /// Renders the three parts of `kind` (`reminder` or `digest`).
+    pub fn render<S: Serialize>(&self, kind: &str, ctx: &S) -> Result<Rendered, minijinja::Error> {
+        let subject = one_line(&self.render_one(&format!("{kind}.subject"), ctx)?);
+        Ok(Rendered {
+            subject,
+            text: self.render_one(&format!("{kind}.txt"), ctx)?,
+            html: self.render_one(&format!("{kind}.html"), ctx)?,
+        })
+    }
+}
+
+fn kind(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+/// A subject is one line: no CR, LF or other control characters (they could
+/// otherwise start a new header), runs of white space folded.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn override_path(dir: Option<&Path>, name: &str) -> Option<PathBuf> {
+    let path = dir?.join(format!("{name}.j2"));
+    path.exists().then_some(path)
+}
+
+fn relative(config: &Config, path: &Path) -> PathBuf {
+    path.strip_prefix(&config.dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The error, the template line it is on, and where the variables are listed.
+fn detail(e: &minijinja::Error, source: &str) -> String {
+    let mut text = e.kind().to_string();
+    if let Some(d) = e.detail() {
+        text.push_str(": ");
+        text.push_str(d);
+    }
+    if let Some(line) = e
+        .line()
+        .and_then(|n| source.lines().nth(n.saturating_sub(1)))
+    {
+        text.push_str(&format!(" in `{}`", line.trim()));
+    }
+    text.push_str(" (the variables are listed in README.md, \"Email templates\")");
+    text
+}
+
+fn error(file: &Path, line: usize, message: String) -> ConfigError {
+    ConfigError {
+        file: file.to_path_buf(),
+        line,
+        column: if line > 0 { 1 } else { 0 },
+        key: "template".into(),
+        message,
+    }
+}
+
+/// The variables templates see. Optional values are `none`, never undefined.
+pub mod context {
+    use serde::Serialize;
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Office {
+        pub name: String,
+        pub email: String,
+        pub address: Option<String>,
+        pub phone: Option<String>,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Agency {
+        pub id: String,
+        pub name: String,
+    }
+
+    /// One obligation in a reminder.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Item {
+        pub plan_id: String,
+        pub plan_number: String,
+        pub plan_title: String,
+        pub obligation_id: String,
+        pub obligation_title: String,
+        pub basis: Option<String>,
+        /// dd/mm/yyyy
+        pub period: String,
+        /// dd/mm/yyyy
+        pub due: String,
+        pub due_weekday: String,
+        /// `before-3`, `due`, `overdue-2`
+        pub step: String,
+        /// Calendar days until the due date (0 on it; negative once overdue).
+        pub days_left: i32,
+        /// Calendar days past the due date (0 until then).
+        pub days_overdue: i32,
+        /// 1 for the first reminder of this pair (*lần 1*), 2 for the second…
+        pub ordinal: usize,
+        pub submit_to: String,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Reminder {
+        pub office: Office,
+        pub agency: Agency,
+        /// The send moment's date, dd/mm/yyyy.
+        pub today: String,
+        pub any_overdue: bool,
+        pub escalated: bool,
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Debug, Clone, Default, Serialize)]
+    pub struct Totals {
+        pub all: usize,
+        pub on_time: usize,
+        pub late: usize,
+        pub overdue: usize,
+        pub pending: usize,
+        pub exempt: usize,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct OverdueAgency {
+        pub id: String,
+        pub name: String,
+        pub days: i32,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct DigestInstance {
+        pub obligation_id: String,
+        pub obligation_title: String,
+        pub period: String,
+        pub due: String,
+        pub on_time: usize,
+        pub late: usize,
+        pub overdue: usize,
+        pub pending: usize,
+        pub exempt: usize,
+        pub overdue_agencies: Vec<OverdueAgency>,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct DigestPlan {
+        pub id: String,
+        pub number: String,
+        pub title: String,
+        pub instances: Vec<DigestInstance>,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Digest {
+        pub office: Office,
+        pub today: String,
+        pub totals: Totals,
+        pub plans: Vec<DigestPlan>,
+    }
+}
+
+/// Sample contexts that exercise every variable, for validation.
+mod sample {
+    use super::context::*;
+
+    fn office() -> Office {
+        Office {
+            name: "Văn phòng Thường trực".into(),
+            email: "vp@example.gov.vn".into(),
+            address: Some("Số 1".into()),
+            phone: Some("0".into()),
+        }
+    }
+
+    pub fn reminder() -> Reminder {
+        let item = |days_left: i32| Item {
+            plan_id: "p".into(),
+            plan_number: "1/KH".into(),
+            plan_title: "Kế hoạch".into(),
+            obligation_id: "o".into(),
+            obligation_title: "Báo cáo".into(),
+            basis: Some("Mục I".into()),
+            period: "14/06/2025".into(),
+            due: "16/06/2025".into(),
+            due_weekday: "Thứ Hai".into(),
+            step: "due".into(),
+            days_left,
+            days_overdue: (-days_left).max(0),
+            ordinal: 1,
+            submit_to: "Văn phòng".into(),
+        };
+        Reminder {
+            office: office(),
+            agency: Agency {
+                id: "a".into(),
+                name: "Sở Y tế".into(),
+            },
+            today: "16/06/2025".into(),
+            any_overdue: true,
+            escalated: true,
+            items: vec![item(3), item(0), item(-2)],
+        }
+    }
+
+    pub fn digest() -> Digest {
+        Digest {
+            office: office(),
+            today: "16/06/2025".into(),
+            totals: Totals {
+                all: 1,
+                overdue: 1,
+                ..Totals::default()
+            },
+            plans: vec![DigestPlan {
+                id: "p".into(),
+                number: "1/KH".into(),
+                title: "Kế hoạch".into(),
+                instances: vec![DigestInstance {
+                    obligation_id: "o".into(),
+                    obligation_title: "Báo cáo".into(),
+                    period: "14/06/2025".into(),
+                    due: "16/06/2025".into(),
+                    on_time: 0,
+                    late: 0,
+                    overdue: 1,
+                    pending: 0,
+                    exempt: 0,
+                    overdue_agencies: vec![OverdueAgency {
+                        id: "a".into(),
+                        name: "Sở Y tế".into(),
+                        days: 2,
+                    }],
+                }],
+            }],
+        }
+    }
+
+    #[cfg(test)]
+    pub use self::{digest as digest_sample, reminder as reminder_sample};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::testing::{MAIN, config};
+
+    const OB: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"30/04/2025\"\n";
+
+    #[test]
+    fn builtin_templates_render_in_both_languages() {
+        for lang in ["vi", "en"] {
+            let main = format!("{MAIN}\n[mail]\nlang = \"{lang}\"\n");
+            let c = config(&main, OB, None);
+            let t = Templates::load(&c).unwrap();
+            let r = t.render("reminder", &sample::reminder_sample()).unwrap();
+            assert!(!r.subject.contains('\n'));
+            assert!(r.text.contains("Sở Y tế") && r.html.contains("Sở Y tế"));
+            let d = t.render("digest", &sample::digest_sample()).unwrap();
+            assert!(d.text.contains("Sở Y tế"));
+        }
+    }
+
+    #[test]
+    fn vietnamese_reminder_reads_like_a_cong_van() {
+        let c = config(MAIN, OB, None);
+        let t = Templates::load(&c).unwrap();
+        let r = t.render("reminder", &sample::reminder_sample()).unwrap();
+        assert_eq!(
+            r.subject,
+            "Đôn đốc gửi báo cáo quá hạn: Báo cáo (và 2 nội dung khác)"
+        );
+        for want in [
+            "Kính gửi: Sở Y tế",
+            "Đến ngày 16/06/2025, Văn phòng Thường trực chưa nhận được các báo cáo, văn bản sau",
+            "Còn 3 ngày đến hạn (nhắc lần 1)",
+            "Hôm nay là ngày cuối cùng của thời hạn",
+            "Đã quá hạn 2 ngày",
+            "khẩn trương hoàn thành",
+            "đồng gửi lãnh đạo",
+            "Trân trọng./.",
+        ] {
+            assert!(r.text.contains(want), "missing {want:?} in\n{}", r.text);
+        }
+    }
+
+    #[test]
+    fn html_escapes_and_subjects_stay_on_one_line() {
+        let c = config(MAIN, OB, None);
+        let t = Templates::load(&c).unwrap();
+        let mut ctx = sample::reminder_sample();
+        ctx.agency.name = "<script>alert(1)</script> & Co".into();
+        ctx.items[0].obligation_title = "Báo cáo\r\nBcc: evil@example.com".into();
+        let r = t.render("reminder", &ctx).unwrap();
+        // minijinja also escapes '/' (as &#x2f;), which renders as '/'.
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; Co"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<script>"));
+        assert!(!r.subject.contains('\r') && !r.subject.contains('\n'));
+        assert!(r.subject.contains("Báo cáo Bcc: evil@example.com"));
+    }
+
+    #[test]
+    fn a_broken_override_is_a_config_error_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config(MAIN, OB, None);
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        std::fs::write(
+            templates.join("reminder.txt.j2"),
+            "Kính gửi {{ agency.name }}\n{{ agency.ten }}\n",
+        )
+        .unwrap();
+        std::fs::write(templates.join("digest.subject.j2"), "{% if %}").unwrap();
+        let c = Config {
+            templates_dir: Some(templates),
+            ..c
+        };
+        let errs = Templates::load(&c).unwrap_err().0;
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errs.len(), 2, "{text:?}");
+        assert!(
+            text[0].contains("digest.subject.j2:1:1: template: syntax error"),
+            "{text:?}"
+        );
+        assert!(
+            text[1]
+                .contains("reminder.txt.j2:2:1: template: undefined value in `{{ agency.ten }}`"),
+            "{text:?}"
+        );
+    }
+}
