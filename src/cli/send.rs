@@ -160,20 +160,21 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
     let config = &loaded.config;
     let at = super::moment(config, args.at.as_deref())?;
     let mut ledger = super::open_ledger(config)?;
-    let mut deliverer =
-        Deliverer::new(&config.settings.mail).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    // lettre's connection pool is built, used and dropped inside the runtime.
     let summary = runtime()?.block_on(async {
+        let mut deliverer = deliverer(config)?;
+        let now = jiff::Timestamp::now();
         daemon::send(
             config,
             &loaded.templates,
             &mut ledger,
             &mut deliverer,
             &at,
-            jiff::Timestamp::now(),
+            now,
         )
         .await
-    });
-    let summary = summary.map_err(anyhow::Error::from)?;
+        .map_err(|e| CliError::Runtime(e.into()))
+    })?;
     println!(
         "send moment {} {}: {summary}",
         dates::vn(at.date()),
@@ -201,27 +202,26 @@ pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
         now.as_second(),
         std::process::id()
     );
-    let message = compose::compose_test(
-        &id,
-        now,
-        &config.settings.mail.from,
-        to,
-        &config.settings.office.name,
-    )
-    .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
-    let mut deliverer =
-        Deliverer::new(&config.settings.mail).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
-    let result = runtime()?.block_on(deliverer.send(
-        &id,
-        &message.sender,
-        &message.recipients,
-        &message.raw,
-    ));
-    result.map_err(|e| {
-        CliError::Runtime(anyhow::anyhow!("the test email to {to} was not sent: {e}"))
+    let office = &config.settings.office.name;
+    let message = compose::compose_test(&id, now, &config.settings.mail.from, to, office)
+        .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    let via = runtime()?.block_on(async {
+        let mut deliverer = deliverer(config)?;
+        deliverer
+            .send(&id, &message.sender, &message.recipients, &message.raw)
+            .await
+            .map_err(|e| {
+                CliError::Runtime(anyhow::anyhow!("the test email to {to} was not sent: {e}"))
+            })?;
+        Ok::<_, CliError>(format!("{deliverer:?}"))
     })?;
-    println!("sent a test email to {to} ({id}) via {deliverer:?}");
+    println!("sent a test email to {to} ({id}) via {via}");
     Ok(())
+}
+
+/// The configured transport (call inside the runtime).
+fn deliverer(config: &Config) -> Result<Deliverer, CliError> {
+    Deliverer::new(&config.settings.mail).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

@@ -108,7 +108,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         Format::Csv => write_csv(&rows(config, &instances, &states)),
         Format::Table => {
             print_table(config, &instances, &states, &now);
-            Ok(())
+            super::send::print_failures(config, &ledger)
         }
         Format::Xlsx => {
             let path = args.output.as_deref().expect("checked above");

@@ -61,11 +61,18 @@ pub fn check_id(src: &mut SourceFile, id: &Spanned<String>, key: &str) -> bool {
     ok
 }
 
-/// Checks that a required text is not blank.
+/// Checks that a required text is not blank and is one line: names and titles
+/// end up in email headers, where a line break could start a new header.
 pub fn check_text(src: &mut SourceFile, text: &Spanned<String>, key: &str) -> String {
     let t = text.get_ref().trim();
     if t.is_empty() {
         src.error(text.span(), key, "must not be empty");
+    } else if t.chars().any(char::is_control) {
+        src.error(
+            text.span(),
+            key,
+            "must be a single line without control characters (no \\n, \\r or tabs)",
+        );
     }
     t.to_string()
 }

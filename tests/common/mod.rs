@@ -52,3 +52,73 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+pub mod smtp;
+
+/// Agencies for the reminder tests: two in the group, one with cc and
+/// escalation addresses.
+pub const AGENCIES: &str = r#"
+[[agency]]
+id = "so-y-te"
+name = "Sở Y tế"
+email = ["vanthu@syt.example.gov.vn"]
+cc = ["tonghop@syt.example.gov.vn"]
+escalate_to = ["giamdoc@syt.example.gov.vn", "VanThu@syt.example.gov.vn"]
+groups = ["so-nganh"]
+
+[[agency]]
+id = "so-tu-phap"
+name = "Sở Tư pháp"
+email = ["vanthu@stp.example.gov.vn"]
+groups = ["so-nganh"]
+"#;
+
+/// Two obligations: due Tuesday 29/04/2025 and Monday 16/06/2025.
+pub const PLAN: &str = r#"
+[plan]
+id = "kh-2025"
+number = "3212/KH-UBND"
+title = "Kế hoạch phòng, chống ma túy năm 2025"
+issued = "20/03/2025"
+submit_to = "Văn phòng Thường trực BCĐ 138 tỉnh"
+
+[[obligation]]
+id = "kien-toan"
+title = "Kiện toàn Ban Chỉ đạo 138 tỉnh"
+basis = "Mục II.1.h"
+agencies = ["@so-nganh"]
+before = "30/04/2025"
+
+[[obligation]]
+id = "bao-cao-6-thang"
+title = "Báo cáo định kỳ 6 tháng"
+agencies = ["@so-nganh"]
+yearly = ["14/06"]
+until = "31/12/2025"
+"#;
+
+/// A config directory for the reminder tests; `mail` is the `[mail]` table
+/// (and `[mail.smtp]`) to use.
+pub fn reminder_config(mail: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(dir.path().join("plans")).unwrap();
+    fs::write(
+        dir.path().join("dondoc.toml"),
+        format!(
+            "database = \"state/dondoc.db\"\n\n[office]\nname = \"Văn phòng Thường trực BCĐ 138 tỉnh\"\n\
+             email = \"vptt138@example.gov.vn\"\naddress = \"Số 80 Trần Phú, Nha Trang\"\nphone = \"069.4401.565\"\n\n{mail}\n"
+        ),
+    )
+    .unwrap();
+    fs::write(dir.path().join("agencies.toml"), AGENCIES).unwrap();
+    fs::write(dir.path().join("plans/kh-2025.toml"), PLAN).unwrap();
+    dir
+}
+
+/// `[mail]` for the SMTP server on `port`, plain (loopback), quick retries.
+pub fn smtp_mail(port: u16) -> String {
+    format!(
+        "[mail]\ntransport = \"smtp\"\nretry_seconds = 1\n\n[mail.smtp]\nhost = \"127.0.0.1\"\nport = {port}\n\
+         security = \"none\"\ntimeout_seconds = 10\n"
+    )
+}

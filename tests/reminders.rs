@@ -1,0 +1,288 @@
+//! Reminders delivered through a real SMTP server on loopback, read back and
+//! parsed: once per step, never to a submitted pair, retried through 4xx,
+//! isolated from one agency's 5xx.
+
+mod common;
+
+use std::time::Duration;
+
+use common::smtp::SmtpServer;
+use common::{dondoc, reminder_config, smtp_mail};
+use mail_parser::MimeHeaders;
+use serde_json::Value;
+
+fn cfg(dir: &tempfile::TempDir) -> String {
+    dir.path().to_str().unwrap().to_string()
+}
+
+fn tick(cfg: &str, at: &str) -> String {
+    let out = dondoc(&["--config", cfg, "tick", "--at", at]);
+    assert!(out.status.success(), "tick: {}", out.stderr);
+    out.stdout
+}
+
+fn preview(cfg: &str, at: &str) -> Vec<Value> {
+    let out = dondoc(&["--config", cfg, "preview", "--at", at, "--format", "json"]);
+    assert!(out.status.success(), "preview: {}", out.stderr);
+    serde_json::from_str::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_reminder_arrives_intact_and_only_once() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+
+    // 24/04/2025 is 3 working days before 29/04: before-3 for both agencies.
+    let planned = preview(&cfg, "24/04/2025 08:00");
+    assert_eq!(planned.len(), 2);
+    assert_eq!(planned[0]["agency"], "so-tu-phap");
+    assert_eq!(planned[1]["items"][0]["step"], "before-3");
+
+    let out = tick(&cfg, "24/04/2025 08:00");
+    assert!(out.contains("2 new emails; delivered 2"), "{out}");
+    let got = server.received();
+    assert_eq!(got.len(), 2);
+
+    let syt = got
+        .iter()
+        .find(|m| m.to.contains(&"vanthu@syt.example.gov.vn".to_string()))
+        .unwrap();
+    assert_eq!(syt.from, "vptt138@example.gov.vn");
+    assert_eq!(
+        syt.to,
+        ["vanthu@syt.example.gov.vn", "tonghop@syt.example.gov.vn"],
+        "To then Cc"
+    );
+    let m = syt.parsed();
+    assert_eq!(
+        m.subject(),
+        Some("Nhắc thời hạn gửi báo cáo: Kiện toàn Ban Chỉ đạo 138 tỉnh")
+    );
+    assert_eq!(
+        m.subject().unwrap(),
+        planned[1]["subject"].as_str().unwrap(),
+        "preview shows what tick sends"
+    );
+    let text = m.body_text(0).unwrap();
+    assert!(text.contains("Kính gửi: Sở Y tế"), "{text}");
+    assert!(text.contains("hạn gửi: Thứ Ba, ngày 29/04/2025"), "{text}");
+    assert!(text.contains("Còn 5 ngày đến hạn (nhắc lần 1)"), "{text}");
+    assert!(text.contains("069.4401.565"));
+    assert_eq!(
+        text.replace("\r\n", "\n").trim_end(),
+        planned[1]["text"].as_str().unwrap().trim_end()
+    );
+    let html = m.body_html(0).unwrap();
+    assert!(html.contains("<strong>Kính gửi: Sở Y tế</strong>"));
+    assert!(m.message_id().unwrap().ends_with("@example.gov.vn"));
+    assert!(m.date().is_some());
+    assert_eq!(
+        m.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
+    assert_eq!(m.content_type().unwrap().ctype(), "multipart");
+
+    let stp = got
+        .iter()
+        .find(|m| m.to.contains(&"vanthu@stp.example.gov.vn".to_string()))
+        .unwrap();
+    assert_eq!(stp.to, ["vanthu@stp.example.gov.vn"]);
+    assert_eq!(
+        stp.parsed().to().unwrap().first().unwrap().name(),
+        Some("Sở Tư pháp")
+    );
+
+    // The same moment again sends nothing; preview shows nothing left.
+    let out = tick(&cfg, "24/04/2025 08:00");
+    assert!(out.contains("0 new emails; delivered 0"), "{out}");
+    assert!(preview(&cfg, "24/04/2025 08:00").is_empty());
+    assert_eq!(server.received().len(), 2);
+}
+
+#[test]
+fn a_submitted_pair_gets_nothing_and_threads_hold_together() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    tick(&cfg, "24/04/2025 08:00");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "submit",
+        "--plan",
+        "kh-2025",
+        "--obligation",
+        "kien-toan",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "so-tu-phap",
+        "--on",
+        "25/04/2025",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let out = tick(&cfg, "28/04/2025 08:00");
+    assert!(out.contains("1 new emails; delivered 1"), "{out}");
+    let got = server.received();
+    assert_eq!(got.len(), 3);
+    let second = got[2].parsed();
+    assert!(got[2].to.contains(&"vanthu@syt.example.gov.vn".to_string()));
+    // Threaded under the first reminder of the same agency and instance.
+    let first_syt = got[..2]
+        .iter()
+        .find(|m| m.to.contains(&"vanthu@syt.example.gov.vn".to_string()))
+        .unwrap()
+        .parsed();
+    let first_id = first_syt.message_id().unwrap().to_string();
+    assert_eq!(second.in_reply_to().as_text(), Some(first_id.as_str()));
+    assert!(second.body_text(0).unwrap().contains("nhắc lần 2"));
+}
+
+#[test]
+fn escalation_copies_the_leadership_without_repeating_to() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    // 14/05/2025: overdue-3 (3 × 3 ≥ 7 working days late) for kien-toan.
+    tick(&cfg, "14/05/2025 08:00");
+    let got = server.received();
+    let syt = got
+        .iter()
+        .find(|m| m.to[0] == "vanthu@syt.example.gov.vn")
+        .unwrap();
+    assert_eq!(
+        syt.to,
+        [
+            "vanthu@syt.example.gov.vn",
+            "tonghop@syt.example.gov.vn",
+            "giamdoc@syt.example.gov.vn"
+        ]
+    );
+    let m = syt.parsed();
+    assert!(
+        m.subject()
+            .unwrap()
+            .starts_with("Đôn đốc gửi báo cáo quá hạn")
+    );
+    assert!(m.body_text(0).unwrap().contains("Đã quá hạn 15 ngày"));
+}
+
+#[test]
+fn a_server_answering_4xx_for_a_while_gets_every_message_once() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    server.fail_next(2);
+    let out = tick(&cfg, "24/04/2025 08:00");
+    assert!(out.contains("delivered 0, will retry 2"), "{out}");
+    assert!(server.received().is_empty());
+    // Retries are due after retry_seconds (1 s): the next tick delivers them.
+    std::thread::sleep(Duration::from_millis(1100));
+    let out = tick(&cfg, "24/04/2025 08:05");
+    assert!(out.contains("0 new emails; delivered 2"), "{out}");
+    let ids: Vec<String> = server
+        .received()
+        .iter()
+        .map(|m| m.parsed().message_id().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    std::thread::sleep(Duration::from_millis(1100));
+    tick(&cfg, "24/04/2025 08:10");
+    assert_eq!(server.received().len(), 2, "nothing resent");
+}
+
+#[test]
+fn a_5xx_for_one_address_does_not_block_the_others() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    server.reject("vanthu@stp.example.gov.vn");
+    let out = tick(&cfg, "24/04/2025 08:00");
+    assert!(out.contains("delivered 1, will retry 0, failed 1"), "{out}");
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].to[0], "vanthu@syt.example.gov.vn");
+    // Recorded and shown; not retried.
+    let out = dondoc(&["--config", &cfg, "preview", "--at", "24/04/2025 09:00"]);
+    assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("so-tu-phap: kh-2025/kien-toan kỳ 29/04/2025 (before-3)"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&["--config", &cfg, "status", "--at", "24/04/2025 09:00"]);
+    assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
+    std::thread::sleep(Duration::from_millis(1100));
+    tick(&cfg, "24/04/2025 08:05");
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn the_outbox_transport_writes_eml_files() {
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = cfg(&dir);
+    let out = tick(&cfg, "29/04/2025 08:00");
+    assert!(out.contains("2 new emails; delivered 2"), "{out}");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("state/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2);
+    let raw = std::fs::read(&files[0]).unwrap();
+    let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert!(
+        m.subject()
+            .unwrap()
+            .contains("Kiện toàn Ban Chỉ đạo 138 tỉnh")
+    );
+    assert!(
+        m.body_text(0)
+            .unwrap()
+            .contains("Hôm nay là ngày cuối cùng của thời hạn")
+    );
+}
+
+#[test]
+fn send_test_goes_through_the_configured_transport() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "send-test",
+        "--to",
+        "kiemtra@example.gov.vn",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let got = server.received();
+    assert_eq!(got[0].to, ["kiemtra@example.gov.vn"]);
+    assert_eq!(
+        got[0].parsed().subject(),
+        Some("dondoc: thư thử nghiệm / test message")
+    );
+    let out = dondoc(&["--config", &cfg, "send-test", "--to", "not-an-address"]);
+    assert_eq!(out.code, 2);
+    // A server that is not there: a runtime failure, exit 1.
+    let dead = reminder_config(&smtp_mail(1));
+    let out = dondoc(&[
+        "--config",
+        &cfg_of(&dead),
+        "send-test",
+        "--to",
+        "kiemtra@example.gov.vn",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("was not sent"), "{}", out.stderr);
+}
+
+fn cfg_of(dir: &tempfile::TempDir) -> String {
+    cfg(dir)
+}
