@@ -98,10 +98,13 @@ fn each_step_falls_on_its_working_day() {
     assert_eq!(days, want);
 }
 
+/// (moment, steps already sent, expected (step, escalated, ordinal))
+type Case<'a> = (&'a str, &'a [&'a str], Option<(&'a str, bool, usize)>);
+
 #[test]
 fn the_candidate_is_the_latest_step_on_or_before_the_moment() {
     #[rustfmt::skip]
-    let cases: &[(&str, &[&str], Option<(&str, bool, usize)>)] = &[
+    let cases: &[Case] = &[
         ("17/04/2025 08:00", &[], None),
         ("18/04/2025 08:00", &[], Some(("before-7", false, 1))),
         ("21/04/2025 08:00", &["before-7"], None),                   // already sent
