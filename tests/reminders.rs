@@ -286,3 +286,54 @@ fn send_test_goes_through_the_configured_transport() {
 fn cfg_of(dir: &tempfile::TempDir) -> String {
     cfg(dir)
 }
+
+#[test]
+fn a_message_in_flight_at_a_crash_is_resent_with_the_same_message_id() {
+    let server = SmtpServer::start();
+    let mail = smtp_mail(server.port).replace("timeout_seconds = 10", "timeout_seconds = 1");
+    let dir = reminder_config(&mail);
+    let cfg = cfg(&dir);
+    // The server sits on the first DATA for 3 s; the sender is killed meanwhile.
+    server.delay_next(1, Duration::from_secs(3));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(["--config", &cfg, "tick", "--at", "24/04/2025 08:00"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stored = message_ids(&cfg);
+    assert_eq!(
+        stored.len(),
+        2,
+        "both emails were claimed and stored before sending"
+    );
+    assert!(server.received().is_empty());
+
+    // The claim stands: a new moment does not claim the same steps again, and
+    // once the dead sender's lease (timeout + 5 s) has run out the stored
+    // messages go out, byte for byte.
+    std::thread::sleep(Duration::from_secs(6));
+    let out = tick(&cfg, "24/04/2025 08:30");
+    assert!(out.contains("0 new emails; delivered 2"), "{out}");
+    let mut got: Vec<String> = server
+        .received()
+        .iter()
+        .map(|m| format!("<{}>", m.parsed().message_id().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(got, stored);
+}
+
+/// The Message-IDs stored in the database, sorted.
+fn message_ids(cfg: &str) -> Vec<String> {
+    let db = rusqlite::Connection::open(format!("{cfg}/state/dondoc.db")).unwrap();
+    let mut stmt = db
+        .prepare("SELECT message_id FROM messages ORDER BY message_id")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}

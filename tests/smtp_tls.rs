@@ -29,19 +29,26 @@ impl Drop for PyServer {
 impl PyServer {
     /// Starts the server, or `None` when aiosmtpd is not installed (and not required).
     fn start(plain: bool, password: &str) -> Option<PyServer> {
-        let have = Command::new("python3").args(["-c", "import aiosmtpd, trustme"]).status().is_ok_and(|s| s.success());
+        let have = Command::new("python3")
+            .args(["-c", "import aiosmtpd, trustme"])
+            .status()
+            .is_ok_and(|s| s.success());
         if !have {
             assert!(
                 std::env::var("DONDOC_REQUIRE_AIOSMTPD").is_err(),
                 "aiosmtpd and trustme are required: pip install aiosmtpd trustme"
             );
-            eprintln!("SKIPPED: python3 with aiosmtpd and trustme not found (pip install aiosmtpd trustme)");
+            eprintln!(
+                "SKIPPED: python3 with aiosmtpd and trustme not found (pip install aiosmtpd trustme)"
+            );
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("password"), password).unwrap();
         let mut cmd = Command::new("python3");
-        cmd.arg("tests/aiosmtpd_server.py").arg(dir.path()).stdin(Stdio::piped());
+        cmd.arg("tests/aiosmtpd_server.py")
+            .arg(dir.path())
+            .stdin(Stdio::piped());
         if plain {
             cmd.arg("--plain");
         }
@@ -49,11 +56,18 @@ impl PyServer {
         let port_file = dir.path().join("port");
         let start = Instant::now();
         while !port_file.exists() {
-            assert!(start.elapsed() < Duration::from_secs(20), "aiosmtpd did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "aiosmtpd did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         std::thread::sleep(Duration::from_millis(100));
-        let port = std::fs::read_to_string(&port_file).unwrap().trim().parse().unwrap();
+        let port = std::fs::read_to_string(&port_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         Some(PyServer { child, dir, port })
     }
 
@@ -64,9 +78,19 @@ impl PyServer {
     /// (metadata, raw message) of each message received, in order.
     fn received(&self) -> Vec<(serde_json::Value, Vec<u8>)> {
         (1..)
-            .map(|n| (self.dir.path().join(format!("mail-{n}.json")), self.dir.path().join(format!("mail-{n}.eml"))))
+            .map(|n| {
+                (
+                    self.dir.path().join(format!("mail-{n}.json")),
+                    self.dir.path().join(format!("mail-{n}.eml")),
+                )
+            })
             .take_while(|(j, _)| j.exists())
-            .map(|(j, e)| (serde_json::from_str(&std::fs::read_to_string(j).unwrap()).unwrap(), std::fs::read(e).unwrap()))
+            .map(|(j, e)| {
+                (
+                    serde_json::from_str(&std::fs::read_to_string(j).unwrap()).unwrap(),
+                    std::fs::read(e).unwrap(),
+                )
+            })
             .collect()
     }
 }
@@ -82,13 +106,20 @@ fn smtp(port: u16, ca: &Path, password_file: &Path) -> String {
 
 #[test]
 fn starttls_and_auth_deliver_with_the_password() {
-    let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else { return };
+    let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else {
+        return;
+    };
     let secret = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret.path(), "mật-khẩu-đúng\n").unwrap();
     let dir = reminder_config(&smtp(server.port, &server.ca(), secret.path()));
     let cfg = dir.path().to_str().unwrap();
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.stdout.contains("delivered 2"), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("delivered 2"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
     let got = server.received();
     assert_eq!(got.len(), 2);
     for (meta, raw) in &got {
@@ -96,29 +127,51 @@ fn starttls_and_auth_deliver_with_the_password() {
         assert_eq!(meta["tls"], true);
         assert_eq!(meta["mail_from"], "vptt138@example.gov.vn");
         let m = mail_parser::MessageParser::default().parse(raw).unwrap();
-        assert_eq!(m.subject(), Some("Nhắc thời hạn gửi báo cáo: Kiện toàn Ban Chỉ đạo 138 tỉnh"));
+        assert_eq!(
+            m.subject(),
+            Some("Nhắc thời hạn gửi báo cáo: Kiện toàn Ban Chỉ đạo 138 tỉnh")
+        );
     }
-    let out = dondoc(&["--config", cfg, "send-test", "--to", "kiemtra@example.gov.vn"]);
+    let out = dondoc(&[
+        "--config",
+        cfg,
+        "send-test",
+        "--to",
+        "kiemtra@example.gov.vn",
+    ]);
     assert!(out.status.success(), "{}", out.stderr);
 }
 
 #[test]
 fn a_wrong_password_is_refused_and_recorded() {
-    let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else { return };
+    let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else {
+        return;
+    };
     let secret = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret.path(), "sai").unwrap();
     let dir = reminder_config(&smtp(server.port, &server.ca(), secret.path()));
     let cfg = dir.path().to_str().unwrap();
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.stdout.contains("delivered 0, will retry 0, failed 2"), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("delivered 0, will retry 0, failed 2"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
     assert!(server.received().is_empty());
     let out = dondoc(&["--config", cfg, "status", "--at", "24/04/2025 09:00"]);
-    assert!(out.stdout.contains("535"), "the server's refusal is shown: {}", out.stdout);
+    assert!(
+        out.stdout.contains("535"),
+        "the server's refusal is shown: {}",
+        out.stdout
+    );
 }
 
 #[test]
 fn a_server_without_starttls_is_refused() {
-    let Some(server) = PyServer::start(true, "x") else { return };
+    let Some(server) = PyServer::start(true, "x") else {
+        return;
+    };
     let secret = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret.path(), "x").unwrap();
     let ca = tempfile::NamedTempFile::new().unwrap();
@@ -127,10 +180,24 @@ fn a_server_without_starttls_is_refused() {
     std::fs::copy(tls.ca(), ca.path()).unwrap();
     let dir = reminder_config(&smtp(server.port, ca.path(), secret.path()));
     let cfg = dir.path().to_str().unwrap();
-    let out = dondoc(&["--config", cfg, "send-test", "--to", "kiemtra@example.gov.vn"]);
+    let out = dondoc(&[
+        "--config",
+        cfg,
+        "send-test",
+        "--to",
+        "kiemtra@example.gov.vn",
+    ]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.to_lowercase().contains("tls"), "{}", out.stderr);
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.stdout.contains("delivered 0, will retry 2"), "{}{}", out.stdout, out.stderr);
-    assert!(server.received().is_empty(), "nothing went out in clear text");
+    assert!(
+        out.stdout.contains("delivered 0, will retry 2"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        server.received().is_empty(),
+        "nothing went out in clear text"
+    );
 }

@@ -259,7 +259,17 @@ pub async fn deliver_due(
     now: Timestamp,
 ) -> Result<Summary, MomentError> {
     let mut summary = Summary::default();
-    for m in ledger.take_deliverable(now)? {
+    // A lease outlasts one attempt: the send timeout, plus time to record it.
+    let lease = config
+        .settings
+        .mail
+        .smtp
+        .as_ref()
+        .map_or(30, |s| s.timeout_seconds as i64 + 5);
+    for m in ledger.deliverable(now)? {
+        if !ledger.lease(&m.message_id, Timestamp::now(), lease)? {
+            continue;
+        }
         let pairs = ledger.message_pairs(&m.message_id)?;
         let mut settled = true;
         for p in &pairs {

@@ -12,9 +12,6 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
 
-/// How long a sender holds a message before another may take it over.
-const LEASE_SECONDS: i64 = 300;
-
 /// A new message to claim.
 pub struct NewMessage<'a> {
     pub message_id: &'a str,
@@ -156,61 +153,75 @@ impl Ledger {
         Ok(claimed)
     }
 
-    /// Takes the messages that are due for (another) attempt at `now` and
-    /// leases them to this sender: new ones, crashed claims whose lease ran
-    /// out, and retries whose time has come.
-    pub fn take_deliverable(&mut self, now: Timestamp) -> Result<Vec<Stored>, LedgerError> {
-        let now_s = now.as_second();
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
+    /// The messages due for (another) attempt at `now`: new ones, claims
+    /// whose sender died (lease run out), and retries whose time has come.
+    /// Take each with [`Ledger::lease`] before sending it.
+    pub fn deliverable(&self, now: Timestamp) -> Result<Vec<Stored>, LedgerError> {
+        let mut stmt = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let out: Vec<Stored> = {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT message_id, agency, sender, recipients, raw, attempts, moment, created_at FROM messages
-                     WHERE state IN ('pending', 'retry')
-                       AND (next_try_at IS NULL OR next_try_at <= ?1)
-                       AND (lease_until IS NULL OR lease_until <= ?1)
-                     ORDER BY moment, rowid",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([now_s], |r| {
-                    let recipients: String = r.get(3)?;
-                    Ok(Stored {
-                        message_id: r.get(0)?,
-                        agency: r.get(1)?,
-                        sender: r.get(2)?,
-                        recipients: recipients
-                            .split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(String::from)
-                            .collect(),
-                        raw: r.get(4)?,
-                        attempts: r.get(5)?,
-                        moment: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
-                        created: Timestamp::from_second(r.get(7)?).unwrap_or(Timestamp::UNIX_EPOCH),
-                    })
+            .prepare_cached(
+                "SELECT message_id, agency, sender, recipients, raw, attempts, moment, created_at FROM messages
+                 WHERE state IN ('pending', 'retry')
+                   AND (next_try_at IS NULL OR next_try_at <= ?1)
+                   AND (lease_until IS NULL OR lease_until <= ?1)
+                 ORDER BY moment, rowid",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([now.as_second()], |r| {
+                let recipients: String = r.get(3)?;
+                Ok(Stored {
+                    message_id: r.get(0)?,
+                    agency: r.get(1)?,
+                    sender: r.get(2)?,
+                    recipients: recipients
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
+                    raw: r.get(4)?,
+                    attempts: r.get(5)?,
+                    moment: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    created: Timestamp::from_second(r.get(7)?).unwrap_or(Timestamp::UNIX_EPOCH),
                 })
-                .map_err(sql)?;
-            rows.collect::<Result<_, _>>().map_err(sql)?
-        };
-        tx.execute(
-            "UPDATE messages SET lease_until = ?2
-             WHERE state IN ('pending', 'retry')
-               AND (next_try_at IS NULL OR next_try_at <= ?1)
-               AND (lease_until IS NULL OR lease_until <= ?1)",
-            params![now_s, now_s + LEASE_SECONDS],
-        )
-        .map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(out)
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Takes a message for one send attempt, for `seconds` (longer than the
+    /// attempt can last). `false` when another sender holds it or it is done.
+    pub fn lease(
+        &mut self,
+        message_id: &str,
+        now: Timestamp,
+        seconds: i64,
+    ) -> Result<bool, LedgerError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE messages SET lease_until = ?2 + ?3
+                 WHERE message_id = ?1 AND state IN ('pending', 'retry')
+                   AND (lease_until IS NULL OR lease_until <= ?2)",
+                params![message_id, now.as_second(), seconds],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n == 1)
+    }
+
+    /// When the next stored message becomes deliverable (a retry coming due
+    /// or a dead sender's lease running out), for the daemon to wake then.
+    pub fn next_delivery(&self) -> Result<Option<Timestamp>, LedgerError> {
+        let t: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT min(max(coalesce(next_try_at, 0), coalesce(lease_until, 0)))
+                 FROM messages WHERE state IN ('pending', 'retry')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(t.and_then(|s| Timestamp::from_second(s).ok()))
     }
 
     /// The pairs a message reminds of.
@@ -355,18 +366,5 @@ impl Ledger {
             )
             .optional()
             .map_err(|e| self.sql(e))
-    }
-
-    /// The earliest time a retry is due, if any (the daemon wakes for it).
-    pub fn next_retry(&self) -> Result<Option<Timestamp>, LedgerError> {
-        let t: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT min(next_try_at) FROM messages WHERE state = 'retry'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(t.and_then(|s| Timestamp::from_second(s).ok()))
     }
 }

@@ -30,6 +30,8 @@ struct State {
     fail_next: usize,
     /// Answer 550 to RCPT TO of these addresses.
     reject: Vec<String>,
+    /// Wait this long before answering DATA, for this many messages.
+    delay: (usize, std::time::Duration),
     current: Option<Received>,
 }
 
@@ -47,6 +49,15 @@ impl Handler for Capture {
     }
 
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        let pause = {
+            let mut state = self.0.lock().unwrap();
+            let (n, d) = state.delay;
+            state.delay.0 = n.saturating_sub(1);
+            (n > 0).then_some(d)
+        };
+        if let Some(d) = pause {
+            std::thread::sleep(d);
+        }
         let mut state = self.0.lock().unwrap();
         // 451 to DATA. (mailin 0.6 mishandles an error at the end of the data:
         // it stays in the data state and swallows the next commands.)
@@ -112,6 +123,10 @@ impl SmtpServer {
 
     pub fn fail_next(&self, n: usize) {
         self.state.lock().unwrap().fail_next = n;
+    }
+
+    pub fn delay_next(&self, n: usize, each: std::time::Duration) {
+        self.state.lock().unwrap().delay = (n, each);
     }
 
     pub fn reject(&self, addr: &str) {
