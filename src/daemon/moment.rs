@@ -10,7 +10,7 @@ use jiff::{Timestamp, Zoned};
 use crate::calendar::{self, Instance};
 use crate::config::Config;
 use crate::dates;
-use crate::ledger::{Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage};
+use crate::ledger::{Claim, Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage};
 use crate::mail::compose::{self, Addressing, Composed, Thread};
 use crate::mail::templates::{Rendered, context};
 use crate::mail::{Deliverer, SendError, Templates};
@@ -137,115 +137,109 @@ pub async fn send(
     now: Timestamp,
 ) -> Result<Summary, MomentError> {
     let planned = plan(config, templates, ledger, at)?;
-    let mut summary = Summary::default();
-    for out in &planned.outgoing {
-        match claim(config, templates, ledger, &planned, out, now)? {
-            0 => summary.already_claimed += out.items.len(),
-            _ => summary.claimed += 1,
-        }
-    }
+    let (claimed, already_claimed) = claim_all(config, templates, ledger, &planned, now)?;
     let delivered = deliver_due(config, ledger, deliverer, now).await?;
     Ok(Summary {
-        claimed: summary.claimed,
-        already_claimed: summary.already_claimed,
+        claimed,
+        already_claimed,
         ..delivered
     })
 }
 
-/// Claims an email's (pair, step)s and stores the message; returns how many
-/// items were claimed (0: another sender had them).
-fn claim(
+/// One email ready to claim: its Message-ID, thread history and full message.
+struct Prepared {
+    message_id: String,
+    earlier: Vec<String>,
+    full: Composed,
+}
+
+/// Claims every planned email's (pair, step)s and stores the messages, in one
+/// transaction. Returns (emails stored, reminders another sender had claimed).
+fn claim_all(
     config: &Config,
     templates: &Templates,
     ledger: &mut Ledger,
     planned: &Planned,
-    out: &Outgoing,
     now: Timestamp,
-) -> Result<usize, MomentError> {
-    let earlier = ledger.thread(&out.thread)?;
-    let domain = config
-        .settings
-        .office
-        .email
-        .rsplit_once('@')
-        .map_or("dondoc", |(_, d)| d);
-    let message_id = format!(
-        "<dondoc.{}.{}.{}@{domain}>",
-        out.thread,
-        earlier.len() + 1,
-        planned.at.timestamp().as_second()
-    );
-    let keys: Vec<(PairKey, String)> = out
-        .items
-        .iter()
-        .map(|r| (pair_key(config, &planned.instances, r), r.step.to_string()))
-        .collect();
-    let agency = &config.agencies[out.agency];
-    let compose_items = |items: &[Reminder], rendered: &Rendered| -> Result<Composed, String> {
-        let batch = Batch {
-            agency: out.agency,
-            items: items.to_vec(),
-        };
-        let cc = compose::copies(
-            &agency.email,
-            &agency.cc,
-            &agency.escalate_to,
-            batch.escalated(),
-        );
-        let addressing = Addressing {
-            from: &config.settings.mail.from,
-            reply_to: config.settings.mail.reply_to.as_deref(),
-            to_name: &agency.name,
-            to: &agency.email,
-            cc: &cc,
-        };
-        compose::compose_reminder(
-            &message_id,
-            planned.at.timestamp(),
-            &addressing,
-            &Thread {
-                earlier: earlier.clone(),
-            },
-            rendered,
-        )
-    };
-    let full = match compose_items(&out.items, &out.rendered) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(agency = %agency.id, error = %e, "cannot compose the reminder; skipped");
-            return Ok(0);
+) -> Result<(usize, usize), MomentError> {
+    let domain = config.settings.office.email.rsplit_once('@').map_or("dondoc", |(_, d)| d);
+    let moment = planned.at.timestamp();
+    let mut prepared: Vec<Prepared> = Vec::new();
+    let mut outgoing: Vec<&Outgoing> = Vec::new();
+    for out in &planned.outgoing {
+        let earlier = ledger.thread(&out.thread)?;
+        let message_id = format!("<dondoc.{}.{}.{}@{domain}>", out.thread, earlier.len() + 1, moment.as_second());
+        match compose_items(config, out, &out.items, &out.rendered, &message_id, &earlier, moment) {
+            Ok(full) => {
+                prepared.push(Prepared { message_id, earlier, full });
+                outgoing.push(out);
+            }
+            Err(e) => {
+                tracing::error!(agency = %config.agencies[out.agency].id, error = %e, "cannot compose the reminder; skipped");
+            }
         }
-    };
-    let message = NewMessage {
-        message_id: &message_id,
-        agency: &agency.id,
-        thread: &out.thread,
-        moment: planned.at.timestamp(),
-        created: now,
-    };
-    let claimed = ledger.claim(&message, &keys, |claimed| {
+    }
+    let claims: Vec<Claim> = outgoing
+        .iter()
+        .zip(&prepared)
+        .map(|(out, p)| Claim {
+            message: NewMessage {
+                message_id: &p.message_id,
+                agency: &config.agencies[out.agency].id,
+                thread: &out.thread,
+                moment,
+                created: now,
+            },
+            items: out
+                .items
+                .iter()
+                .map(|r| (pair_key(config, &planned.instances, r), r.step.to_string()))
+                .collect(),
+        })
+        .collect();
+    let claimed = ledger.claim_all(&claims, |n, claimed| {
+        let (out, p) = (outgoing[n], &prepared[n]);
         // Another sender may have claimed some items meanwhile: the email
         // then lists only the ones claimed here.
         let composed = if claimed.len() == out.items.len() {
-            full.clone()
+            p.full.clone()
         } else {
             let items: Vec<Reminder> = claimed.iter().map(|&i| out.items[i]).collect();
-            let batch = Batch {
-                agency: out.agency,
-                items: items.clone(),
-            };
+            let batch = Batch { agency: out.agency, items: items.clone() };
             render(config, templates, &planned.instances, &batch, &planned.at)
                 .map_err(|e| e.to_string())
-                .and_then(|r| compose_items(&items, &r))
-                .unwrap_or_else(|_| full.clone())
+                .and_then(|r| compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment))
+                .unwrap_or_else(|_| p.full.clone())
         };
-        StoredMessage {
-            sender: composed.sender,
-            recipients: composed.recipients,
-            raw: composed.raw,
-        }
+        StoredMessage { sender: composed.sender, recipients: composed.recipients, raw: composed.raw }
     })?;
-    Ok(claimed.len())
+    let stored = claimed.iter().filter(|c| !c.is_empty()).count();
+    let already = outgoing.iter().zip(&claimed).map(|(o, c)| o.items.len() - c.len()).sum();
+    Ok((stored, already))
+}
+
+/// The message for `items` of an outgoing email.
+fn compose_items(
+    config: &Config,
+    out: &Outgoing,
+    items: &[Reminder],
+    rendered: &Rendered,
+    message_id: &str,
+    earlier: &[String],
+    moment: Timestamp,
+) -> Result<Composed, String> {
+    let agency = &config.agencies[out.agency];
+    let batch = Batch { agency: out.agency, items: items.to_vec() };
+    let cc = compose::copies(&agency.email, &agency.cc, &agency.escalate_to, batch.escalated());
+    let addressing = Addressing {
+        from: &config.settings.mail.from,
+        reply_to: config.settings.mail.reply_to.as_deref(),
+        to_name: &agency.name,
+        to: &agency.email,
+        cc: &cc,
+    };
+    let thread = Thread { earlier: earlier.to_vec() };
+    compose::compose_reminder(message_id, moment, &addressing, &thread, rendered)
 }
 
 /// Delivers every stored message due at `now`: new ones, crashed claims and

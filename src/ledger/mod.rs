@@ -9,7 +9,7 @@
 mod outbox;
 mod schema;
 
-pub use outbox::{Failure, NewMessage, Rendered, Stored};
+pub use outbox::{Claim, Failure, NewMessage, Rendered, Stored};
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -101,6 +101,8 @@ pub struct Conflict {
 /// The database of one office.
 pub struct Ledger {
     conn: Connection,
+    /// A second connection, synchronous=NORMAL, for advisory writes (leases).
+    lease_conn: Connection,
     path: PathBuf,
     /// Who records: written into every row (`recorded_by`).
     actor: String,
@@ -143,8 +145,12 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(sql)?;
         schema::migrate(&mut conn, path)?;
+        let lease_conn = Connection::open(path).map_err(sql)?;
+        lease_conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
+        lease_conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
         Ok(Ledger {
             conn,
+            lease_conn,
             path: path.to_path_buf(),
             actor: actor.to_string(),
         })

@@ -12,6 +12,12 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
 
+/// A message to claim and the (pair, step)s it reminds of.
+pub struct Claim<'a> {
+    pub message: NewMessage<'a>,
+    pub items: Vec<(PairKey, String)>,
+}
+
 /// A new message to claim.
 pub struct NewMessage<'a> {
     pub message_id: &'a str,
@@ -84,26 +90,21 @@ impl Ledger {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// Claims `items` for a message in one transaction: each (pair, step) not
-    /// yet in the sent-log is claimed; `render` builds the message for those
-    /// and it is stored `pending`. Returns the claimed items' indices, or an
-    /// empty list (and stores nothing) when another sender had them all.
-    pub fn claim(
+    /// Claims the (pair, step)s of several messages in one transaction. For
+    /// each message, the items not yet in the sent-log are claimed and
+    /// `render(message index, claimed item indices)` builds the message for
+    /// them, stored `pending`; a message none of whose items could be claimed
+    /// (another sender had them) is not stored. Returns the claimed indices
+    /// per message.
+    pub fn claim_all(
         &mut self,
-        message: &NewMessage,
-        items: &[(PairKey, String)],
-        render: impl FnOnce(&[usize]) -> Rendered,
-    ) -> Result<Vec<usize>, LedgerError> {
+        claims: &[Claim],
+        mut render: impl FnMut(usize, &[usize]) -> Rendered,
+    ) -> Result<Vec<Vec<usize>>, LedgerError> {
         let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let mut claimed = Vec::new();
+        let sql = |source| LedgerError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let mut out = Vec::with_capacity(claims.len());
         {
             let mut insert = tx
                 .prepare_cached(
@@ -112,45 +113,47 @@ impl Ledger {
                      ON CONFLICT DO NOTHING",
                 )
                 .map_err(sql)?;
-            for (i, (key, step)) in items.iter().enumerate() {
-                let [plan, obligation, period, agency] = key_params(key);
-                let n = insert
-                    .execute(params![
-                        plan,
-                        obligation,
-                        period,
-                        agency,
-                        step,
-                        message.message_id,
-                        message.moment.as_second()
-                    ])
-                    .map_err(sql)?;
-                if n == 1 {
-                    claimed.push(i);
+            let mut message_row = tx
+                .prepare_cached(
+                    "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, state)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+                )
+                .map_err(sql)?;
+            let mut body_row =
+                tx.prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)").map_err(sql)?;
+            for (n, claim) in claims.iter().enumerate() {
+                let m = &claim.message;
+                let mut claimed = Vec::new();
+                for (i, (key, step)) in claim.items.iter().enumerate() {
+                    let [plan, obligation, period, agency] = key_params(key);
+                    let moment = m.moment.as_second();
+                    let inserted = insert
+                        .execute(params![plan, obligation, period, agency, step, m.message_id, moment])
+                        .map_err(sql)?;
+                    if inserted == 1 {
+                        claimed.push(i);
+                    }
                 }
+                if !claimed.is_empty() {
+                    let r = render(n, &claimed);
+                    message_row
+                        .execute(params![
+                            m.message_id,
+                            m.agency,
+                            m.thread,
+                            m.moment.as_second(),
+                            m.created.as_second(),
+                            r.sender,
+                            r.recipients.join(","),
+                        ])
+                        .map_err(sql)?;
+                    body_row.execute(params![m.message_id, r.raw]).map_err(sql)?;
+                }
+                out.push(claimed);
             }
         }
-        if claimed.is_empty() {
-            return Ok(claimed);
-        }
-        let rendered = render(&claimed);
-        tx.execute(
-            "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, raw, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
-            params![
-                message.message_id,
-                message.agency,
-                message.thread,
-                message.moment.as_second(),
-                message.created.as_second(),
-                rendered.sender,
-                rendered.recipients.join(","),
-                rendered.raw,
-            ],
-        )
-        .map_err(sql)?;
         tx.commit().map_err(sql)?;
-        Ok(claimed)
+        Ok(out)
     }
 
     /// The messages due for (another) attempt at `now`: new ones, claims
@@ -160,11 +163,12 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT message_id, agency, sender, recipients, raw, attempts, moment, created_at FROM messages
+                "SELECT m.message_id, agency, sender, recipients, raw, attempts, moment, created_at
+                 FROM messages m JOIN message_bodies b ON b.message_id = m.message_id
                  WHERE state IN ('pending', 'retry')
                    AND (next_try_at IS NULL OR next_try_at <= ?1)
                    AND (lease_until IS NULL OR lease_until <= ?1)
-                 ORDER BY moment, rowid",
+                 ORDER BY moment, m.rowid",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
@@ -197,8 +201,11 @@ impl Ledger {
         now: Timestamp,
         seconds: i64,
     ) -> Result<bool, LedgerError> {
+        // Leases are advisory: written without waiting for the disk (the
+        // `lease_conn` has synchronous=NORMAL); a lease lost to a power cut
+        // only lets another sender take the message a little early.
         let n = self
-            .conn
+            .lease_conn
             .execute(
                 "UPDATE messages SET lease_until = ?2 + ?3
                  WHERE message_id = ?1 AND state IN ('pending', 'retry')

@@ -60,13 +60,17 @@ const MIGRATIONS: &[&str] = &[
         created_at  INTEGER NOT NULL,    -- when it was claimed (real time)
         sender      TEXT NOT NULL,       -- envelope sender
         recipients  TEXT NOT NULL,       -- envelope recipients, comma-separated
-        raw         BLOB NOT NULL,
         state       TEXT NOT NULL,       -- pending, sent, retry, failed, cancelled
         attempts    INTEGER NOT NULL DEFAULT 0,
         next_try_at INTEGER,
         lease_until INTEGER,             -- a sender is on it until then
         last_error  TEXT,
         sent_at     INTEGER
+    );
+    -- The bodies apart, so that updating a message's state rewrites a small row.
+    CREATE TABLE message_bodies (
+        message_id TEXT PRIMARY KEY REFERENCES messages (message_id),
+        raw        BLOB NOT NULL
     );
     CREATE INDEX messages_by_state ON messages (state, next_try_at);
     CREATE INDEX messages_by_thread ON messages (thread, moment);

@@ -6,14 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use lettre::Address;
 use lettre::address::Envelope;
-use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use tokio::time::Instant;
 
-use crate::config::{Mail, PasswordSource, Security, Smtp, Transport};
+use super::smtp::Session;
+use crate::config::{Mail, PasswordSource, Smtp, Transport};
 
 /// Why a message did not go.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +40,7 @@ impl std::fmt::Debug for Secret {
 pub enum Deliverer {
     Outbox(PathBuf),
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        session: Session,
         timeout: Duration,
         bucket: TokenBucket,
     },
@@ -79,21 +79,25 @@ impl Deliverer {
             Deliverer::Outbox(dir) => write_outbox(dir, message_id, raw).map_err(|e| {
                 SendError::Transient(format!("writing to the outbox {}: {e}", dir.display()))
             }),
-            Deliverer::Smtp {
-                transport,
-                timeout,
-                bucket,
-            } => {
+            Deliverer::Smtp { session, timeout, bucket } => {
                 let envelope = envelope(sender, recipients)?;
                 bucket.take().await;
-                match tokio::time::timeout(*timeout, transport.send_raw(&envelope, raw)).await {
-                    Err(_) => Err(SendError::Transient(format!(
-                        "no answer from the SMTP server within {timeout:?}"
-                    ))),
-                    Ok(Ok(_)) => Ok(()),
-                    Ok(Err(e)) => Err(classify(&e)),
+                // The whole exchange, connecting included, within the timeout.
+                match tokio::time::timeout(*timeout, session.send(&envelope, raw)).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        session.close().await;
+                        Err(SendError::Transient(format!("no answer from the SMTP server within {timeout:?}")))
+                    }
                 }
             }
+        }
+    }
+
+    /// Ends the SMTP session politely (QUIT), if one is open.
+    pub async fn close(&mut self) {
+        if let Deliverer::Smtp { session, .. } = self {
+            session.close().await;
         }
     }
 }
@@ -109,28 +113,6 @@ fn envelope(sender: &str, recipients: &[String]) -> Result<Envelope, SendError> 
     Envelope::new(Some(from), to).map_err(|e| SendError::Permanent(e.to_string()))
 }
 
-/// 5xx is permanent; everything else (4xx, connection, TLS, timeouts) is worth
-/// another try once the server or the network is back.
-fn classify(e: &lettre::transport::smtp::Error) -> SendError {
-    let text = error_chain(e);
-    if e.is_permanent() {
-        SendError::Permanent(text)
-    } else {
-        SendError::Transient(text)
-    }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
     let mut tls = TlsParameters::builder(smtp.host.clone());
     if let Some(ca) = &smtp.ca_file {
@@ -143,23 +125,14 @@ fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
     let tls = tls
         .build_rustls()
         .map_err(|e| format!("TLS setup for {}: {e}", smtp.host))?;
-    let mode = match smtp.security {
-        Security::StartTls => Tls::Required(tls),
-        Security::Tls => Tls::Wrapper(tls),
-        Security::None => Tls::None,
-    };
     let timeout = Duration::from_secs(smtp.timeout_seconds);
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
-        .port(smtp.port)
-        .tls(mode)
-        .timeout(Some(timeout))
-        .pool_config(PoolConfig::new().max_size(2));
-    if let Some(user) = &smtp.username {
-        let password = read_password(smtp.password.as_ref())?;
-        builder = builder.credentials(Credentials::new(user.clone(), password.0));
-    }
+    let credentials = match &smtp.username {
+        Some(user) => Some(Credentials::new(user.clone(), read_password(smtp.password.as_ref())?.0)),
+        None => None,
+    };
+    let session = Session::new(smtp.host.clone(), smtp.port, smtp.security, tls, credentials, timeout);
     Ok(Deliverer::Smtp {
-        transport: builder.build(),
+        session,
         timeout,
         bucket: TokenBucket::per_minute(smtp.max_per_minute),
     })

@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod deliver;
+mod smtp;
 pub mod templates;
 
 pub use compose::{Composed, compose_reminder};

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Send throughput: dondoc (`tick`, SMTP to a local sink) against a minimal raw
+# client (Python smtplib over one connection) sending the same messages to the
+# same sink. Usage: bench/send_throughput.sh [AGENCIES=2000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-2000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --example synth_config --example smtp_sink
+cargo build --release --quiet
+dondoc=target/release/dondoc
+
+# A province of N agencies with one obligation due 29/04/2025 for all of them.
+target/release/examples/synth_config "$work/cfg" "$n" 1 1 >/dev/null
+cat > "$work/cfg/plans/ke-hoach-000.toml" <<TOML
+[plan]
+id = "ke-hoach-000"
+number = "1/KH-UBND"
+title = "Kế hoạch phòng, chống ma túy"
+[[obligation]]
+id = "bao-cao"
+title = "Báo cáo kết quả thực hiện"
+agencies = ["@tat-ca"]
+before = "30/04/2025"
+TOML
+
+# 1. The messages, rendered once into the outbox (for the raw client).
+cp -r "$work/cfg" "$work/outbox-cfg"
+"$dondoc" --config "$work/outbox-cfg" tick --at "29/04/2025 08:00" >/dev/null
+emails=$(ls "$work/outbox-cfg/state/outbox" | wc -l)
+
+start_sink() {
+  rm -f "$work/port"
+  coproc SINK { target/release/examples/smtp_sink "$work/port"; }
+  while [ ! -s "$work/port" ]; do sleep 0.05; done
+  port=$(cat "$work/port")
+}
+stop_sink() { exec {SINK[1]}>&-; wait "$SINK_PID" 2>/dev/null || true; }
+
+# 2. The raw client.
+start_sink
+raw=$(python3 bench/raw_smtplib.py "$port" "$work/outbox-cfg/state/outbox")
+stop_sink
+
+# 3. dondoc: decide, render, claim in SQLite, send, confirm — the whole tick.
+start_sink
+cat >> "$work/cfg/dondoc.toml" <<TOML
+transport = "smtp"
+[mail.smtp]
+host = "127.0.0.1"
+port = $port
+security = "none"
+max_per_minute = 100000
+TOML
+t0=$(date +%s.%N)
+"$dondoc" --config "$work/cfg" tick --at "29/04/2025 08:00"
+t1=$(date +%s.%N)
+stop_sink
+rate=$(python3 -c "print(f'{$emails / ($t1 - $t0):.1f}')")
+ratio=$(python3 -c "print(f'{$rate / $raw:.2f}')")
+echo "emails: $emails"
+echo "raw smtplib, one connection: $raw msg/s"
+echo "dondoc tick (plan + claim + send + confirm): $rate msg/s"
+echo "ratio dondoc / raw: $ratio"
