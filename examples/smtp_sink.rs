@@ -27,12 +27,20 @@ impl Handler for Count {
 fn main() {
     let port_file = std::env::args().nth(1).expect("usage: smtp_sink PORT_FILE");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    std::fs::write(&port_file, listener.local_addr().unwrap().port().to_string()).unwrap();
+    std::fs::write(
+        &port_file,
+        listener.local_addr().unwrap().port().to_string(),
+    )
+    .unwrap();
     let count = Arc::new(AtomicUsize::new(0));
     let handler = Count(count.clone());
     std::thread::spawn(move || {
         let mut server = Server::new(handler);
-        server.with_ssl(SslConfig::None).unwrap().with_num_threads(4).with_tcp_listener(listener);
+        server
+            .with_ssl(SslConfig::None)
+            .unwrap()
+            .with_num_threads(4)
+            .with_tcp_listener(listener);
         server.serve().unwrap();
     });
     let _ = std::io::stdin().read_to_end(&mut Vec::new());

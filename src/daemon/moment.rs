@@ -10,7 +10,9 @@ use jiff::{Timestamp, Zoned};
 use crate::calendar::{self, Instance};
 use crate::config::Config;
 use crate::dates;
-use crate::ledger::{Claim, Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage};
+use crate::ledger::{
+    Claim, Delivery, Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage, Stored,
+};
 use crate::mail::compose::{self, Addressing, Composed, Thread};
 use crate::mail::templates::{Rendered, context};
 use crate::mail::{Deliverer, SendError, Templates};
@@ -162,16 +164,38 @@ fn claim_all(
     planned: &Planned,
     now: Timestamp,
 ) -> Result<(usize, usize), MomentError> {
-    let domain = config.settings.office.email.rsplit_once('@').map_or("dondoc", |(_, d)| d);
+    let domain = config
+        .settings
+        .office
+        .email
+        .rsplit_once('@')
+        .map_or("dondoc", |(_, d)| d);
     let moment = planned.at.timestamp();
     let mut prepared: Vec<Prepared> = Vec::new();
     let mut outgoing: Vec<&Outgoing> = Vec::new();
     for out in &planned.outgoing {
         let earlier = ledger.thread(&out.thread)?;
-        let message_id = format!("<dondoc.{}.{}.{}@{domain}>", out.thread, earlier.len() + 1, moment.as_second());
-        match compose_items(config, out, &out.items, &out.rendered, &message_id, &earlier, moment) {
+        let message_id = format!(
+            "<dondoc.{}.{}.{}@{domain}>",
+            out.thread,
+            earlier.len() + 1,
+            moment.as_second()
+        );
+        match compose_items(
+            config,
+            out,
+            &out.items,
+            &out.rendered,
+            &message_id,
+            &earlier,
+            moment,
+        ) {
             Ok(full) => {
-                prepared.push(Prepared { message_id, earlier, full });
+                prepared.push(Prepared {
+                    message_id,
+                    earlier,
+                    full,
+                });
                 outgoing.push(out);
             }
             Err(e) => {
@@ -205,16 +229,29 @@ fn claim_all(
             p.full.clone()
         } else {
             let items: Vec<Reminder> = claimed.iter().map(|&i| out.items[i]).collect();
-            let batch = Batch { agency: out.agency, items: items.clone() };
+            let batch = Batch {
+                agency: out.agency,
+                items: items.clone(),
+            };
             render(config, templates, &planned.instances, &batch, &planned.at)
                 .map_err(|e| e.to_string())
-                .and_then(|r| compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment))
+                .and_then(|r| {
+                    compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment)
+                })
                 .unwrap_or_else(|_| p.full.clone())
         };
-        StoredMessage { sender: composed.sender, recipients: composed.recipients, raw: composed.raw }
+        StoredMessage {
+            sender: composed.sender,
+            recipients: composed.recipients,
+            raw: composed.raw,
+        }
     })?;
     let stored = claimed.iter().filter(|c| !c.is_empty()).count();
-    let already = outgoing.iter().zip(&claimed).map(|(o, c)| o.items.len() - c.len()).sum();
+    let already = outgoing
+        .iter()
+        .zip(&claimed)
+        .map(|(o, c)| o.items.len() - c.len())
+        .sum();
     Ok((stored, already))
 }
 
@@ -229,8 +266,16 @@ fn compose_items(
     moment: Timestamp,
 ) -> Result<Composed, String> {
     let agency = &config.agencies[out.agency];
-    let batch = Batch { agency: out.agency, items: items.to_vec() };
-    let cc = compose::copies(&agency.email, &agency.cc, &agency.escalate_to, batch.escalated());
+    let batch = Batch {
+        agency: out.agency,
+        items: items.to_vec(),
+    };
+    let cc = compose::copies(
+        &agency.email,
+        &agency.cc,
+        &agency.escalate_to,
+        batch.escalated(),
+    );
     let addressing = Addressing {
         from: &config.settings.mail.from,
         reply_to: config.settings.mail.reply_to.as_deref(),
@@ -238,7 +283,9 @@ fn compose_items(
         to: &agency.email,
         cc: &cc,
     };
-    let thread = Thread { earlier: earlier.to_vec() };
+    let thread = Thread {
+        earlier: earlier.to_vec(),
+    };
     compose::compose_reminder(message_id, moment, &addressing, &thread, rendered)
 }
 
@@ -252,61 +299,163 @@ pub async fn deliver_due(
     deliverer: &mut Deliverer,
     now: Timestamp,
 ) -> Result<Summary, MomentError> {
-    let mut summary = Summary::default();
-    // A lease outlasts one attempt: the send timeout, plus time to record it.
-    let lease = config
-        .settings
-        .mail
+    let candidates = ledger.deliverable(now)?;
+    if candidates.is_empty() {
+        return Ok(Summary::default());
+    }
+    // Outcomes are recorded on a thread of their own (its own connection,
+    // synchronous=FULL) while the next messages are on the wire. It commits
+    // whatever has queued up in one transaction (group commit); the queue
+    // holds at most RECORD_QUEUE, which bounds how many delivered messages
+    // can be unrecorded at a crash (and so go out twice): see README.
+    let (record, outcomes) = tokio::sync::mpsc::channel::<Outcome>(RECORD_QUEUE);
+    let mut recorder_ledger = ledger.reopen()?;
+    let recorder = std::thread::spawn(move || record_outcomes(&mut recorder_ledger, outcomes));
+    let mail = &config.settings.mail;
+    let give_up_after = mail.give_up_hours as i64 * 3600;
+    // Messages are leased a chunk at a time (one write for LEASE_CHUNK), the
+    // k-th for as long as k attempts can take: the send timeout plus a margin
+    // to record the outcome, each.
+    let attempt = mail
         .smtp
         .as_ref()
-        .map_or(30, |s| s.timeout_seconds as i64 + 5);
-    for m in ledger.deliverable(now)? {
-        if !ledger.lease(&m.message_id, Timestamp::now(), lease)? {
-            continue;
-        }
-        let pairs = ledger.message_pairs(&m.message_id)?;
-        let mut settled = true;
-        for p in &pairs {
-            settled &= ledger.settled(p, now)?;
-        }
-        if settled && !pairs.is_empty() {
-            ledger.mark_cancelled(&m.message_id)?;
-            summary.cancelled += 1;
-            continue;
-        }
-        match deliverer
-            .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
-            .await
-        {
-            Ok(()) => {
-                ledger.mark_sent(&m.message_id, Timestamp::now())?;
-                tracing::info!(agency = %m.agency, message_id = %m.message_id, "delivered");
-                summary.sent += 1;
+        .map_or(30, |s| s.timeout_seconds as i64 + 2);
+    let mut candidates = candidates.into_iter();
+    let mut taken: std::collections::VecDeque<Stored> = Default::default();
+    loop {
+        if taken.is_empty() {
+            let chunk: Vec<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
             }
-            Err(SendError::Permanent(e)) => {
-                tracing::warn!(agency = %m.agency, message_id = %m.message_id, error = %e, "delivery failed permanently");
-                ledger.mark_failed(&m.message_id, &e)?;
-                summary.failed += 1;
+            let ids: Vec<(&str, i64)> = chunk
+                .iter()
+                .zip(1..)
+                .map(|(m, k)| (m.message_id.as_str(), attempt * k))
+                .collect();
+            let ok = ledger.lease(&ids, Timestamp::now())?;
+            taken.extend(
+                chunk
+                    .into_iter()
+                    .zip(ok)
+                    .filter_map(|(m, ok)| ok.then_some(m)),
+            );
+            continue;
+        }
+        let m = taken.pop_front().expect("not empty");
+        // A message from an earlier moment may have become moot meanwhile.
+        if m.created < now && all_settled(ledger, &m.message_id, now)? {
+            if record
+                .send(Outcome {
+                    message: m,
+                    delivery: Delivery::Cancelled,
+                })
+                .await
+                .is_err()
+            {
+                break;
+            }
+            continue;
+        }
+        let result = deliverer
+            .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
+            .await;
+        let delivery = match result {
+            Ok(()) => Delivery::Sent(Timestamp::now()),
+            Err(SendError::Permanent(e)) => Delivery::Failed(e),
+            Err(SendError::Transient(e))
+                if now.as_second() >= m.created.as_second() + give_up_after =>
+            {
+                Delivery::Failed(format!("gave up after {} attempts: {e}", m.attempts + 1))
             }
             Err(SendError::Transient(e)) => {
-                let give_up =
-                    m.created.as_second() + config.settings.mail.give_up_hours as i64 * 3600;
-                if now.as_second() >= give_up {
-                    let why = format!("gave up after {} attempts: {e}", m.attempts + 1);
-                    tracing::warn!(agency = %m.agency, message_id = %m.message_id, error = %why, "delivery abandoned");
-                    ledger.mark_failed(&m.message_id, &why)?;
+                let delay = backoff(mail.retry_seconds, m.attempts);
+                Delivery::Retry(
+                    e,
+                    Timestamp::from_second(now.as_second() + delay).unwrap_or(now),
+                )
+            }
+        };
+        if record
+            .send(Outcome {
+                message: m,
+                delivery,
+            })
+            .await
+            .is_err()
+        {
+            break; // the recorder stopped on an error: it is returned below
+        }
+    }
+    drop(record);
+    // A panic in the recorder is a bug: let it surface as one.
+    recorder.join().expect("the recorder thread panicked")
+}
+
+/// At most this many delivery outcomes wait to be recorded.
+const RECORD_QUEUE: usize = 8;
+
+/// Messages leased per write.
+const LEASE_CHUNK: usize = 16;
+
+/// One delivery attempt's outcome, on its way to the database.
+struct Outcome {
+    message: Stored,
+    delivery: Delivery,
+}
+
+/// Records outcomes as they come, grouping those already queued into one
+/// transaction; returns the tally.
+fn record_outcomes(
+    ledger: &mut Ledger,
+    mut outcomes: tokio::sync::mpsc::Receiver<Outcome>,
+) -> Result<Summary, MomentError> {
+    let mut summary = Summary::default();
+    while let Some(first) = outcomes.blocking_recv() {
+        let mut group = vec![first];
+        while let Ok(next) = outcomes.try_recv() {
+            group.push(next);
+        }
+        let rows: Vec<(String, Delivery)> = group
+            .iter()
+            .map(|o| (o.message.message_id.clone(), o.delivery.clone()))
+            .collect();
+        ledger.record(&rows)?;
+        for Outcome {
+            message: m,
+            delivery,
+        } in group
+        {
+            let (id, agency) = (&m.message_id, &m.agency);
+            match delivery {
+                Delivery::Sent(_) => {
+                    tracing::info!(%agency, message_id = %id, "delivered");
+                    summary.sent += 1;
+                }
+                Delivery::Failed(error) => {
+                    tracing::warn!(%agency, message_id = %id, %error, "delivery failed for good");
                     summary.failed += 1;
-                } else {
-                    let delay = backoff(config.settings.mail.retry_seconds, m.attempts);
-                    let next = Timestamp::from_second(now.as_second() + delay).unwrap_or(now);
-                    tracing::info!(agency = %m.agency, message_id = %m.message_id, error = %e, retry_in_s = delay, "delivery will be retried");
-                    ledger.mark_retry(&m.message_id, &e, next)?;
+                }
+                Delivery::Retry(error, next) => {
+                    tracing::info!(%agency, message_id = %id, %error, retry_at = %next, "delivery will be retried");
                     summary.retrying += 1;
                 }
+                Delivery::Cancelled => summary.cancelled += 1,
             }
         }
     }
     Ok(summary)
+}
+
+/// Whether every pair of a message is submitted (by `now`) or waived.
+fn all_settled(ledger: &Ledger, message_id: &str, now: Timestamp) -> Result<bool, MomentError> {
+    let pairs = ledger.message_pairs(message_id)?;
+    for p in &pairs {
+        if !ledger.settled(p, now)? {
+            return Ok(false);
+        }
+    }
+    Ok(!pairs.is_empty())
 }
 
 /// The delay before attempt `attempts + 1`: base × 2^attempts, at most an hour.

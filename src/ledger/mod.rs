@@ -9,7 +9,7 @@
 mod outbox;
 mod schema;
 
-pub use outbox::{Claim, Failure, NewMessage, Rendered, Stored};
+pub use outbox::{Claim, Delivery, Failure, NewMessage, Rendered, Stored};
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -146,14 +146,23 @@ impl Ledger {
             .map_err(sql)?;
         schema::migrate(&mut conn, path)?;
         let lease_conn = Connection::open(path).map_err(sql)?;
-        lease_conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
-        lease_conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        lease_conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
+        lease_conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
         Ok(Ledger {
             conn,
             lease_conn,
             path: path.to_path_buf(),
             actor: actor.to_string(),
         })
+    }
+
+    /// Another connection to the same database, for another thread.
+    pub fn reopen(&self) -> Result<Ledger, LedgerError> {
+        Ledger::open(&self.path, &self.actor)
     }
 
     /// The file's permission bits (for tests and `check`).

@@ -48,6 +48,19 @@ pub struct Stored {
     pub created: Timestamp,
 }
 
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The server answered 250 (or the file is on disk), at this time.
+    Sent(Timestamp),
+    /// Refused for good, or given up on.
+    Failed(String),
+    /// A transient failure; the next attempt is due at this time.
+    Retry(String, Timestamp),
+    /// Every pair was settled before the message could go.
+    Cancelled,
+}
+
 /// A delivery that failed for good, for `status` and `preview`.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -102,8 +115,14 @@ impl Ledger {
         mut render: impl FnMut(usize, &[usize]) -> Rendered,
     ) -> Result<Vec<Vec<usize>>, LedgerError> {
         let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         let mut out = Vec::with_capacity(claims.len());
         {
             let mut insert = tx
@@ -119,8 +138,9 @@ impl Ledger {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
                 )
                 .map_err(sql)?;
-            let mut body_row =
-                tx.prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)").map_err(sql)?;
+            let mut body_row = tx
+                .prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)")
+                .map_err(sql)?;
             for (n, claim) in claims.iter().enumerate() {
                 let m = &claim.message;
                 let mut claimed = Vec::new();
@@ -128,7 +148,15 @@ impl Ledger {
                     let [plan, obligation, period, agency] = key_params(key);
                     let moment = m.moment.as_second();
                     let inserted = insert
-                        .execute(params![plan, obligation, period, agency, step, m.message_id, moment])
+                        .execute(params![
+                            plan,
+                            obligation,
+                            period,
+                            agency,
+                            step,
+                            m.message_id,
+                            moment
+                        ])
                         .map_err(sql)?;
                     if inserted == 1 {
                         claimed.push(i);
@@ -147,7 +175,9 @@ impl Ledger {
                             r.recipients.join(","),
                         ])
                         .map_err(sql)?;
-                    body_row.execute(params![m.message_id, r.raw]).map_err(sql)?;
+                    body_row
+                        .execute(params![m.message_id, r.raw])
+                        .map_err(sql)?;
                 }
                 out.push(claimed);
             }
@@ -193,27 +223,42 @@ impl Ledger {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// Takes a message for one send attempt, for `seconds` (longer than the
-    /// attempt can last). `false` when another sender holds it or it is done.
-    pub fn lease(
-        &mut self,
-        message_id: &str,
-        now: Timestamp,
-        seconds: i64,
-    ) -> Result<bool, LedgerError> {
-        // Leases are advisory: written without waiting for the disk (the
-        // `lease_conn` has synchronous=NORMAL); a lease lost to a power cut
-        // only lets another sender take the message a little early.
-        let n = self
+    /// Takes messages for a send attempt, each for its number of `seconds`
+    /// (longer than the attempts before and including its own can last);
+    /// returns which were taken (not held by another sender, not done).
+    ///
+    /// Leases are advisory: written without waiting for the disk (the
+    /// `lease_conn` has synchronous=NORMAL); a lease lost to a power cut only
+    /// lets another sender take the message a little early.
+    pub fn lease(&mut self, ids: &[(&str, i64)], now: Timestamp) -> Result<Vec<bool>, LedgerError> {
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
             .lease_conn
-            .execute(
-                "UPDATE messages SET lease_until = ?2 + ?3
-                 WHERE message_id = ?1 AND state IN ('pending', 'retry')
-                   AND (lease_until IS NULL OR lease_until <= ?2)",
-                params![message_id, now.as_second(), seconds],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(n == 1)
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let mut taken = Vec::with_capacity(ids.len());
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE messages SET lease_until = ?2 + ?3
+                     WHERE message_id = ?1 AND state IN ('pending', 'retry')
+                       AND (lease_until IS NULL OR lease_until <= ?2)",
+                )
+                .map_err(sql)?;
+            for (id, seconds) in ids {
+                taken.push(
+                    stmt.execute(params![id, now.as_second(), seconds])
+                        .map_err(sql)?
+                        == 1,
+                );
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(taken)
     }
 
     /// When the next stored message becomes deliverable (a retry coming due
@@ -247,17 +292,17 @@ impl Ledger {
 
     /// The server accepted the message.
     pub fn mark_sent(&mut self, message_id: &str, at: Timestamp) -> Result<(), LedgerError> {
-        self.finish(message_id, "sent", "sent", None, Some(at))
+        self.record(&[(message_id.to_string(), Delivery::Sent(at))])
     }
 
     /// The message failed for good (or was given up on).
     pub fn mark_failed(&mut self, message_id: &str, error: &str) -> Result<(), LedgerError> {
-        self.finish(message_id, "failed", "failed", Some(error), None)
+        self.record(&[(message_id.to_string(), Delivery::Failed(error.to_string()))])
     }
 
     /// Every pair of the message was submitted or exempted before it could go.
     pub fn mark_cancelled(&mut self, message_id: &str) -> Result<(), LedgerError> {
-        self.finish(message_id, "cancelled", "cancelled", None, None)
+        self.record(&[(message_id.to_string(), Delivery::Cancelled)])
     }
 
     /// A transient failure: try again at `next_try_at`.
@@ -267,42 +312,55 @@ impl Ledger {
         error: &str,
         next_try_at: Timestamp,
     ) -> Result<(), LedgerError> {
-        self.conn
-            .execute(
-                "UPDATE messages SET state = 'retry', attempts = attempts + 1, next_try_at = ?2,
-                   lease_until = NULL, last_error = ?3 WHERE message_id = ?1",
-                params![message_id, next_try_at.as_second(), error],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(())
+        self.record(&[(
+            message_id.to_string(),
+            Delivery::Retry(error.to_string(), next_try_at),
+        )])
     }
 
-    fn finish(
-        &mut self,
-        message_id: &str,
-        message_state: &str,
-        log_state: &str,
-        error: Option<&str>,
-        sent_at: Option<Timestamp>,
-    ) -> Result<(), LedgerError> {
+    /// Records what became of several delivery attempts, in one transaction.
+    pub fn record(&mut self, outcomes: &[(String, Delivery)]) -> Result<(), LedgerError> {
         let path = self.path.clone();
         let sql = |source| LedgerError::Sqlite {
             path: path.clone(),
             source,
         };
         let tx = self.conn.transaction().map_err(sql)?;
-        let sent_at = sent_at.map(|t| t.as_second());
-        tx.execute(
-            "UPDATE messages SET state = ?2, attempts = attempts + 1, lease_until = NULL, next_try_at = NULL,
-               last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
-            params![message_id, message_state, error, sent_at],
-        )
-        .map_err(sql)?;
-        tx.execute(
-            "UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1",
-            params![message_id, log_state, sent_at, error],
-        )
-        .map_err(sql)?;
+        {
+            let mut finish = tx
+                .prepare_cached(
+                    "UPDATE messages SET state = ?2, attempts = attempts + 1, lease_until = NULL, next_try_at = NULL,
+                       last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
+                )
+                .map_err(sql)?;
+            let mut log = tx
+                .prepare_cached("UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1")
+                .map_err(sql)?;
+            let mut retry = tx
+                .prepare_cached(
+                    "UPDATE messages SET state = 'retry', attempts = attempts + 1, next_try_at = ?2,
+                       lease_until = NULL, last_error = ?3 WHERE message_id = ?1",
+                )
+                .map_err(sql)?;
+            for (id, outcome) in outcomes {
+                let (state, error, sent_at) = match outcome {
+                    Delivery::Retry(error, next) => {
+                        retry
+                            .execute(params![id, next.as_second(), error])
+                            .map_err(sql)?;
+                        continue;
+                    }
+                    Delivery::Sent(at) => ("sent", None, Some(at.as_second())),
+                    Delivery::Failed(error) => ("failed", Some(error.as_str()), None),
+                    Delivery::Cancelled => ("cancelled", None, None),
+                };
+                finish
+                    .execute(params![id, state, error, sent_at])
+                    .map_err(sql)?;
+                log.execute(params![id, state, sent_at, error])
+                    .map_err(sql)?;
+            }
+        }
         tx.commit().map_err(sql)
     }
 

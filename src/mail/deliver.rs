@@ -79,7 +79,11 @@ impl Deliverer {
             Deliverer::Outbox(dir) => write_outbox(dir, message_id, raw).map_err(|e| {
                 SendError::Transient(format!("writing to the outbox {}: {e}", dir.display()))
             }),
-            Deliverer::Smtp { session, timeout, bucket } => {
+            Deliverer::Smtp {
+                session,
+                timeout,
+                bucket,
+            } => {
                 let envelope = envelope(sender, recipients)?;
                 bucket.take().await;
                 // The whole exchange, connecting included, within the timeout.
@@ -87,7 +91,9 @@ impl Deliverer {
                     Ok(result) => result,
                     Err(_) => {
                         session.close().await;
-                        Err(SendError::Transient(format!("no answer from the SMTP server within {timeout:?}")))
+                        Err(SendError::Transient(format!(
+                            "no answer from the SMTP server within {timeout:?}"
+                        )))
                     }
                 }
             }
@@ -127,10 +133,20 @@ fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
         .map_err(|e| format!("TLS setup for {}: {e}", smtp.host))?;
     let timeout = Duration::from_secs(smtp.timeout_seconds);
     let credentials = match &smtp.username {
-        Some(user) => Some(Credentials::new(user.clone(), read_password(smtp.password.as_ref())?.0)),
+        Some(user) => Some(Credentials::new(
+            user.clone(),
+            read_password(smtp.password.as_ref())?.0,
+        )),
         None => None,
     };
-    let session = Session::new(smtp.host.clone(), smtp.port, smtp.security, tls, credentials, timeout);
+    let session = Session::new(
+        smtp.host.clone(),
+        smtp.port,
+        smtp.security,
+        tls,
+        credentials,
+        timeout,
+    );
     Ok(Deliverer::Smtp {
         session,
         timeout,

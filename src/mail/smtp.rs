@@ -41,7 +41,15 @@ impl Session {
         credentials: Option<Credentials>,
         timeout: Duration,
     ) -> Session {
-        Session { host, port, security, tls, credentials, timeout, conn: None }
+        Session {
+            host,
+            port,
+            security,
+            tls,
+            credentials,
+            timeout,
+            conn: None,
+        }
     }
 
     /// Sends one message on the open session, opening one first if needed.
@@ -81,14 +89,18 @@ impl Session {
                 if self.security == Security::StartTls {
                     // An error when the server does not offer STARTTLS: never
                     // falls back to clear text.
-                    conn.starttls(self.tls.clone(), &hello).await.map_err(|e| classify(&e))?;
+                    conn.starttls(self.tls.clone(), &hello)
+                        .await
+                        .map_err(|e| classify(&e))?;
                 }
                 conn
             }
         };
         if let Some(credentials) = &self.credentials {
             let mechanisms = [Mechanism::Plain, Mechanism::Login];
-            conn.auth(&mechanisms, credentials).await.map_err(|e| classify(&e))?;
+            conn.auth(&mechanisms, credentials)
+                .await
+                .map_err(|e| classify(&e))?;
         }
         Ok(conn)
     }
@@ -99,7 +111,11 @@ impl Session {
         let tcp = match tokio::time::timeout(self.timeout, connect).await {
             Ok(Ok(tcp)) => tcp,
             Ok(Err(e)) => return Err(SendError::Transient(format!("connecting to {at}: {e}"))),
-            Err(_) => return Err(SendError::Transient(format!("connecting to {at}: timed out"))),
+            Err(_) => {
+                return Err(SendError::Transient(format!(
+                    "connecting to {at}: timed out"
+                )));
+            }
         };
         tcp.set_nodelay(true)
             .map_err(|e| SendError::Transient(format!("connecting to {at}: {e}")))?;
@@ -117,5 +133,9 @@ pub fn classify(e: &lettre::transport::smtp::Error) -> SendError {
         text.push_str(&s.to_string());
         source = s.source();
     }
-    if e.is_permanent() { SendError::Permanent(text) } else { SendError::Transient(text) }
+    if e.is_permanent() {
+        SendError::Permanent(text)
+    } else {
+        SendError::Transient(text)
+    }
 }
