@@ -40,7 +40,7 @@ impl std::fmt::Debug for Secret {
 pub enum Deliverer {
     Outbox(PathBuf),
     Smtp {
-        session: Session,
+        session: Box<Session>,
         timeout: Duration,
         bucket: TokenBucket,
     },
@@ -148,7 +148,7 @@ fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
         timeout,
     );
     Ok(Deliverer::Smtp {
-        session,
+        session: Box::new(session),
         timeout,
         bucket: TokenBucket::per_minute(smtp.max_per_minute),
     })
