@@ -4,6 +4,7 @@
 
 mod calendar;
 mod check;
+mod daemon;
 mod holidays;
 mod import;
 mod record;
@@ -39,6 +40,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the daemon: send reminders at the configured moments; SIGHUP reloads,
+    /// SIGTERM stops (systemd: Type=notify).
+    Run(daemon::Args),
     /// Validate the configuration: a one-line summary, or every error (exit 2).
     Check,
     /// List every instance with its scheduled and due dates.
@@ -90,8 +94,13 @@ impl CliError {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let loaded = crate::load(&cli.config)?;
+    if let Command::Run(args) = &cli.command {
+        return daemon::run(&cli.config, loaded, args);
+    }
+    daemon::init_logging("warn");
     let config = &loaded.config;
     match cli.command {
+        Command::Run(_) => unreachable!("handled above"),
         Command::Check => check::run(config),
         Command::Preview(args) => send::preview(&loaded, &args),
         Command::Tick(args) => send::tick(&loaded, &args),

@@ -1,6 +1,8 @@
 //! `dondoc preview`, `tick` and `send-test`: a send moment shown, a send
 //! moment run, and the transport tried — all through the daemon's own code.
 
+use std::sync::atomic::AtomicBool;
+
 use serde::Serialize;
 
 use super::CliError;
@@ -160,20 +162,22 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
     let config = &loaded.config;
     let at = super::moment(config, args.at.as_deref())?;
     let mut ledger = super::open_ledger(config)?;
-    // lettre's connection pool is built, used and dropped inside the runtime.
     let summary = runtime()?.block_on(async {
         let mut deliverer = deliverer(config)?;
-        let now = jiff::Timestamp::now();
-        daemon::send(
+        let (now, never) = (jiff::Timestamp::now(), AtomicBool::new(false));
+        let templates = &loaded.templates;
+        let summary = daemon::send(
             config,
-            &loaded.templates,
+            templates,
             &mut ledger,
             &mut deliverer,
             &at,
             now,
+            &never,
         )
-        .await
-        .map_err(|e| CliError::Runtime(e.into()))
+        .await;
+        deliverer.close().await;
+        summary.map_err(|e| CliError::Runtime(e.into()))
     })?;
     println!(
         "send moment {} {}: {summary}",

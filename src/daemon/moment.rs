@@ -5,6 +5,8 @@
 //! `preview` is [`plan`] alone; `tick` and the daemon are [`send`]. Nothing is
 //! recorded by `plan`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use jiff::{Timestamp, Zoned};
 
 use crate::calendar::{self, Instance};
@@ -137,10 +139,11 @@ pub async fn send(
     deliverer: &mut Deliverer,
     at: &Zoned,
     now: Timestamp,
+    stop: &AtomicBool,
 ) -> Result<Summary, MomentError> {
     let planned = plan(config, templates, ledger, at)?;
     let (claimed, already_claimed) = claim_all(config, templates, ledger, &planned, now)?;
-    let delivered = deliver_due(config, ledger, deliverer, now).await?;
+    let delivered = deliver_due(config, ledger, deliverer, now, stop).await?;
     Ok(Summary {
         claimed,
         already_claimed,
@@ -293,12 +296,22 @@ fn compose_items(
 /// retries. Transient failures back off exponentially (from `retry_seconds`,
 /// doubling, at most an hour) until `give_up_hours`; permanent ones are
 /// recorded against their pairs.
+/// When `stop` becomes true (shutdown), it ends after the message in flight;
+/// the rest stay stored for the next run.
 pub async fn deliver_due(
     config: &Config,
     ledger: &mut Ledger,
     deliverer: &mut Deliverer,
     now: Timestamp,
+    stop: &AtomicBool,
 ) -> Result<Summary, MomentError> {
+    let released = ledger.release_dead_leases()?;
+    if released > 0 {
+        tracing::info!(
+            messages = released,
+            "took over the messages of a sender that stopped mid-send"
+        );
+    }
     let candidates = ledger.deliverable(now)?;
     if candidates.is_empty() {
         return Ok(Summary::default());
@@ -322,7 +335,7 @@ pub async fn deliver_due(
         .map_or(30, |s| s.timeout_seconds as i64 + 2);
     let mut candidates = candidates.into_iter();
     let mut taken: std::collections::VecDeque<Stored> = Default::default();
-    loop {
+    while !stop.load(Ordering::SeqCst) {
         if taken.is_empty() {
             let chunk: Vec<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
             if chunk.is_empty() {

@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
         attempts    INTEGER NOT NULL DEFAULT 0,
         next_try_at INTEGER,
         lease_until INTEGER,             -- a sender is on it until then
+        lease_owner TEXT,                -- which: pid@host
         last_error  TEXT,
         sent_at     INTEGER
     );

@@ -1,0 +1,79 @@
+//! `dondoc run`: signals and logging, then the daemon's own `run`.
+
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::CliError;
+use crate::Loaded;
+use crate::daemon::{self, Options};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// TESTING AID, not for production: run as if the clock read TIME at start
+    /// (it then advances in real time), so that a dated scenario can be driven
+    /// live. Send moments still fire by the real clock.
+    #[arg(long, value_name = "TIME")]
+    clock_start: Option<String>,
+}
+
+pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
+    init_logging("info,tokio_cron_scheduler=warn");
+    let clock_start = match &args.clock_start {
+        Some(text) => Some(
+            crate::dates::parse_moment(text, &loaded.config.settings.timezone)
+                .map_err(|e| CliError::Usage(format!("--clock-start: {e}")))?
+                .timestamp(),
+        ),
+        None => None,
+    };
+    let options = Options {
+        dir: dir.to_path_buf(),
+        clock_start,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(e.into()))?;
+    rt.block_on(async {
+        // Handlers first: SIGHUP's default action would end the process.
+        let mut hup = signal(SignalKind::hangup()).map_err(|e| CliError::Runtime(e.into()))?;
+        let mut term = signal(SignalKind::terminate()).map_err(|e| CliError::Runtime(e.into()))?;
+        let mut int = signal(SignalKind::interrupt()).map_err(|e| CliError::Runtime(e.into()))?;
+        let (reload_tx, reload_rx) = mpsc::channel(4);
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                let _ = reload_tx.send(()).await;
+            }
+        });
+        let shutdown = async move {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => tracing::info!("SIGINT"),
+            }
+        };
+        daemon::run(options, loaded, reload_rx, shutdown)
+            .await
+            .map_err(CliError::Runtime)
+    })
+}
+
+/// Logs to journald (structured fields) when systemd gave us a journal
+/// stream, to stderr otherwise; `RUST_LOG` filters, `default` when unset.
+pub fn init_logging(default: &str) {
+    use tracing_subscriber::prelude::*;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let journald = std::env::var_os("JOURNAL_STREAM").and_then(|_| tracing_journald::layer().ok());
+    let registry = tracing_subscriber::registry().with(filter);
+    let _ = match journald {
+        Some(layer) => registry.with(layer).try_init(),
+        None => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_target(false)
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            )
+            .try_init(),
+    };
+}

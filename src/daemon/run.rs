@@ -1,0 +1,410 @@
+//! `dondoc run`: the long-running daemon.
+//!
+//! It wakes when something is due — a send moment fired by the scheduler
+//! (tokio-cron-scheduler, in the configured zone), a retry coming due, a
+//! reload, the watchdog, shutdown — and otherwise sleeps. What to send is
+//! always computed from the database at the moment, so a restart or a reload
+//! never resends and never loses a reminder. Signals stay in `main`: `run`
+//! takes a shutdown future and a reload stream, so tests can drive it.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use jiff::{SignedDuration, Timestamp, Zoned};
+use tokio::sync::{mpsc, watch};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use super::{digest, moment, systemd};
+use crate::config::{Config, SendAt};
+use crate::ledger::Ledger;
+use crate::mail::{Deliverer, compose};
+use crate::{Loaded, dates, policy};
+
+/// How the daemon was started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The config directory, re-read on reload.
+    pub dir: PathBuf,
+    /// Testing aid: run as if the clock had read this at start.
+    pub clock_start: Option<Timestamp>,
+}
+
+/// The daemon's clock: real time, or real time shifted so that it read
+/// `--clock-start` when the daemon started.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    offset: SignedDuration,
+}
+
+impl Clock {
+    pub fn new(start: Option<Timestamp>) -> Clock {
+        let offset = start.map_or(SignedDuration::ZERO, |s| s.duration_since(Timestamp::now()));
+        Clock { offset }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+}
+
+/// What the scheduler fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fire {
+    Reminders,
+    Digest,
+}
+
+/// Everything that a reload replaces.
+struct Running {
+    loaded: Arc<Loaded>,
+    ledger: Ledger,
+    deliverer: Deliverer,
+    scheduler: JobScheduler,
+    jobs: Vec<uuid::Uuid>,
+}
+
+/// Runs until `shutdown` resolves. `reloads` asks for the configuration to be
+/// re-read (SIGHUP in `main`); a configuration that does not load is logged
+/// and the running one kept.
+pub async fn run(
+    options: Options,
+    loaded: Loaded,
+    mut reloads: mpsc::Receiver<()>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let clock = Clock::new(options.clock_start);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (stopped_tx, mut stopped) = watch::channel(false);
+    let flag = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        flag.store(true, Ordering::SeqCst);
+        let _ = stopped_tx.send(true);
+    });
+    let (fire_tx, mut fires) = mpsc::channel::<Fire>(16);
+    let mut running = start(Arc::new(loaded), &fire_tx).await?;
+    tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
+    systemd::ready(&status_line(&running, &clock).await);
+
+    // The start-up catch-up: one send moment now (the policy skips what is stale).
+    send_moment(&mut running, &clock, &stop).await;
+    systemd::status(&status_line(&running, &clock).await);
+
+    let mut watchdog = systemd::watchdog_interval().map(tokio::time::interval);
+    loop {
+        let retry_in = next_retry(&running.ledger);
+        tokio::select! {
+            _ = stopped.changed() => break,
+            Some(()) = reloads.recv() => {
+                running = reload(running, &options, &fire_tx).await;
+                systemd::ready(&status_line(&running, &clock).await);
+                continue;
+            }
+            Some(fire) = fires.recv() => match fire {
+                Fire::Reminders => send_moment(&mut running, &clock, &stop).await,
+                Fire::Digest => send_digest(&mut running, &clock).await,
+            },
+            _ = tokio::time::sleep(retry_in) => retry(&mut running, &stop).await,
+            _ = tick(&mut watchdog) => {
+                systemd::watchdog();
+                continue;
+            }
+        }
+        systemd::status(&status_line(&running, &clock).await);
+    }
+
+    systemd::stopping();
+    tracing::info!("stopping");
+    let _ = running.scheduler.shutdown().await;
+    running.deliverer.close().await;
+    Ok(())
+}
+
+async fn tick(interval: &mut Option<tokio::time::Interval>) {
+    match interval {
+        Some(i) => {
+            i.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Opens the ledger and the transport and schedules the send moments.
+async fn start(loaded: Arc<Loaded>, fire_tx: &mpsc::Sender<Fire>) -> anyhow::Result<Running> {
+    let config = &loaded.config;
+    let ledger = Ledger::open(&config.settings.database, "dondoc-daemon")
+        .with_context(|| "while opening the database")?;
+    let deliverer = Deliverer::new(&config.settings.mail).map_err(|e| anyhow::anyhow!(e))?;
+    let (scheduler, jobs) = schedule(config, fire_tx).await?;
+    Ok(Running {
+        loaded,
+        ledger,
+        deliverer,
+        scheduler,
+        jobs,
+    })
+}
+
+/// Re-reads the configuration; keeps the running one if the new one does not
+/// load (or its database or transport cannot be opened).
+async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<Fire>) -> Running {
+    systemd::reloading();
+    tracing::info!(config = %options.dir.display(), "reloading the configuration");
+    let loaded = match crate::load(&options.dir) {
+        Ok(l) => l,
+        Err(errors) => {
+            for e in &errors.0 {
+                tracing::error!("{e}");
+            }
+            tracing::error!(
+                errors = errors.0.len(),
+                "the new configuration is invalid; keeping the running one"
+            );
+            return running;
+        }
+    };
+    // Stop the old schedule first, so that no moment fires for both.
+    let _ = running.scheduler.shutdown().await;
+    match start(Arc::new(loaded), fire_tx).await {
+        Ok(new) => {
+            running.deliverer.close().await;
+            tracing::info!("configuration reloaded");
+            new
+        }
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "cannot apply the new configuration; keeping the running one");
+            match schedule(&running.loaded.config, fire_tx).await {
+                Ok((scheduler, jobs)) => {
+                    running.scheduler = scheduler;
+                    running.jobs = jobs;
+                }
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "cannot reschedule"),
+            }
+            running
+        }
+    }
+}
+
+/// One scheduler job per `send_at` (and digest `send_at`), each firing into `fire_tx`.
+async fn schedule(
+    config: &Config,
+    fire_tx: &mpsc::Sender<Fire>,
+) -> anyhow::Result<(JobScheduler, Vec<uuid::Uuid>)> {
+    let scheduler = JobScheduler::new()
+        .await
+        .context("while starting the scheduler")?;
+    let tz: chrono_tz::Tz = config
+        .settings
+        .timezone_name
+        .parse()
+        .map_err(|e| anyhow::anyhow!("time zone {}: {e}", config.settings.timezone_name))?;
+    let mut wanted: Vec<(String, Fire)> = config
+        .settings
+        .send_at
+        .iter()
+        .map(|s| (cron(s), Fire::Reminders))
+        .collect();
+    if let Some(d) = &config.settings.digest {
+        wanted.extend(d.send_at.iter().map(|s| (cron(s), Fire::Digest)));
+    }
+    let mut jobs = Vec::new();
+    for (expr, fire) in wanted {
+        let tx = fire_tx.clone();
+        let job = Job::new_async_tz(expr.as_str(), tz, move |_, _| {
+            let tx = tx.clone();
+            Box::pin(async move {
+                let _ = tx.send(fire).await;
+            })
+        })
+        .map_err(|e| anyhow::anyhow!("send moment {expr:?}: {e}"))?;
+        jobs.push(scheduler.add(job).await.context("while scheduling")?);
+    }
+    scheduler
+        .start()
+        .await
+        .context("while starting the scheduler")?;
+    Ok((scheduler, jobs))
+}
+
+/// A `send_at` entry as a 6-field cron expression (seconds first).
+fn cron(s: &SendAt) -> String {
+    match s {
+        SendAt::Daily { hour, minute } => format!("0 {minute} {hour} * * *"),
+        SendAt::Weekly {
+            weekday,
+            hour,
+            minute,
+        } => {
+            let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                [weekday.to_monday_zero_offset() as usize];
+            format!("0 {minute} {hour} * * {day}")
+        }
+        SendAt::Cron(expr) => expr.clone(),
+    }
+}
+
+/// A send moment now — only on a working day.
+async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
+    let loaded = running.loaded.clone();
+    let config = &loaded.config;
+    let at = clock.now().to_zoned(config.settings.timezone.clone());
+    if !config.work_calendar().is_working_day(at.date()) {
+        tracing::info!(date = %dates::vn(at.date()), "not a working day: no reminders");
+        return;
+    }
+    let result = moment::send(
+        config,
+        &loaded.templates,
+        &mut running.ledger,
+        &mut running.deliverer,
+        &at,
+        Timestamp::now(),
+        stop,
+    )
+    .await;
+    match result {
+        Ok(summary) => tracing::info!(moment = %at, %summary, "send moment"),
+        Err(e) => tracing::error!(error = %e, "send moment failed"),
+    }
+}
+
+/// Delivers retries that have come due.
+async fn retry(running: &mut Running, stop: &AtomicBool) {
+    let config = &running.loaded.config;
+    match moment::deliver_due(
+        config,
+        &mut running.ledger,
+        &mut running.deliverer,
+        Timestamp::now(),
+        stop,
+    )
+    .await
+    {
+        Ok(summary) => tracing::info!(%summary, "retries"),
+        Err(e) => tracing::error!(error = %e, "retrying failed"),
+    }
+}
+
+/// How long until the next stored message is due for an attempt (at most an hour).
+fn next_retry(ledger: &Ledger) -> Duration {
+    let hour = Duration::from_secs(3600);
+    match ledger.next_delivery() {
+        Ok(Some(t)) => {
+            let wait = t.duration_since(Timestamp::now());
+            Duration::try_from(wait).unwrap_or(Duration::ZERO).min(hour) + Duration::from_millis(50)
+        }
+        Ok(None) => hour,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the message queue");
+            Duration::from_secs(60)
+        }
+    }
+}
+
+/// The office digest, to `[digest] to`.
+async fn send_digest(running: &mut Running, clock: &Clock) {
+    let loaded = running.loaded.clone();
+    let config = &loaded.config;
+    let Some(to) = config.settings.digest.as_ref().map(|d| d.to.clone()) else {
+        return;
+    };
+    let at = clock.now().to_zoned(config.settings.timezone.clone());
+    let rendered = match digest::render(config, &loaded.templates, &running.ledger, &at) {
+        Ok(Some(r)) => r,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot prepare the digest");
+            return;
+        }
+    };
+    let domain = config
+        .settings
+        .office
+        .email
+        .rsplit_once('@')
+        .map_or("dondoc", |(_, d)| d);
+    let id = format!("<dondoc.digest.{}@{domain}>", at.timestamp().as_second());
+    let addressing = compose::Addressing {
+        from: &config.settings.mail.from,
+        reply_to: config.settings.mail.reply_to.as_deref(),
+        to_name: &config.settings.office.name,
+        to: &to,
+        cc: &[],
+    };
+    let message = match compose::compose_reminder(
+        &id,
+        at.timestamp(),
+        &addressing,
+        &compose::Thread::default(),
+        &rendered,
+    ) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot compose the digest");
+            return;
+        }
+    };
+    match running
+        .deliverer
+        .send(&id, &message.sender, &message.recipients, &message.raw)
+        .await
+    {
+        Ok(()) => tracing::info!(to = ?to, "digest sent"),
+        Err(e) => tracing::error!(error = %e, "the digest was not sent"),
+    }
+}
+
+/// "next send 24/11/2025 08:00; 12 overdue" for systemd's STATUS=.
+async fn status_line(running: &Running, clock: &Clock) -> String {
+    let config = &running.loaded.config;
+    let tz = &config.settings.timezone;
+    let offset = clock.now().duration_since(Timestamp::now());
+    let mut next: Option<Timestamp> = None;
+    let mut scheduler = running.scheduler.clone();
+    for id in &running.jobs {
+        if let Ok(Some(t)) = scheduler.next_tick_for_job(*id).await {
+            let real = Timestamp::from_second(t.timestamp()).ok();
+            if let Some(virt) = real.and_then(|r| r.checked_add(offset).ok()) {
+                next = Some(next.map_or(virt, |n| n.min(virt)));
+            }
+        }
+    }
+    let at: Zoned = clock.now().to_zoned(tz.clone());
+    let overdue = overdue_count(config, &running.ledger, &at);
+    match next {
+        Some(n) => {
+            let z = n.to_zoned(tz.clone());
+            format!(
+                "next send {} {}; {overdue} overdue",
+                dates::vn(z.date()),
+                z.strftime("%H:%M")
+            )
+        }
+        None => format!("no send moment scheduled; {overdue} overdue"),
+    }
+}
+
+fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
+    let cal = config.work_calendar();
+    let instances =
+        crate::calendar::instances(config, &cal, crate::calendar::horizon(at.date(), None));
+    let (Ok(subs), Ok(waivers)) = (ledger.submissions(), ledger.waivers()) else {
+        return 0;
+    };
+    let snapshot = policy::Snapshot::new(config, &subs, &waivers);
+    policy::evaluate(
+        &instances,
+        &snapshot,
+        at.timestamp(),
+        &config.settings.timezone,
+    )
+    .iter()
+    .filter(|s| s.state == policy::State::Overdue)
+    .count()
+}
