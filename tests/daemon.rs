@@ -60,16 +60,43 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn start(cfg: &str, clock: &str, notify: &Notify, log: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(["--config", cfg, "run", "--clock-start", clock])
-        .env("NOTIFY_SOCKET", &notify.path)
-        .env("WATCHDOG_USEC", "1000000")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap()
+/// A daemon process that is killed if the test ends without stopping it.
+struct Daemon(Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+impl std::ops::Deref for Daemon {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Daemon {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+fn start(cfg: &str, clock: &str, notify: &Notify, log: &std::path::Path) -> Daemon {
+    Daemon(
+        Command::new(env!("CARGO_BIN_EXE_dondoc"))
+            .args(["--config", cfg, "run", "--clock-start", clock])
+            .env("NOTIFY_SOCKET", &notify.path)
+            .env("WATCHDOG_USEC", "1000000")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 fn signal(child: &Child, sig: i32) {
