@@ -195,12 +195,7 @@ pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
         )));
     }
     let now = jiff::Timestamp::now();
-    let domain = config
-        .settings
-        .office
-        .email
-        .rsplit_once('@')
-        .map_or("dondoc", |(_, d)| d);
+    let domain = config.settings.office.mail_domain();
     let id = format!(
         "<dondoc.test.{}.{}@{domain}>",
         now.as_second(),

@@ -70,6 +70,13 @@ pub struct Office {
     pub phone: Option<String>,
 }
 
+impl Office {
+    /// The domain of the office's address, for Message-IDs.
+    pub fn mail_domain(&self) -> &str {
+        self.email.rsplit_once('@').map_or("dondoc", |(_, d)| d)
+    }
+}
+
 /// A send moment: local time on working days, optionally on one weekday
 /// (digest), or a 6-field cron expression (seconds first) in the config's zone.
 #[derive(Debug, Clone, PartialEq, Eq)]

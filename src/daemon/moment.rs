@@ -167,12 +167,7 @@ fn claim_all(
     planned: &Planned,
     now: Timestamp,
 ) -> Result<(usize, usize), MomentError> {
-    let domain = config
-        .settings
-        .office
-        .email
-        .rsplit_once('@')
-        .map_or("dondoc", |(_, d)| d);
+    let domain = config.settings.office.mail_domain();
     let moment = planned.at.timestamp();
     let mut prepared: Vec<Prepared> = Vec::new();
     let mut outgoing: Vec<&Outgoing> = Vec::new();

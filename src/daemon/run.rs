@@ -323,12 +323,7 @@ async fn send_digest(running: &mut Running, clock: &Clock) {
             return;
         }
     };
-    let domain = config
-        .settings
-        .office
-        .email
-        .rsplit_once('@')
-        .map_or("dondoc", |(_, d)| d);
+    let domain = config.settings.office.mail_domain();
     let id = format!("<dondoc.digest.{}@{domain}>", at.timestamp().as_second());
     let addressing = compose::Addressing {
         from: &config.settings.mail.from,

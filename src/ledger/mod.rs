@@ -318,11 +318,15 @@ impl Ledger {
 
     /// Deletes the submission for `key`; whether there was one.
     pub fn delete_submission(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
+        self.delete_pair("submissions", key)
+    }
+
+    /// Deletes `key`'s row from `table`; whether there was one.
+    fn delete_pair(&mut self, table: &'static str, key: &PairKey) -> Result<bool, LedgerError> {
         let n = self
             .conn
             .execute(
-                "DELETE FROM submissions
-                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                &format!("DELETE FROM {table} WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4"),
                 key_params(key),
             )
             .map_err(|e| self.sql(e))?;
@@ -346,15 +350,7 @@ impl Ledger {
 
     /// Lifts a waiver; whether there was one.
     pub fn remove_waiver(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM waivers
-                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
-                key_params(key),
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(n > 0)
+        self.delete_pair("waivers", key)
     }
 }
 
