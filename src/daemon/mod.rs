@@ -3,10 +3,12 @@
 //! digest; and the loop that wakes for send moments, retries, reloads and
 //! shutdown, and tells systemd about it.
 
+pub mod deliver;
 pub mod digest;
 pub mod moment;
 pub mod run;
 pub mod systemd;
 
-pub use moment::{Outgoing, Planned, Summary, deliver_due, plan, send};
+pub use deliver::deliver_due;
+pub use moment::{Outgoing, Planned, Summary, plan, send};
 pub use run::{Options, run};

@@ -5,19 +5,17 @@
 //! `preview` is [`plan`] alone; `tick` and the daemon are [`send`]. Nothing is
 //! recorded by `plan`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use jiff::{Timestamp, Zoned};
 
 use crate::calendar::{self, Instance};
 use crate::config::Config;
 use crate::dates;
-use crate::ledger::{
-    Claim, Delivery, Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage, Stored,
-};
+use crate::ledger::{Claim, Ledger, LedgerError, NewMessage, PairKey, Rendered as StoredMessage};
 use crate::mail::compose::{self, Addressing, Composed, Thread};
 use crate::mail::templates::{Rendered, context};
-use crate::mail::{Deliverer, SendError, Templates};
+use crate::mail::{Deliverer, Templates};
 use crate::policy::{self, Batch, Reminder};
 
 /// A failure of a send moment as a whole (a reminder that cannot be rendered
@@ -143,7 +141,7 @@ pub async fn send(
 ) -> Result<Summary, MomentError> {
     let planned = plan(config, templates, ledger, at)?;
     let (claimed, already_claimed) = claim_all(config, templates, ledger, &planned, now)?;
-    let delivered = deliver_due(config, ledger, deliverer, now, stop).await?;
+    let delivered = super::deliver::deliver_due(config, ledger, deliverer, now, stop).await?;
     Ok(Summary {
         claimed,
         already_claimed,
@@ -287,191 +285,6 @@ fn compose_items(
     compose::compose_reminder(message_id, moment, &addressing, &thread, rendered)
 }
 
-/// Delivers every stored message due at `now`: new ones, crashed claims and
-/// retries. Transient failures back off exponentially (from `retry_seconds`,
-/// doubling, at most an hour) until `give_up_hours`; permanent ones are
-/// recorded against their pairs.
-/// When `stop` becomes true (shutdown), it ends after the message in flight;
-/// the rest stay stored for the next run.
-pub async fn deliver_due(
-    config: &Config,
-    ledger: &mut Ledger,
-    deliverer: &mut Deliverer,
-    now: Timestamp,
-    stop: &AtomicBool,
-) -> Result<Summary, MomentError> {
-    let released = ledger.release_dead_leases()?;
-    if released > 0 {
-        tracing::info!(
-            messages = released,
-            "took over the messages of a sender that stopped mid-send"
-        );
-    }
-    let candidates = ledger.deliverable(now)?;
-    if candidates.is_empty() {
-        return Ok(Summary::default());
-    }
-    // Outcomes are recorded on a thread of their own (its own connection,
-    // synchronous=FULL) while the next messages are on the wire. It commits
-    // whatever has queued up in one transaction (group commit); the queue
-    // holds at most RECORD_QUEUE, which bounds how many delivered messages
-    // can be unrecorded at a crash (and so go out twice): see README.
-    let (record, outcomes) = tokio::sync::mpsc::channel::<Outcome>(RECORD_QUEUE);
-    let mut recorder_ledger = ledger.reopen()?;
-    let recorder = std::thread::spawn(move || record_outcomes(&mut recorder_ledger, outcomes));
-    let mail = &config.settings.mail;
-    let give_up_after = mail.give_up_hours as i64 * 3600;
-    // Messages are leased a chunk at a time (one write for LEASE_CHUNK), the
-    // k-th for as long as k attempts can take: the send timeout plus a margin
-    // to record the outcome, each.
-    let attempt = mail
-        .smtp
-        .as_ref()
-        .map_or(30, |s| s.timeout_seconds as i64 + 2);
-    let mut candidates = candidates.into_iter();
-    let mut taken: std::collections::VecDeque<Stored> = Default::default();
-    while !stop.load(Ordering::SeqCst) {
-        if taken.is_empty() {
-            let chunk: Vec<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            let ids: Vec<(&str, i64)> = chunk
-                .iter()
-                .zip(1..)
-                .map(|(m, k)| (m.message_id.as_str(), attempt * k))
-                .collect();
-            let ok = ledger.lease(&ids, Timestamp::now())?;
-            taken.extend(
-                chunk
-                    .into_iter()
-                    .zip(ok)
-                    .filter_map(|(m, ok)| ok.then_some(m)),
-            );
-            continue;
-        }
-        let m = taken.pop_front().expect("not empty");
-        // A message from an earlier moment may have become moot meanwhile.
-        if m.created < now && all_settled(ledger, &m.message_id, now)? {
-            if record
-                .send(Outcome {
-                    message: m,
-                    delivery: Delivery::Cancelled,
-                })
-                .await
-                .is_err()
-            {
-                break;
-            }
-            continue;
-        }
-        let result = deliverer
-            .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
-            .await;
-        let delivery = match result {
-            Ok(()) => Delivery::Sent(Timestamp::now()),
-            Err(SendError::Permanent(e)) => Delivery::Failed(e),
-            Err(SendError::Transient(e))
-                if now.as_second() >= m.created.as_second() + give_up_after =>
-            {
-                Delivery::Failed(format!("gave up after {} attempts: {e}", m.attempts + 1))
-            }
-            Err(SendError::Transient(e)) => {
-                let delay = backoff(mail.retry_seconds, m.attempts);
-                Delivery::Retry(
-                    e,
-                    Timestamp::from_second(now.as_second() + delay).unwrap_or(now),
-                )
-            }
-        };
-        if record
-            .send(Outcome {
-                message: m,
-                delivery,
-            })
-            .await
-            .is_err()
-        {
-            break; // the recorder stopped on an error: it is returned below
-        }
-    }
-    drop(record);
-    // A panic in the recorder is a bug: let it surface as one.
-    recorder.join().expect("the recorder thread panicked")
-}
-
-/// At most this many delivery outcomes wait to be recorded.
-const RECORD_QUEUE: usize = 8;
-
-/// Messages leased per write.
-const LEASE_CHUNK: usize = 16;
-
-/// One delivery attempt's outcome, on its way to the database.
-struct Outcome {
-    message: Stored,
-    delivery: Delivery,
-}
-
-/// Records outcomes as they come, grouping those already queued into one
-/// transaction; returns the tally.
-fn record_outcomes(
-    ledger: &mut Ledger,
-    mut outcomes: tokio::sync::mpsc::Receiver<Outcome>,
-) -> Result<Summary, MomentError> {
-    let mut summary = Summary::default();
-    while let Some(first) = outcomes.blocking_recv() {
-        let mut group = vec![first];
-        while let Ok(next) = outcomes.try_recv() {
-            group.push(next);
-        }
-        let rows: Vec<(String, Delivery)> = group
-            .iter()
-            .map(|o| (o.message.message_id.clone(), o.delivery.clone()))
-            .collect();
-        ledger.record(&rows)?;
-        for Outcome {
-            message: m,
-            delivery,
-        } in group
-        {
-            let (id, agency) = (&m.message_id, &m.agency);
-            match delivery {
-                Delivery::Sent(_) => {
-                    tracing::info!(%agency, message_id = %id, "delivered");
-                    summary.sent += 1;
-                }
-                Delivery::Failed(error) => {
-                    tracing::warn!(%agency, message_id = %id, %error, "delivery failed for good");
-                    summary.failed += 1;
-                }
-                Delivery::Retry(error, next) => {
-                    tracing::info!(%agency, message_id = %id, %error, retry_at = %next, "delivery will be retried");
-                    summary.retrying += 1;
-                }
-                Delivery::Cancelled => summary.cancelled += 1,
-            }
-        }
-    }
-    Ok(summary)
-}
-
-/// Whether every pair of a message is submitted (by `now`) or waived.
-fn all_settled(ledger: &Ledger, message_id: &str, now: Timestamp) -> Result<bool, MomentError> {
-    let pairs = ledger.message_pairs(message_id)?;
-    for p in &pairs {
-        if !ledger.settled(p, now)? {
-            return Ok(false);
-        }
-    }
-    Ok(!pairs.is_empty())
-}
-
-/// The delay before attempt `attempts + 1`: base × 2^attempts, at most an hour.
-pub fn backoff(base: u64, attempts: i64) -> i64 {
-    let factor = 1u64 << attempts.clamp(0, 20);
-    base.saturating_mul(factor).min(3600) as i64
-}
-
 fn pair_key(config: &Config, instances: &[Instance], r: &Reminder) -> PairKey {
     let i = &instances[r.instance];
     PairKey {
@@ -574,19 +387,4 @@ fn thread_id(config: &Config, instances: &[Instance], batch: &Batch) -> String {
         hash = hash.wrapping_mul(0x100000001b3);
     }
     format!("{hash:016x}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff;
-
-    #[test]
-    fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(
-            (0..8).map(|a| backoff(60, a)).collect::<Vec<_>>(),
-            [60, 120, 240, 480, 960, 1920, 3600, 3600]
-        );
-        assert_eq!(backoff(1, 0), 1);
-        assert_eq!(backoff(60, 1000), 3600);
-    }
 }

@@ -277,7 +277,7 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
 /// Delivers retries that have come due.
 async fn retry(running: &mut Running, stop: &AtomicBool) {
     let config = &running.loaded.config;
-    match moment::deliver_due(
+    match super::deliver::deliver_due(
         config,
         &mut running.ledger,
         &mut running.deliverer,
