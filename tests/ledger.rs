@@ -491,6 +491,20 @@ fn status_filters_and_formats() {
         "{}",
         out.stdout
     );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--state",
+        "on_time",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{}", out.stderr);
+    assert_eq!(rows[0]["state"], "on_time");
     let out = dondoc(&["--config", &cfg, "status", "--plan", "nope"]);
     assert_eq!(out.code, 2);
 }

@@ -27,6 +27,8 @@ use crate::ledger::{PairKey, SentStep, Submission, Waiver};
 pub enum State {
     Pending,
     Overdue,
+    /// `on_time`, as in the JSON (`on-time` is accepted on the command line too).
+    #[value(name = "on_time", alias = "on-time")]
     OnTime,
     Late,
     Exempt,
