@@ -8,10 +8,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::CliError;
-use crate::calendar::{self, Instance};
+use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
-use crate::policy::{self, PairState, State};
+use crate::policy::{PairState, State};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,32 +77,22 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     {
         return Err(CliError::Usage(format!("--agency: unknown agency \"{a}\"")));
     }
-    let cal = config.work_calendar();
-    let instances: Vec<Instance> =
-        calendar::instances(config, &cal, calendar::horizon(now.date(), None))
-            .into_iter()
-            .filter(|i| args.plan.as_deref().is_none_or(|p| i.plan(config).id == p))
-            .collect();
     let ledger = super::open_ledger(config)?;
-    let snapshot = policy::Snapshot::new(
-        config,
-        &ledger.submissions().map_err(anyhow::Error::from)?,
-        &ledger.waivers().map_err(anyhow::Error::from)?,
-    );
-    let states: Vec<PairState> = policy::evaluate(
-        &instances,
-        &snapshot,
-        now.timestamp(),
-        &config.settings.timezone,
-    )
-    .into_iter()
-    .filter(|s| {
-        args.agency
-            .as_deref()
-            .is_none_or(|a| config.agencies[s.agency].id == a)
-    })
-    .filter(|s| args.state.is_none_or(|st| s.state == st))
-    .collect();
+    let (instances, states) =
+        crate::daemon::moment::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+    let states: Vec<PairState> = states
+        .into_iter()
+        .filter(|s| {
+            let plan = &config.plans[instances[s.instance].plan].id;
+            args.plan.as_deref().is_none_or(|p| plan == p)
+        })
+        .filter(|s| {
+            args.agency
+                .as_deref()
+                .is_none_or(|a| config.agencies[s.agency].id == a)
+        })
+        .filter(|s| args.state.is_none_or(|st| s.state == st))
+        .collect();
     match args.format {
         Format::Json => super::print_json(&rows(config, &instances, &states)),
         Format::Csv => write_csv(&rows(config, &instances, &states)),

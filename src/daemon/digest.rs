@@ -7,13 +7,12 @@
 use jiff::{ToSpan, Zoned};
 
 use super::moment::{MomentError, office};
-use crate::calendar;
 use crate::config::Config;
 use crate::dates;
 use crate::ledger::Ledger;
 use crate::mail::Templates;
 use crate::mail::templates::{Rendered, context};
-use crate::policy::{self, State};
+use crate::policy::State;
 
 /// Renders the digest for a moment; `None` when there is no `[digest]`.
 pub fn render(
@@ -41,16 +40,8 @@ pub fn summary(
     ledger: &Ledger,
     at: &Zoned,
 ) -> Result<context::Digest, MomentError> {
-    let cal = config.work_calendar();
     let today = at.date();
-    let instances = calendar::instances(config, &cal, calendar::horizon(today, None));
-    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?);
-    let states = policy::evaluate(
-        &instances,
-        &snapshot,
-        at.timestamp(),
-        &config.settings.timezone,
-    );
+    let (instances, states) = super::moment::states_at(config, ledger, at)?;
     let window = (
         today.checked_sub(30.days()).unwrap_or(today),
         today.checked_add(30.days()).unwrap_or(today),

@@ -80,6 +80,25 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// The state of every owed pair at `at`, with the instances they index:
+/// what `status`, the office digest and the daemon's STATUS= line report.
+pub fn states_at(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+) -> Result<(Vec<Instance>, Vec<policy::PairState>), MomentError> {
+    let cal = config.work_calendar();
+    let instances = calendar::instances(config, &cal, calendar::horizon(at.date(), None));
+    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?);
+    let states = policy::evaluate(
+        &instances,
+        &snapshot,
+        at.timestamp(),
+        &config.settings.timezone,
+    );
+    Ok((instances, states))
+}
+
 /// Decides and renders what a send moment at `at` sends. Reads the ledger,
 /// writes nothing.
 pub fn plan(

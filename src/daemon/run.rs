@@ -386,20 +386,14 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 }
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
-    let cal = config.work_calendar();
-    let instances =
-        crate::calendar::instances(config, &cal, crate::calendar::horizon(at.date(), None));
-    let (Ok(subs), Ok(waivers)) = (ledger.submissions(), ledger.waivers()) else {
-        return 0;
-    };
-    let snapshot = policy::Snapshot::new(config, &subs, &waivers);
-    policy::evaluate(
-        &instances,
-        &snapshot,
-        at.timestamp(),
-        &config.settings.timezone,
-    )
-    .iter()
-    .filter(|s| s.state == policy::State::Overdue)
-    .count()
+    match moment::states_at(config, ledger, at) {
+        Ok((_, states)) => states
+            .iter()
+            .filter(|s| s.state == policy::State::Overdue)
+            .count(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot count overdue pairs");
+            0
+        }
+    }
 }

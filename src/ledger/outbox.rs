@@ -445,18 +445,6 @@ impl Ledger {
             .map_err(|e| self.sql(e))?;
         Ok(waived.is_some())
     }
-
-    /// The state of a message, for tests and diagnostics.
-    pub fn message_state(&self, message_id: &str) -> Result<Option<(String, i64)>, LedgerError> {
-        self.conn
-            .query_row(
-                "SELECT state, attempts FROM messages WHERE message_id = ?1",
-                [message_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
-    }
 }
 
 /// This process, as a lease owner: `pid@host`.
