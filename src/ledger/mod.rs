@@ -221,23 +221,7 @@ impl Ledger {
 
     /// The submission recorded for `key`, if any.
     pub fn submission(&self, key: &PairKey) -> Result<Option<Submission>, LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT submitted_at, ref, note FROM submissions
-                 WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
-            )
-            .map_err(|e| self.sql(e))?;
-        stmt.query_row(key_params(key), |r| {
-            Ok(Submission {
-                key: key.clone(),
-                submitted_at: timestamp_from(r.get(0)?),
-                reference: r.get(1)?,
-                note: r.get(2)?,
-            })
-        })
-        .optional()
-        .map_err(|e| self.sql(e))
+        find_submission(&self.conn, key).map_err(|e| self.sql(e))
     }
 
     /// Records a batch of submissions in one transaction: all or none.
@@ -259,12 +243,6 @@ impl Ledger {
         let tx = self.conn.transaction().map_err(sql)?;
         let mut outcome = RecordOutcome::default();
         {
-            let mut find = tx
-                .prepare_cached(
-                    "SELECT submitted_at, ref, note FROM submissions
-                     WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
-                )
-                .map_err(sql)?;
             let mut upsert = tx
                 .prepare_cached(
                     "INSERT INTO submissions
@@ -276,18 +254,7 @@ impl Ledger {
                 )
                 .map_err(sql)?;
             for (index, s) in batch.iter().enumerate() {
-                let existing = find
-                    .query_row(key_params(&s.key), |r| {
-                        Ok(Submission {
-                            key: s.key.clone(),
-                            submitted_at: timestamp_from(r.get(0)?),
-                            reference: r.get(1)?,
-                            note: r.get(2)?,
-                        })
-                    })
-                    .optional()
-                    .map_err(sql)?;
-                match existing {
+                match find_submission(&tx, &s.key).map_err(sql)? {
                     Some(e) if e == *s => {
                         outcome.unchanged += 1;
                         continue;
@@ -352,6 +319,23 @@ impl Ledger {
     pub fn remove_waiver(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
         self.delete_pair("waivers", key)
     }
+}
+
+/// The submission recorded for `key` (inside a transaction or not).
+fn find_submission(conn: &Connection, key: &PairKey) -> rusqlite::Result<Option<Submission>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT submitted_at, ref, note FROM submissions
+         WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+    )?;
+    stmt.query_row(key_params(key), |r| {
+        Ok(Submission {
+            key: key.clone(),
+            submitted_at: timestamp_from(r.get(0)?),
+            reference: r.get(1)?,
+            note: r.get(2)?,
+        })
+    })
+    .optional()
 }
 
 fn key_params(key: &PairKey) -> [String; 4] {

@@ -1,7 +1,7 @@
 //! Delivery: the outbox directory (the default: the daemon runs with no mail
 //! server) or SMTP through lettre — STARTTLS required unless told otherwise,
-//! pooled connections, a timeout around every send (lettre's own covers only
-//! connecting), and `max_per_minute`.
+//! one session kept open between messages (`smtp.rs`), a timeout around every
+//! send (lettre's own covers only connecting), and `max_per_minute`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,7 +41,6 @@ pub enum Deliverer {
     Outbox(PathBuf),
     Smtp {
         session: Box<Session>,
-        timeout: Duration,
         bucket: TokenBucket,
     },
 }
@@ -50,7 +49,13 @@ impl std::fmt::Debug for Deliverer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Deliverer::Outbox(dir) => write!(f, "outbox {}", dir.display()),
-            Deliverer::Smtp { timeout, .. } => write!(f, "smtp (timeout {timeout:?})"),
+            Deliverer::Smtp { session, .. } => {
+                write!(
+                    f,
+                    "smtp {}:{} (timeout {:?})",
+                    session.host, session.port, session.timeout
+                )
+            }
         }
     }
 }
@@ -79,15 +84,12 @@ impl Deliverer {
             Deliverer::Outbox(dir) => write_outbox(dir, message_id, raw).map_err(|e| {
                 SendError::Transient(format!("writing to the outbox {}: {e}", dir.display()))
             }),
-            Deliverer::Smtp {
-                session,
-                timeout,
-                bucket,
-            } => {
+            Deliverer::Smtp { session, bucket } => {
                 let envelope = envelope(sender, recipients)?;
                 bucket.take().await;
+                let timeout = session.timeout;
                 // The whole exchange, connecting included, within the timeout.
-                match tokio::time::timeout(*timeout, session.send(&envelope, raw)).await {
+                match tokio::time::timeout(timeout, session.send(&envelope, raw)).await {
                     Ok(result) => result,
                     Err(_) => {
                         session.close().await;
@@ -149,7 +151,6 @@ fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
     );
     Ok(Deliverer::Smtp {
         session: Box::new(session),
-        timeout,
         bucket: TokenBucket::per_minute(smtp.max_per_minute),
     })
 }

@@ -381,9 +381,6 @@ mod sample {
             }],
         }
     }
-
-    #[cfg(test)]
-    pub use self::{digest as digest_sample, reminder as reminder_sample};
 }
 
 #[cfg(test)]
@@ -399,10 +396,10 @@ mod tests {
             let main = format!("{MAIN}\n[mail]\nlang = \"{lang}\"\n");
             let c = config(&main, OB, None);
             let t = Templates::load(&c).unwrap();
-            let r = t.render("reminder", &sample::reminder_sample()).unwrap();
+            let r = t.render("reminder", &sample::reminder()).unwrap();
             assert!(!r.subject.contains('\n'));
             assert!(r.text.contains("Sở Y tế") && r.html.contains("Sở Y tế"));
-            let d = t.render("digest", &sample::digest_sample()).unwrap();
+            let d = t.render("digest", &sample::digest()).unwrap();
             assert!(d.text.contains("Sở Y tế"));
         }
     }
@@ -411,7 +408,7 @@ mod tests {
     fn vietnamese_reminder_reads_like_a_cong_van() {
         let c = config(MAIN, OB, None);
         let t = Templates::load(&c).unwrap();
-        let r = t.render("reminder", &sample::reminder_sample()).unwrap();
+        let r = t.render("reminder", &sample::reminder()).unwrap();
         assert_eq!(
             r.subject,
             "Đôn đốc gửi báo cáo quá hạn: Báo cáo (và 2 nội dung khác)"
@@ -434,7 +431,7 @@ mod tests {
     fn html_escapes_and_subjects_stay_on_one_line() {
         let c = config(MAIN, OB, None);
         let t = Templates::load(&c).unwrap();
-        let mut ctx = sample::reminder_sample();
+        let mut ctx = sample::reminder();
         ctx.agency.name = "<script>alert(1)</script> & Co".into();
         ctx.items[0].obligation_title = "Báo cáo\r\nBcc: evil@example.com".into();
         let r = t.render("reminder", &ctx).unwrap();
