@@ -241,6 +241,13 @@ fn csv(dir: &std::path::Path, rows: &[&str]) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// Imports `rows` (as a CSV after the header) and asserts that it worked.
+fn import_ok(dir: &std::path::Path, cfg: &str, rows: &[&str]) {
+    let file = csv(dir, rows);
+    let out = dondoc(&["--config", cfg, "import", &file]);
+    assert!(out.status.success(), "{}", out.stderr);
+}
+
 fn two_agency_config() -> (tempfile::TempDir, String) {
     let (dir, cfg) = setup();
     let plan = fs::read_to_string(dir.path().join("plans/p.toml")).unwrap();
@@ -361,11 +368,10 @@ fn import_reports_every_bad_row_and_conflicts() {
     }
 
     // A differing submission already recorded: refused unless --replace.
-    let file = csv(dir.path(), &["p,bao-cao,29/04/2025,so-y-te,29/04/2025,,"]);
-    assert!(
-        dondoc(&["--config", &cfg, "import", &file])
-            .status
-            .success()
+    import_ok(
+        dir.path(),
+        &cfg,
+        &["p,bao-cao,29/04/2025,so-y-te,29/04/2025,,"],
     );
     let file = csv(dir.path(), &["p,bao-cao,29/04/2025,so-y-te,30/04/2025,,"]);
     let out = dondoc(&["--config", &cfg, "import", &file]);
@@ -417,14 +423,10 @@ fn a_submission_survives_sigkill_right_after_submit_returns() {
 #[test]
 fn status_filters_and_formats() {
     let (dir, cfg) = two_agency_config();
-    let file = csv(
+    import_ok(
         dir.path(),
+        &cfg,
         &["q,bao-cao-thang,31/01/2025,so-y-te,03/02/2025,,"],
-    );
-    assert!(
-        dondoc(&["--config", &cfg, "import", &file])
-            .status
-            .success()
     );
     let out = dondoc(&[
         "--config",
@@ -513,14 +515,10 @@ fn status_filters_and_formats() {
 fn status_exports_a_workbook_with_one_sheet_per_plan() {
     use std::io::Read;
     let (dir, cfg) = two_agency_config();
-    let file = csv(
+    import_ok(
         dir.path(),
+        &cfg,
         &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,"],
-    );
-    assert!(
-        dondoc(&["--config", &cfg, "import", &file])
-            .status
-            .success()
     );
     let xlsx = dir.path().join("tinh-hinh.xlsx");
     let out = dondoc(&[

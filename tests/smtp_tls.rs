@@ -95,6 +95,13 @@ impl PyServer {
     }
 }
 
+/// A file holding `password`, as `[mail.smtp] password_file` reads it.
+fn password_file(password: &str) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), password).unwrap();
+    file
+}
+
 fn smtp(port: u16, ca: &Path, password_file: &Path) -> String {
     format!(
         "[mail]\ntransport = \"smtp\"\nretry_seconds = 1\n\n[mail.smtp]\nhost = \"127.0.0.1\"\nport = {port}\n\
@@ -109,8 +116,7 @@ fn starttls_and_auth_deliver_with_the_password() {
     let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else {
         return;
     };
-    let secret = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(secret.path(), "mật-khẩu-đúng\n").unwrap();
+    let secret = password_file("mật-khẩu-đúng\n");
     let dir = reminder_config(&smtp(server.port, &server.ca(), secret.path()));
     let cfg = dir.path().to_str().unwrap();
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
@@ -147,8 +153,7 @@ fn a_wrong_password_is_refused_and_recorded() {
     let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else {
         return;
     };
-    let secret = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(secret.path(), "sai").unwrap();
+    let secret = password_file("sai");
     let dir = reminder_config(&smtp(server.port, &server.ca(), secret.path()));
     let cfg = dir.path().to_str().unwrap();
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
@@ -172,8 +177,7 @@ fn a_server_without_starttls_is_refused() {
     let Some(server) = PyServer::start(true, "x") else {
         return;
     };
-    let secret = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(secret.path(), "x").unwrap();
+    let secret = password_file("x");
     let ca = tempfile::NamedTempFile::new().unwrap();
     // Any CA will do: the TLS handshake must never start.
     let tls = PyServer::start(false, "x").unwrap();
