@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use toml::Spanned;
 
 use super::error::SourceFile;
-use super::values::{check_email, check_emails, check_text, is_email, parse, policy};
+use super::values::{bounded, check_email, check_emails, check_text, is_email, parse, policy};
 use super::{
     Digest, Lang, Mail, Office, PasswordSource, Policy, Security, SendAt, Settings, Smtp,
     Transport, raw,
@@ -401,28 +401,6 @@ fn smtp(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Sm
             if p.is_absolute() { p } else { dir.join(p) }
         }),
     })
-}
-
-fn bounded(
-    src: &mut SourceFile,
-    v: Option<&Spanned<i64>>,
-    key: &str,
-    min: i64,
-    max: i64,
-    default: i64,
-) -> i64 {
-    match v {
-        None => default,
-        Some(v) if (min..=max).contains(v.get_ref()) => *v.get_ref(),
-        Some(v) => {
-            src.error(
-                v.span(),
-                key,
-                format!("must be a whole number from {min} to {max}"),
-            );
-            default
-        }
-    }
 }
 
 /// Whether SMTP without TLS is tolerable: only to this machine.

@@ -199,16 +199,9 @@ pub fn policy(src: &mut SourceFile, raw: &raw::Policy, base: &Policy, key: &str)
         p.on_due = on_due;
     }
     let mut number = |v: &Option<Spanned<i64>>, name: &str, min: i64, max: i64, slot: &mut i32| {
-        if let Some(v) = v {
-            match i32::try_from(*v.get_ref()) {
-                Ok(n) if (min..=max).contains(&i64::from(n)) => *slot = n,
-                _ => src.error(
-                    v.span(),
-                    format!("{key}.{name}"),
-                    format!("must be a whole number from {min} to {max}"),
-                ),
-            }
-        }
+        let key = format!("{key}.{name}");
+        // The ranges all fit an i32.
+        *slot = bounded(src, v.as_ref(), &key, min, max, i64::from(*slot)) as i32;
     };
     number(
         &raw.overdue_every,
@@ -233,6 +226,29 @@ pub fn policy(src: &mut SourceFile, raw: &raw::Policy, base: &Policy, key: &str)
         &mut p.stop_after_days,
     );
     p
+}
+
+/// An integer key within `min..=max`; otherwise an error, and `default`.
+pub fn bounded(
+    src: &mut SourceFile,
+    v: Option<&Spanned<i64>>,
+    key: &str,
+    min: i64,
+    max: i64,
+    default: i64,
+) -> i64 {
+    match v {
+        None => default,
+        Some(v) if (min..=max).contains(v.get_ref()) => *v.get_ref(),
+        Some(v) => {
+            src.error(
+                v.span(),
+                key,
+                format!("must be a whole number from {min} to {max}"),
+            );
+            default
+        }
+    }
 }
 
 #[cfg(test)]
