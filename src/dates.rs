@@ -183,6 +183,11 @@ fn split_numbers<const N: usize>(text: &str, sep: char) -> Option<[(i64, usize);
     parts.next().is_none().then_some(out)
 }
 
+/// Whole calendar days from `a` to `b`.
+pub fn days_between(a: Date, b: Date) -> i32 {
+    a.until(b).map_or(0, |span| span.get_days())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

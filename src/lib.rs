@@ -27,21 +27,8 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod dates;
+pub mod engine;
 pub mod ledger;
 pub mod mail;
 pub mod policy;
-
-/// A configuration directory, loaded: the validated config and its compiled
-/// email templates. What `check` validates is exactly what the daemon runs.
-#[derive(Debug)]
-pub struct Loaded {
-    pub config: config::Config,
-    pub templates: mail::Templates,
-}
-
-/// Loads and validates `dir`: config files, then templates; every error at once.
-pub fn load(dir: &std::path::Path) -> Result<Loaded, config::ConfigErrors> {
-    let config = config::load(dir)?;
-    let templates = mail::Templates::load(&config)?;
-    Ok(Loaded { config, templates })
-}
+pub mod workdays;

@@ -6,10 +6,10 @@ use std::fmt;
 
 use jiff::civil::Date;
 
-use super::holidays::WorkCalendar;
 use super::{Instance, due_date, horizon, scheduled_dates};
 use crate::config::Config;
 use crate::dates;
+use crate::workdays::WorkCalendar;
 
 /// Which field of a pair reference is wrong, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

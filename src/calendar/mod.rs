@@ -5,15 +5,13 @@
 //! Pure: it reads neither the clock nor the disk. Open-ended schedules are
 //! generated through a horizon the caller passes (see [`horizon`]).
 
-pub mod holidays;
 pub mod lookup;
-pub mod lunar;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::config::{Config, Obligation, Plan, Schedule};
-use holidays::WorkCalendar;
+use crate::workdays::WorkCalendar;
 
 /// One occurrence of an obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::CliError;
-use crate::Loaded;
 use crate::daemon::{self, Options};
+use crate::engine::Loaded;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

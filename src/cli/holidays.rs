@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::CliError;
-use crate::calendar::holidays::Source;
 use crate::config::Config;
 use crate::dates;
+use crate::workdays::Source;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -190,7 +190,7 @@ fn line_of(text: &[u8], offset: u64) -> u64 {
 
 fn row(
     config: &Config,
-    cal: &crate::calendar::holidays::WorkCalendar,
+    cal: &crate::workdays::WorkCalendar,
     r: &csv::StringRecord,
 ) -> Result<Submission, (&'static str, String)> {
     let f = |i: usize| r.get(i).unwrap_or("").trim();

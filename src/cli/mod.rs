@@ -93,7 +93,7 @@ impl CliError {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let loaded = crate::load(&cli.config)?;
+    let loaded = crate::engine::load(&cli.config)?;
     if let Command::Run(args) = &cli.command {
         return daemon::run(&cli.config, loaded, args);
     }

@@ -111,7 +111,7 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
     let timing = if on.date() <= due {
         format!("on time (due {})", dates::vn(due))
     } else {
-        let late = crate::policy::states::days_between(due, on.date());
+        let late = crate::dates::days_between(due, on.date());
         let days = if late == 1 { "day" } else { "days" };
         format!("{late} {days} late (due {})", dates::vn(due))
     };

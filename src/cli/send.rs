@@ -6,10 +6,9 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::CliError;
-use crate::Loaded;
 use crate::config::Config;
-use crate::daemon;
 use crate::dates;
+use crate::engine::{self, Loaded};
 use crate::mail::{Deliverer, compose};
 
 #[derive(Debug, clap::Args)]
@@ -66,7 +65,7 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
     let at = super::moment(config, args.at.as_deref())?;
     let ledger = super::open_ledger(config)?;
     let planned =
-        daemon::plan(config, &loaded.templates, &ledger, &at).map_err(anyhow::Error::from)?;
+        engine::plan(config, &loaded.templates, &ledger, &at).map_err(anyhow::Error::from)?;
     for e in &planned.errors {
         eprintln!("error: cannot render the reminder of {e}");
     }
@@ -166,7 +165,7 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
         let mut deliverer = deliverer(config)?;
         let (now, never) = (jiff::Timestamp::now(), AtomicBool::new(false));
         let templates = &loaded.templates;
-        let summary = daemon::send(
+        let summary = engine::send(
             config,
             templates,
             &mut ledger,

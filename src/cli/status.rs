@@ -79,7 +79,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     }
     let ledger = super::open_ledger(config)?;
     let (instances, states) =
-        crate::daemon::moment::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+        crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
     let states: Vec<PairState> = states
         .into_iter()
         .filter(|s| {

@@ -9,8 +9,8 @@ use toml::Spanned;
 use super::error::SourceFile;
 use super::raw;
 use super::values::parse;
-use crate::calendar::holidays::FileYear;
 use crate::dates;
+use crate::workdays::FileYear;
 
 /// Validates `holidays.toml` into its years.
 pub fn validate(src: &mut SourceFile) -> BTreeMap<i16, FileYear> {

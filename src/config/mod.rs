@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
-use crate::calendar::holidays::FileYear;
+use crate::workdays::FileYear;
 pub use error::{ConfigError, ConfigErrors};
 use error::{SourceFile, file_error};
 pub use values::is_email;
@@ -269,11 +269,8 @@ impl Config {
     }
 
     /// The working-day calendar this config defines.
-    pub fn work_calendar(&self) -> crate::calendar::holidays::WorkCalendar {
-        crate::calendar::holidays::WorkCalendar::new(
-            &self.settings.working_days,
-            self.holidays.clone(),
-        )
+    pub fn work_calendar(&self) -> crate::workdays::WorkCalendar {
+        crate::workdays::WorkCalendar::new(&self.settings.working_days, self.holidays.clone())
     }
 }
 

@@ -18,11 +18,12 @@ use jiff::{SignedDuration, Timestamp, Zoned};
 use tokio::sync::{mpsc, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use super::{digest, moment, systemd};
+use super::systemd;
 use crate::config::{Config, SendAt};
+use crate::engine::{self, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::{Deliverer, compose};
-use crate::{Loaded, dates, policy};
+use crate::{dates, policy};
 
 /// How the daemon was started.
 #[derive(Debug, Clone)]
@@ -156,7 +157,7 @@ async fn start(loaded: Arc<Loaded>, fire_tx: &mpsc::Sender<Fire>) -> anyhow::Res
 async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<Fire>) -> Running {
     systemd::reloading();
     tracing::info!(config = %options.dir.display(), "reloading the configuration");
-    let loaded = match crate::load(&options.dir) {
+    let loaded = match engine::load(&options.dir) {
         Ok(l) => l,
         Err(errors) => {
             for e in &errors.0 {
@@ -258,7 +259,7 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
         tracing::info!(date = %dates::vn(at.date()), "not a working day: no reminders");
         return;
     }
-    let result = moment::send(
+    let result = engine::send(
         config,
         &loaded.templates,
         &mut running.ledger,
@@ -277,7 +278,7 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
 /// Delivers retries that have come due.
 async fn retry(running: &mut Running, stop: &AtomicBool) {
     let config = &running.loaded.config;
-    match super::deliver::deliver_due(
+    match engine::deliver::deliver_due(
         config,
         &mut running.ledger,
         &mut running.deliverer,
@@ -386,7 +387,7 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 }
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
-    match moment::states_at(config, ledger, at) {
+    match engine::states_at(config, ledger, at) {
         Ok((_, states)) => states
             .iter()
             .filter(|s| s.state == policy::State::Overdue)

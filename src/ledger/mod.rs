@@ -6,10 +6,10 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
-mod outbox;
+mod queue;
 mod schema;
 
-pub use outbox::{Claim, Delivery, Failure, NewMessage, Rendered, Stored};
+pub use queue::{Body, Claim, Delivery, Failure, NewMessage, Stored};
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};

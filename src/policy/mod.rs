@@ -5,7 +5,11 @@
 //! is what lets `status`, `preview` and the daemon agree by construction.
 
 pub mod reminders;
+pub mod snapshot;
 pub mod states;
+pub mod step;
 
-pub use reminders::{Batch, Reminder, Step, batches, due_reminders};
-pub use states::{PairState, Snapshot, State, evaluate};
+pub use reminders::{Batch, Reminder, batches, due_reminders};
+pub use snapshot::Snapshot;
+pub use states::{PairState, State, evaluate};
+pub use step::Step;

@@ -5,53 +5,16 @@
 //! sent in a burst; nothing is sent more than `stop_after_days` after the due
 //! date.
 
-use std::fmt;
-
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use super::states::{Snapshot, days_between};
+use super::snapshot::Snapshot;
+use super::step::Step;
 use crate::calendar::Instance;
-use crate::calendar::holidays::WorkCalendar;
 use crate::config::{Config, Policy};
-
-/// One reminder of a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    /// N working days before the due date.
-    Before(i32),
-    /// On the due date.
-    Due,
-    /// The K-th overdue reminder: K × `overdue_every` working days after.
-    Overdue(i32),
-}
-
-impl Step {
-    /// Parses the sent-log form: `before-7`, `due`, `overdue-2`.
-    pub fn parse(text: &str) -> Option<Step> {
-        if text == "due" {
-            return Some(Step::Due);
-        }
-        let (kind, n) = text.split_once('-')?;
-        let n: i32 = n.parse().ok().filter(|n| *n >= 1)?;
-        match kind {
-            "before" => Some(Step::Before(n)),
-            "overdue" => Some(Step::Overdue(n)),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Step::Before(n) => write!(f, "before-{n}"),
-            Step::Due => write!(f, "due"),
-            Step::Overdue(k) => write!(f, "overdue-{k}"),
-        }
-    }
-}
+use crate::dates::days_between;
+use crate::workdays::WorkCalendar;
 
 /// The steps of `policy` for an instance due on `due`, with their scheduled
 /// days, in day order.

@@ -8,7 +8,7 @@ use crate::calendar;
 use crate::config::testing::{MAIN, config};
 use crate::dates::parse_moment;
 use crate::ledger::{PairKey, SentStep, Submission, Waiver};
-use crate::policy::Snapshot;
+use crate::policy::{Snapshot, Step};
 
 /// Due Tuesday 29/04/2025 ("trước ngày 30/4/2025"); the default policy:
 /// before [7, 3, 1], on due, every 3 working days × 5, escalate at 7, stop at 60.

@@ -7,8 +7,10 @@ use jiff::tz::TimeZone;
 use super::*;
 use crate::calendar::{self, Instance};
 use crate::config::testing::{MAIN, config};
+use crate::dates::days_between;
 use crate::dates::parse_moment;
 use crate::ledger::{PairKey, Submission, Waiver};
+use crate::policy::Snapshot;
 
 const OBLIGATIONS: &str = r#"
 [[obligation]]

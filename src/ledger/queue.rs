@@ -1,4 +1,5 @@
-//! The sent-log and the messages behind it: claim before sending, confirm
+//! The message queue and the sent-log behind it (not to be confused with the
+//! `outbox` transport, which writes `.eml` files): claim before sending, confirm
 //! after the server's 250, retry with backoff, never claim a step twice.
 //!
 //! A (pair, step) row in `sent_log` is inserted when its message is claimed;
@@ -28,8 +29,8 @@ pub struct NewMessage<'a> {
     pub created: Timestamp,
 }
 
-/// The rendered message for the items actually claimed.
-pub struct Rendered {
+/// The message built for the items actually claimed: envelope and bytes.
+pub struct Body {
     pub sender: String,
     pub recipients: Vec<String>,
     pub raw: Vec<u8>,
@@ -112,7 +113,7 @@ impl Ledger {
     pub fn claim_all(
         &mut self,
         claims: &[Claim],
-        mut render: impl FnMut(usize, &[usize]) -> Rendered,
+        mut render: impl FnMut(usize, &[usize]) -> Body,
     ) -> Result<Vec<Vec<usize>>, LedgerError> {
         let path = self.path.clone();
         let sql = |source| LedgerError::Sqlite {

@@ -6,7 +6,8 @@
 
 use jiff::{ToSpan, Zoned};
 
-use super::moment::{MomentError, office};
+use super::plan::office;
+use super::summary::EngineError;
 use crate::config::Config;
 use crate::dates;
 use crate::ledger::Ledger;
@@ -20,7 +21,7 @@ pub fn render(
     templates: &Templates,
     ledger: &Ledger,
     at: &Zoned,
-) -> Result<Option<Rendered>, MomentError> {
+) -> Result<Option<Rendered>, EngineError> {
     if config.settings.digest.is_none() {
         return Ok(None);
     }
@@ -39,9 +40,9 @@ pub fn summary(
     config: &Config,
     ledger: &Ledger,
     at: &Zoned,
-) -> Result<context::Digest, MomentError> {
+) -> Result<context::Digest, EngineError> {
     let today = at.date();
-    let (instances, states) = super::moment::states_at(config, ledger, at)?;
+    let (instances, states) = super::states::states_at(config, ledger, at)?;
     let window = (
         today.checked_sub(30.days()).unwrap_or(today),
         today.checked_add(30.days()).unwrap_or(today),

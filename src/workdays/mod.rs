@@ -12,13 +12,13 @@
 //! - a holiday on a rest day gives a make-up day off on the next day that is
 //!   neither a rest day nor already off, several in date order.
 
+pub mod lunar;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
-
-use super::lunar;
 
 /// Years for which built-in holidays are computed; outside them only the
 /// weekly rest days (and any year in the file) apply.

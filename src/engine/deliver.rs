@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::Timestamp;
 
-use super::moment::{MomentError, Summary};
+use super::summary::{EngineError, Summary};
 use crate::config::Config;
 use crate::ledger::{Delivery, Ledger, Stored};
 use crate::mail::{Deliverer, SendError};
@@ -23,7 +23,7 @@ pub async fn deliver_due(
     deliverer: &mut Deliverer,
     now: Timestamp,
     stop: &AtomicBool,
-) -> Result<Summary, MomentError> {
+) -> Result<Summary, EngineError> {
     let released = ledger.release_dead_leases()?;
     if released > 0 {
         tracing::info!(
@@ -141,7 +141,7 @@ struct Outcome {
 fn record_outcomes(
     ledger: &mut Ledger,
     mut outcomes: tokio::sync::mpsc::Receiver<Outcome>,
-) -> Result<Summary, MomentError> {
+) -> Result<Summary, EngineError> {
     let mut summary = Summary::default();
     while let Some(first) = outcomes.blocking_recv() {
         let mut group = vec![first];
@@ -180,7 +180,7 @@ fn record_outcomes(
 }
 
 /// Whether every pair of a message is submitted (by `now`) or waived.
-fn all_settled(ledger: &Ledger, message_id: &str, now: Timestamp) -> Result<bool, MomentError> {
+fn all_settled(ledger: &Ledger, message_id: &str, now: Timestamp) -> Result<bool, EngineError> {
     let pairs = ledger.message_pairs(message_id)?;
     for p in &pairs {
         if !ledger.settled(p, now)? {

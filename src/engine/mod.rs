@@ -1,0 +1,28 @@
+//! What every entry point shares, so that `preview`, `tick`, `status`, the
+//! digest and the daemon agree by construction:
+//!
+//! - [`loaded`]: the configuration directory loaded once — the resolved
+//!   [`crate::config::Config`] and its compiled templates;
+//! - [`states`]: the state of every pair at a moment;
+//! - [`plan`]: decide and render a send moment (`preview`);
+//! - [`claim`]: record its emails in the sent-log and the message queue;
+//! - [`deliver`]: send what is queued, record outcomes, schedule retries;
+//! - [`moment`]: the three in a row (`tick`, the daemon);
+//! - [`digest`]: the office's own summary, queued like any other email.
+//!
+//! Submodules import their siblings, never this file.
+
+pub mod claim;
+pub mod deliver;
+pub mod digest;
+pub mod loaded;
+pub mod moment;
+pub mod plan;
+pub mod states;
+pub mod summary;
+
+pub use loaded::{Loaded, load};
+pub use moment::send;
+pub use plan::{Outgoing, Planned, plan};
+pub use states::states_at;
+pub use summary::{EngineError, Summary};

@@ -1,0 +1,38 @@
+//! One send moment S, as `tick` and the daemon run it: decide what is due
+//! (pure policy over a ledger snapshot), render one email per agency, claim
+//! each (pair, step) in the sent-log, then deliver what is due — these and
+//! earlier retries. `preview` is [`super::plan::plan`] alone.
+
+use std::sync::atomic::AtomicBool;
+
+use jiff::{Timestamp, Zoned};
+
+use super::claim::claim_all;
+use super::deliver::deliver_due;
+use super::plan::plan;
+use super::summary::{EngineError, Summary};
+use crate::config::Config;
+use crate::ledger::Ledger;
+use crate::mail::{Deliverer, Templates};
+
+/// One send moment: plans, claims and stores each email, then delivers every
+/// message that is due (these and earlier retries). `now` is the real time,
+/// for leases and retry schedules.
+pub async fn send(
+    config: &Config,
+    templates: &Templates,
+    ledger: &mut Ledger,
+    deliverer: &mut Deliverer,
+    at: &Zoned,
+    now: Timestamp,
+    stop: &AtomicBool,
+) -> Result<Summary, EngineError> {
+    let planned = plan(config, templates, ledger, at)?;
+    let (claimed, already_claimed) = claim_all(config, templates, ledger, &planned, now)?;
+    let delivered = deliver_due(config, ledger, deliverer, now, stop).await?;
+    Ok(Summary {
+        claimed,
+        already_claimed,
+        ..delivered
+    })
+}

@@ -1,0 +1,177 @@
+//! Deciding and rendering a send moment: what `preview` shows and what
+//! `tick` and the daemon then claim and send. Reads the ledger, writes nothing.
+
+use jiff::Zoned;
+
+use super::summary::EngineError;
+use crate::calendar::{self, Instance};
+use crate::config::Config;
+use crate::dates;
+use crate::ledger::Ledger;
+use crate::mail::Templates;
+use crate::mail::compose;
+use crate::mail::templates::{Rendered, context};
+use crate::policy::{self, Batch, Reminder};
+
+/// One email a send moment would send.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub agency: usize,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub rendered: Rendered,
+    pub items: Vec<Reminder>,
+    /// Groups the reminders of one agency and instance set.
+    pub thread: String,
+}
+
+/// What a send moment would send.
+#[derive(Debug)]
+pub struct Planned {
+    pub at: Zoned,
+    pub instances: Vec<Instance>,
+    pub outgoing: Vec<Outgoing>,
+    /// Batches that could not be rendered (a template error at run time).
+    pub errors: Vec<String>,
+}
+
+/// Decides and renders what a send moment at `at` sends. Reads the ledger,
+/// writes nothing.
+pub fn plan(
+    config: &Config,
+    templates: &Templates,
+    ledger: &Ledger,
+    at: &Zoned,
+) -> Result<Planned, EngineError> {
+    let cal = config.work_calendar();
+    let instances = calendar::instances(config, &cal, calendar::horizon(at.date(), None));
+    let snapshot = policy::Snapshot::with_sent(
+        config,
+        &ledger.submissions()?,
+        &ledger.waivers()?,
+        &ledger.sent_steps()?,
+    );
+    let tz = &config.settings.timezone;
+    let reminders = policy::due_reminders(config, &cal, &instances, &snapshot, at.timestamp(), tz);
+    let mut outgoing = Vec::new();
+    let mut errors = Vec::new();
+    for batch in policy::batches(&reminders) {
+        let agency = &config.agencies[batch.agency];
+        match render(config, templates, &instances, &batch, at) {
+            Ok(rendered) => outgoing.push(Outgoing {
+                agency: batch.agency,
+                to: agency.email.clone(),
+                cc: compose::copies(
+                    &agency.email,
+                    &agency.cc,
+                    &agency.escalate_to,
+                    batch.escalated(),
+                ),
+                rendered,
+                thread: thread_id(config, &instances, &batch),
+                items: batch.items,
+            }),
+            Err(e) => errors.push(format!("{}: {e}", agency.id)),
+        }
+    }
+    Ok(Planned {
+        at: at.clone(),
+        instances,
+        outgoing,
+        errors,
+    })
+}
+
+/// The template context of a batch, rendered.
+pub fn render(
+    config: &Config,
+    templates: &Templates,
+    instances: &[Instance],
+    batch: &Batch,
+    at: &Zoned,
+) -> Result<Rendered, minijinja::Error> {
+    let agency = &config.agencies[batch.agency];
+    let o = &config.settings.office;
+    let items: Vec<context::Item> = batch
+        .items
+        .iter()
+        .map(|r| {
+            let i = &instances[r.instance];
+            let plan = &config.plans[i.plan];
+            let ob = i.obligation(config);
+            context::Item {
+                plan_id: plan.id.clone(),
+                plan_number: plan.number.clone(),
+                plan_title: plan.title.clone(),
+                obligation_id: ob.id.clone(),
+                obligation_title: ob.title.clone(),
+                basis: ob.basis.clone(),
+                period: dates::vn(i.period),
+                due: dates::vn(i.due),
+                due_weekday: dates::vn_weekday(i.due).to_string(),
+                step: r.step.to_string(),
+                days_left: r.days_left,
+                days_overdue: (-r.days_left).max(0),
+                ordinal: r.ordinal,
+                submit_to: ob
+                    .submit_to
+                    .clone()
+                    .or_else(|| plan.submit_to.clone())
+                    .unwrap_or_else(|| o.name.clone()),
+            }
+        })
+        .collect();
+    let ctx = context::Reminder {
+        office: office(config),
+        agency: context::Agency {
+            id: agency.id.clone(),
+            name: agency.name.clone(),
+        },
+        today: dates::vn(at.date()),
+        any_overdue: items.iter().any(|i| i.days_overdue > 0),
+        escalated: batch.escalated(),
+        items,
+    };
+    templates.render("reminder", &ctx)
+}
+
+/// The office, as templates see it.
+pub fn office(config: &Config) -> context::Office {
+    let o = &config.settings.office;
+    context::Office {
+        name: o.name.clone(),
+        email: o.email.clone(),
+        address: o.address.clone(),
+        phone: o.phone.clone(),
+    }
+}
+
+/// A stable id for the reminders of one agency about one set of instances
+/// (FNV-1a, so that it is the same across versions and machines).
+fn thread_id(config: &Config, instances: &[Instance], batch: &Batch) -> String {
+    let mut keys: Vec<String> = batch
+        .items
+        .iter()
+        .map(|r| {
+            let i = &instances[r.instance];
+            format!(
+                "{}/{}/{}",
+                config.plans[i.plan].id,
+                i.obligation(config).id,
+                i.period
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in config.agencies[batch.agency]
+        .id
+        .bytes()
+        .chain(keys.join("\n").bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    format!("{hash:016x}")
+}
