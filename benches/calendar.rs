@@ -15,10 +15,7 @@ fn load_shipped(c: &mut Criterion) {
     });
     let config = dondoc::config::load(dir).unwrap();
     c.bench_function("instances of shipped config (2 years ahead)", |b| {
-        b.iter(|| {
-            let cal = config.work_calendar();
-            dondoc::calendar::instances(&config, &cal, date(2027, 11, 23))
-        })
+        b.iter(|| dondoc::calendar::instances(&config, date(2027, 11, 23)))
     });
 }
 
@@ -37,10 +34,7 @@ fn load_synthetic(c: &mut Criterion) {
     });
     let config = dondoc::config::load(tmp.path()).unwrap();
     group.bench_function("instances", |b| {
-        b.iter(|| {
-            let cal = config.work_calendar();
-            dondoc::calendar::instances(&config, &cal, date(2027, 11, 23))
-        })
+        b.iter(|| dondoc::calendar::instances(&config, date(2027, 11, 23)))
     });
     group.finish();
 }

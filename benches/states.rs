@@ -24,7 +24,7 @@ fn province(pairs: usize) -> (tempfile::TempDir, Config, Vec<Instance>) {
     };
     synth::write_province(dir.path(), size).unwrap();
     let config = dondoc::config::load(dir.path()).unwrap();
-    let list = calendar::instances(&config, &config.work_calendar(), date(2026, 12, 31));
+    let list = calendar::instances(&config, date(2026, 12, 31));
     (dir, config, list)
 }
 

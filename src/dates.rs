@@ -188,6 +188,27 @@ pub fn days_between(a: Date, b: Date) -> i32 {
     a.until(b).map_or(0, |span| span.get_days())
 }
 
+/// The zone's UTC offset at `at`, as chrono states it: what
+/// tokio-cron-scheduler and croner take. (The scheduler itself reduces any
+/// zone to its offset when a job is created; Vietnam has had no DST since
+/// 1975.)
+pub fn chrono_offset(tz: &TimeZone, at: Timestamp) -> chrono::FixedOffset {
+    let seconds = tz.to_offset(at).seconds();
+    chrono::FixedOffset::east_opt(seconds).expect("a UTC offset within a day")
+}
+
+/// `at` as a chrono time in the zone's offset at that moment.
+pub fn to_chrono(at: Timestamp, tz: &TimeZone) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::from_timestamp(at.as_second(), at.subsec_nanosecond() as u32)
+        .expect("a time in chrono's range")
+        .with_timezone(&chrono_offset(tz, at))
+}
+
+/// A chrono time back as a timestamp.
+pub fn from_chrono<Tz: chrono::TimeZone>(t: &chrono::DateTime<Tz>) -> Timestamp {
+    Timestamp::from_second(t.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ pub mod config;
 pub mod daemon;
 pub mod dates;
 pub mod engine;
+pub mod files;
 pub mod ledger;
 pub mod mail;
 pub mod policy;

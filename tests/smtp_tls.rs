@@ -149,7 +149,7 @@ fn starttls_and_auth_deliver_with_the_password() {
 }
 
 #[test]
-fn a_wrong_password_is_refused_and_recorded() {
+fn a_wrong_password_keeps_every_email_queued_until_it_is_fixed() {
     let Some(server) = PyServer::start(false, "mật-khẩu-đúng") else {
         return;
     };
@@ -158,18 +158,40 @@ fn a_wrong_password_is_refused_and_recorded() {
     let cfg = dir.path().to_str().unwrap();
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
     assert!(
-        out.stdout.contains("delivered 0, will retry 0, failed 2"),
+        out.stdout.contains("delivered 0, will retry 2, failed 0"),
+        "the messages are not at fault: {}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(out.stderr.contains("ERROR"), "{}", out.stderr);
+    assert!(out.stderr.contains("535"), "{}", out.stderr);
+    assert!(server.received().is_empty());
+    let out = dondoc(&["--config", cfg, "status", "--at", "24/04/2025 09:00"]);
+    assert!(
+        out.stdout.contains("Máy chủ thư từ chối dondoc") && out.stdout.contains("535"),
+        "the refusal is shown: {}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 thư đang chờ gửi"), "{}", out.stdout);
+
+    // The admin fixes the password: the same two emails go, and the
+    // recovery is logged.
+    std::fs::write(secret.path(), "mật-khẩu-đúng").unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 10:00"]);
+    assert!(
+        out.stdout.contains("0 new emails; delivered 2"),
         "{}{}",
         out.stdout,
         out.stderr
     );
-    assert!(server.received().is_empty());
-    let out = dondoc(&["--config", cfg, "status", "--at", "24/04/2025 09:00"]);
     assert!(
-        out.stdout.contains("535"),
-        "the server's refusal is shown: {}",
-        out.stdout
+        out.stderr.contains("mail delivery works again"),
+        "{}",
+        out.stderr
     );
+    assert_eq!(server.received().len(), 2);
+    let out = dondoc(&["--config", cfg, "status", "--at", "24/04/2025 10:00"]);
+    assert!(!out.stdout.contains("Máy chủ thư"), "{}", out.stdout);
 }
 
 #[test]
@@ -203,5 +225,11 @@ fn a_server_without_starttls_is_refused() {
     assert!(
         server.received().is_empty(),
         "nothing went out in clear text"
+    );
+    let out = dondoc(&["--config", cfg, "status", "--at", "24/04/2025 09:00"]);
+    assert!(
+        out.stdout.contains("Máy chủ thư từ chối dondoc"),
+        "{}",
+        out.stdout
     );
 }

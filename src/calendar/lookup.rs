@@ -9,7 +9,6 @@ use jiff::civil::Date;
 use super::{Instance, due_date, horizon, scheduled_dates};
 use crate::config::Config;
 use crate::dates;
-use crate::workdays::WorkCalendar;
 
 /// Which field of a pair reference is wrong, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +34,6 @@ fn err(field: &'static str, message: String) -> LookupError {
 /// must owe it.
 pub fn find_pair(
     config: &Config,
-    cal: &WorkCalendar,
     plan: &str,
     obligation: &str,
     period: Date,
@@ -84,7 +82,7 @@ pub fn find_pair(
                 format!("unknown agency \"{agency}\"; agencies.toml lists the ids"),
             )
         })?;
-    let due = due_date(config, cal, period);
+    let due = due_date(config, period);
     if !ob.agencies.contains(&a) {
         return Err(err(
             "agency",
@@ -148,20 +146,19 @@ mod tests {
     #[test]
     fn finds_a_pair_and_names_the_wrong_field() {
         let c = config(MAIN, OBS, None);
-        let cal = c.work_calendar();
-        let (inst, a) = find_pair(&c, &cal, "p", "bao-cao", date(2025, 6, 14), "so-y-te").unwrap();
+        let (inst, a) = find_pair(&c, "p", "bao-cao", date(2025, 6, 14), "so-y-te").unwrap();
         assert_eq!(inst.due, date(2025, 6, 16));
         assert_eq!(c.agencies[a].id, "so-y-te");
 
-        let e = find_pair(&c, &cal, "q", "bao-cao", date(2025, 6, 14), "so-y-te").unwrap_err();
+        let e = find_pair(&c, "q", "bao-cao", date(2025, 6, 14), "so-y-te").unwrap_err();
         assert_eq!(e.field, "plan");
-        let e = find_pair(&c, &cal, "p", "bao-cao-nam", date(2025, 6, 14), "so-y-te").unwrap_err();
+        let e = find_pair(&c, "p", "bao-cao-nam", date(2025, 6, 14), "so-y-te").unwrap_err();
         assert_eq!(
             (e.field, e.message.contains("it has: bao-cao")),
             ("obligation", true)
         );
         // The due date is not the period.
-        let e = find_pair(&c, &cal, "p", "bao-cao", date(2025, 6, 16), "so-y-te").unwrap_err();
+        let e = find_pair(&c, "p", "bao-cao", date(2025, 6, 16), "so-y-te").unwrap_err();
         assert_eq!(e.field, "period");
         assert!(
             e.message
@@ -169,10 +166,10 @@ mod tests {
             "{}",
             e.message
         );
-        let e = find_pair(&c, &cal, "p", "bao-cao", date(2025, 6, 14), "so-yte").unwrap_err();
+        let e = find_pair(&c, "p", "bao-cao", date(2025, 6, 14), "so-yte").unwrap_err();
         assert_eq!(e.field, "agency");
         // Dissolved before December's due date.
-        let e = find_pair(&c, &cal, "p", "bao-cao", date(2025, 12, 14), "ubnd-huyen").unwrap_err();
+        let e = find_pair(&c, "p", "bao-cao", date(2025, 12, 14), "ubnd-huyen").unwrap_err();
         assert_eq!(e.field, "agency");
         assert!(e.message.contains("active … – 30/06/2025"), "{}", e.message);
     }

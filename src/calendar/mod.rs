@@ -11,7 +11,6 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::config::{Config, Obligation, Plan, Schedule};
-use crate::workdays::WorkCalendar;
 
 /// One occurrence of an obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,12 +46,12 @@ pub fn horizon(anchor: Date, to: Option<Date>) -> Date {
 
 /// Every instance of every obligation, open-ended schedules through `through`,
 /// sorted by (due, plan, obligation, period).
-pub fn instances(config: &Config, cal: &WorkCalendar, through: Date) -> Vec<Instance> {
+pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
     let mut out = Vec::new();
     for (p, plan) in config.plans.iter().enumerate() {
         for (o, ob) in plan.obligations.iter().enumerate() {
             for period in scheduled_dates(&ob.schedule, through) {
-                let due = due_date(config, cal, period);
+                let due = due_date(config, period);
                 let agencies = ob
                     .agencies
                     .iter()
@@ -85,9 +84,9 @@ pub fn instances(config: &Config, cal: &WorkCalendar, through: Date) -> Vec<Inst
 
 /// The due date of an instance scheduled on `period`: moved to the next
 /// working day when it falls on a day off and the config asks for that.
-pub fn due_date(config: &Config, cal: &WorkCalendar, period: Date) -> Date {
+pub fn due_date(config: &Config, period: Date) -> Date {
     if config.settings.shift_to_working_day {
-        cal.next_working_day(period)
+        config.workdays.next_working_day(period)
     } else {
         period
     }

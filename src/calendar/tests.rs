@@ -11,7 +11,7 @@ fn dates_of(schedule: &str, holidays: Option<&str>, through: Date) -> Vec<(Date,
         "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n{schedule}\n"
     );
     let c = config(MAIN, &ob, holidays);
-    instances(&c, &c.work_calendar(), through)
+    instances(&c, through)
         .into_iter()
         .map(|i| (i.period, i.due))
         .collect()
@@ -212,7 +212,7 @@ fn an_agency_stops_owing_when_it_is_dissolved() {
     let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"@so-nganh\"]\n\
               every = \"6 months\"\nfirst_due = \"14/06/2025\"\nuntil = \"31/12/2025\"\n";
     let c = config(MAIN, ob, None);
-    let list = instances(&c, &c.work_calendar(), date(2030, 1, 1));
+    let list = instances(&c, date(2030, 1, 1));
     let owing: Vec<Vec<&str>> = list
         .iter()
         .map(|i| {
@@ -232,7 +232,7 @@ fn no_shift_when_the_office_says_so() {
     let main = format!("{MAIN}\n[calendar]\nshift_to_working_day = false\n");
     let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"03/07/2023\"\n";
     let c = config(&main, ob, None);
-    let list = instances(&c, &c.work_calendar(), date(2030, 1, 1));
+    let list = instances(&c, date(2030, 1, 1));
     assert_eq!(
         (list[0].period, list[0].due),
         (date(2023, 7, 2), date(2023, 7, 2))
@@ -245,7 +245,7 @@ fn instances_are_sorted_by_due_then_plan_obligation_period() {
               [[obligation]]\nid = \"a\"\ntitle = \"A\"\nagencies = [\"so-y-te\"]\ndue = \"14/06/2025\"\n\
               [[obligation]]\nid = \"m\"\ntitle = \"M\"\nagencies = [\"so-y-te\"]\ndue = \"01/06/2025\"\n";
     let c = config(MAIN, ob, None);
-    let list = instances(&c, &c.work_calendar(), date(2030, 1, 1));
+    let list = instances(&c, date(2030, 1, 1));
     let order: Vec<(&str, String)> = list
         .iter()
         .map(|i| (i.obligation(&c).id.as_str(), i.due.to_string()))

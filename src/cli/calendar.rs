@@ -49,9 +49,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let from = super::date_arg("--from", args.from.as_deref())?;
     let to = super::date_arg("--to", args.to.as_deref())?;
     let now = super::moment(config, args.at.as_deref())?;
-    let cal = config.work_calendar();
     let through = calendar::horizon(now.date(), to);
-    let list: Vec<Instance> = calendar::instances(config, &cal, through)
+    let list: Vec<Instance> = calendar::instances(config, through)
         .into_iter()
         .filter(|i| from.is_none_or(|f| f <= i.due) && to.is_none_or(|t| i.due <= t))
         .collect();

@@ -13,9 +13,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let year_later = today
         .checked_add(12.months())
         .map_err(anyhow::Error::from)?;
-    let cal = config.work_calendar();
     let through = calendar::horizon(today, Some(year_later));
-    let upcoming: Vec<_> = calendar::instances(config, &cal, through)
+    let upcoming: Vec<_> = calendar::instances(config, through)
         .into_iter()
         .filter(|i| today <= i.due && i.due <= year_later)
         .collect();

@@ -41,7 +41,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         }
         None => super::moment(config, None)?.date().year(),
     };
-    let cal = config.work_calendar();
+    let cal = &config.workdays;
     let days = cal.days_off(year);
     match args.format {
         Format::Json => {

@@ -99,7 +99,6 @@ fn parse(
             names.join(",")
         )));
     }
-    let cal = config.work_calendar();
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut errors = Vec::new();
@@ -135,7 +134,7 @@ fn parse(
             });
             continue;
         }
-        match row(config, &cal, &record) {
+        match row(config, &record) {
             Ok(s) => {
                 if let Some(first) = seen.insert(s.key.clone(), line) {
                     let message =
@@ -188,14 +187,10 @@ fn line_of(text: &[u8], offset: u64) -> u64 {
     line
 }
 
-fn row(
-    config: &Config,
-    cal: &crate::workdays::WorkCalendar,
-    r: &csv::StringRecord,
-) -> Result<Submission, (&'static str, String)> {
+fn row(config: &Config, r: &csv::StringRecord) -> Result<Submission, (&'static str, String)> {
     let f = |i: usize| r.get(i).unwrap_or("").trim();
     let period = dates::parse_date(f(2)).map_err(|e| ("period", e.to_string()))?;
-    find_pair(config, cal, f(0), f(1), period, f(3)).map_err(|e| (e.field, e.message))?;
+    find_pair(config, f(0), f(1), period, f(3)).map_err(|e| (e.field, e.message))?;
     if f(4).is_empty() {
         return Err((
             "submitted_on",

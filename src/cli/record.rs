@@ -59,16 +59,8 @@ pub struct ExemptArgs {
 fn resolve(config: &Config, pair: &PairArgs) -> Result<(PairKey, jiff::civil::Date), CliError> {
     let period =
         dates::parse_date(&pair.period).map_err(|e| CliError::Usage(format!("--period: {e}")))?;
-    let cal = config.work_calendar();
-    let (instance, _) = find_pair(
-        config,
-        &cal,
-        &pair.plan,
-        &pair.obligation,
-        period,
-        &pair.agency,
-    )
-    .map_err(|e| CliError::Usage(format!("--{e}")))?;
+    let (instance, _) = find_pair(config, &pair.plan, &pair.obligation, period, &pair.agency)
+        .map_err(|e| CliError::Usage(format!("--{e}")))?;
     let key = PairKey {
         plan: pair.plan.clone(),
         obligation: pair.obligation.clone(),

@@ -124,15 +124,32 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
     }
 }
 
-/// Deliveries that failed for good: shown so that the office can phone.
+/// A transport that is failing, and deliveries that failed for good: shown
+/// so that the office can fix the mail settings, or phone the agency.
 pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result<(), CliError> {
+    let tz = &config.settings.timezone;
+    if let Some(h) = ledger.delivery_failing().map_err(anyhow::Error::from)? {
+        let since = h.since.to_zoned(tz.clone());
+        let queued = ledger.queued().map_err(anyhow::Error::from)?;
+        let what = if h.refused {
+            "Máy chủ thư từ chối dondoc (đăng nhập hoặc TLS) — kiểm tra [mail.smtp] và mật khẩu"
+        } else {
+            "Không gửi được thư (máy chủ thư không trả lời), đang thử lại"
+        };
+        println!(
+            "\n{what}: từ {} {}; {queued} thư đang chờ gửi.\n  {}",
+            dates::vn(since.date()),
+            since.strftime("%H:%M"),
+            crate::config::escape(&h.last_error)
+        );
+    }
     let failures = ledger.failures().map_err(anyhow::Error::from)?;
     if failures.is_empty() {
         return Ok(());
     }
     println!("\nThư không gửi được (delivery failures, not retried):");
     for f in failures {
-        let when = f.moment.to_zoned(config.settings.timezone.clone());
+        let when = f.moment.to_zoned(tz.clone());
         let steps: Vec<String> = f
             .items
             .iter()
@@ -149,9 +166,13 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
             "  {} {} · {}: {} — {}",
             dates::vn(when.date()),
             when.strftime("%H:%M"),
-            f.agency,
+            if f.agency.is_empty() {
+                "(báo cáo tổng hợp / digest)"
+            } else {
+                &f.agency
+            },
             steps.join(", "),
-            f.error
+            crate::config::escape(&f.error)
         );
     }
     Ok(())
@@ -163,7 +184,9 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
     let summary = runtime()?.block_on(async {
         let mut deliverer = deliverer(config)?;
-        let (now, never) = (jiff::Timestamp::now(), AtomicBool::new(false));
+        // `--at` is the clock for everything the moment decides, retries
+        // included: `tick --at` later than a failure retries it.
+        let (now, never) = (at.timestamp(), AtomicBool::new(false));
         let templates = &loaded.templates;
         let summary = engine::send(
             config,

@@ -21,14 +21,15 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        // Every part is escaped: no config value can forge a line of output.
+        write!(f, "{}", escape(&self.file.display().to_string()))?;
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
         }
         if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
+            write!(f, ": {}", escape(&self.key))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", escape(&self.message))
     }
 }
 
@@ -67,13 +68,85 @@ impl SourceFile<'_> {
         message: impl Into<String>,
     ) {
         let (line, column) = line_column(self.text, span.start);
+        // Parser messages may quote a key or value of any length: keep them short.
+        let mut message: String = message.into();
+        if message.chars().count() > MESSAGE_CHARS {
+            message = message.chars().take(MESSAGE_CHARS).collect::<String>() + "…";
+        }
         self.errors.push(ConfigError {
             file: self.name.clone(),
             line,
             column,
             key: key.into(),
-            message: message.into(),
+            message,
         });
+    }
+}
+
+/// The longest error message kept (a parser's message may quote a huge key).
+const MESSAGE_CHARS: usize = 400;
+
+/// The most of a value that an error or a log line quotes, in characters.
+const QUOTED_CHARS: usize = 60;
+
+/// A value as errors and log lines quote it: in double quotes, control
+/// characters escaped (`\n`, `\u{1b}`), and at most its first 60 characters.
+pub fn quote(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= QUOTED_CHARS {
+        return format!("\"{}\"", escape(value));
+    }
+    let head: String = value.chars().take(QUOTED_CHARS).collect();
+    format!("\"{}…\" ({count} characters)", escape(&head))
+}
+
+/// `text` with control characters (and the Unicode line and paragraph
+/// separators) written as escapes, so that it stays on one line.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let special = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(special) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if special(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Reads a config file as UTF-8; `Ok(None)` when it does not exist. A file
+/// that is not UTF-8 is an error at the line and byte where it stops being so.
+pub fn read_text(path: &Path, shown: &Path) -> Result<Option<String>, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(file_error(shown, format!("cannot read it: {e}"))),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (line, column) = line_column(valid, at);
+            Err(ConfigError {
+                file: shown.to_path_buf(),
+                line,
+                column,
+                key: String::new(),
+                message: format!(
+                    "not UTF-8 from byte {at} (0x{:02X}) on; save the file as UTF-8 \
+                     (e.g. Windows-1258 or TCVN3 text must be converted)",
+                    bytes[at]
+                ),
+            })
+        }
     }
 }
 
@@ -107,6 +180,27 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_are_short_and_on_one_line() {
+        assert_eq!(quote("so-y-te"), "\"so-y-te\"");
+        assert_eq!(quote("a\nb\u{1b}[31m"), "\"a\\nb\\u{1b}[31m\"");
+        let long = "x".repeat(5_000_000);
+        let q = quote(&long);
+        assert!(q.starts_with(&format!("\"{}…\"", "x".repeat(60))), "{q}");
+        assert!(q.ends_with("(5000000 characters)"));
+        let e = ConfigError {
+            file: PathBuf::from("plans/p\n.toml"),
+            line: 1,
+            column: 1,
+            key: "obligation[0].title".into(),
+            message: "bad \u{1b}[2J value\nforged: line".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "plans/p\\n.toml:1:1: obligation[0].title: bad \\u{1b}[2J value\\nforged: line"
+        );
+    }
 
     #[test]
     fn line_and_column_count_characters() {

@@ -9,21 +9,26 @@
 mod agencies;
 mod error;
 mod holidays_file;
+mod mail;
+mod moments;
 mod plans;
 mod raw;
 mod settings;
 mod values;
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
-use crate::workdays::FileYear;
-pub use error::{ConfigError, ConfigErrors};
-use error::{SourceFile, file_error};
+use lettre::message::Mailbox;
+
+use crate::workdays::WorkCalendar;
+pub use error::{ConfigError, ConfigErrors, escape, quote};
+use error::{SourceFile, file_error, read_text};
+pub use mail::is_loopback;
+pub use moments::{SendAt, parse_cron};
 pub use values::is_email;
 
 /// Where the office's config lives unless `--config` says otherwise.
@@ -39,8 +44,9 @@ pub struct Config {
     pub agencies: Vec<Agency>,
     /// All plans, sorted by id.
     pub plans: Vec<Plan>,
-    /// Years listed in `holidays.toml`.
-    pub holidays: BTreeMap<i16, FileYear>,
+    /// The working days: `[calendar] working_days`, the years listed in
+    /// `holidays.toml`, the built-in holidays for the others.
+    pub workdays: WorkCalendar,
     /// `templates/` when it exists.
     pub templates_dir: Option<PathBuf>,
 }
@@ -77,22 +83,6 @@ impl Office {
     }
 }
 
-/// A send moment: local time on working days, optionally on one weekday
-/// (digest), or a 6-field cron expression (seconds first) in the config's zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendAt {
-    Daily {
-        hour: i8,
-        minute: i8,
-    },
-    Weekly {
-        weekday: Weekday,
-        hour: i8,
-        minute: i8,
-    },
-    Cron(String),
-}
-
 /// When reminders go out for one obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -126,9 +116,9 @@ impl Default for Policy {
 pub struct Mail {
     pub transport: Transport,
     pub outbox: PathBuf,
-    /// The `From:` mailbox, `Name <address>`.
-    pub from: String,
-    pub reply_to: Option<String>,
+    /// The `From:` mailbox (default: the office's name and address).
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
     pub lang: Lang,
     pub smtp: Option<Smtp>,
     /// The first retry delay after a transient failure; doubles each time, up to an hour.
@@ -267,14 +257,11 @@ impl Config {
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         self.plans.iter().find(|p| p.id == id)
     }
-
-    /// The working-day calendar this config defines.
-    pub fn work_calendar(&self) -> crate::workdays::WorkCalendar {
-        crate::workdays::WorkCalendar::new(&self.settings.working_days, self.holidays.clone())
-    }
 }
 
-/// Loads and validates the configuration directory `dir`.
+/// Loads and validates the configuration directory `dir`, then resolves it:
+/// every derived value (policies inherited from `[reminders]`, the work
+/// calendar, mailboxes, send moments) is computed here, once.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     if !dir.is_dir() {
@@ -292,27 +279,41 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let settings = main_text
         .as_deref()
         .and_then(|text| settings::validate(dir, &mut src("dondoc.toml", text, &mut errors)));
+    let before_agencies = errors.len();
     let agencies = agencies_text
         .as_deref()
         .map(|text| agencies::validate(&mut src("agencies.toml", text, &mut errors)));
+    // One mistake, one error: with agencies.toml broken, a plan's reference
+    // to an agency it would have defined is not reported again.
+    let agencies_ok = agencies.is_some() && errors.len() == before_agencies;
     let holidays = holidays_text.as_deref().map_or_else(BTreeMap::new, |text| {
         holidays_file::validate(&mut src("holidays.toml", text, &mut errors))
     });
     let agencies = agencies.unwrap_or_default();
-    let plans = plans::load_dir(dir, &agencies, &mut errors);
+    // Every obligation's policy starts from [reminders], key by key.
+    let defaults = Policy::default();
+    let base = settings.as_ref().map_or(&defaults, |s| &s.reminders);
+    let plans = plans::load_dir(dir, &agencies, agencies_ok, base, &mut errors);
 
     let templates = dir.join("templates");
     match settings {
         Some(settings) if errors.is_empty() => Ok(Config {
             dir: dir.to_path_buf(),
+            workdays: WorkCalendar::new(&settings.working_days, holidays),
             settings,
             agencies,
             plans,
-            holidays,
             templates_dir: templates.is_dir().then_some(templates),
         }),
         _ => Err(ConfigErrors(errors)),
     }
+}
+
+/// A path from the config (or `default`), relative ones resolved against
+/// the config directory, so that the daemon and an admin's CLI agree.
+fn resolve_path(dir: &Path, value: Option<&str>, default: &str) -> PathBuf {
+    let p = PathBuf::from(value.unwrap_or(default));
+    if p.is_absolute() { p } else { dir.join(p) }
 }
 
 fn src<'a>(name: &str, text: &'a str, errors: &'a mut Vec<ConfigError>) -> SourceFile<'a> {
@@ -325,20 +326,21 @@ fn src<'a>(name: &str, text: &'a str, errors: &'a mut Vec<ConfigError>) -> Sourc
 
 /// Reads `dir/name`; a missing required file is an error, a missing optional one is `None`.
 fn read(dir: &Path, name: &str, required: bool, errors: &mut Vec<ConfigError>) -> Option<String> {
-    let path = dir.join(name);
-    match fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
-        Err(e) => {
-            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+    match read_text(&dir.join(name), Path::new(name)) {
+        Ok(Some(text)) => Some(text),
+        Ok(None) if !required => None,
+        Ok(None) => {
+            errors.push(file_error(
+                Path::new(name),
                 format!(
                     "this file is required in {}; see config/ for an example",
                     dir.display()
-                )
-            } else {
-                format!("cannot read it: {e}")
-            };
-            errors.push(file_error(Path::new(name), hint));
+                ),
+            ));
+            None
+        }
+        Err(e) => {
+            errors.push(e);
             None
         }
     }
@@ -348,6 +350,7 @@ fn read(dir: &Path, name: &str, required: bool, errors: &mut Vec<ConfigError>) -
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
+    use std::fs;
 
     pub const MAIN: &str = r#"
 [office]

@@ -1,21 +1,29 @@
 //! `plans/*.toml`: one plan per file, its obligations, their schedules and
 //! the agencies they bind.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use toml::{Spanned, Value};
 
-use super::error::{ConfigError, SourceFile, file_error};
+use super::error::{ConfigError, SourceFile, file_error, quote, read_text};
 use super::values::{check_id, check_text, date_value, parse, policy};
 use super::{Agency, Obligation, Plan, Schedule, raw};
 use crate::dates;
 
 /// Loads every `plans/*.toml` (sorted by file name); returns the valid plans
-/// sorted by id, recording every error.
-pub fn load_dir(dir: &Path, agencies: &[Agency], errors: &mut Vec<ConfigError>) -> Vec<Plan> {
+/// sorted by id, recording every error. Obligations inherit `base` (the
+/// `[reminders]` policy) key by key. When `agencies_ok` is false (agencies.toml
+/// has errors), unknown agency references are not reported a second time.
+pub fn load_dir(
+    dir: &Path,
+    agencies: &[Agency],
+    agencies_ok: bool,
+    base: &super::Policy,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Plan> {
     let plans_dir = dir.join("plans");
     let mut files: Vec<PathBuf> = match fs::read_dir(&plans_dir) {
         Ok(entries) => entries
@@ -32,15 +40,16 @@ pub fn load_dir(dir: &Path, agencies: &[Agency], errors: &mut Vec<ConfigError>) 
         }
     };
     files.sort();
-    let default_policy = super::Policy::default();
+    let refs = References::new(agencies, agencies_ok);
     let mut plans: Vec<Plan> = Vec::new();
     let mut ids: HashMap<String, PathBuf> = HashMap::new();
     for path in files {
         let name = PathBuf::from("plans").join(path.file_name().expect("a file"));
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
+        let text = match read_text(&path, &name) {
+            Ok(Some(t)) => t,
+            Ok(None) => continue, // removed while we were listing
             Err(e) => {
-                errors.push(file_error(&name, format!("cannot read it: {e}")));
+                errors.push(e);
                 continue;
             }
         };
@@ -49,7 +58,7 @@ pub fn load_dir(dir: &Path, agencies: &[Agency], errors: &mut Vec<ConfigError>) 
             text: &text,
             errors,
         };
-        let Some(plan) = validate(&mut src, agencies, &default_policy) else {
+        let Some(plan) = validate(&mut src, &refs, base) else {
             continue;
         };
         if let Some(other) = ids.insert(plan.id.clone(), name.clone()) {
@@ -73,7 +82,7 @@ pub fn load_dir(dir: &Path, agencies: &[Agency], errors: &mut Vec<ConfigError>) 
 
 /// Validates one plan file. `None` when the file could not be parsed or its
 /// plan id is unusable; obligations with errors are left out (errors recorded).
-fn validate(src: &mut SourceFile, agencies: &[Agency], base: &super::Policy) -> Option<Plan> {
+fn validate(src: &mut SourceFile, refs: &References, base: &super::Policy) -> Option<Plan> {
     let raw: raw::PlanFile = parse(src)?;
     let p = raw.plan.get_ref();
     let id_ok = check_id(src, &p.id, "plan.id");
@@ -113,7 +122,7 @@ fn validate(src: &mut SourceFile, agencies: &[Agency], base: &super::Policy) -> 
             continue;
         }
         let ctx = Ctx {
-            agencies,
+            refs,
             base,
             issued,
             index: i,
@@ -126,7 +135,7 @@ fn validate(src: &mut SourceFile, agencies: &[Agency], base: &super::Policy) -> 
 }
 
 struct Ctx<'a> {
-    agencies: &'a [Agency],
+    refs: &'a References<'a>,
     base: &'a super::Policy,
     issued: Option<Date>,
     index: usize,
@@ -141,7 +150,7 @@ fn obligation(
     let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
     let id_ok = check_id(src, &o.id, &key("id"));
     let title = check_text(src, &o.title, &key("title"));
-    let agencies = resolve_agencies(src, &o.agencies, ctx.agencies, &key("agencies"));
+    let agencies = resolve_agencies(src, &o.agencies, ctx.refs, &key("agencies"));
     let schedule = schedule(src, entry, ctx);
     let policy = match &o.reminders {
         Some(r) => policy(src, r, ctx.base, &key("reminders")),
@@ -158,11 +167,47 @@ fn obligation(
     })
 }
 
+/// The agency ids and groups plans may reference, indexed once.
+struct References<'a> {
+    agencies: &'a [Agency],
+    groups: BTreeMap<&'a str, Vec<usize>>,
+    /// Whether agencies.toml loaded without errors (else unknown ids are not reported).
+    complete: bool,
+}
+
+impl<'a> References<'a> {
+    fn new(agencies: &'a [Agency], complete: bool) -> Self {
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, a) in agencies.iter().enumerate() {
+            for g in &a.groups {
+                groups.entry(g.as_str()).or_default().push(i);
+            }
+        }
+        References {
+            agencies,
+            groups,
+            complete,
+        }
+    }
+
+    /// The agencies a reference names: an id, or `@group`.
+    fn find(&self, name: &str) -> Vec<usize> {
+        match name.strip_prefix('@') {
+            Some(group) => self.groups.get(group).cloned().unwrap_or_default(),
+            None => self
+                .agencies
+                .binary_search_by(|a| a.id.as_str().cmp(name))
+                .into_iter()
+                .collect(),
+        }
+    }
+}
+
 /// Resolves agency ids and `@group` references into sorted agency indices.
 fn resolve_agencies(
     src: &mut SourceFile,
     list: &Spanned<Vec<Spanned<String>>>,
-    agencies: &[Agency],
+    refs: &References,
     key: &str,
 ) -> Option<Vec<usize>> {
     if list.get_ref().is_empty() {
@@ -177,17 +222,12 @@ fn resolve_agencies(
     let mut ok = true;
     for (i, r) in list.get_ref().iter().enumerate() {
         let name = r.get_ref().trim();
-        let found: Vec<usize> = match name.strip_prefix('@') {
-            Some(group) => (0..agencies.len())
-                .filter(|&a| agencies[a].groups.iter().any(|g| g == group))
-                .collect(),
-            None => agencies
-                .binary_search_by(|a| a.id.as_str().cmp(name))
-                .into_iter()
-                .collect(),
-        };
+        let found = refs.find(name);
         if found.is_empty() {
             ok = false;
+            if !refs.complete {
+                continue;
+            }
             let what = if name.starts_with('@') {
                 "group"
             } else {
@@ -196,7 +236,7 @@ fn resolve_agencies(
             src.error(
                 r.span(),
                 format!("{key}[{i}]"),
-                format!("unknown {what} \"{name}\"; {}", suggestion(name, agencies)),
+                format!("unknown {what} {}; {}", quote(name), suggestion(name, refs)),
             );
         }
         out.extend(found);
@@ -204,15 +244,21 @@ fn resolve_agencies(
     ok.then(|| out.into_iter().collect())
 }
 
+/// The longest reference "did you mean" compares (ids are short; a longer
+/// value is a mistake of another kind, and comparing it would be slow).
+const SUGGEST_MAX_CHARS: usize = 64;
+
 /// "did you mean …" for an unknown agency or group reference.
-fn suggestion(name: &str, agencies: &[Agency]) -> String {
-    let candidates: BTreeSet<String> = if name.starts_with('@') {
-        agencies
-            .iter()
-            .flat_map(|a| a.groups.iter().map(|g| format!("@{g}")))
-            .collect()
+fn suggestion(name: &str, refs: &References) -> String {
+    let fallback =
+        "agencies.toml defines the agency ids and their groups (referenced as \"@group\")";
+    if name.chars().count() > SUGGEST_MAX_CHARS {
+        return fallback.into();
+    }
+    let candidates: Vec<String> = if name.starts_with('@') {
+        refs.groups.keys().map(|g| format!("@{g}")).collect()
     } else {
-        agencies.iter().map(|a| a.id.clone()).collect()
+        refs.agencies.iter().map(|a| a.id.clone()).collect()
     };
     let close: Vec<&String> = candidates
         .iter()
@@ -224,9 +270,9 @@ fn suggestion(name: &str, agencies: &[Agency]) -> String {
         .take(3)
         .collect();
     if close.is_empty() {
-        "agencies.toml defines the agency ids and their groups (referenced as \"@group\")".into()
+        fallback.into()
     } else {
-        let list: Vec<String> = close.iter().map(|c| format!("\"{c}\"")).collect();
+        let list: Vec<String> = close.iter().map(|c| quote(c)).collect();
         format!("did you mean {}?", list.join(" or "))
     }
 }

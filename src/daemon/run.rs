@@ -19,10 +19,10 @@ use tokio::sync::{mpsc, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use super::systemd;
-use crate::config::{Config, SendAt};
+use crate::config::Config;
 use crate::engine::{self, Loaded, digest};
 use crate::ledger::Ledger;
-use crate::mail::{Deliverer, compose};
+use crate::mail::Deliverer;
 use crate::{dates, policy};
 
 /// How the daemon was started.
@@ -93,13 +93,15 @@ pub async fn run(
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     systemd::ready(&status_line(&running, &clock).await);
 
-    // The start-up catch-up: one send moment now (the policy skips what is stale).
+    // The start-up catch-up: one send moment now (the policy skips what is
+    // stale), and the latest digest if it was missed.
     send_moment(&mut running, &clock, &stop).await;
+    catch_up_digest(&mut running, &clock, &stop).await;
     systemd::status(&status_line(&running, &clock).await);
 
     let mut watchdog = systemd::watchdog_interval().map(tokio::time::interval);
     loop {
-        let retry_in = next_retry(&running.ledger);
+        let retry_in = next_retry(&running.ledger, &clock);
         tokio::select! {
             _ = stopped.changed() => break,
             Some(()) = reloads.recv() => {
@@ -109,9 +111,9 @@ pub async fn run(
             }
             Some(fire) = fires.recv() => match fire {
                 Fire::Reminders => send_moment(&mut running, &clock, &stop).await,
-                Fire::Digest => send_digest(&mut running, &clock).await,
+                Fire::Digest => send_digest(&mut running, &clock, &stop).await,
             },
-            _ = tokio::time::sleep(retry_in) => retry(&mut running, &stop).await,
+            _ = tokio::time::sleep(retry_in) => retry(&mut running, &clock, &stop).await,
             _ = tick(&mut watchdog) => {
                 systemd::watchdog();
                 continue;
@@ -192,7 +194,11 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
     }
 }
 
-/// One scheduler job per `send_at` (and digest `send_at`), each firing into `fire_tx`.
+/// One scheduler job per `send_at` (and digest `send_at`), each firing into
+/// `fire_tx`. The expressions were compiled and checked by the loader with
+/// the scheduler's own parser; the zone is handed over as its UTC offset,
+/// from the one tz database dondoc uses (the scheduler reduces any zone to
+/// an offset when it creates a job).
 async fn schedule(
     config: &Config,
     fire_tx: &mpsc::Sender<Fire>,
@@ -200,24 +206,20 @@ async fn schedule(
     let scheduler = JobScheduler::new()
         .await
         .context("while starting the scheduler")?;
-    let tz: chrono_tz::Tz = config
-        .settings
-        .timezone_name
-        .parse()
-        .map_err(|e| anyhow::anyhow!("time zone {}: {e}", config.settings.timezone_name))?;
-    let mut wanted: Vec<(String, Fire)> = config
+    let offset = dates::chrono_offset(&config.settings.timezone, Timestamp::now());
+    let mut wanted: Vec<(&str, Fire)> = config
         .settings
         .send_at
         .iter()
-        .map(|s| (cron(s), Fire::Reminders))
+        .map(|s| (s.cron.as_str(), Fire::Reminders))
         .collect();
     if let Some(d) = &config.settings.digest {
-        wanted.extend(d.send_at.iter().map(|s| (cron(s), Fire::Digest)));
+        wanted.extend(d.send_at.iter().map(|s| (s.cron.as_str(), Fire::Digest)));
     }
     let mut jobs = Vec::new();
     for (expr, fire) in wanted {
         let tx = fire_tx.clone();
-        let job = Job::new_async_tz(expr.as_str(), tz, move |_, _| {
+        let job = Job::new_async_tz(expr, offset, move |_, _| {
             let tx = tx.clone();
             Box::pin(async move {
                 let _ = tx.send(fire).await;
@@ -233,29 +235,13 @@ async fn schedule(
     Ok((scheduler, jobs))
 }
 
-/// A `send_at` entry as a 6-field cron expression (seconds first).
-fn cron(s: &SendAt) -> String {
-    match s {
-        SendAt::Daily { hour, minute } => format!("0 {minute} {hour} * * *"),
-        SendAt::Weekly {
-            weekday,
-            hour,
-            minute,
-        } => {
-            let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-                [weekday.to_monday_zero_offset() as usize];
-            format!("0 {minute} {hour} * * {day}")
-        }
-        SendAt::Cron(expr) => expr.clone(),
-    }
-}
-
 /// A send moment now — only on a working day.
 async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     let loaded = running.loaded.clone();
     let config = &loaded.config;
-    let at = clock.now().to_zoned(config.settings.timezone.clone());
-    if !config.work_calendar().is_working_day(at.date()) {
+    let now = clock.now();
+    let at = now.to_zoned(config.settings.timezone.clone());
+    if !config.workdays.is_working_day(at.date()) {
         tracing::info!(date = %dates::vn(at.date()), "not a working day: no reminders");
         return;
     }
@@ -265,7 +251,7 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
         &mut running.ledger,
         &mut running.deliverer,
         &at,
-        Timestamp::now(),
+        now,
         stop,
     )
     .await;
@@ -276,13 +262,13 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
 }
 
 /// Delivers retries that have come due.
-async fn retry(running: &mut Running, stop: &AtomicBool) {
+async fn retry(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     let config = &running.loaded.config;
     match engine::deliver::deliver_due(
         config,
         &mut running.ledger,
         &mut running.deliverer,
-        Timestamp::now(),
+        clock.now(),
         stop,
     )
     .await
@@ -292,15 +278,20 @@ async fn retry(running: &mut Running, stop: &AtomicBool) {
     }
 }
 
-/// How long until the next stored message is due for an attempt (at most an hour).
-fn next_retry(ledger: &Ledger) -> Duration {
+/// How long until the next stored message is due for an attempt (at most an
+/// hour): a retry on the daemon's clock, or another sender's lease running out.
+fn next_retry(ledger: &Ledger, clock: &Clock) -> Duration {
     let hour = Duration::from_secs(3600);
+    let until = |t: Option<Timestamp>, now: Timestamp| {
+        t.map_or(hour, |t| {
+            Duration::try_from(t.duration_since(now)).unwrap_or(Duration::ZERO)
+        })
+    };
     match ledger.next_delivery() {
-        Ok(Some(t)) => {
-            let wait = t.duration_since(Timestamp::now());
-            Duration::try_from(wait).unwrap_or(Duration::ZERO).min(hour) + Duration::from_millis(50)
+        Ok((retry, lease)) => {
+            let wait = until(retry, clock.now()).min(until(lease, Timestamp::now()));
+            wait.min(hour) + Duration::from_millis(50)
         }
-        Ok(None) => hour,
         Err(e) => {
             tracing::error!(error = %e, "cannot read the message queue");
             Duration::from_secs(60)
@@ -308,51 +299,41 @@ fn next_retry(ledger: &Ledger) -> Duration {
     }
 }
 
-/// The office digest, to `[digest] to`.
-async fn send_digest(running: &mut Running, clock: &Clock) {
+/// The office digest of the moment that just fired: queued (once per
+/// scheduled moment, on working days), then delivered with the rest.
+async fn send_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     let loaded = running.loaded.clone();
     let config = &loaded.config;
-    let Some(to) = config.settings.digest.as_ref().map(|d| d.to.clone()) else {
+    let now = clock.now();
+    let Some(due) = digest::latest_moment(config, now) else {
         return;
     };
-    let at = clock.now().to_zoned(config.settings.timezone.clone());
-    let rendered = match digest::render(config, &loaded.templates, &running.ledger, &at) {
-        Ok(Some(r)) => r,
-        Ok(None) => return,
+    match digest::queue(config, &loaded.templates, &mut running.ledger, due, now) {
+        Ok(true) => tracing::info!(moment = %due, "digest queued"),
+        Ok(false) => return,
         Err(e) => {
-            tracing::error!(error = %e, "cannot prepare the digest");
+            tracing::error!(error = %e, "cannot queue the digest");
             return;
         }
-    };
-    let domain = config.settings.office.mail_domain();
-    let id = format!("<dondoc.digest.{}@{domain}>", at.timestamp().as_second());
-    let addressing = compose::Addressing {
-        from: &config.settings.mail.from,
-        reply_to: config.settings.mail.reply_to.as_deref(),
-        to_name: &config.settings.office.name,
-        to: &to,
-        cc: &[],
-    };
-    let message = match compose::compose_reminder(
-        &id,
-        at.timestamp(),
-        &addressing,
-        &compose::Thread::default(),
-        &rendered,
+    }
+    retry(running, clock, stop).await;
+}
+
+/// At start-up: the latest digest, if it was missed while nothing ran.
+async fn catch_up_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
+    let loaded = running.loaded.clone();
+    match digest::catch_up(
+        &loaded.config,
+        &loaded.templates,
+        &mut running.ledger,
+        clock.now(),
     ) {
-        Ok(m) => m,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot compose the digest");
-            return;
+        Ok(true) => {
+            tracing::info!("a digest missed while the daemon was down is sent now");
+            retry(running, clock, stop).await;
         }
-    };
-    match running
-        .deliverer
-        .send(&id, &message.sender, &message.recipients, &message.raw)
-        .await
-    {
-        Ok(()) => tracing::info!(to = ?to, "digest sent"),
-        Err(e) => tracing::error!(error = %e, "the digest was not sent"),
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot catch up the digest"),
     }
 }
 

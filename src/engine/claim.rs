@@ -139,7 +139,7 @@ fn compose_items(
     );
     let addressing = Addressing {
         from: &config.settings.mail.from,
-        reply_to: config.settings.mail.reply_to.as_deref(),
+        reply_to: config.settings.mail.reply_to.as_ref(),
         to_name: &agency.name,
         to: &agency.email,
         cc: &cc,

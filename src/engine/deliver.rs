@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use super::summary::{EngineError, Summary};
 use crate::config::Config;
-use crate::ledger::{Delivery, Ledger, Stored};
+use crate::ledger::{Delivery, Health, Ledger, Stored};
 use crate::mail::{Deliverer, SendError};
 
 /// Delivers every stored message due at `now`: new ones, crashed claims and
@@ -16,7 +16,13 @@ use crate::mail::{Deliverer, SendError};
 /// doubling, at most an hour) until `give_up_hours`; permanent ones are
 /// recorded against their pairs.
 /// When `stop` becomes true (shutdown), it ends after the message in flight;
-/// the rest stay stored for the next run.
+/// the rest stay stored for the next run. When the server refuses the
+/// transport itself (authentication, TLS), every queued message is postponed
+/// — none is at fault — and the run ends: trying the others would only
+/// repeat the refusal (and may lock the account).
+///
+/// `now` is the engine's clock (the moment for `tick --at`), which schedules
+/// retries; leases always use the real time.
 pub async fn deliver_due(
     config: &Config,
     ledger: &mut Ledger,
@@ -52,6 +58,7 @@ pub async fn deliver_due(
         .smtp
         .as_ref()
         .map_or(30, |s| s.timeout_seconds as i64 + 2);
+    let mut health = Watch::new(ledger)?;
     let mut candidates = candidates.into_iter();
     let mut taken: std::collections::VecDeque<Stored> = Default::default();
     while !stop.load(Ordering::SeqCst) {
@@ -92,8 +99,26 @@ pub async fn deliver_due(
         let result = deliverer
             .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
             .await;
+        health.saw(ledger, &result, now)?;
         let delivery = match result {
             Ok(()) => Delivery::Sent(Timestamp::now()),
+            Err(SendError::Refused(e)) => {
+                // This message and every other queued one wait, as one.
+                let next = Timestamp::from_second(
+                    now.as_second() + backoff(mail.retry_seconds, m.attempts),
+                )
+                .unwrap_or(now);
+                drop(record);
+                let summary = recorder.join().expect("the recorder thread panicked")?;
+                let postponed = ledger.postpone_all(next, &e)?;
+                tracing::error!(error = %e, messages = postponed, retry_at = %next,
+                    "the mail server refused dondoc (login or TLS); nothing is sent until the settings \
+                     or the password are fixed; every message stays queued");
+                return Ok(Summary {
+                    retrying: summary.retrying + postponed,
+                    ..summary
+                });
+            }
             Err(SendError::Permanent(e)) => Delivery::Failed(e),
             Err(SendError::Transient(e))
                 if now.as_second() >= m.created.as_second() + give_up_after =>
@@ -124,8 +149,53 @@ pub async fn deliver_due(
     recorder.join().expect("the recorder thread panicked")
 }
 
-/// At most this many delivery outcomes wait to be recorded.
-const RECORD_QUEUE: usize = 8;
+/// At most this many delivery outcomes wait to be recorded: with the message
+/// on the wire, the most that a crash can send twice (README, the guarantee).
+pub const RECORD_QUEUE: usize = 8;
+
+/// Whether delivery as a whole works, as last recorded: a warning when it
+/// starts failing and when it recovers, not one per message.
+struct Watch {
+    failing: Option<Health>,
+}
+
+impl Watch {
+    fn new(ledger: &Ledger) -> Result<Watch, EngineError> {
+        Ok(Watch {
+            failing: ledger.delivery_failing()?,
+        })
+    }
+
+    fn saw(
+        &mut self,
+        ledger: &mut Ledger,
+        result: &Result<(), SendError>,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        match (result, &self.failing) {
+            (Ok(()), Some(was)) => {
+                let minutes = (now.as_second() - was.since.as_second()).max(0) / 60;
+                tracing::warn!(failing_for_minutes = minutes, "mail delivery works again");
+                ledger.set_delivery_ok()?;
+                self.failing = None;
+            }
+            (Err(e), was) if !e.is_message_fault() => {
+                let health = Health {
+                    since: was.as_ref().map_or(now, |w| w.since),
+                    last_error: e.to_string(),
+                    refused: matches!(e, SendError::Refused(_)),
+                };
+                if was.is_none() {
+                    tracing::warn!(error = %e, "mail delivery is failing; messages stay queued and are retried");
+                }
+                ledger.set_delivery_failing(&health)?;
+                self.failing = Some(health);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
 
 /// Messages leased per write.
 const LEASE_CHUNK: usize = 16;

@@ -16,8 +16,9 @@ use crate::ledger::Ledger;
 use crate::mail::{Deliverer, Templates};
 
 /// One send moment: plans, claims and stores each email, then delivers every
-/// message that is due (these and earlier retries). `now` is the real time,
-/// for leases and retry schedules.
+/// message that is due (these and earlier retries). `now` is the engine's
+/// clock (the daemon's time; `--at` for `tick`): it dates the claims and
+/// schedules retries.
 pub async fn send(
     config: &Config,
     templates: &Templates,

@@ -43,8 +43,7 @@ pub fn plan(
     ledger: &Ledger,
     at: &Zoned,
 ) -> Result<Planned, EngineError> {
-    let cal = config.work_calendar();
-    let instances = calendar::instances(config, &cal, calendar::horizon(at.date(), None));
+    let instances = calendar::instances(config, calendar::horizon(at.date(), None));
     let snapshot = policy::Snapshot::with_sent(
         config,
         &ledger.submissions()?,
@@ -52,7 +51,7 @@ pub fn plan(
         &ledger.sent_steps()?,
     );
     let tz = &config.settings.timezone;
-    let reminders = policy::due_reminders(config, &cal, &instances, &snapshot, at.timestamp(), tz);
+    let reminders = policy::due_reminders(config, &instances, &snapshot, at.timestamp(), tz);
     let mut outgoing = Vec::new();
     let mut errors = Vec::new();
     for batch in policy::batches(&reminders) {

@@ -16,8 +16,7 @@ pub fn states_at(
     ledger: &Ledger,
     at: &Zoned,
 ) -> Result<(Vec<Instance>, Vec<policy::PairState>), EngineError> {
-    let cal = config.work_calendar();
-    let instances = calendar::instances(config, &cal, calendar::horizon(at.date(), None));
+    let instances = calendar::instances(config, calendar::horizon(at.date(), None));
     let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?);
     let states = policy::evaluate(
         &instances,

@@ -6,13 +6,15 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
+mod health;
 mod queue;
 mod schema;
 
+pub use health::Health;
 pub use queue::{Body, Claim, Delivery, Failure, NewMessage, Stored};
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -116,13 +118,7 @@ impl Ledger {
             source,
         };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.exists() {
-                fs::DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o750)
-                    .create(parent)
-                    .map_err(io)?;
-            }
+            crate::files::create_private_dir(parent).map_err(io)?;
         }
         // Create the file ourselves so that it is 0600 from its first byte.
         fs::OpenOptions::new()
@@ -240,7 +236,12 @@ impl Ledger {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(sql)?;
+        // Immediate: a deferred transaction that later writes fails at once
+        // ("database is locked") when another writer got in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         let mut outcome = RecordOutcome::default();
         {
             let mut upsert = tx

@@ -187,8 +187,99 @@ impl Ledger {
         Ok(out)
     }
 
-    /// The messages due for (another) attempt at `now`: new ones, claims
-    /// whose sender died (lease run out), and retries whose time has come.
+    /// Claims the office digest of the scheduled moment `due` and stores its
+    /// message, in one transaction; `false` when that digest was claimed
+    /// before (by this or another sender), and nothing is stored.
+    pub fn claim_digest(
+        &mut self,
+        due: Timestamp,
+        message: &NewMessage,
+        body: &Body,
+    ) -> Result<bool, LedgerError> {
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let claimed = tx
+            .execute(
+                "INSERT INTO digest_log (due_at, message_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![due.as_second(), message.message_id],
+            )
+            .map_err(sql)?
+            == 1;
+        if claimed {
+            tx.execute(
+                "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, state)
+                 VALUES (?1, '', ?2, ?3, ?4, ?5, ?6, 'pending')",
+                params![
+                    message.message_id,
+                    message.thread,
+                    message.moment.as_second(),
+                    message.created.as_second(),
+                    body.sender,
+                    body.recipients.join(","),
+                ],
+            )
+            .map_err(sql)?;
+            tx.execute(
+                "INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)",
+                params![message.message_id, body.raw],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(claimed)
+    }
+
+    /// Whether the digest of the scheduled moment `due` was claimed already.
+    pub fn digest_claimed(&self, due: Timestamp) -> Result<bool, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM digest_log WHERE due_at = ?1",
+                [due.as_second()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Postpones every queued message due by `until` to `until`, counting the
+    /// attempt (so that the backoff grows): the mail server refused the
+    /// transport and nothing can go before the admin acts. Messages another
+    /// live sender holds are left to it. Returns how many were postponed.
+    pub fn postpone_all(&mut self, until: Timestamp, error: &str) -> Result<usize, LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE messages SET state = 'retry', next_try_at = ?2, last_error = ?3, lease_until = NULL,
+                   attempts = attempts + 1
+                 WHERE state IN ('pending', 'retry') AND coalesce(next_try_at, 0) <= ?2
+                   AND (lease_until IS NULL OR lease_until <= ?1 OR lease_owner = ?4)",
+                params![Timestamp::now().as_second(), until.as_second(), error, lease_owner()],
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// How many messages wait to be delivered (new, or retrying).
+    pub fn queued(&self) -> Result<usize, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM messages WHERE state IN ('pending', 'retry')",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The messages due for (another) attempt at `now` (the engine's clock:
+    /// `tick --at` moves it): new ones, retries whose time has come, and
+    /// claims whose sender died (lease run out — leases are in real time).
     /// Take each with [`Ledger::lease`] before sending it.
     pub fn deliverable(&self, now: Timestamp) -> Result<Vec<Stored>, LedgerError> {
         let mut stmt = self
@@ -198,12 +289,12 @@ impl Ledger {
                  FROM messages m JOIN message_bodies b ON b.message_id = m.message_id
                  WHERE state IN ('pending', 'retry')
                    AND (next_try_at IS NULL OR next_try_at <= ?1)
-                   AND (lease_until IS NULL OR lease_until <= ?1)
+                   AND (lease_until IS NULL OR lease_until <= ?2)
                  ORDER BY moment, m.rowid",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([now.as_second()], |r| {
+            .query_map([now.as_second(), Timestamp::now().as_second()], |r| {
                 let recipients: String = r.get(3)?;
                 Ok(Stored {
                     message_id: r.get(0)?,
@@ -287,19 +378,21 @@ impl Ledger {
         Ok(released)
     }
 
-    /// When the next stored message becomes deliverable (a retry coming due
-    /// or a dead sender's lease running out), for the daemon to wake then.
-    pub fn next_delivery(&self) -> Result<Option<Timestamp>, LedgerError> {
-        let t: Option<i64> = self
+    /// When stored messages become deliverable, for the daemon to wake then:
+    /// the next retry (on the engine's clock) and the next lease of another
+    /// sender to run out (real time).
+    pub fn next_delivery(&self) -> Result<(Option<Timestamp>, Option<Timestamp>), LedgerError> {
+        let (retry, lease): (Option<i64>, Option<i64>) = self
             .conn
             .query_row(
-                "SELECT min(max(coalesce(next_try_at, 0), coalesce(lease_until, 0)))
+                "SELECT min(CASE WHEN lease_until IS NULL THEN coalesce(next_try_at, 0) END), min(lease_until)
                  FROM messages WHERE state IN ('pending', 'retry')",
                 [],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(|e| self.sql(e))?;
-        Ok(t.and_then(|s| Timestamp::from_second(s).ok()))
+        let at = |s: Option<i64>| s.and_then(|s| Timestamp::from_second(s).ok());
+        Ok((at(retry), at(lease)))
     }
 
     /// The pairs a message reminds of.
@@ -316,34 +409,6 @@ impl Ledger {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// The server accepted the message.
-    pub fn mark_sent(&mut self, message_id: &str, at: Timestamp) -> Result<(), LedgerError> {
-        self.record(&[(message_id.to_string(), Delivery::Sent(at))])
-    }
-
-    /// The message failed for good (or was given up on).
-    pub fn mark_failed(&mut self, message_id: &str, error: &str) -> Result<(), LedgerError> {
-        self.record(&[(message_id.to_string(), Delivery::Failed(error.to_string()))])
-    }
-
-    /// Every pair of the message was submitted or exempted before it could go.
-    pub fn mark_cancelled(&mut self, message_id: &str) -> Result<(), LedgerError> {
-        self.record(&[(message_id.to_string(), Delivery::Cancelled)])
-    }
-
-    /// A transient failure: try again at `next_try_at`.
-    pub fn mark_retry(
-        &mut self,
-        message_id: &str,
-        error: &str,
-        next_try_at: Timestamp,
-    ) -> Result<(), LedgerError> {
-        self.record(&[(
-            message_id.to_string(),
-            Delivery::Retry(error.to_string(), next_try_at),
-        )])
-    }
-
     /// Records what became of several delivery attempts, in one transaction.
     pub fn record(&mut self, outcomes: &[(String, Delivery)]) -> Result<(), LedgerError> {
         let path = self.path.clone();
@@ -351,7 +416,10 @@ impl Ledger {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         {
             let mut finish = tx
                 .prepare_cached(

@@ -76,6 +76,18 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX messages_by_state ON messages (state, next_try_at);
     CREATE INDEX messages_by_thread ON messages (thread, moment);
     CREATE INDEX sent_log_by_message ON sent_log (message_id);",
+    // 2 → 3: the office digest goes through the queue like every email, claimed
+    // once per scheduled moment; and the health of the transport as a whole.
+    "CREATE TABLE digest_log (
+        due_at     INTEGER PRIMARY KEY,  -- the scheduled digest moment (Unix seconds)
+        message_id TEXT NOT NULL
+    );
+    CREATE TABLE delivery_health (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        failing_since INTEGER,           -- NULL while delivery works
+        last_error    TEXT,
+        refused       INTEGER NOT NULL DEFAULT 0  -- 1: authentication or TLS refused
+    );",
 ];
 
 /// The schema version this dondoc writes.
@@ -101,7 +113,17 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
         });
     }
     for (from, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction().map_err(sql)?;
+        // Immediate: two processes opening a new database wait for each other
+        // here instead of failing, and the second sees the first's work.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let done: Option<i64> = tx
+            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        if done.unwrap_or(0) > from as i64 {
+            continue;
+        }
         tx.execute_batch(migration).map_err(sql)?;
         tx.execute("DELETE FROM schema_version", []).map_err(sql)?;
         tx.execute(

@@ -33,6 +33,41 @@ impl Header for AutoSubmitted {
     }
 }
 
+/// `Subject:`, RFC 2047-encoded whenever it needs to be: lettre writes an
+/// all-ASCII word as it is, so a title holding a literal encoded word
+/// (`=?utf-8?b?…?=`) would be decoded by the reader's client into something
+/// the office never wrote. Such a subject is encoded whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject(pub String);
+
+impl Header for Subject {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Subject")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Subject(text.to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        if !self.0.contains("=?") {
+            return HeaderValue::new(Self::name(), self.0.clone());
+        }
+        let mut encoded = String::new();
+        {
+            let mut w = email_encoding::headers::writer::EmailWriter::new(
+                &mut encoded,
+                "Subject: ".len(),
+                0,
+                false,
+            );
+            email_encoding::headers::rfc2047::encode(&self.0, &mut w)
+                .expect("writing to a String cannot fail");
+        }
+        HeaderValue::dangerous_new_pre_encoded(Self::name(), self.0.clone(), encoded)
+    }
+}
+
 /// An email ready to store and send.
 #[derive(Debug, Clone)]
 pub struct Composed {
@@ -47,8 +82,8 @@ pub struct Composed {
 /// Who a message goes to.
 #[derive(Debug, Clone)]
 pub struct Addressing<'a> {
-    pub from: &'a str,
-    pub reply_to: Option<&'a str>,
+    pub from: &'a Mailbox,
+    pub reply_to: Option<&'a Mailbox>,
     /// Display name for the To addresses.
     pub to_name: &'a str,
     pub to: &'a [String],
@@ -74,17 +109,6 @@ fn mailbox(name: Option<&str>, addr: &str) -> Result<Mailbox, String> {
     ))
 }
 
-/// Parses a `Name <addr>` or bare address from the config.
-pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
-    match text.trim().rsplit_once('<') {
-        Some((name, rest)) => {
-            let addr = rest.trim_end_matches('>').trim();
-            mailbox(Some(name.trim().trim_matches('"')), addr)
-        }
-        None => mailbox(None, text.trim()),
-    }
-}
-
 /// Builds a reminder (or digest) message.
 pub fn compose_reminder(
     message_id: &str,
@@ -93,15 +117,15 @@ pub fn compose_reminder(
     thread: &Thread,
     body: &Rendered,
 ) -> Result<Composed, String> {
-    let from = parse_mailbox(addressing.from)?;
+    let from = addressing.from.clone();
     let mut b = Message::builder()
         .from(from.clone())
-        .subject(clean(&body.subject))
+        .header(Subject(clean(&body.subject)))
         .message_id(Some(message_id.to_string()))
         .date(SystemTime::from(date))
         .header(AutoSubmitted);
     if let Some(r) = addressing.reply_to {
-        b = b.reply_to(parse_mailbox(r)?);
+        b = b.reply_to(r.clone());
     }
     for to in addressing.to {
         b = b.to(mailbox(Some(addressing.to_name), to)?);
@@ -143,11 +167,11 @@ pub fn compose_reminder(
 pub fn compose_test(
     message_id: &str,
     date: Timestamp,
-    from: &str,
+    from: &Mailbox,
     to: &str,
     office: &str,
 ) -> Result<Composed, String> {
-    let from_box = parse_mailbox(from)?;
+    let from_box = from.clone();
     let text = format!(
         "Đây là thư thử nghiệm do {office} gửi qua hệ thống đôn đốc báo cáo (dondoc) để kiểm tra cấu hình gửi thư.\n\
          This is a test message from dondoc.\n"
@@ -209,9 +233,13 @@ mod tests {
     fn headers_identify_thread_and_mark_it_automatic() {
         let to = ["vanthu@syt.example.gov.vn".to_string()];
         let cc = ["giamdoc@syt.example.gov.vn".to_string()];
+        let from = "Văn phòng Thường trực BCĐ 138 <vptt138@example.gov.vn>"
+            .parse()
+            .unwrap();
+        let reply_to = "vptt138@example.gov.vn".parse().unwrap();
         let a = Addressing {
-            from: "Văn phòng Thường trực BCĐ 138 <vptt138@example.gov.vn>",
-            reply_to: Some("vptt138@example.gov.vn"),
+            from: &from,
+            reply_to: Some(&reply_to),
             to_name: "Sở Y tế",
             to: &to,
             cc: &cc,
@@ -247,8 +275,9 @@ mod tests {
     #[test]
     fn names_and_subjects_cannot_inject_headers() {
         let to = ["vanthu@syt.example.gov.vn".to_string()];
+        let from = "vptt138@example.gov.vn".parse().unwrap();
         let a = Addressing {
-            from: "vptt138@example.gov.vn",
+            from: &from,
             reply_to: None,
             to_name: "Sở Y tế\r\nBcc: evil@attacker.example",
             to: &to,
@@ -273,6 +302,37 @@ mod tests {
             "{head}"
         );
         assert_eq!(c.recipients, ["vanthu@syt.example.gov.vn"]);
+    }
+
+    #[test]
+    fn a_literal_encoded_word_in_a_title_is_encoded_not_decoded() {
+        let to = ["vanthu@syt.example.gov.vn".to_string()];
+        let from = "vptt138@example.gov.vn".parse().unwrap();
+        let a = Addressing {
+            from: &from,
+            reply_to: None,
+            to_name: "Sở Y tế",
+            to: &to,
+            cc: &[],
+        };
+        // "=?utf-8?b?SGFja2Vk?=" would read "Hacked" if pasted raw.
+        for subject in [
+            "Nhắc hạn: =?utf-8?b?SGFja2Vk?=",
+            "Reminder: =?utf-8?b?SGFja2Vk?= report",
+        ] {
+            let mut b = body();
+            b.subject = subject.into();
+            let c = compose_reminder(
+                "<x@example.gov.vn>",
+                Timestamp::UNIX_EPOCH,
+                &a,
+                &Thread::default(),
+                &b,
+            )
+            .unwrap();
+            let parsed = mail_parser::MessageParser::default().parse(&c.raw).unwrap();
+            assert_eq!(parsed.subject(), Some(subject), "{}", raw_text(&c));
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::smtp::Session;
 use crate::config::{Mail, PasswordSource, Smtp, Transport};
+use crate::files as secure;
 
 /// Why a message did not go.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +25,18 @@ pub enum SendError {
     /// Retrying will not help: 5xx (bad address, refused), a malformed message.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The server refused the transport itself — authentication or TLS — so
+    /// no message can go until the admin fixes the settings or the secret.
+    /// The message is not at fault: it stays queued.
+    #[error("the mail server refused dondoc: {0}")]
+    Refused(String),
+}
+
+impl SendError {
+    /// `Refused` and `Transient` failures say nothing about the message.
+    pub fn is_message_fault(&self) -> bool {
+        matches!(self, SendError::Permanent(_))
+    }
 }
 
 /// The SMTP password: never printed, never logged.
@@ -167,10 +180,12 @@ fn read_password(source: Option<&PasswordSource>) -> Result<Secret, String> {
     }
 }
 
-/// Writes `raw` as `DIR/<message-id>.eml`, atomically (temp file, fsync, rename).
+/// Writes `raw` as `DIR/<message-id>.eml`, atomically (temp file, fsync,
+/// rename). The folder is 0700 and the file 0600 whatever the umask: the
+/// emails name agencies and their leaders.
 fn write_outbox(dir: &Path, message_id: &str, raw: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    std::fs::create_dir_all(dir)?;
+    secure::create_private_dir(dir)?;
     let name: String = message_id
         .trim_matches(['<', '>'])
         .chars()
@@ -183,7 +198,7 @@ fn write_outbox(dir: &Path, message_id: &str, raw: &[u8]) -> std::io::Result<()>
         })
         .collect();
     let tmp = dir.join(format!(".{name}.tmp"));
-    let mut f = std::fs::File::create(&tmp)?;
+    let mut f = secure::create_private_file(&tmp)?;
     f.write_all(raw)?;
     f.sync_all()?;
     std::fs::rename(&tmp, dir.join(format!("{name}.eml")))
@@ -261,6 +276,21 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["abc.1@example.gov.vn.eml"]);
+    }
+
+    #[test]
+    fn outbox_files_are_private_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("var/outbox");
+        // SAFETY: umask is process-wide; this test restores it at once.
+        let old = unsafe { libc::umask(0) };
+        let written = write_outbox(&outbox, "<a.1@x.vn>", b"Subject: x\r\n\r\nbody");
+        unsafe { libc::umask(old) };
+        written.unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&outbox), 0o700);
+        assert_eq!(mode(&outbox.join("a.1@x.vn.eml")), 0o600);
     }
 
     #[test]

@@ -79,7 +79,13 @@ impl Session {
                 let tls = Some(self.tls.clone());
                 AsyncSmtpConnection::connect_tokio1(addr, Some(self.timeout), &hello, tls, None)
                     .await
-                    .map_err(|e| classify(&e))?
+                    .map_err(|e| {
+                        if e.is_tls() {
+                            refused(&e)
+                        } else {
+                            classify(&e)
+                        }
+                    })?
             }
             Security::StartTls | Security::None => {
                 let tcp = self.tcp().await?;
@@ -91,7 +97,7 @@ impl Session {
                     // falls back to clear text.
                     conn.starttls(self.tls.clone(), &hello)
                         .await
-                        .map_err(|e| classify(&e))?;
+                        .map_err(|e| refused(&e))?;
                 }
                 conn
             }
@@ -100,7 +106,7 @@ impl Session {
             let mechanisms = [Mechanism::Plain, Mechanism::Login];
             conn.auth(&mechanisms, credentials)
                 .await
-                .map_err(|e| classify(&e))?;
+                .map_err(|e| refused(&e))?;
         }
         Ok(conn)
     }
@@ -123,9 +129,27 @@ impl Session {
     }
 }
 
-/// 5xx is permanent; everything else (4xx, connection, TLS, timeouts) is worth
-/// another try once the server or the network is back.
+/// For one message: 5xx is permanent; everything else (4xx, connection,
+/// timeouts) is worth another try once the server or the network is back.
 pub fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    if e.is_permanent() {
+        SendError::Permanent(chain(e))
+    } else {
+        SendError::Transient(chain(e))
+    }
+}
+
+/// For the session: a TLS failure or a refused login (5xx) is the transport's
+/// fault, not any message's; a 4xx at login is a passing trouble.
+fn refused(e: &lettre::transport::smtp::Error) -> SendError {
+    if e.is_tls() || e.is_permanent() || e.is_client() {
+        SendError::Refused(chain(e))
+    } else {
+        SendError::Transient(chain(e))
+    }
+}
+
+fn chain(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -133,9 +157,5 @@ pub fn classify(e: &lettre::transport::smtp::Error) -> SendError {
         text.push_str(&s.to_string());
         source = s.source();
     }
-    if e.is_permanent() {
-        SendError::Permanent(text)
-    } else {
-        SendError::Transient(text)
-    }
+    text
 }

@@ -62,7 +62,6 @@ pub struct Reminder {
 /// all arguments.
 pub fn due_reminders(
     config: &Config,
-    cal: &WorkCalendar,
     instances: &[Instance],
     snapshot: &Snapshot,
     at: Timestamp,
@@ -76,7 +75,7 @@ pub fn due_reminders(
         if -days_left > policy.stop_after_days {
             continue;
         }
-        let candidate = steps(policy, inst.due, cal)
+        let candidate = steps(policy, inst.due, &config.workdays)
             .into_iter()
             .rev()
             .find(|&(_, day)| day <= today);

@@ -37,8 +37,7 @@ fn decide(
     waived: bool,
 ) -> Vec<Reminder> {
     let c = config(MAIN, obligation, None);
-    let cal = c.work_calendar();
-    let list = calendar::instances(&c, &cal, date(2030, 1, 1));
+    let list = calendar::instances(&c, date(2030, 1, 1));
     let period = list[0].period;
     let subs: Vec<Submission> = submitted
         .map(|t| Submission {
@@ -65,7 +64,7 @@ fn decide(
         .collect();
     let snap = Snapshot::with_sent(&c, &subs, &waivers, &sent);
     let at = parse_moment(moment, &tz()).unwrap().timestamp();
-    due_reminders(&c, &cal, &list, &snap, at, &tz())
+    due_reminders(&c, &list, &snap, at, &tz())
 }
 
 fn step_at(moment: &str, sent: &[&str]) -> Option<(String, bool, usize)> {
@@ -78,8 +77,8 @@ fn step_at(moment: &str, sent: &[&str]) -> Option<(String, bool, usize)> {
 #[test]
 fn each_step_falls_on_its_working_day() {
     let c = config(MAIN, OBLIGATION, None);
-    let cal = c.work_calendar();
-    let days: Vec<(String, Date)> = steps(&c.settings.reminders, date(2025, 4, 29), &cal)
+    let cal = &c.workdays;
+    let days: Vec<(String, Date)> = steps(&c.settings.reminders, date(2025, 4, 29), cal)
         .into_iter()
         .map(|(s, d)| (s.to_string(), d))
         .collect();

@@ -63,7 +63,7 @@ fn state_of(
     agency: &str,
 ) -> Option<(State, Option<i32>)> {
     let c = config(MAIN, OBLIGATIONS, None);
-    let list: Vec<Instance> = calendar::instances(&c, &c.work_calendar(), date(2030, 1, 1));
+    let list: Vec<Instance> = calendar::instances(&c, date(2030, 1, 1));
     let snap = Snapshot::new(&c, subs, waivers);
     evaluate(&list, &snap, at(moment), &tz())
         .into_iter()
