@@ -1,4 +1,4 @@
-//! `dondoc check`: the loader's verdict, as one line.
+//! `dondoc check`: the loader's verdict, as one line, then any warnings.
 
 use jiff::ToSpan;
 
@@ -32,5 +32,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         dates::vn(year_later),
         config.dir.display(),
     );
+    for w in crate::engine::warnings::warnings(config, today) {
+        println!("warning: {w}");
+    }
     Ok(())
 }

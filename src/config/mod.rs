@@ -49,6 +49,8 @@ pub struct Config {
     pub workdays: WorkCalendar,
     /// `templates/` when it exists.
     pub templates_dir: Option<PathBuf>,
+    /// Files in `plans/` not ending in `.toml`, relative to `dir`: not read.
+    pub stray_plan_files: Vec<PathBuf>,
 }
 
 /// `dondoc.toml`, with defaults filled in.
@@ -293,7 +295,7 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     // Every obligation's policy starts from [reminders], key by key.
     let defaults = Policy::default();
     let base = settings.as_ref().map_or(&defaults, |s| &s.reminders);
-    let plans = plans::load_dir(dir, &agencies, agencies_ok, base, &mut errors);
+    let (plans, stray_plan_files) = plans::load_dir(dir, &agencies, agencies_ok, base, &mut errors);
 
     let templates = dir.join("templates");
     match settings {
@@ -304,6 +306,7 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
             agencies,
             plans,
             templates_dir: templates.is_dir().then_some(templates),
+            stray_plan_files,
         }),
         _ => Err(ConfigErrors(errors)),
     }

@@ -14,7 +14,8 @@ use super::{Agency, Obligation, Plan, Schedule, raw};
 use crate::dates;
 
 /// Loads every `plans/*.toml` (sorted by file name); returns the valid plans
-/// sorted by id, recording every error. Obligations inherit `base` (the
+/// sorted by id, and the other files found there (not read: `check` warns),
+/// recording every error. Obligations inherit `base` (the
 /// `[reminders]` policy) key by key. When `agencies_ok` is false (agencies.toml
 /// has errors), unknown agency references are not reported a second time.
 pub fn load_dir(
@@ -23,23 +24,28 @@ pub fn load_dir(
     agencies_ok: bool,
     base: &super::Policy,
     errors: &mut Vec<ConfigError>,
-) -> Vec<Plan> {
+) -> (Vec<Plan>, Vec<PathBuf>) {
     let plans_dir = dir.join("plans");
-    let mut files: Vec<PathBuf> = match fs::read_dir(&plans_dir) {
+    let (mut files, mut others): (Vec<PathBuf>, Vec<PathBuf>) = match fs::read_dir(&plans_dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            .filter(|p| p.is_file())
+            .partition(|p| p.extension().is_some_and(|x| x == "toml")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
         Err(e) => {
             errors.push(file_error(
                 Path::new("plans"),
                 format!("cannot read the directory: {e}"),
             ));
-            Vec::new()
+            Default::default()
         }
     };
     files.sort();
+    others.sort();
+    let others = others
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect();
     let refs = References::new(agencies, agencies_ok);
     let mut plans: Vec<Plan> = Vec::new();
     let mut ids: HashMap<String, PathBuf> = HashMap::new();
@@ -77,7 +83,7 @@ pub fn load_dir(
         plans.push(plan);
     }
     plans.sort_by(|a, b| a.id.cmp(&b.id));
-    plans
+    (plans, others)
 }
 
 /// Validates one plan file. `None` when the file could not be parsed or its

@@ -6,22 +6,37 @@ use serde::de::DeserializeOwned;
 use toml::{Spanned, Value};
 
 use super::Policy;
-use super::error::SourceFile;
+use super::error::{SourceFile, quote};
 use super::raw;
 use crate::dates;
 
+/// The longest string value accepted, in characters…
+const MAX_CHARS: usize = 1_000;
+/// …except for titles and notes.
+const MAX_TEXT_CHARS: usize = 10_000;
+
 /// Parses a whole file into its raw shape. On failure records the (first)
-/// syntax or shape error, with the key path, and returns `None`.
+/// syntax or shape error, with the key path, and returns `None`. A string
+/// (or key) longer than the limits is an error too, reported for every such
+/// value before the file is used at all: no later check (and no "did you
+/// mean") ever works on a megabyte of text.
 pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
-    let de = match toml::Deserializer::parse(src.text) {
-        Ok(de) => de,
+    let table = match toml::de::DeTable::parse(src.text) {
+        Ok(table) => table,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             src.error(span, "", format!("TOML syntax: {}", e.message().trim()));
             return None;
         }
     };
-    match serde_path_to_error::deserialize::<_, T>(de) {
+    let before = src.errors.len();
+    for (key, value) in table.get_ref() {
+        check_lengths(src, key, value, "");
+    }
+    if src.errors.len() > before {
+        return None;
+    }
+    match serde_path_to_error::deserialize::<_, T>(toml::de::Deserializer::from(table)) {
         Ok(value) => Some(value),
         Err(e) => {
             // `Spanned` fields appear in serde's path under a private name.
@@ -40,6 +55,62 @@ pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
     }
 }
 
+/// Reports keys and string values over the length limits, under `path`.
+fn check_lengths(
+    src: &mut SourceFile,
+    key: &Spanned<toml::de::DeString>,
+    value: &Spanned<toml::de::DeValue>,
+    path: &str,
+) {
+    use toml::de::DeValue;
+    let name = key.get_ref();
+    if name.chars().count() > MAX_CHARS {
+        src.error(
+            key.span(),
+            path,
+            format!(
+                "the key {} is longer than {MAX_CHARS} characters; no dondoc key is",
+                quote(name)
+            ),
+        );
+        return;
+    }
+    let here = if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    };
+    let limit = if matches!(name.as_ref(), "title" | "note") {
+        MAX_TEXT_CHARS
+    } else {
+        MAX_CHARS
+    };
+    let mut stack: Vec<(String, &Spanned<DeValue>)> = vec![(here, value)];
+    while let Some((path, value)) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(text) if text.chars().count() > limit => src.error(
+                value.span(),
+                path,
+                format!(
+                    "{} is longer than {limit} characters; shorten it",
+                    quote(text)
+                ),
+            ),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((format!("{path}[{i}]"), item));
+                }
+            }
+            DeValue::Table(table) => {
+                for (k, v) in table {
+                    check_lengths(src, k, v, &path);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Checks an id: `[a-z0-9-]+`.
 pub fn check_id(src: &mut SourceFile, id: &Spanned<String>, key: &str) -> bool {
     let ok = !id.get_ref().is_empty()
@@ -52,9 +123,9 @@ pub fn check_id(src: &mut SourceFile, id: &Spanned<String>, key: &str) -> bool {
             id.span(),
             key,
             format!(
-                "\"{}\" is not a valid id; use lowercase letters a-z, digits and '-' \
+                "{} is not a valid id; use lowercase letters a-z, digits and '-' \
                  (e.g. \"so-y-te\")",
-                id.get_ref()
+                quote(id.get_ref())
             ),
         );
     }
@@ -112,7 +183,10 @@ pub fn check_email(src: &mut SourceFile, addr: &Spanned<String>, key: &str) -> O
         src.error(
             addr.span(),
             key,
-            format!("\"{a}\" is not an email address; write it as name@domain.example.gov.vn"),
+            format!(
+                "{} is not an email address; write it as name@domain.example.gov.vn",
+                quote(a)
+            ),
         );
         None
     }

@@ -91,6 +91,7 @@ pub async fn run(
     let (fire_tx, mut fires) = mpsc::channel::<Fire>(16);
     let mut running = start(Arc::new(loaded), &fire_tx).await?;
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
+    log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
 
     // The start-up catch-up: one send moment now (the policy skips what is
@@ -106,6 +107,7 @@ pub async fn run(
             _ = stopped.changed() => break,
             Some(()) = reloads.recv() => {
                 running = reload(running, &options, &fire_tx).await;
+                log_warnings(&running, &clock);
                 systemd::ready(&status_line(&running, &clock).await);
                 continue;
             }
@@ -127,6 +129,18 @@ pub async fn run(
     let _ = running.scheduler.shutdown().await;
     running.deliverer.close().await;
     Ok(())
+}
+
+/// The configuration's warnings, as `check` prints them.
+fn log_warnings(running: &Running, clock: &Clock) {
+    let config = &running.loaded.config;
+    let today = clock
+        .now()
+        .to_zoned(config.settings.timezone.clone())
+        .date();
+    for w in engine::warnings::warnings(config, today) {
+        tracing::warn!("{w}");
+    }
 }
 
 async fn tick(interval: &mut Option<tokio::time::Interval>) {

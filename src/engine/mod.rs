@@ -8,7 +8,8 @@
 //! - [`claim`]: record its emails in the sent-log and the message queue;
 //! - [`deliver`]: send what is queued, record outcomes, schedule retries;
 //! - [`moment`]: the three in a row (`tick`, the daemon);
-//! - [`digest`]: the office's own summary, queued like any other email.
+//! - [`digest`]: the office's own summary, queued like any other email;
+//! - [`warnings`]: what `check` and the daemon warn about.
 //!
 //! Submodules import their siblings, never this file.
 
@@ -20,6 +21,7 @@ pub mod moment;
 pub mod plan;
 pub mod states;
 pub mod summary;
+pub mod warnings;
 
 pub use loaded::{Loaded, load};
 pub use moment::send;

@@ -80,6 +80,12 @@ impl WorkCalendar {
         }
     }
 
+    /// Whether `holidays.toml` lists `year` (else its days off are built in,
+    /// and provisional until the government announces them).
+    pub fn listed_in_file(&self, year: i16) -> bool {
+        self.file.contains_key(&year)
+    }
+
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: Date) -> bool {
         match self.year(date.year()) {
