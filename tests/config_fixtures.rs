@@ -19,11 +19,101 @@ fn the_base_fixture_and_the_shipped_config_pass() {
         assert!(out.status.success(), "{}: {}", dir.display(), out.stderr);
         assert!(out.stdout.starts_with("OK: "), "{}", out.stdout);
     }
+    // The counts, taken from the files themselves rather than from dondoc.
+    let count = |path: &Path, what: &str| {
+        fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| l.trim() == what)
+            .count()
+    };
+    let plans: Vec<_> = fs::read_dir("config/plans")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    let obligations: usize = plans.iter().map(|p| count(p, "[[obligation]]")).sum();
+    let agencies = count(Path::new("config/agencies.toml"), "[[agency]]");
+    let summary = format!(
+        "{agencies} agencies, {} plans, {obligations} obligations",
+        plans.len()
+    );
     let out = dondoc(&["--config", "config", "check"]);
     assert!(
-        out.stdout.contains("33 agencies, 4 plans, 11 obligations"),
-        "{}",
+        out.stdout.contains(&summary),
+        "want {summary}:\n{}",
         out.stdout
+    );
+}
+
+#[test]
+fn no_config_value_can_forge_a_line_of_output() {
+    let dir = fixture_config(Some(Path::new("tests/fixtures/bad/control-characters")));
+    let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 3, "{}", out.stderr);
+    assert!(
+        !out.stderr
+            .lines()
+            .any(|l| l.starts_with("plans/p.toml:1:1")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains('\u{1b}'),
+        "a raw ESC: {:?}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_five_megabyte_value_is_one_short_error() {
+    let dir = fixture_config(None);
+    let plan = dir.path().join("plans/p.toml");
+    let huge = "so-y-te".repeat(750_000);
+    let text = fs::read_to_string(&plan).unwrap().replace(
+        "agencies = [\"@so-nganh\"]",
+        &format!("agencies = [\"{huge}\"]"),
+    );
+    fs::write(&plan, text).unwrap();
+    let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
+    assert_eq!(out.code, 2);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "{}",
+        &out.stderr[..out.stderr.len().min(500)]
+    );
+    assert!(
+        lines[0].starts_with("plans/p.toml:9:13: obligation[0].agencies[0]: \"so-y-teso-y-te"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("…\" (5250000 characters) is longer than 1000 characters"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].len() < 300, "the value is quoted, not printed");
+}
+
+#[test]
+fn invalid_utf8_is_named_by_line_and_byte() {
+    let dir = fixture_config(None);
+    // "Sở Y tế" as Windows-1258 would write the 'ở' (0xFD is not UTF-8 here).
+    let mut bytes = b"[[agency]]\nid = \"so-y-te\"\nname = \"S".to_vec();
+    bytes.push(0xFD);
+    bytes.extend_from_slice(b" Y t\"\nemail = [\"a@b.example.gov.vn\"]\n");
+    fs::write(dir.path().join("agencies.toml"), bytes).unwrap();
+    let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with(
+            "agencies.toml:3:10: not UTF-8 from byte offset 35 (0xFD) on; save the file as UTF-8"
+        ),
+        "{}",
+        out.stderr
     );
 }
 

@@ -420,6 +420,62 @@ fn a_submission_survives_sigkill_right_after_submit_returns() {
     }
 }
 
+/// Many clerks (or scripts) recording at once on a new database: every write
+/// waits its turn (immediate transactions, the busy timeout) and none fails
+/// with "database is locked".
+#[test]
+fn concurrent_submits_all_succeed() {
+    const N: usize = 24;
+    let (_dir, cfg) = two_agency_config();
+    let children: Vec<_> = (0..N)
+        .map(|i| {
+            let agency = if i % 2 == 0 {
+                "so-y-te"
+            } else {
+                "cong-an-tinh"
+            };
+            Command::new(env!("CARGO_BIN_EXE_dondoc"))
+                .args([
+                    "--config",
+                    cfg.as_str(),
+                    "submit",
+                    "--plan",
+                    "p",
+                    "--obligation",
+                    "bao-cao",
+                    "--period",
+                    "29/04/2025",
+                    "--agency",
+                    agency,
+                    "--on",
+                    &format!("2025-04-{:02}T08:00:00+07:00", 1 + i % 28),
+                    "--replace",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let failures: Vec<String> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .filter(|o| !o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {N} failed: {failures:?}",
+        failures.len()
+    );
+    let rows: Vec<Value> = status(&cfg, "05/05/2025")
+        .into_iter()
+        .filter(|r| r["plan"] == "p")
+        .collect();
+    assert_eq!(pair(&rows, "so-y-te")["state"], "on_time");
+    assert_eq!(pair(&rows, "cong-an-tinh")["state"], "on_time");
+}
+
 #[test]
 fn status_filters_and_formats() {
     let (dir, cfg) = two_agency_config();

@@ -16,9 +16,14 @@ fn cfg(dir: &tempfile::TempDir) -> String {
 }
 
 fn tick(cfg: &str, at: &str) -> String {
+    tick_logged(cfg, at).0
+}
+
+/// `tick --at`: what it printed, and what it logged (warnings and errors).
+fn tick_logged(cfg: &str, at: &str) -> (String, String) {
     let out = dondoc(&["--config", cfg, "tick", "--at", at]);
     assert!(out.status.success(), "tick: {}", out.stderr);
-    out.stdout
+    (out.stdout, out.stderr)
 }
 
 fn preview(cfg: &str, at: &str) -> Vec<Value> {
@@ -178,13 +183,17 @@ fn a_server_answering_4xx_for_a_while_gets_every_message_once() {
     let dir = reminder_config(&smtp_mail(server.port));
     let cfg = cfg(&dir);
     server.fail_next(2);
-    let out = tick(&cfg, "24/04/2025 08:00");
+    let (out, log) = tick_logged(&cfg, "24/04/2025 08:00");
     assert!(out.contains("delivered 0, will retry 2"), "{out}");
     assert!(server.received().is_empty());
-    // Retries are due after retry_seconds (1 s): the next tick delivers them.
-    std::thread::sleep(Duration::from_millis(1100));
-    let out = tick(&cfg, "24/04/2025 08:05");
+    // One warning when delivery starts failing, not one per message.
+    assert_eq!(log.matches("WARN").count(), 1, "{log}");
+    assert!(log.contains("mail delivery is failing"), "{log}");
+    // `--at` is the clock for retries too: a second later they are due
+    // (retry_seconds = 1), and the recovery is logged.
+    let (out, log) = tick_logged(&cfg, "24/04/2025 08:00:01");
     assert!(out.contains("0 new emails; delivered 2"), "{out}");
+    assert!(log.contains("mail delivery works again"), "{log}");
     let ids: Vec<String> = server
         .received()
         .iter()
@@ -192,7 +201,6 @@ fn a_server_answering_4xx_for_a_while_gets_every_message_once() {
         .collect();
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1]);
-    std::thread::sleep(Duration::from_millis(1100));
     tick(&cfg, "24/04/2025 08:10");
     assert_eq!(server.received().len(), 2, "nothing resent");
 }
@@ -219,22 +227,37 @@ fn a_5xx_for_one_address_does_not_block_the_others() {
     );
     let out = dondoc(&["--config", &cfg, "status", "--at", "24/04/2025 09:00"]);
     assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
-    std::thread::sleep(Duration::from_millis(1100));
-    tick(&cfg, "24/04/2025 08:05");
+    // A bad address is the message's fault: not a delivery outage.
+    assert!(!out.stdout.contains("Máy chủ thư"), "{}", out.stdout);
+    tick(&cfg, "24/04/2025 10:00");
     assert_eq!(server.received().len(), 1);
 }
 
 #[test]
-fn the_outbox_transport_writes_eml_files() {
+fn the_outbox_transport_writes_private_eml_files() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
     let cfg = cfg(&dir);
-    let out = tick(&cfg, "29/04/2025 08:00");
+    // Whatever the umask (000 here), the folder is 0700 and the files 0600.
+    let out = std::process::Command::new("sh")
+        .args(["-c", "umask 000 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_dondoc"))
+        .args(["--config", &cfg, "tick", "--at", "29/04/2025 08:00"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
     assert!(out.contains("2 new emails; delivered 2"), "{out}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("state/outbox")), 0o700);
+    assert_eq!(mode(&dir.path().join("state/dondoc.db")), 0o600);
     let files: Vec<_> = std::fs::read_dir(dir.path().join("state/outbox"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(files.len(), 2);
+    for f in &files {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
     let raw = std::fs::read(&files[0]).unwrap();
     let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
     assert!(
@@ -300,7 +323,12 @@ fn a_message_in_flight_at_a_crash_is_resent_with_the_same_message_id() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    // Killed while the first message is on the wire.
+    let start = std::time::Instant::now();
+    while server.data_started() == 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "no DATA");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     let stored = message_ids(&cfg);

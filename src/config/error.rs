@@ -141,7 +141,7 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<Option<String>, ConfigErro
                 column,
                 key: String::new(),
                 message: format!(
-                    "not UTF-8 from byte {at} (0x{:02X}) on; save the file as UTF-8 \
+                    "not UTF-8 from byte offset {at} (0x{:02X}) on; save the file as UTF-8 \
                      (e.g. Windows-1258 or TCVN3 text must be converted)",
                     bytes[at]
                 ),

@@ -278,6 +278,8 @@ fn readable(src: &mut SourceFile, value: &Spanned<String>, path: &Path, key: &st
     let hint = if path.starts_with("/run/credentials") {
         "; a systemd credential exists only inside the service: check this setting with \
          `systemctl reload dondoc` (an invalid config is logged and the running one kept)"
+    } else if key.ends_with("ca_file") {
+        "; give the path of the CA's certificate (PEM), readable by the service's user"
     } else {
         "; create it (mode 0600, owned by the service's user) or fix the path"
     };

@@ -203,3 +203,92 @@ pub fn summary(
         plans,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::config::testing::config;
+    use crate::mail::Deliverer;
+
+    const OB: &str = "[[obligation]]\nid = \"bc\"\ntitle = \"Báo cáo\"\nagencies = [\"so-y-te\"]\n\
+                      due = \"16/06/2025\"\n";
+
+    fn at(y: i16, m: i8, d: i8, h: i8, min: i8) -> Timestamp {
+        date(y, m, d)
+            .at(h, min, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap())
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn the_digest_is_queued_once_per_moment_on_working_days_and_caught_up_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = format!(
+            "database = \"{0}/db\"\n[office]\nname = \"Văn phòng\"\nemail = \"vp@example.gov.vn\"\n\
+             [mail]\noutbox = \"{0}/outbox\"\n[digest]\nto = [\"lanhdao@example.gov.vn\"]\n\
+             send_at = [\"mon 07:30\"]\n",
+            dir.path().display()
+        );
+        let c = config(&main, OB, None);
+        let t = Templates::load(&c).unwrap();
+        let mut ledger = Ledger::open(&c.settings.database, "test").unwrap();
+
+        // Down over Monday 16/06/2025 07:30; started on Tuesday: sent once.
+        let now = at(2025, 6, 17, 9, 0);
+        assert_eq!(latest_moment(&c, now), Some(at(2025, 6, 16, 7, 30)));
+        assert!(catch_up(&c, &t, &mut ledger, now).unwrap());
+        assert!(
+            !catch_up(&c, &t, &mut ledger, now).unwrap(),
+            "claimed already"
+        );
+        assert!(!queue(&c, &t, &mut ledger, at(2025, 6, 16, 7, 30), now).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut deliverer = Deliverer::new(&c.settings.mail).unwrap();
+        let stop = AtomicBool::new(false);
+        let sent = rt
+            .block_on(super::super::deliver::deliver_due(
+                &c,
+                &mut ledger,
+                &mut deliverer,
+                now,
+                &stop,
+            ))
+            .unwrap();
+        assert_eq!(sent.sent, 1);
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .collect();
+        assert_eq!(files.len(), 1);
+        let raw = std::fs::read(files[0].as_ref().unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("Message-ID: <dondoc.digest."), "{text}");
+
+        // Monday 01/09/2025 is a holiday (beside 2/9): no digest that day.
+        assert!(
+            !queue(
+                &c,
+                &t,
+                &mut ledger,
+                at(2025, 9, 1, 7, 30),
+                at(2025, 9, 1, 7, 30)
+            )
+            .unwrap()
+        );
+        // A moment more than a week old is not caught up.
+        let late = at(2025, 6, 30, 9, 0);
+        assert_eq!(latest_moment(&c, late), Some(at(2025, 6, 30, 7, 30)));
+        assert!(catch_up(&c, &t, &mut ledger, late).unwrap());
+        // Tuesday 17/06 07:30 only: 8 days later it is too old; 3 days later not.
+        let c = config(&main.replace("mon 07:30", "0 30 7 17 6 *"), OB, None);
+        assert!(!catch_up(&c, &t, &mut ledger, at(2025, 6, 25, 9, 0)).unwrap());
+        assert!(catch_up(&c, &t, &mut ledger, at(2025, 6, 20, 9, 0)).unwrap());
+    }
+}

@@ -36,9 +36,36 @@ fn creates_a_private_file_at_the_latest_schema() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+    // The durability promise: every commit waits for the disk. (A SIGKILL
+    // test cannot tell FULL from OFF — the OS keeps the written pages — so
+    // the setting itself is checked.) 2 = FULL.
+    let synchronous: i64 = ledger
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(synchronous, 2);
+    let mut ledger = ledger;
+    ledger
+        .record_submissions(
+            &[submission("so-y-te", 1_745_900_000, Some("12/BC"))],
+            false,
+        )
+        .unwrap()
+        .unwrap();
+    ledger.add_waiver(&key("ubnd"), Some("sáp nhập")).unwrap();
     drop(ledger);
     // Opening again migrates nothing and keeps the data.
-    Ledger::open(&path, "test").unwrap();
+    let again = Ledger::open(&path, "test").unwrap();
+    assert_eq!(
+        again.submissions().unwrap(),
+        [submission("so-y-te", 1_745_900_000, Some("12/BC"))]
+    );
+    assert_eq!(again.waivers().unwrap().len(), 1);
+    let versions: i64 = again
+        .conn
+        .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(versions, 1);
 }
 
 #[test]

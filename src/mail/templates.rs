@@ -391,16 +391,33 @@ mod tests {
     const OB: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"30/04/2025\"\n";
 
     #[test]
-    fn builtin_templates_render_in_both_languages() {
-        for lang in ["vi", "en"] {
+    fn mail_lang_chooses_the_language_of_every_part() {
+        // (marker of this language, marker of the other) per part.
+        let cases = [
+            (
+                "vi",
+                ["Đôn đốc", "Kính gửi: Sở Y tế", "Tổng cộng 1 lượt phải nộp"],
+                "As of",
+            ),
+            (
+                "en",
+                ["Overdue report", "To: Sở Y tế", "1 owed in all"],
+                "Kính gửi",
+            ),
+        ];
+        for (lang, [subject, reminder, digest], other) in cases {
             let main = format!("{MAIN}\n[mail]\nlang = \"{lang}\"\n");
             let c = config(&main, OB, None);
             let t = Templates::load(&c).unwrap();
             let r = t.render("reminder", &sample::reminder()).unwrap();
             assert!(!r.subject.contains('\n'));
-            assert!(r.text.contains("Sở Y tế") && r.html.contains("Sở Y tế"));
+            assert!(r.subject.contains(subject), "{lang}: {}", r.subject);
+            assert!(r.text.contains(reminder), "{lang}: {}", r.text);
+            assert!(r.html.contains(reminder), "{lang}: {}", r.html);
+            assert!(!r.text.contains(other), "{lang}: {}", r.text);
             let d = t.render("digest", &sample::digest()).unwrap();
-            assert!(d.text.contains("Sở Y tế"));
+            assert!(d.text.contains(digest), "{lang}: {}", d.text);
+            assert!(!d.text.contains(other), "{lang}: {}", d.text);
         }
     }
 

@@ -32,6 +32,8 @@ struct State {
     reject: Vec<String>,
     /// Wait this long before answering DATA, for this many messages.
     delay: (usize, std::time::Duration),
+    /// DATA commands begun (whatever their outcome).
+    data_started: usize,
     current: Option<Received>,
 }
 
@@ -51,6 +53,7 @@ impl Handler for Capture {
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
         let pause = {
             let mut state = self.0.lock().unwrap();
+            state.data_started += 1;
             let (n, d) = state.delay;
             state.delay.0 = n.saturating_sub(1);
             (n > 0).then_some(d)
@@ -119,6 +122,11 @@ impl SmtpServer {
 
     pub fn received(&self) -> Vec<Received> {
         self.state.lock().unwrap().received.clone()
+    }
+
+    /// How many DATA commands the server has begun.
+    pub fn data_started(&self) -> usize {
+        self.state.lock().unwrap().data_started
     }
 
     pub fn fail_next(&self, n: usize) {
