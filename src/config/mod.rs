@@ -13,6 +13,7 @@ mod mail;
 mod moments;
 mod plans;
 mod raw;
+mod schedules;
 mod settings;
 mod values;
 

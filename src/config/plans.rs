@@ -6,12 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
-use toml::{Spanned, Value};
+use toml::Spanned;
 
 use super::error::{ConfigError, SourceFile, file_error, quote, read_text};
 use super::values::{check_id, check_text, date_value, parse, policy};
-use super::{Agency, Obligation, Plan, Schedule, raw};
-use crate::dates;
+use super::{Agency, Obligation, Plan, raw, schedules};
 
 /// Loads every `plans/*.toml` (sorted by file name); returns the valid plans
 /// sorted by id, and the other files found there (not read: `check` warns),
@@ -157,7 +156,7 @@ fn obligation(
     let id_ok = check_id(src, &o.id, &key("id"));
     let title = check_text(src, &o.title, &key("title"));
     let agencies = resolve_agencies(src, &o.agencies, ctx.refs, &key("agencies"));
-    let schedule = schedule(src, entry, ctx);
+    let schedule = schedules::schedule(src, entry, ctx.index, ctx.issued);
     let policy = match &o.reminders {
         Some(r) => policy(src, r, ctx.base, &key("reminders")),
         None => ctx.base.clone(),
@@ -297,249 +296,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Exactly one schedule form, with only the keys that form allows.
-fn schedule(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Schedule> {
-    let o = entry.get_ref();
-    let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
-    let present: Vec<(&str, std::ops::Range<usize>)> = [
-        ("due", o.due.as_ref().map(|v| v.span())),
-        ("before", o.before.as_ref().map(|v| v.span())),
-        ("yearly", o.yearly.as_ref().map(|v| v.span())),
-        ("every", o.every.as_ref().map(|v| v.span())),
-    ]
-    .into_iter()
-    .filter_map(|(name, span)| Some((name, span?)))
-    .collect();
-    let forms: Vec<&str> = present.iter().map(|(name, _)| *name).collect();
-    let form_help = "use exactly one of: due = DATE (chậm nhất ngày), before = DATE (trước ngày), \
-                     yearly = [\"dd/mm\", …], or every = \"N months\" with first_due";
-    match forms.as_slice() {
-        [] => {
-            src.error(
-                entry.span(),
-                key("due"),
-                format!("the obligation has no schedule; {form_help}"),
-            );
-            return None;
-        }
-        [_, second, ..] => {
-            src.error(
-                present[1].1.clone(),
-                key(second),
-                format!(
-                    "the obligation has {} schedules ({}); {form_help}",
-                    forms.len(),
-                    forms.join(", ")
-                ),
-            );
-            return None;
-        }
-        [_] => {}
-    }
-    let allowed: &[&str] = match forms[0] {
-        "yearly" => &["from", "until"],
-        "every" => &["first_due", "until"],
-        _ => &[],
-    };
-    for (name, value) in [
-        ("from", &o.from),
-        ("until", &o.until),
-        ("first_due", &o.first_due),
-    ] {
-        if let Some(v) = value {
-            if !allowed.contains(&name) {
-                src.error(
-                    v.span(),
-                    key(name),
-                    format!(
-                        "{name} does not go with {}; {}",
-                        forms[0],
-                        allowed_help(forms[0])
-                    ),
-                );
-            }
-        }
-    }
-    match forms[0] {
-        "due" => once(src, o.due.as_ref()?, &key("due"), false),
-        "before" => once(src, o.before.as_ref()?, &key("before"), true),
-        "yearly" => yearly(src, entry, ctx),
-        _ => every(src, entry, ctx),
-    }
-}
-
-fn allowed_help(form: &str) -> &'static str {
-    match form {
-        "yearly" => "yearly takes from and until",
-        "every" => "every takes first_due (required) and until",
-        _ => "due and before take a single date and nothing else",
-    }
-}
-
-/// `due = D` / `before = D`, with the month forms `"06/2024"`.
-fn once(
-    src: &mut SourceFile,
-    value: &Spanned<Value>,
-    key: &str,
-    exclusive: bool,
-) -> Option<Schedule> {
-    let month = match value.get_ref() {
-        Value::String(s) => dates::parse_month(s),
-        _ => None,
-    };
-    let scheduled = match (month, exclusive) {
-        // before = "05/2024": before the first day of May.
-        (Some((y, m)), true) => Date::new(y, m, 1).ok()?.yesterday().ok()?,
-        // due = "06/2024": by the last day of June.
-        (Some((y, m)), false) => dates::last_day_of_month(y, m),
-        (None, true) => date_value(src, value, key)?.yesterday().ok()?,
-        (None, false) => date_value(src, value, key)?,
-    };
-    Some(Schedule::Once(scheduled))
-}
-
-fn yearly(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Schedule> {
-    let o = entry.get_ref();
-    let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
-    let list = o.yearly.as_ref()?;
-    if list.get_ref().is_empty() {
-        src.error(
-            list.span(),
-            key("yearly"),
-            "lists no day; write e.g. [\"14/06\", \"14/12\"]",
-        );
-    }
-    let mut days = Vec::new();
-    let mut all_days_ok = true;
-    for (i, d) in list.get_ref().iter().enumerate() {
-        match dates::parse_day_month(d.get_ref()) {
-            Ok(dm) => days.push(dm),
-            Err(e) => {
-                all_days_ok = false;
-                src.error(d.span(), format!("{}[{i}]", key("yearly")), e.to_string());
-            }
-        }
-    }
-    days.sort_by_key(|&(d, m)| (m, d));
-    days.dedup();
-    let from = match &o.from {
-        Some(v) => date_value(src, v, &key("from")),
-        None if ctx.issued.is_some() => ctx.issued,
-        None => {
-            src.error(
-                list.span(),
-                key("from"),
-                "a yearly schedule starts at `from` or at the plan's `issued` date; set one of them",
-            );
-            None
-        }
-    };
-    let until = until(src, o.until.as_ref(), from, &key("until"), "from")?;
-    (all_days_ok && !days.is_empty()).then_some(Schedule::Yearly {
-        days,
-        from: from?,
-        until,
-    })
-}
-
-fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, ctx: &Ctx) -> Option<Schedule> {
-    let o = entry.get_ref();
-    let key = |field: &str| format!("obligation[{}].{field}", ctx.index);
-    let every = o.every.as_ref()?;
-    let months = parse_every(every.get_ref());
-    if months.is_none() {
-        src.error(
-            every.span(),
-            key("every"),
-            format!(
-                "\"{}\" is not a cycle; write \"N month(s)\" or \"N year(s)\" with N ≥ 1 \
-                 (e.g. \"6 months\", \"1 year\")",
-                every.get_ref()
-            ),
-        );
-    }
-    let first_due = match &o.first_due {
-        Some(v) => date_value(src, v, &key("first_due")),
-        None => {
-            src.error(
-                every.span(),
-                key("first_due"),
-                "an `every` schedule needs first_due, the first due date (e.g. \"14/06/2025\")",
-            );
-            None
-        }
-    };
-    let until = until(src, o.until.as_ref(), first_due, &key("until"), "first_due")?;
-    Some(Schedule::Every {
-        months: months?,
-        first_due: first_due?,
-        until,
-    })
-}
-
-/// `until`, which must not be before the schedule's start. Outer `None` = error.
-fn until(
-    src: &mut SourceFile,
-    value: Option<&Spanned<Value>>,
-    start: Option<Date>,
-    key: &str,
-    start_name: &str,
-) -> Option<Option<Date>> {
-    let Some(value) = value else {
-        return Some(None);
-    };
-    let until = date_value(src, value, key)?;
-    if let Some(start) = start.filter(|s| until < *s) {
-        src.error(
-            value.span(),
-            key,
-            format!(
-                "until {} is before {start_name} {}; the schedule would have no instance",
-                dates::vn(until),
-                dates::vn(start)
-            ),
-        );
-        return None;
-    }
-    Some(Some(until))
-}
-
-/// "6 months", "1 month", "1 year", "2 years" → months.
-pub fn parse_every(text: &str) -> Option<i32> {
-    let mut parts = text.split_whitespace();
-    let n: i32 = parts.next()?.parse().ok().filter(|n| *n >= 1)?;
-    let unit = parts.next()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    match unit {
-        "month" | "months" => n.checked_mul(1).filter(|m| *m <= 1200),
-        "year" | "years" => n.checked_mul(12).filter(|m| *m <= 1200),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cycles() {
-        assert_eq!(parse_every("6 months"), Some(6));
-        assert_eq!(parse_every("1 month"), Some(1));
-        assert_eq!(parse_every("1 year"), Some(12));
-        assert_eq!(parse_every("2 years"), Some(24));
-        for bad in [
-            "0 months",
-            "six months",
-            "6",
-            "6 weeks",
-            "-1 month",
-            "1 month later",
-        ] {
-            assert_eq!(parse_every(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn distance() {

@@ -1,11 +1,22 @@
-//! Whether delivery as a whole works: the first failure after a success is
+//! What became of delivery: messages that failed for good (the office must
+//! phone those agencies), and whether delivery as a whole works: the first failure after a success is
 //! worth a warning, and so is the recovery; `status` shows a failing or
 //! refused transport so that the office learns of it without reading logs.
 
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Ledger, LedgerError};
+use super::{Ledger, LedgerError, PairKey, key_from_row};
+
+/// A delivery that failed for good, for `status` and `preview`.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub agency: String,
+    pub message_id: String,
+    pub error: String,
+    pub moment: Timestamp,
+    pub items: Vec<(PairKey, String)>,
+}
 
 /// Delivery has been failing since `since`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,5 +70,45 @@ impl Ledger {
             )
             .map(|_| ())
             .map_err(|e| self.sql(e))
+    }
+
+    /// Messages that failed for good, newest first, with their pairs and steps.
+    pub fn failures(&self) -> Result<Vec<Failure>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT message_id, agency, coalesce(last_error, ''), moment FROM messages
+                 WHERE state = 'failed' ORDER BY moment DESC, rowid DESC",
+            )
+            .map_err(|e| self.sql(e))?;
+        let heads: Vec<(String, String, String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))?;
+        let mut items = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency, step FROM sent_log WHERE message_id = ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for (message_id, agency, error, moment) in heads {
+            let pairs = items
+                .query_map([&message_id], |r| {
+                    Ok((key_from_row(r)?, r.get::<_, String>(4)?))
+                })
+                .map_err(|e| self.sql(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.sql(e))?;
+            out.push(Failure {
+                agency,
+                message_id,
+                error,
+                moment: Timestamp::from_second(moment).unwrap_or(Timestamp::UNIX_EPOCH),
+                items: pairs,
+            });
+        }
+        Ok(out)
     }
 }

@@ -6,12 +6,13 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
+mod digest;
 mod health;
 mod queue;
 mod schema;
 
-pub use health::Health;
-pub use queue::{Body, Claim, Delivery, Failure, NewMessage, Stored};
+pub use health::{Failure, Health};
+pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
 
 use std::fs;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};

@@ -62,16 +62,6 @@ pub enum Delivery {
     Cancelled,
 }
 
-/// A delivery that failed for good, for `status` and `preview`.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub agency: String,
-    pub message_id: String,
-    pub error: String,
-    pub moment: Timestamp,
-    pub items: Vec<(PairKey, String)>,
-}
-
 impl Ledger {
     /// Every (pair, step) in the sent-log.
     pub fn sent_steps(&self) -> Result<Vec<SentStep>, LedgerError> {
@@ -185,68 +175,6 @@ impl Ledger {
         }
         tx.commit().map_err(sql)?;
         Ok(out)
-    }
-
-    /// Claims the office digest of the scheduled moment `due` and stores its
-    /// message, in one transaction; `false` when that digest was claimed
-    /// before (by this or another sender), and nothing is stored.
-    pub fn claim_digest(
-        &mut self,
-        due: Timestamp,
-        message: &NewMessage,
-        body: &Body,
-    ) -> Result<bool, LedgerError> {
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let claimed = tx
-            .execute(
-                "INSERT INTO digest_log (due_at, message_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                params![due.as_second(), message.message_id],
-            )
-            .map_err(sql)?
-            == 1;
-        if claimed {
-            tx.execute(
-                "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, state)
-                 VALUES (?1, '', ?2, ?3, ?4, ?5, ?6, 'pending')",
-                params![
-                    message.message_id,
-                    message.thread,
-                    message.moment.as_second(),
-                    message.created.as_second(),
-                    body.sender,
-                    body.recipients.join(","),
-                ],
-            )
-            .map_err(sql)?;
-            tx.execute(
-                "INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)",
-                params![message.message_id, body.raw],
-            )
-            .map_err(sql)?;
-        }
-        tx.commit().map_err(sql)?;
-        Ok(claimed)
-    }
-
-    /// Whether the digest of the scheduled moment `due` was claimed already.
-    pub fn digest_claimed(&self, due: Timestamp) -> Result<bool, LedgerError> {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM digest_log WHERE due_at = ?1",
-                [due.as_second()],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|found| found.is_some())
-            .map_err(|e| self.sql(e))
     }
 
     /// Postpones every queued message due by `until` to `until`, counting the
@@ -456,46 +384,6 @@ impl Ledger {
             }
         }
         tx.commit().map_err(sql)
-    }
-
-    /// Messages that failed for good, newest first, with their pairs and steps.
-    pub fn failures(&self) -> Result<Vec<Failure>, LedgerError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT message_id, agency, coalesce(last_error, ''), moment FROM messages
-                 WHERE state = 'failed' ORDER BY moment DESC, rowid DESC",
-            )
-            .map_err(|e| self.sql(e))?;
-        let heads: Vec<(String, String, String, i64)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(|e| self.sql(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql(e))?;
-        let mut items = self
-            .conn
-            .prepare_cached(
-                "SELECT plan, obligation, period, agency, step FROM sent_log WHERE message_id = ?1",
-            )
-            .map_err(|e| self.sql(e))?;
-        let mut out = Vec::new();
-        for (message_id, agency, error, moment) in heads {
-            let pairs = items
-                .query_map([&message_id], |r| {
-                    Ok((key_from_row(r)?, r.get::<_, String>(4)?))
-                })
-                .map_err(|e| self.sql(e))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| self.sql(e))?;
-            out.push(Failure {
-                agency,
-                message_id,
-                error,
-                moment: Timestamp::from_second(moment).unwrap_or(Timestamp::UNIX_EPOCH),
-                items: pairs,
-            });
-        }
-        Ok(out)
     }
 
     /// Whether a pair is submitted (at any time up to `at`) or waived now.

@@ -53,6 +53,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+pub mod records;
 pub mod smtp;
 
 /// Agencies for the reminder tests: two in the group, one with cc and

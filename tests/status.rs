@@ -1,0 +1,151 @@
+//! `status` through the real binary: filters, formats and the workbook.
+
+mod common;
+
+use std::fs;
+
+use common::dondoc;
+use common::records::{import_ok, two_agency_config};
+use serde_json::Value;
+
+#[test]
+fn status_filters_and_formats() {
+    let (dir, cfg) = two_agency_config();
+    import_ok(
+        dir.path(),
+        &cfg,
+        &["q,bao-cao-thang,31/01/2025,so-y-te,03/02/2025,,"],
+    );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--plan",
+        "q",
+        "--agency",
+        "so-y-te",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["plan"] == "q" && r["agency"] == "so-y-te")
+    );
+    assert_eq!(rows[0]["state"], "on_time");
+    assert_eq!(rows[1]["state"], "pending");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/03/2025",
+        "--state",
+        "overdue",
+        "--format",
+        "csv",
+    ]);
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("plan,obligation,period,due,agency,state,submitted_on,days_late")
+    );
+    let body: Vec<&str> = lines.collect();
+    assert!(!body.is_empty());
+    assert!(body.iter().all(|l| l.contains(",overdue,,")), "{body:?}");
+    assert!(
+        body.contains(&"q,bao-cao-thang,2025-01-31,2025-02-03,cong-an-tinh,overdue,,35"),
+        "{body:?}"
+    );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--plan",
+        "q",
+    ]);
+    assert!(
+        out.stdout
+            .contains("kỳ 31/01/2025 · hạn 03/02/2025 (Thứ Hai)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("nộp đúng hạn"));
+    assert!(
+        out.stdout
+            .contains("1 nộp đúng hạn · 0 nộp quá hạn · 1 quá hạn chưa nộp"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "10/02/2025",
+        "--state",
+        "on_time",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{}", out.stderr);
+    assert_eq!(rows[0]["state"], "on_time");
+    let out = dondoc(&["--config", &cfg, "status", "--plan", "nope"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn status_exports_a_workbook_with_one_sheet_per_plan() {
+    use std::io::Read;
+    let (dir, cfg) = two_agency_config();
+    import_ok(
+        dir.path(),
+        &cfg,
+        &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,"],
+    );
+    let xlsx = dir.path().join("tinh-hinh.xlsx");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "05/05/2025",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let mut zip = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = read("xl/workbook.xml");
+    assert!(
+        workbook.contains("name=\"p\"") && workbook.contains("name=\"q\""),
+        "{workbook}"
+    );
+    let strings = read("xl/sharedStrings.xml");
+    for want in [
+        "Kế hoạch 1/KH-UBND — Kế hoạch",
+        "nộp quá hạn",
+        "quá hạn chưa nộp",
+        "Sở Y tế",
+    ] {
+        assert!(strings.contains(want), "{want} not in {strings}");
+    }
+    let styles = read("xl/styles.xml");
+    assert!(
+        styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE"),
+        "late and overdue fills"
+    );
+    let out = dondoc(&["--config", &cfg, "status", "--format", "xlsx"]);
+    assert_eq!(out.code, 2, "xlsx needs --output");
+}
