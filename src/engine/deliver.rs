@@ -59,6 +59,7 @@ pub async fn deliver_due(
         .as_ref()
         .map_or(30, |s| s.timeout_seconds as i64 + 2);
     let mut health = Watch::new(ledger)?;
+    let mut refused: Option<(String, Timestamp)> = None;
     let mut candidates = candidates.into_iter();
     let mut taken: std::collections::VecDeque<Stored> = Default::default();
     while !stop.load(Ordering::SeqCst) {
@@ -104,20 +105,10 @@ pub async fn deliver_due(
             Ok(()) => Delivery::Sent(Timestamp::now()),
             Err(SendError::Refused(e)) => {
                 // This message and every other queued one wait, as one.
-                let next = Timestamp::from_second(
-                    now.as_second() + backoff(mail.retry_seconds, m.attempts),
-                )
-                .unwrap_or(now);
-                drop(record);
-                let summary = recorder.join().expect("the recorder thread panicked")?;
-                let postponed = ledger.postpone_all(next, &e)?;
-                tracing::error!(error = %e, messages = postponed, retry_at = %next,
-                    "the mail server refused dondoc (login or TLS); nothing is sent until the settings \
-                     or the password are fixed; every message stays queued");
-                return Ok(Summary {
-                    retrying: summary.retrying + postponed,
-                    ..summary
-                });
+                let delay = backoff(mail.retry_seconds, m.attempts);
+                let next = Timestamp::from_second(now.as_second() + delay).unwrap_or(now);
+                refused = Some((e, next));
+                break;
             }
             Err(SendError::Permanent(e)) => Delivery::Failed(e),
             Err(SendError::Transient(e))
@@ -146,7 +137,15 @@ pub async fn deliver_due(
     }
     drop(record);
     // A panic in the recorder is a bug: let it surface as one.
-    recorder.join().expect("the recorder thread panicked")
+    let mut summary = recorder.join().expect("the recorder thread panicked")?;
+    if let Some((error, next)) = refused {
+        let postponed = ledger.postpone_all(next, &error)?;
+        tracing::error!(%error, messages = postponed, retry_at = %next,
+            "the mail server refused dondoc (login or TLS); nothing is sent until the settings \
+             or the password are fixed; every message stays queued");
+        summary.retrying += postponed;
+    }
+    Ok(summary)
 }
 
 /// At most this many delivery outcomes wait to be recorded: with the message
