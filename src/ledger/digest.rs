@@ -16,21 +16,13 @@ impl Ledger {
         message: &NewMessage,
         body: &Body,
     ) -> Result<bool, LedgerError> {
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = super::write_tx(&mut self.conn, &self.path)?;
         let claimed = tx
             .execute(
                 "INSERT INTO digest_log (due_at, message_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![due.as_second(), message.message_id],
             )
-            .map_err(sql)?
+            .map_err(|e| sql.err(e))?
             == 1;
         if claimed {
             tx.execute(
@@ -45,14 +37,14 @@ impl Ledger {
                     body.recipients.join(","),
                 ],
             )
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
             tx.execute(
                 "INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)",
                 params![message.message_id, body.raw],
             )
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(|e| sql.err(e))?;
         Ok(claimed)
     }
 

@@ -128,27 +128,24 @@ impl Ledger {
             .mode(0o600)
             .open(path)
             .map_err(io)?;
-        let sql = |source| LedgerError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut conn = Connection::open(path).map_err(sql)?;
+        let sql = Sql(path.to_path_buf());
+        let mut conn = Connection::open(path).map_err(|e| sql.err(e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         schema::migrate(&mut conn, path)?;
-        let lease_conn = Connection::open(path).map_err(sql)?;
+        let lease_conn = Connection::open(path).map_err(|e| sql.err(e))?;
         lease_conn
             .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         lease_conn
             .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(sql)?;
+            .map_err(|e| sql.err(e))?;
         Ok(Ledger {
             conn,
             lease_conn,
@@ -232,17 +229,7 @@ impl Ledger {
         replace: bool,
     ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
         let now = Timestamp::now().as_second();
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        // Immediate: a deferred transaction that later writes fails at once
-        // ("database is locked") when another writer got in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = write_tx(&mut self.conn, &self.path)?;
         let mut outcome = RecordOutcome::default();
         {
             let mut upsert = tx
@@ -254,9 +241,9 @@ impl Ledger {
                        submitted_at = excluded.submitted_at, ref = excluded.ref, note = excluded.note,
                        recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             for (index, s) in batch.iter().enumerate() {
-                match find_submission(&tx, &s.key).map_err(sql)? {
+                match find_submission(&tx, &s.key).map_err(|e| sql.err(e))? {
                     Some(e) if e == *s => {
                         outcome.unchanged += 1;
                         continue;
@@ -278,10 +265,10 @@ impl Ledger {
                         now,
                         self.actor,
                     ])
-                    .map_err(sql)?;
+                    .map_err(|e| sql.err(e))?;
             }
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(|e| sql.err(e))?;
         Ok(Ok(outcome))
     }
 
@@ -321,6 +308,33 @@ impl Ledger {
     pub fn remove_waiver(&mut self, key: &PairKey) -> Result<bool, LedgerError> {
         self.delete_pair("waivers", key)
     }
+}
+
+/// Turns SQLite errors into [`LedgerError`]s naming the database file.
+#[derive(Clone)]
+struct Sql(PathBuf);
+
+impl Sql {
+    fn err(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.0.clone(),
+            source,
+        }
+    }
+}
+
+/// A write transaction on `conn`, begun IMMEDIATE: a deferred transaction
+/// that later writes fails at once ("database is locked") when another writer
+/// got in between; an immediate one waits its turn (the busy timeout).
+fn write_tx<'c>(
+    conn: &'c mut Connection,
+    path: &Path,
+) -> Result<(rusqlite::Transaction<'c>, Sql), LedgerError> {
+    let sql = Sql(path.to_path_buf());
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| sql.err(e))?;
+    Ok((tx, sql))
 }
 
 /// The submission recorded for `key` (inside a transaction or not).

@@ -105,15 +105,7 @@ impl Ledger {
         claims: &[Claim],
         mut render: impl FnMut(usize, &[usize]) -> Body,
     ) -> Result<Vec<Vec<usize>>, LedgerError> {
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = super::write_tx(&mut self.conn, &self.path)?;
         let mut out = Vec::with_capacity(claims.len());
         {
             let mut insert = tx
@@ -122,16 +114,16 @@ impl Ledger {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'claimed', ?7)
                      ON CONFLICT DO NOTHING",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             let mut message_row = tx
                 .prepare_cached(
                     "INSERT INTO messages (message_id, agency, thread, moment, created_at, sender, recipients, state)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             let mut body_row = tx
                 .prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)")
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             for (n, claim) in claims.iter().enumerate() {
                 let m = &claim.message;
                 let mut claimed = Vec::new();
@@ -148,7 +140,7 @@ impl Ledger {
                             m.message_id,
                             moment
                         ])
-                        .map_err(sql)?;
+                        .map_err(|e| sql.err(e))?;
                     if inserted == 1 {
                         claimed.push(i);
                     }
@@ -165,15 +157,15 @@ impl Ledger {
                             r.sender,
                             r.recipients.join(","),
                         ])
-                        .map_err(sql)?;
+                        .map_err(|e| sql.err(e))?;
                     body_row
                         .execute(params![m.message_id, r.raw])
-                        .map_err(sql)?;
+                        .map_err(|e| sql.err(e))?;
                 }
                 out.push(claimed);
             }
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(|e| sql.err(e))?;
         Ok(out)
     }
 
@@ -251,15 +243,7 @@ impl Ledger {
     /// `lease_conn` has synchronous=NORMAL); a lease lost to a power cut only
     /// lets another sender take the message a little early.
     pub fn lease(&mut self, ids: &[(&str, i64)], now: Timestamp) -> Result<Vec<bool>, LedgerError> {
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .lease_conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = super::write_tx(&mut self.lease_conn, &self.path)?;
         let mut taken = Vec::with_capacity(ids.len());
         {
             let mut stmt = tx
@@ -268,16 +252,16 @@ impl Ledger {
                      WHERE message_id = ?1 AND state IN ('pending', 'retry')
                        AND (lease_until IS NULL OR lease_until <= ?2)",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             let owner = lease_owner();
             for (id, seconds) in ids {
                 let n = stmt
                     .execute(params![id, now.as_second(), seconds, owner])
-                    .map_err(sql)?;
+                    .map_err(|e| sql.err(e))?;
                 taken.push(n == 1);
             }
         }
-        tx.commit().map_err(sql)?;
+        tx.commit().map_err(|e| sql.err(e))?;
         Ok(taken)
     }
 
@@ -339,37 +323,29 @@ impl Ledger {
 
     /// Records what became of several delivery attempts, in one transaction.
     pub fn record(&mut self, outcomes: &[(String, Delivery)]) -> Result<(), LedgerError> {
-        let path = self.path.clone();
-        let sql = |source| LedgerError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = super::write_tx(&mut self.conn, &self.path)?;
         {
             let mut finish = tx
                 .prepare_cached(
                     "UPDATE messages SET state = ?2, attempts = attempts + 1, lease_until = NULL, next_try_at = NULL,
                        last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             let mut log = tx
                 .prepare_cached("UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1")
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             let mut retry = tx
                 .prepare_cached(
                     "UPDATE messages SET state = 'retry', attempts = attempts + 1, next_try_at = ?2,
                        lease_until = NULL, last_error = ?3 WHERE message_id = ?1",
                 )
-                .map_err(sql)?;
+                .map_err(|e| sql.err(e))?;
             for (id, outcome) in outcomes {
                 let (state, error, sent_at) = match outcome {
                     Delivery::Retry(error, next) => {
                         retry
                             .execute(params![id, next.as_second(), error])
-                            .map_err(sql)?;
+                            .map_err(|e| sql.err(e))?;
                         continue;
                     }
                     Delivery::Sent(at) => ("sent", None, Some(at.as_second())),
@@ -378,12 +354,12 @@ impl Ledger {
                 };
                 finish
                     .execute(params![id, state, error, sent_at])
-                    .map_err(sql)?;
+                    .map_err(|e| sql.err(e))?;
                 log.execute(params![id, state, sent_at, error])
-                    .map_err(sql)?;
+                    .map_err(|e| sql.err(e))?;
             }
         }
-        tx.commit().map_err(sql)
+        tx.commit().map_err(|e| sql.err(e))
     }
 
     /// Whether a pair is submitted (at any time up to `at`) or waived now.
