@@ -2,6 +2,7 @@
 # Send throughput: dondoc (`tick`, SMTP to a local sink) against a minimal raw
 # client (Python smtplib over one connection) sending the same messages to the
 # same sink. Usage: bench/send_throughput.sh [AGENCIES=2000]
+# DONDOC=path/to/dondoc measures another build (e.g. an older commit's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -9,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --example synth_config --example smtp_sink
 cargo build --release --quiet
-dondoc=target/release/dondoc
+dondoc=${DONDOC:-target/release/dondoc}
 
 # A province of N agencies with one obligation due 29/04/2025 for all of them.
 target/release/examples/synth_config "$work/cfg" "$n" 1 1 >/dev/null

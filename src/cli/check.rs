@@ -3,9 +3,9 @@
 use jiff::ToSpan;
 
 use super::CliError;
-use crate::calendar;
 use crate::config::Config;
 use crate::dates;
+use crate::engine::warnings;
 
 /// Prints the summary of a config that [`crate::config::load`] accepted.
 pub fn run(config: &Config) -> Result<(), CliError> {
@@ -13,11 +13,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let year_later = today
         .checked_add(12.months())
         .map_err(anyhow::Error::from)?;
-    let through = calendar::horizon(today, Some(year_later));
-    let upcoming: Vec<_> = calendar::instances(config, through)
-        .into_iter()
-        .filter(|i| today <= i.due && i.due <= year_later)
-        .collect();
+    let upcoming = warnings::upcoming(config, today);
     let pairs: usize = upcoming.iter().map(|i| i.agencies.len()).sum();
     let obligations: usize = config.plans.iter().map(|p| p.obligations.len()).sum();
     println!(
@@ -32,7 +28,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         dates::vn(year_later),
         config.dir.display(),
     );
-    for w in crate::engine::warnings::warnings(config, today) {
+    for w in warnings::warnings(config, today, &upcoming) {
         println!("warning: {w}");
     }
     Ok(())

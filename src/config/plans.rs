@@ -1,7 +1,7 @@
 //! `plans/*.toml`: one plan per file, its obligations, their schedules and
 //! the agencies they bind.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -175,6 +175,8 @@ fn obligation(
 /// The agency ids and groups plans may reference, indexed once.
 struct References<'a> {
     agencies: &'a [Agency],
+    /// 0, 1, 2…: `find` answers an id with a slice of this.
+    indices: Vec<usize>,
     groups: BTreeMap<&'a str, Vec<usize>>,
     /// Whether agencies.toml loaded without errors (else unknown ids are not reported).
     complete: bool,
@@ -190,20 +192,20 @@ impl<'a> References<'a> {
         }
         References {
             agencies,
+            indices: (0..agencies.len()).collect(),
             groups,
             complete,
         }
     }
 
     /// The agencies a reference names: an id, or `@group`.
-    fn find(&self, name: &str) -> Vec<usize> {
+    fn find(&self, name: &str) -> &[usize] {
         match name.strip_prefix('@') {
-            Some(group) => self.groups.get(group).cloned().unwrap_or_default(),
-            None => self
-                .agencies
-                .binary_search_by(|a| a.id.as_str().cmp(name))
-                .into_iter()
-                .collect(),
+            Some(group) => self.groups.get(group).map_or(&[], Vec::as_slice),
+            None => match self.agencies.binary_search_by(|a| a.id.as_str().cmp(name)) {
+                Ok(i) => std::slice::from_ref(&self.indices[i]),
+                Err(_) => &[],
+            },
         }
     }
 }
@@ -223,7 +225,7 @@ fn resolve_agencies(
         );
         return None;
     }
-    let mut out = BTreeSet::new();
+    let mut out: Vec<usize> = Vec::new();
     let mut ok = true;
     for (i, r) in list.get_ref().iter().enumerate() {
         let name = r.get_ref().trim();
@@ -244,9 +246,11 @@ fn resolve_agencies(
                 format!("unknown {what} {}; {}", quote(name), suggestion(name, refs)),
             );
         }
-        out.extend(found);
+        out.extend_from_slice(found);
     }
-    ok.then(|| out.into_iter().collect())
+    out.sort_unstable();
+    out.dedup();
+    ok.then_some(out)
 }
 
 /// The longest reference "did you mean" compares (ids are short; a longer

@@ -138,7 +138,8 @@ fn log_warnings(running: &Running, clock: &Clock) {
         .now()
         .to_zoned(config.settings.timezone.clone())
         .date();
-    for w in engine::warnings::warnings(config, today) {
+    let upcoming = engine::warnings::upcoming(config, today);
+    for w in engine::warnings::warnings(config, today, &upcoming) {
         tracing::warn!("{w}");
     }
 }

@@ -179,10 +179,16 @@ impl Watch {
                 self.failing = None;
             }
             (Err(e), was) if !e.is_message_fault() => {
+                let refused = matches!(e, SendError::Refused(_));
+                // Recorded when it starts failing, or fails differently
+                // (refused ↔ unreachable): not once per message of an outage.
+                if was.as_ref().is_some_and(|w| w.refused == refused) {
+                    return Ok(());
+                }
                 let health = Health {
                     since: was.as_ref().map_or(now, |w| w.since),
                     last_error: e.to_string(),
-                    refused: matches!(e, SendError::Refused(_)),
+                    refused,
                 };
                 if was.is_none() {
                     tracing::warn!(error = %e, "mail delivery is failing; messages stay queued and are retried");

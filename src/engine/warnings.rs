@@ -7,12 +7,23 @@ use std::collections::BTreeMap;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::calendar;
+use crate::calendar::{self, Instance};
 use crate::config::{Config, escape};
 use crate::dates;
 
-/// The warnings for `config` as of `today`, one line each.
-pub fn warnings(config: &Config, today: Date) -> Vec<String> {
+/// The instances the warnings look at: those through 12 months after `today`
+/// (what `check` also counts for its summary, so it computes them once).
+pub fn upcoming(config: &Config, today: Date) -> Vec<Instance> {
+    let year_later = today.checked_add(12.months()).unwrap_or(today);
+    calendar::instances(config, calendar::horizon(today, Some(year_later)))
+        .into_iter()
+        .filter(|i| today <= i.due && i.due <= year_later)
+        .collect()
+}
+
+/// The warnings for `config` as of `today`, one line each; `upcoming` is
+/// [`upcoming`]`(config, today)`.
+pub fn warnings(config: &Config, today: Date, upcoming: &[Instance]) -> Vec<String> {
     let mut out = Vec::new();
     for file in &config.stray_plan_files {
         out.push(format!(
@@ -21,7 +32,7 @@ pub fn warnings(config: &Config, today: Date) -> Vec<String> {
             escape(&file.display().to_string())
         ));
     }
-    out.extend(unowed(config, today));
+    out.extend(unowed(config, upcoming));
     let next = today.year() + 1;
     if today.month() >= 10 && !config.workdays.listed_in_file(next) {
         out.push(format!(
@@ -36,12 +47,10 @@ pub fn warnings(config: &Config, today: Date) -> Vec<String> {
 
 /// Instances due in the next 12 months that no agency owes (every agency
 /// they name is inactive by then), one line per obligation.
-fn unowed(config: &Config, today: Date) -> Vec<String> {
-    let year_later = today.checked_add(12.months()).unwrap_or(today);
-    let through = calendar::horizon(today, Some(year_later));
+fn unowed(config: &Config, upcoming: &[Instance]) -> Vec<String> {
     let mut by_obligation: BTreeMap<(usize, usize), Vec<Date>> = BTreeMap::new();
-    for inst in calendar::instances(config, through) {
-        if inst.agencies.is_empty() && today <= inst.due && inst.due <= year_later {
+    for inst in upcoming {
+        if inst.agencies.is_empty() {
             by_obligation
                 .entry((inst.plan, inst.obligation))
                 .or_default()
@@ -73,13 +82,17 @@ mod tests {
     use crate::config::testing::{MAIN, config};
     use jiff::civil::date;
 
+    fn at(c: &Config, today: Date) -> Vec<String> {
+        warnings(c, today, &upcoming(c, today))
+    }
+
     #[test]
     fn each_warning_names_the_file_and_what_to_do() {
         // ubnd-huyen ends 30/06/2025: its own obligation is owed by nobody after.
         let ob = "[[obligation]]\nid = \"bc\"\ntitle = \"B\"\nagencies = [\"ubnd-huyen\"]\n\
                   every = \"1 month\"\nfirst_due = \"15/01/2025\"\n";
         let c = config(MAIN, ob, Some("[[year]]\nyear = 2025\noff = [\"01/01\"]\n"));
-        let w = warnings(&c, date(2025, 10, 1));
+        let w = at(&c, date(2025, 10, 1));
         assert_eq!(w.len(), 2, "{w:#?}");
         assert!(
             w[0].starts_with("plans/p.toml: obligation bc (B): 12 instances due in the next 12 months owed by no agency (first: period 15/10/2025)"),
@@ -93,7 +106,7 @@ mod tests {
         );
         // Before October the next year's holidays are not yet expected; from
         // 01/04/2025, the reports of April to June are still owed (9 of 12 not).
-        let w = warnings(&c, date(2025, 4, 1));
+        let w = at(&c, date(2025, 4, 1));
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(
             w[0].contains(": 9 instances due") && w[0].contains("period 15/07/2025"),
