@@ -206,12 +206,23 @@ fn password_env_is_read_in_place_of_password_file() {
         "password_env = \"DONDOC_SMTP_PASSWORD\"",
     );
     fs::write(&main, text).unwrap();
+    // Unset, the daemon could not start: neither can the config pass.
+    let error = load(dir.path()).unwrap_err();
+    assert!(
+        error.contains(
+            "mail.smtp.password_env: the environment variable \"DONDOC_SMTP_PASSWORD\" is not set"
+        ),
+        "{error}"
+    );
+    // A variable every process has stands in for a set one (setting one
+    // here would race the other tests' threads).
+    let text = fs::read_to_string(&main)
+        .unwrap()
+        .replace("DONDOC_SMTP_PASSWORD", "PATH");
+    fs::write(&main, text).unwrap();
     let loaded = load(dir.path()).unwrap();
     let smtp = loaded.config.settings.mail.smtp.unwrap();
-    assert_eq!(
-        smtp.password,
-        Some(PasswordSource::Env("DONDOC_SMTP_PASSWORD".into()))
-    );
+    assert_eq!(smtp.password, Some(PasswordSource::Env("PATH".into())));
 }
 
 /// Every leaf key of a TOML document, as paths of (table key | array index).

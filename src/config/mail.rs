@@ -223,7 +223,23 @@ fn password(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Optio
             readable(src, f, &path, "mail.smtp.password_file");
             Some(PasswordSource::File(path))
         }
-        (None, Some(e)) => Some(PasswordSource::Env(e.get_ref().clone())),
+        (None, Some(e)) => {
+            // Like the file: the daemon reads it at start. Only its presence
+            // is checked; its value is never read into a message.
+            if std::env::var_os(e.get_ref()).is_none() {
+                src.error(
+                    e.span(),
+                    "mail.smtp.password_env",
+                    format!(
+                        "the environment variable {} is not set; set it in the service's \
+                         environment (a drop-in with Environment= or EnvironmentFile=), where \
+                         `systemctl reload dondoc` checks it",
+                        quote(e.get_ref())
+                    ),
+                );
+            }
+            Some(PasswordSource::Env(e.get_ref().clone()))
+        }
         (None, None) => None,
         (Some(_), Some(e)) => {
             src.error(
