@@ -30,9 +30,7 @@ pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
         }
     };
     let before = src.errors.len();
-    for (key, value) in table.get_ref() {
-        check_lengths(src, key, value, "");
-    }
+    check_lengths(src, table.get_ref(), &mut Vec::new());
     if src.errors.len() > before {
         return None;
     }
@@ -55,59 +53,83 @@ pub fn parse<T: DeserializeOwned>(src: &mut SourceFile) -> Option<T> {
     }
 }
 
-/// Reports keys and string values over the length limits, under `path`.
-fn check_lengths(
+/// One step of a key path, kept borrowed: the path is only written out
+/// for an error.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn shown(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Reports keys and string values over the length limits, below `path`.
+fn check_lengths<'a>(
     src: &mut SourceFile,
-    key: &Spanned<toml::de::DeString>,
-    value: &Spanned<toml::de::DeValue>,
-    path: &str,
+    table: &'a toml::de::DeTable<'a>,
+    path: &mut Vec<Step<'a>>,
+) {
+    for (key, value) in table {
+        let name = key.get_ref();
+        if name.chars().count() > MAX_CHARS {
+            src.error(
+                key.span(),
+                shown(path),
+                format!(
+                    "the key {} is longer than {MAX_CHARS} characters; no dondoc key is",
+                    quote(name)
+                ),
+            );
+            continue;
+        }
+        let limit = if matches!(name.as_ref(), "title" | "note") {
+            MAX_TEXT_CHARS
+        } else {
+            MAX_CHARS
+        };
+        path.push(Step::Key(name));
+        check_value(src, value, limit, path);
+        path.pop();
+    }
+}
+
+fn check_value<'a>(
+    src: &mut SourceFile,
+    value: &'a Spanned<toml::de::DeValue<'a>>,
+    limit: usize,
+    path: &mut Vec<Step<'a>>,
 ) {
     use toml::de::DeValue;
-    let name = key.get_ref();
-    if name.chars().count() > MAX_CHARS {
-        src.error(
-            key.span(),
-            path,
+    match value.get_ref() {
+        DeValue::String(text) if text.chars().count() > limit => src.error(
+            value.span(),
+            shown(path),
             format!(
-                "the key {} is longer than {MAX_CHARS} characters; no dondoc key is",
-                quote(name)
+                "{} is longer than {limit} characters; shorten it",
+                quote(text)
             ),
-        );
-        return;
-    }
-    let here = if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    };
-    let limit = if matches!(name.as_ref(), "title" | "note") {
-        MAX_TEXT_CHARS
-    } else {
-        MAX_CHARS
-    };
-    let mut stack: Vec<(String, &Spanned<DeValue>)> = vec![(here, value)];
-    while let Some((path, value)) = stack.pop() {
-        match value.get_ref() {
-            DeValue::String(text) if text.chars().count() > limit => src.error(
-                value.span(),
-                path,
-                format!(
-                    "{} is longer than {limit} characters; shorten it",
-                    quote(text)
-                ),
-            ),
-            DeValue::Array(items) => {
-                for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((format!("{path}[{i}]"), item));
-                }
+        ),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                check_value(src, item, limit, path);
+                path.pop();
             }
-            DeValue::Table(table) => {
-                for (k, v) in table {
-                    check_lengths(src, k, v, &path);
-                }
-            }
-            _ => {}
         }
+        DeValue::Table(table) => check_lengths(src, table, path),
+        _ => {}
     }
 }
 
@@ -327,7 +349,47 @@ pub fn bounded(
 
 #[cfg(test)]
 mod tests {
-    use super::is_email;
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        let mut errors = Vec::new();
+        let mut src = SourceFile {
+            name: "plans/p.toml".into(),
+            text,
+            errors: &mut errors,
+        };
+        let _ = parse::<toml::Table>(&mut src);
+        errors.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn strings_over_the_limits_are_errors_with_their_key_path() {
+        let title = |n: usize| format!("[[obligation]]\ntitle = \"{}\"\n", "a".repeat(n));
+        assert!(errors(&title(10_000)).is_empty());
+        let e = errors(&title(10_001));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("plans/p.toml:2:9: obligation[0].title: \"aaaa"),
+            "{}",
+            e[0]
+        );
+        assert!(e[0].ends_with("(10001 characters) is longer than 10000 characters; shorten it"));
+        let refs = |n: usize| {
+            format!(
+                "[[obligation]]\nagencies = [\"x\", \"{}\"]\n",
+                "b".repeat(n)
+            )
+        };
+        assert!(errors(&refs(1_000)).is_empty());
+        let e = errors(&refs(1_001));
+        assert!(e[0].contains(": obligation[0].agencies[1]: \"bbb"), "{e:?}");
+        let key = format!("\"{}\" = 1\n", "k".repeat(1_001));
+        assert!(
+            errors(&key)[0].contains("the key \"kkk"),
+            "{:?}",
+            errors(&key)
+        );
+    }
 
     #[test]
     fn email_addresses() {
