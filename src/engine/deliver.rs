@@ -233,7 +233,13 @@ fn record_outcomes(
             delivery,
         } in group
         {
-            let (id, agency) = (&m.message_id, &m.agency);
+            let id = &m.message_id;
+            // The office digest is the one message with no agency.
+            let agency = if m.agency.is_empty() {
+                "(digest)"
+            } else {
+                &m.agency
+            };
             match delivery {
                 Delivery::Sent(_) => {
                     tracing::info!(%agency, message_id = %id, "delivered");
