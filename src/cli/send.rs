@@ -224,8 +224,14 @@ pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
         std::process::id()
     );
     let office = &config.settings.office.name;
-    let message = compose::compose_test(&id, now, &config.settings.mail.from, to, office)
-        .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    let message = compose::compose_test(
+        &id,
+        &now.to_zoned(config.settings.timezone.clone()),
+        &config.settings.mail.from,
+        to,
+        office,
+    )
+    .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
     let via = runtime()?.block_on(async {
         let mut deliverer = deliverer(config)?;
         deliverer

@@ -147,7 +147,13 @@ fn compose_items(
     let thread = Thread {
         earlier: earlier.to_vec(),
     };
-    compose::compose_reminder(message_id, moment, &addressing, &thread, rendered)
+    compose::compose_reminder(
+        message_id,
+        &moment.to_zoned(config.settings.timezone.clone()),
+        &addressing,
+        &thread,
+        rendered,
+    )
 }
 
 fn pair_key(config: &Config, instances: &[Instance], r: &Reminder) -> PairKey {

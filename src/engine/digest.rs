@@ -72,7 +72,7 @@ pub fn queue(
         cc: &[],
     };
     let message =
-        match compose::compose_reminder(&id, due, &addressing, &Thread::default(), &rendered) {
+        match compose::compose_reminder(&id, &at, &addressing, &Thread::default(), &rendered) {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, "cannot compose the digest");

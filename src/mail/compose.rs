@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use jiff::Timestamp;
+use jiff::Zoned;
 use lettre::Message;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -109,10 +109,25 @@ fn mailbox(name: Option<&str>, addr: &str) -> Result<Mailbox, String> {
     ))
 }
 
-/// Builds a reminder (or digest) message.
+/// `Date:` as the office's clock reads it (`+0700`), not UTC: RFC 5322 takes
+/// any offset, and a reader sees the hour the office sent it. lettre writes
+/// only UTC, so its header is replaced in place once the message is built.
+fn set_local_date(message: &mut Message, date: &Zoned) {
+    let text = date.strftime("%a, %d %b %Y %H:%M:%S %z").to_string();
+    let name = HeaderName::new_from_ascii_str("Date");
+    message
+        .headers_mut()
+        .insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            name,
+            text.clone(),
+            text,
+        ));
+}
+
+/// Builds a reminder (or digest) message, dated `date` in its zone.
 pub fn compose_reminder(
     message_id: &str,
-    date: Timestamp,
+    date: &Zoned,
     addressing: &Addressing,
     thread: &Thread,
     body: &Rendered,
@@ -122,7 +137,7 @@ pub fn compose_reminder(
         .from(from.clone())
         .header(Subject(clean(&body.subject)))
         .message_id(Some(message_id.to_string()))
-        .date(SystemTime::from(date))
+        .date(SystemTime::from(date.timestamp()))
         .header(AutoSubmitted);
     if let Some(r) = addressing.reply_to {
         b = b.reply_to(r.clone());
@@ -138,7 +153,7 @@ pub fn compose_reminder(
             .in_reply_to(last.clone())
             .references(thread.earlier.join(" "));
     }
-    let message = b
+    let mut message = b
         .multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -159,14 +174,17 @@ pub fn compose_reminder(
         message_id: message_id.to_string(),
         sender: from.email.to_string(),
         recipients,
-        raw: message.formatted(),
+        raw: {
+            set_local_date(&mut message, date);
+            message.formatted()
+        },
     })
 }
 
 /// A plain test message for `send-test`.
 pub fn compose_test(
     message_id: &str,
-    date: Timestamp,
+    date: &Zoned,
     from: &Mailbox,
     to: &str,
     office: &str,
@@ -176,12 +194,12 @@ pub fn compose_test(
         "Đây là thư thử nghiệm do {office} gửi qua hệ thống đôn đốc báo cáo (dondoc) để kiểm tra cấu hình gửi thư.\n\
          This is a test message from dondoc.\n"
     );
-    let message = Message::builder()
+    let mut message = Message::builder()
         .from(from_box.clone())
         .to(mailbox(None, to)?)
         .subject("dondoc: thư thử nghiệm / test message")
         .message_id(Some(message_id.to_string()))
-        .date(SystemTime::from(date))
+        .date(SystemTime::from(date.timestamp()))
         .header(AutoSubmitted)
         .header(ContentType::TEXT_PLAIN)
         .body(text)
@@ -190,7 +208,10 @@ pub fn compose_test(
         message_id: message_id.to_string(),
         sender: from_box.email.to_string(),
         recipients: vec![to.to_string()],
-        raw: message.formatted(),
+        raw: {
+            set_local_date(&mut message, date);
+            message.formatted()
+        },
     })
 }
 
@@ -247,8 +268,10 @@ mod tests {
         let thread = Thread {
             earlier: vec!["<a.1@example.gov.vn>".into(), "<a.2@example.gov.vn>".into()],
         };
-        let date: Timestamp = "2025-06-16T01:00:00Z".parse().unwrap();
-        let c = compose_reminder("<a.3@example.gov.vn>", date, &a, &thread, &body()).unwrap();
+        let date: Zoned = "2025-06-16T08:00:00+07:00[Asia/Ho_Chi_Minh]"
+            .parse()
+            .unwrap();
+        let c = compose_reminder("<a.3@example.gov.vn>", &date, &a, &thread, &body()).unwrap();
         let raw = raw_text(&c);
         assert!(
             raw.contains("Message-ID: <a.3@example.gov.vn>\r\n"),
@@ -257,7 +280,17 @@ mod tests {
         assert!(raw.contains("In-Reply-To: <a.2@example.gov.vn>\r\n"));
         assert!(raw.contains("References: <a.1@example.gov.vn> <a.2@example.gov.vn>\r\n"));
         assert!(raw.contains("Auto-Submitted: auto-generated\r\n"));
-        assert!(raw.contains("Date: Mon, 16 Jun 2025 01:00:00 +0000\r\n"));
+        // The office's hour, with its offset; one Date header.
+        assert!(
+            raw.contains("Date: Mon, 16 Jun 2025 08:00:00 +0700\r\n"),
+            "{raw}"
+        );
+        assert_eq!(raw.matches("\r\nDate: ").count(), 1);
+        let parsed = mail_parser::MessageParser::default().parse(&c.raw).unwrap();
+        assert_eq!(
+            parsed.date().unwrap().to_timestamp(),
+            date.timestamp().as_second()
+        );
         assert!(raw.contains("Content-Type: multipart/alternative"));
         assert!(raw.contains("Content-Type: text/plain; charset=utf-8"));
         assert!(raw.contains("Content-Type: text/html; charset=utf-8"));
@@ -287,7 +320,7 @@ mod tests {
         b.subject = "Báo cáo\r\nBcc: evil@attacker.example\r\n\r\nbody".into();
         let c = compose_reminder(
             "<x@example.gov.vn>",
-            Timestamp::UNIX_EPOCH,
+            &Zoned::now(),
             &a,
             &Thread::default(),
             &b,
@@ -324,7 +357,7 @@ mod tests {
             b.subject = subject.into();
             let c = compose_reminder(
                 "<x@example.gov.vn>",
-                Timestamp::UNIX_EPOCH,
+                &Zoned::now(),
                 &a,
                 &Thread::default(),
                 &b,
