@@ -157,6 +157,7 @@ fn model_steps(p: &Policy, due: Date, cal: &Calendar) -> Vec<(String, Date, bool
 
 /// What a send moment on `day` sends, per SPEC: (agency, obligation, step, escalated).
 fn model_moment(
+    issued: Date,
     obligations: &[Obligation],
     agencies: &[&str],
     cal: &Calendar,
@@ -174,9 +175,13 @@ fn model_moment(
             .into_iter()
             .filter(|(_, d, _)| *d <= day)
             .max_by_key(|(_, d, _)| *d);
-        let Some((step, _, escalated)) = candidate else {
+        let Some((step, step_day, escalated)) = candidate else {
             continue;
         };
+        // SPEC (second release): no step scheduled before the plan's issue.
+        if step_day < issued {
+            continue;
+        }
         for agency in agencies {
             let pair = (agency.to_string(), ob.id.clone());
             if submitted.get(&pair).is_some_and(|on| *on <= day) {
@@ -208,7 +213,7 @@ groups = ["nhom"]
 "#;
 
 /// One random case: writes its config into `dir`, returns the model's view.
-fn case(rng: &mut Rng, dir: &Path) -> (Vec<Obligation>, Calendar, String) {
+fn case(rng: &mut Rng, dir: &Path) -> (Date, Vec<Obligation>, Calendar, String) {
     let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let mut week = [true, true, true, true, true, false, false];
     match rng.below(4) {
@@ -254,8 +259,17 @@ fn case(rng: &mut Rng, dir: &Path) -> (Vec<Obligation>, Calendar, String) {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let mut plan = String::from(
-        "[plan]\nid = \"kh\"\nnumber = \"1/KH-UBND\"\ntitle = \"Kế hoạch\"\nissued = \"01/01/2025\"\n",
+    // Issued early in the year, or (sometimes) after some steps are due.
+    let issued = if rng.chance(70) {
+        date(2025, 1, 1)
+    } else {
+        rng.day_in(date(2025, 2, 15), 150)
+    };
+    let mut plan = format!(
+        "[plan]\nid = \"kh\"\nnumber = \"1/KH-UBND\"\ntitle = \"Kế hoạch\"\nissued = \"{:02}/{:02}/{}\"\n",
+        issued.day(),
+        issued.month(),
+        issued.year()
     );
     let mut obligations = Vec::new();
     for n in 0..1 + rng.below(3) {
@@ -298,7 +312,7 @@ fn case(rng: &mut Rng, dir: &Path) -> (Vec<Obligation>, Calendar, String) {
     fs::write(dir.join("holidays.toml"), &holidays).unwrap();
     fs::write(dir.join("plans/kh.toml"), &plan).unwrap();
     let shown = format!("{main}\n--- holidays.toml\n{holidays}--- plans/kh.toml\n{plan}");
-    (obligations, cal, shown)
+    (issued, obligations, cal, shown)
 }
 
 /// A scratch directory, on tmpfs when there is one (fsync is free there).
@@ -314,7 +328,7 @@ fn scratch() -> tempfile::TempDir {
 fn run_case(seed: u64) {
     let mut rng = Rng(seed);
     let dir = scratch();
-    let (obligations, cal, shown) = case(&mut rng, dir.path());
+    let (issued, obligations, cal, shown) = case(&mut rng, dir.path());
     let loaded = dondoc::engine::load(dir.path())
         .unwrap_or_else(|e| panic!("seed {seed}: the config does not load: {e}\n{shown}"));
     let config = &loaded.config;
@@ -366,7 +380,15 @@ fn run_case(seed: u64) {
                 })
             })
             .collect();
-        let want = model_moment(&obligations, &agencies, &cal, day, &submitted, &sent);
+        let want = model_moment(
+            issued,
+            &obligations,
+            &agencies,
+            &cal,
+            day,
+            &submitted,
+            &sent,
+        );
         assert_eq!(
             got, want,
             "seed {seed}, send moment {day} 08:00: dondoc (left) and SPEC's model (right) disagree\n\

@@ -3,7 +3,7 @@
 //! whose day is the latest one on or before the moment's date, sent unless the
 //! sent-log already has it. Steps missed while nothing ran are skipped, never
 //! sent in a burst; nothing is sent more than `stop_after_days` after the due
-//! date.
+//! date, and no step scheduled before the plan's `issued` date.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -79,9 +79,14 @@ pub fn due_reminders(
             .into_iter()
             .rev()
             .find(|&(_, day)| day <= today);
-        let Some((step, _)) = candidate else {
+        let Some((step, day)) = candidate else {
             continue;
         };
+        // The plan exists before it is chased: a step scheduled before the
+        // plan was issued is not sent (nor is an earlier one in its place).
+        if inst.plan(config).issued.is_some_and(|issued| day < issued) {
+            continue;
+        }
         let ledger = snapshot.instance(inst);
         for &agency in &inst.agencies {
             let a = agency as u32;

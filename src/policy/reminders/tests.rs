@@ -178,14 +178,16 @@ fn nothing_after_stop_after_days() {
 
 #[test]
 fn tet_and_weekends_move_the_before_steps() {
-    // Due Wednesday 05/02/2025; built-in Tết 28/1–1/2 and make-up day 3/2.
-    let tet = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"05/02/2025\"\n\
+    // Due Wednesday 25/02/2026. Built-in Tết 2026: the last day of the lunar
+    // year (Mon 16/02) and mùng 1–4 (Tue 17 – Fri 20/02). Back from 25/02:
+    // Tue 24 = 1, Mon 23 = 2, then 20…14 are off or the weekend, Fri 13 = 3.
+    let tet = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"25/02/2026\"\n\
                [obligation.reminders]\nbefore = [3, 1]\n";
     let step = |m: &str| decide(tet, m, &[], None, false).first().map(|r| r.step);
-    assert_eq!(step("23/01/2025 08:00"), None);
-    assert_eq!(step("24/01/2025 08:00"), Some(Step::Before(3)));
-    assert_eq!(step("27/01/2025 08:00"), Some(Step::Before(3)));
-    assert_eq!(step("04/02/2025 08:00"), Some(Step::Before(1)));
+    assert_eq!(step("12/02/2026 08:00"), None);
+    assert_eq!(step("13/02/2026 08:00"), Some(Step::Before(3)));
+    assert_eq!(step("23/02/2026 08:00"), Some(Step::Before(3)));
+    assert_eq!(step("24/02/2026 08:00"), Some(Step::Before(1)));
     // Due Monday 16/06 (scheduled Saturday 14/06): before-1 is Friday 13/06.
     let weekend = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\ndue = \"14/06/2025\"\n";
     let r = decide(weekend, "13/06/2025 08:00", &[], None, false);
@@ -238,4 +240,27 @@ fn batches_group_by_agency() {
         (b[1].agency, b[1].items.len(), b[1].escalated()),
         (1, 2, true)
     );
+}
+
+/// The plan is issued on 20/03/2025 (the test plan's `issued`); "trước ngày
+/// 25/3/2025" makes Monday 24/03 the due date. Counting working days back:
+/// before-7 = Thu 13/03, before-3 = Wed 19/03, before-1 = Fri 21/03 — the
+/// first two are scheduled before the plan exists, and are never sent.
+#[test]
+fn no_step_scheduled_before_the_plan_is_issued_is_sent() {
+    let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"25/03/2025\"\n";
+    let step = |moment: &str| {
+        decide(ob, moment, &[], None, false)
+            .first()
+            .map(|r| r.step.to_string())
+    };
+    assert_eq!(step("13/03/2025 08:00"), None, "before-7, before the plan");
+    assert_eq!(step("19/03/2025 08:00"), None, "before-3, before the plan");
+    assert_eq!(
+        step("20/03/2025 08:00"),
+        None,
+        "issued today; before-3 was yesterday"
+    );
+    assert_eq!(step("21/03/2025 08:00").as_deref(), Some("before-1"));
+    assert_eq!(step("24/03/2025 08:00").as_deref(), Some("due"));
 }
