@@ -3,9 +3,11 @@
 //! The model below is written from SPEC.md ("Reminders", "Precise rules"),
 //! with its own working-day arithmetic; it calls nothing in `policy` or
 //! `calendar`. For seeded random configurations — working weeks, holidays,
-//! a `[reminders]` policy, per-obligation overrides of random keys, shifted
-//! or unshifted due dates, submissions, days the daemon was down — loaded
-//! through the real loader, every day of 2025 the reminders `preview` would
+//! a `[reminders]` policy, per-obligation overrides of random keys, due
+//! dates shifted forward, backward or not (globally or per obligation), plans
+//! issued before or after some steps, submissions, days the daemon was
+//! down — loaded through the real loader, every day of 2025 the reminders
+//! `preview` would
 //! show (`engine::plan`) must be exactly the model's, and the day's send
 //! moment then runs as `tick` does (`engine::send`, outbox transport).
 
@@ -274,11 +276,17 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Vec<Obligation>, Calendar, String) 
     let mut obligations = Vec::new();
     for n in 0..1 + rng.below(3) {
         let scheduled = rng.day_in(date(2025, 3, 1), 200);
+        // SPEC: `shift` per obligation, else forward iff shift_to_working_day.
+        let own = ["", "forward", "backward", "none"][rng.below(4) as usize];
+        let step = match own {
+            "" if shift => 1,
+            "forward" => 1,
+            "backward" => -1,
+            _ => 0,
+        };
         let mut due = scheduled;
-        if shift {
-            while !cal.is_working(due) {
-                due = due.tomorrow().unwrap();
-            }
+        while step != 0 && !cal.is_working(due) {
+            due = due.checked_add(step.days()).unwrap();
         }
         plan.push_str(&format!(
             "\n[[obligation]]\nid = \"bc-{n}\"\ntitle = \"Báo cáo {n}\"\nagencies = [\"@nhom\"]\n\
@@ -287,6 +295,9 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Vec<Obligation>, Calendar, String) 
             scheduled.month(),
             scheduled.year()
         ));
+        if !own.is_empty() {
+            plan.push_str(&format!("shift = \"{own}\"\n"));
+        }
         let mut policy = base.clone();
         if rng.chance(60) {
             let other = Policy::random(rng);

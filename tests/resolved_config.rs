@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dondoc::config::{Config, Lang, PasswordSource, Policy, Schedule, Security, Transport};
+use dondoc::config::{Config, Lang, PasswordSource, Policy, Schedule, Security, Shift, Transport};
 use jiff::civil::{Weekday, date};
 
 const GOLDEN: &str = "tests/fixtures/golden";
@@ -164,11 +164,14 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     );
     assert_eq!(first.agencies.len(), 2);
     assert_eq!(first.schedule, Schedule::Once(date(2025, 7, 2)));
+    assert_eq!(first.shift, Shift::Backward);
     // The override layers on [reminders], key by key — not on the defaults.
     assert_eq!(first.policy, policy(&[5, 1], false, 1, 4, 4, 45));
     let up = ob("bao-cao-len");
     assert_eq!(up.schedule, Schedule::Once(date(2025, 7, 10)));
     assert_eq!(up.policy, policy(&[2], true, 2, 2, 1, 10));
+    // No `shift`: from shift_to_working_day = false.
+    assert_eq!(up.shift, Shift::None);
     let six = ob("bao-cao-6-thang");
     assert_eq!(
         six.schedule,

@@ -82,7 +82,7 @@ pub fn find_pair(
                 format!("unknown agency \"{agency}\"; agencies.toml lists the ids"),
             )
         })?;
-    let due = due_date(config, period);
+    let due = due_date(config, ob, period);
     if !ob.agencies.contains(&a) {
         return Err(err(
             "agency",

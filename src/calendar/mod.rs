@@ -10,7 +10,7 @@ pub mod lookup;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::config::{Config, Obligation, Plan, Schedule};
+use crate::config::{Config, Obligation, Plan, Schedule, Shift};
 
 /// One occurrence of an obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
     for (p, plan) in config.plans.iter().enumerate() {
         for (o, ob) in plan.obligations.iter().enumerate() {
             for period in scheduled_dates(&ob.schedule, through) {
-                let due = due_date(config, period);
+                let due = due_date(config, ob, period);
                 let agencies = ob
                     .agencies
                     .iter()
@@ -82,13 +82,13 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
     out
 }
 
-/// The due date of an instance scheduled on `period`: moved to the next
-/// working day when it falls on a day off and the config asks for that.
-pub fn due_date(config: &Config, period: Date) -> Date {
-    if config.settings.shift_to_working_day {
-        config.workdays.next_working_day(period)
-    } else {
-        period
+/// The due date of an instance of `ob` scheduled on `period`: on a day off,
+/// moved as the obligation's `shift` says.
+pub fn due_date(config: &Config, ob: &Obligation, period: Date) -> Date {
+    match ob.shift {
+        Shift::Forward => config.workdays.next_working_day(period),
+        Shift::Backward => config.workdays.previous_working_day(period),
+        Shift::None => period,
     }
 }
 

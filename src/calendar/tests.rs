@@ -260,3 +260,59 @@ fn instances_are_sorted_by_due_then_plan_obligation_period() {
         ]
     );
 }
+
+/// *trước tháng 5/2024*: the scheduled date is 30/04/2024. The government
+/// announced 27/04 (Sat) – 01/05 (Wed) off, with Saturday 04/05 worked.
+/// Forward (the default) moves it into May, which the wording forbids;
+/// backward keeps it in April, on Friday 26/04; none leaves it on 30/04.
+#[test]
+fn shift_moves_a_due_date_forward_backward_or_not_at_all() {
+    let announced =
+        "[[year]]\nyear = 2024\noff = [\"01/01\", \"27/04..01/05\"]\nworking = [\"04/05\"]\n";
+    let far = date(2030, 1, 1);
+    let period = date(2024, 4, 30);
+    for (shift, due) in [
+        ("", date(2024, 5, 2)),
+        ("shift = \"forward\"\n", date(2024, 5, 2)),
+        ("shift = \"backward\"\n", date(2024, 4, 26)),
+        ("shift = \"none\"\n", date(2024, 4, 30)),
+    ] {
+        let schedule = format!("before = \"05/2024\"\n{shift}");
+        assert_eq!(
+            dates_of(&schedule, Some(announced), far),
+            [(period, due)],
+            "{shift}"
+        );
+    }
+    // A working day is not moved, whatever the shift: 29/03/2024 is a Friday.
+    let schedule = "before = \"30/03/2024\"\nshift = \"backward\"\n";
+    assert_eq!(
+        dates_of(schedule, Some(announced), far),
+        [(date(2024, 3, 29), date(2024, 3, 29))]
+    );
+}
+
+#[test]
+fn an_unknown_shift_is_an_error_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    std::fs::write(dir.path().join("dondoc.toml"), MAIN).unwrap();
+    std::fs::write(
+        dir.path().join("agencies.toml"),
+        crate::config::testing::AGENCIES,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("plans/p.toml"),
+        "[plan]\nid = \"p\"\nnumber = \"1\"\ntitle = \"K\"\n[[obligation]]\nid = \"o\"\ntitle = \"O\"\n\
+         agencies = [\"so-y-te\"]\nbefore = \"05/2024\"\nshift = \"lui\"\n",
+    )
+    .unwrap();
+    let e = crate::config::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.starts_with(
+            "plans/p.toml:10:9: obligation[0].shift: \"lui\" is not a shift; use \"forward\""
+        ),
+        "{e}"
+    );
+}

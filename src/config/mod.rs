@@ -225,7 +225,21 @@ pub struct Obligation {
     /// Overrides the plan's `submit_to` for this obligation.
     pub submit_to: Option<String>,
     pub schedule: Schedule,
+    /// Where a due date on a day off moves.
+    pub shift: Shift,
     pub policy: Policy,
+}
+
+/// Where a scheduled date that falls on a day off moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shift {
+    /// To the next working day (Civil Code art. 148): the default.
+    Forward,
+    /// To the last working day before: for *trước ngày/trước tháng*
+    /// deadlines that must not slip past the written date.
+    Backward,
+    /// Not at all: the scheduled date is the due date.
+    None,
 }
 
 /// When an obligation falls due, as scheduled dates (before holiday shifts).
@@ -293,10 +307,19 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
         holidays_file::validate(&mut src("holidays.toml", text, &mut errors))
     });
     let agencies = agencies.unwrap_or_default();
-    // Every obligation's policy starts from [reminders], key by key.
-    let defaults = Policy::default();
-    let base = settings.as_ref().map_or(&defaults, |s| &s.reminders);
-    let (plans, stray_plan_files) = plans::load_dir(dir, &agencies, agencies_ok, base, &mut errors);
+    // Every obligation starts from [reminders], key by key, and shifts as
+    // [calendar] shift_to_working_day says unless it sets its own `shift`.
+    let base = plans::Inherited {
+        policy: settings
+            .as_ref()
+            .map_or_else(Policy::default, |s| s.reminders.clone()),
+        shift: match settings.as_ref().is_none_or(|s| s.shift_to_working_day) {
+            true => Shift::Forward,
+            false => Shift::None,
+        },
+    };
+    let (plans, stray_plan_files) =
+        plans::load_dir(dir, &agencies, agencies_ok, &base, &mut errors);
 
     let templates = dir.join("templates");
     match settings {

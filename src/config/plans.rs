@@ -10,7 +10,15 @@ use toml::Spanned;
 
 use super::error::{ConfigError, SourceFile, file_error, quote, read_text};
 use super::values::{check_id, check_text, date_value, parse, policy};
-use super::{Agency, Obligation, Plan, raw, schedules};
+use super::{Agency, Obligation, Plan, Shift, raw, schedules};
+
+/// What an obligation takes from `dondoc.toml` unless it sets its own.
+pub struct Inherited {
+    /// `[reminders]`, overridden key by key by `[obligation.reminders]`.
+    pub policy: super::Policy,
+    /// From `[calendar] shift_to_working_day`, replaced by `shift`.
+    pub shift: Shift,
+}
 
 /// Loads every `plans/*.toml` (sorted by file name); returns the valid plans
 /// sorted by id, and the other files found there (not read: `check` warns),
@@ -21,7 +29,7 @@ pub fn load_dir(
     dir: &Path,
     agencies: &[Agency],
     agencies_ok: bool,
-    base: &super::Policy,
+    base: &Inherited,
     errors: &mut Vec<ConfigError>,
 ) -> (Vec<Plan>, Vec<PathBuf>) {
     let plans_dir = dir.join("plans");
@@ -87,7 +95,7 @@ pub fn load_dir(
 
 /// Validates one plan file. `None` when the file could not be parsed or its
 /// plan id is unusable; obligations with errors are left out (errors recorded).
-fn validate(src: &mut SourceFile, refs: &References, base: &super::Policy) -> Option<Plan> {
+fn validate(src: &mut SourceFile, refs: &References, base: &Inherited) -> Option<Plan> {
     let raw: raw::PlanFile = parse(src)?;
     let p = raw.plan.get_ref();
     let id_ok = check_id(src, &p.id, "plan.id");
@@ -141,7 +149,7 @@ fn validate(src: &mut SourceFile, refs: &References, base: &super::Policy) -> Op
 
 struct Ctx<'a> {
     refs: &'a References<'a>,
-    base: &'a super::Policy,
+    base: &'a Inherited,
     issued: Option<Date>,
     index: usize,
 }
@@ -158,8 +166,26 @@ fn obligation(
     let agencies = resolve_agencies(src, &o.agencies, ctx.refs, &key("agencies"));
     let schedule = schedules::schedule(src, entry, ctx.index, ctx.issued);
     let policy = match &o.reminders {
-        Some(r) => policy(src, r, ctx.base, &key("reminders")),
-        None => ctx.base.clone(),
+        Some(r) => policy(src, r, &ctx.base.policy, &key("reminders")),
+        None => ctx.base.policy.clone(),
+    };
+    let shift = match o.shift.as_ref().map(|s| (s, s.get_ref().as_str())) {
+        None => ctx.base.shift,
+        Some((_, "forward")) => Shift::Forward,
+        Some((_, "backward")) => Shift::Backward,
+        Some((_, "none")) => Shift::None,
+        Some((value, other)) => {
+            src.error(
+                value.span(),
+                key("shift"),
+                format!(
+                    "{} is not a shift; use \"forward\" (the next working day), \"backward\" \
+                     (the last working day before) or \"none\"",
+                    quote(other)
+                ),
+            );
+            ctx.base.shift
+        }
     };
     Some(Obligation {
         id: id_ok.then(|| o.id.get_ref().clone())?,
@@ -168,6 +194,7 @@ fn obligation(
         agencies: agencies?,
         submit_to: o.submit_to.clone(),
         schedule: schedule?,
+        shift,
         policy,
     })
 }

@@ -148,6 +148,7 @@ pub struct Obligation {
     pub first_due: Option<S<Value>>,
     pub from: Option<S<Value>>,
     pub until: Option<S<Value>>,
+    pub shift: Option<S<String>>,
     pub reminders: Option<Policy>,
 }
 

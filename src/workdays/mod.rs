@@ -104,6 +104,15 @@ impl WorkCalendar {
         d
     }
 
+    /// `date` itself if it is a working day, else the last working day before.
+    pub fn previous_working_day(&self, date: Date) -> Date {
+        let mut d = date;
+        while !self.is_working_day(d) {
+            d = d.yesterday().expect("date in range");
+        }
+        d
+    }
+
     /// `n` working days after `date` (before it when `n` is negative), counting
     /// only working days: from a Friday, +1 is the next Monday.
     pub fn add_working_days(&self, date: Date, n: i32) -> Date {
