@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dondoc::config::{Config, Lang, PasswordSource, Policy, Schedule, Security, Shift, Transport};
+use dondoc::config::{
+    Config, Cycle, Lang, PasswordSource, Policy, Schedule, Security, Shift, Transport,
+};
 use jiff::civil::{Weekday, date};
 
 const GOLDEN: &str = "tests/fixtures/golden";
@@ -185,7 +187,7 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(
         ob("bao-cao-quy").schedule,
         Schedule::Every {
-            months: 3,
+            cycle: Cycle::Months(3),
             first_due: date(2025, 3, 31),
             until: Some(date(2025, 12, 31)),
         }

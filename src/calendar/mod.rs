@@ -10,7 +10,7 @@ pub mod lookup;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::config::{Config, Obligation, Plan, Schedule, Shift};
+use crate::config::{Config, Cycle, Obligation, Plan, Schedule, Shift};
 
 /// One occurrence of an obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,14 +108,17 @@ pub fn scheduled_dates(schedule: &Schedule, through: Date) -> Vec<Date> {
                 .collect()
         }
         Schedule::Every {
-            months,
+            cycle,
             first_due,
             until,
         } => {
             let end = until.unwrap_or(through);
             // Always from the anchor, so a clamped 28/02 does not drift the day.
             (0..)
-                .map_while(|k: i32| first_due.checked_add((k * months).months()).ok())
+                .map_while(|k: i32| match cycle {
+                    Cycle::Months(n) => first_due.checked_add((k * n).months()).ok(),
+                    Cycle::Weeks(n) => first_due.checked_add((k * n * 7).days()).ok(),
+                })
                 .take_while(|d| *d <= end)
                 .collect()
         }

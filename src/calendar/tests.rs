@@ -316,3 +316,34 @@ fn an_unknown_shift_is_an_error_naming_the_key() {
         "{e}"
     );
 }
+
+/// *Báo cáo nhanh hằng tuần*, every Friday from 06/02/2026. Tết 2026 takes
+/// Mon 16 – Fri 20/02 off (built in), so the report scheduled on Friday
+/// 20/02 is due Monday 23/02 (forward); the others fall on working Fridays.
+#[test]
+fn a_weekly_cycle_across_tet() {
+    let weekly = "every = \"1 week\"\nfirst_due = \"06/02/2026\"\nuntil = \"06/03/2026\"";
+    assert_eq!(
+        dates_of(weekly, None, date(2030, 1, 1)),
+        [
+            (date(2026, 2, 6), date(2026, 2, 6)),
+            (date(2026, 2, 13), date(2026, 2, 13)),
+            (date(2026, 2, 20), date(2026, 2, 23)),
+            (date(2026, 2, 27), date(2026, 2, 27)),
+            (date(2026, 3, 6), date(2026, 3, 6)),
+        ]
+    );
+    // Every 2 weeks, open-ended: generated through the horizon asked for.
+    let fortnightly = "every = \"2 weeks\"\nfirst_due = \"06/02/2026\"";
+    let got = dates_of(fortnightly, None, date(2026, 3, 31));
+    let periods: Vec<Date> = got.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        periods,
+        [
+            date(2026, 2, 6),
+            date(2026, 2, 20),
+            date(2026, 3, 6),
+            date(2026, 3, 20)
+        ]
+    );
+}

@@ -230,6 +230,15 @@ pub struct Obligation {
     pub policy: Policy,
 }
 
+/// The length of an `every` cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cycle {
+    /// N months ("1 year" is 12).
+    Months(i32),
+    /// N weeks (*báo cáo nhanh hằng tuần*).
+    Weeks(i32),
+}
+
 /// Where a scheduled date that falls on a day off moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shift {
@@ -253,9 +262,10 @@ pub enum Schedule {
         from: Date,
         until: Option<Date>,
     },
-    /// `every = "N months"` from `first_due`, day of month kept (clamped).
+    /// `every = "N months"` (or years, or weeks) from `first_due`; for months
+    /// the day of the month is kept (clamped to the month's end).
     Every {
-        months: i32,
+        cycle: Cycle,
         first_due: Date,
         until: Option<Date>,
     },

@@ -6,7 +6,7 @@ use toml::{Spanned, Value};
 
 use super::error::SourceFile;
 use super::values::date_value;
-use super::{Schedule, raw};
+use super::{Cycle, Schedule, raw};
 use crate::dates;
 
 /// Exactly one schedule form, with only the keys that form allows.
@@ -29,7 +29,7 @@ pub fn schedule(
     .collect();
     let forms: Vec<&str> = present.iter().map(|(name, _)| *name).collect();
     let form_help = "use exactly one of: due = DATE (chậm nhất ngày), before = DATE (trước ngày), \
-                     yearly = [\"dd/mm\", …], or every = \"N months\" with first_due";
+                     yearly = [\"dd/mm\", …], or every = \"N months\" (or years, weeks) with first_due";
     match forms.as_slice() {
         [] => {
             src.error(
@@ -168,14 +168,14 @@ fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, index: usize) -
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{}].{field}", index);
     let every = o.every.as_ref()?;
-    let months = parse_every(every.get_ref());
-    if months.is_none() {
+    let cycle = parse_every(every.get_ref());
+    if cycle.is_none() {
         src.error(
             every.span(),
             key("every"),
             format!(
                 "\"{}\" is not a cycle; write \"N month(s)\" or \"N year(s)\" with N ≥ 1 \
-                 (e.g. \"6 months\", \"1 year\")",
+                 or \"N week(s)\" (e.g. \"6 months\", \"1 year\", \"1 week\")",
                 every.get_ref()
             ),
         );
@@ -193,7 +193,7 @@ fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, index: usize) -
     };
     let until = until(src, o.until.as_ref(), first_due, &key("until"), "first_due")?;
     Some(Schedule::Every {
-        months: months?,
+        cycle: cycle?,
         first_due: first_due?,
         until,
     })
@@ -226,8 +226,8 @@ fn until(
     Some(Some(until))
 }
 
-/// "6 months", "1 month", "1 year", "2 years" → months.
-pub fn parse_every(text: &str) -> Option<i32> {
+/// "6 months", "1 month", "1 year", "2 years", "1 week", "2 weeks" → a cycle.
+pub fn parse_every(text: &str) -> Option<Cycle> {
     let mut parts = text.split_whitespace();
     let n: i32 = parts.next()?.parse().ok().filter(|n| *n >= 1)?;
     let unit = parts.next()?;
@@ -235,8 +235,9 @@ pub fn parse_every(text: &str) -> Option<i32> {
         return None;
     }
     match unit {
-        "month" | "months" => n.checked_mul(1).filter(|m| *m <= 1200),
-        "year" | "years" => n.checked_mul(12).filter(|m| *m <= 1200),
+        "month" | "months" => Some(n).filter(|m| *m <= 1200).map(Cycle::Months),
+        "year" | "years" => n.checked_mul(12).filter(|m| *m <= 1200).map(Cycle::Months),
+        "week" | "weeks" => Some(n).filter(|w| *w <= 520).map(Cycle::Weeks),
         _ => None,
     }
 }
@@ -247,15 +248,18 @@ mod tests {
 
     #[test]
     fn cycles() {
-        assert_eq!(parse_every("6 months"), Some(6));
-        assert_eq!(parse_every("1 month"), Some(1));
-        assert_eq!(parse_every("1 year"), Some(12));
-        assert_eq!(parse_every("2 years"), Some(24));
+        assert_eq!(parse_every("6 months"), Some(Cycle::Months(6)));
+        assert_eq!(parse_every("1 month"), Some(Cycle::Months(1)));
+        assert_eq!(parse_every("1 year"), Some(Cycle::Months(12)));
+        assert_eq!(parse_every("2 years"), Some(Cycle::Months(24)));
+        assert_eq!(parse_every("1 week"), Some(Cycle::Weeks(1)));
+        assert_eq!(parse_every("2 weeks"), Some(Cycle::Weeks(2)));
         for bad in [
             "0 months",
+            "0 weeks",
             "six months",
             "6",
-            "6 weeks",
+            "6 days",
             "-1 month",
             "1 month later",
         ] {
