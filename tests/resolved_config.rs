@@ -193,6 +193,12 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         }
     );
 
+    assert_eq!(
+        ob("ke-hoach-trien-khai").schedule,
+        Schedule::Once(date(2025, 6, 11)),
+        "5 working days of a Monday–Saturday week after Thursday 05/06"
+    );
+
     // The work calendar: Saturdays work, the file's 2025 replaces the rules.
     let w = &c.workdays;
     assert!(w.is_working_day(date(2025, 7, 5)), "a Saturday");

@@ -347,3 +347,30 @@ fn a_weekly_cycle_across_tet() {
         ]
     );
 }
+
+/// `within`: one instance, counted from the plan's issue (Thursday
+/// 20/03/2025 in these tests) or from `from`.
+/// - 5 working days: Fri 21, Mon 24, Tue 25, Wed 26, Thu 27/03.
+/// - 10 days: Sunday 30/03, due Monday 31/03 (shifted forward).
+/// - 3 working days from Monday 28/04/2025: Tue 29, then 30/04 and 01/05 are
+///   holidays (built in), Fri 02/05, Mon 05/05.
+#[test]
+fn within_n_working_days_of_the_plan_s_issue() {
+    let far = date(2030, 1, 1);
+    assert_eq!(
+        dates_of("within = \"5 working days\"", None, far),
+        [(date(2025, 3, 27), date(2025, 3, 27))]
+    );
+    assert_eq!(
+        dates_of("within = \"10 days\"", None, far),
+        [(date(2025, 3, 30), date(2025, 3, 31))]
+    );
+    assert_eq!(
+        dates_of(
+            "within = \"3 working days\"\nfrom = \"28/04/2025\"",
+            None,
+            far
+        ),
+        [(date(2025, 5, 5), date(2025, 5, 5))]
+    );
+}

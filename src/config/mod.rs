@@ -318,7 +318,8 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     });
     let agencies = agencies.unwrap_or_default();
     // Every obligation starts from [reminders], key by key, and shifts as
-    // [calendar] shift_to_working_day says unless it sets its own `shift`.
+    // [calendar] shift_to_working_day says unless it sets its own `shift`;
+    // `within` counts working days on the calendar the config defines.
     let base = plans::Inherited {
         policy: settings
             .as_ref()
@@ -327,6 +328,12 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
             true => Shift::Forward,
             false => Shift::None,
         },
+        workdays: WorkCalendar::new(
+            settings
+                .as_ref()
+                .map_or(&settings::DEFAULT_WORKING_DAYS[..], |s| &s.working_days),
+            holidays,
+        ),
     };
     let (plans, stray_plan_files) =
         plans::load_dir(dir, &agencies, agencies_ok, &base, &mut errors);
@@ -335,7 +342,7 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     match settings {
         Some(settings) if errors.is_empty() => Ok(Config {
             dir: dir.to_path_buf(),
-            workdays: WorkCalendar::new(&settings.working_days, holidays),
+            workdays: base.workdays,
             settings,
             agencies,
             plans,

@@ -18,6 +18,8 @@ pub struct Inherited {
     pub policy: super::Policy,
     /// From `[calendar] shift_to_working_day`, replaced by `shift`.
     pub shift: Shift,
+    /// The config's working days, for `within = "N working days"`.
+    pub workdays: crate::workdays::WorkCalendar,
 }
 
 /// Loads every `plans/*.toml` (sorted by file name); returns the valid plans
@@ -164,7 +166,7 @@ fn obligation(
     let id_ok = check_id(src, &o.id, &key("id"));
     let title = check_text(src, &o.title, &key("title"));
     let agencies = resolve_agencies(src, &o.agencies, ctx.refs, &key("agencies"));
-    let schedule = schedules::schedule(src, entry, ctx.index, ctx.issued);
+    let schedule = schedules::schedule(src, entry, ctx.index, ctx.issued, &ctx.base.workdays);
     let policy = match &o.reminders {
         Some(r) => policy(src, r, &ctx.base.policy, &key("reminders")),
         None => ctx.base.policy.clone(),

@@ -145,6 +145,7 @@ pub struct Obligation {
     pub before: Option<S<Value>>,
     pub yearly: Option<S<Vec<S<String>>>>,
     pub every: Option<S<String>>,
+    pub within: Option<S<String>>,
     pub first_due: Option<S<Value>>,
     pub from: Option<S<Value>>,
     pub until: Option<S<Value>>,

@@ -1,13 +1,16 @@
-//! An obligation's schedule: exactly one of `due`, `before`, `yearly` or
-//! `every`, with only the keys that form allows, as scheduled dates.
+//! An obligation's schedule: exactly one of `due`, `before`, `within`,
+//! `yearly` or `every`, with only the keys that form allows, as scheduled
+//! dates.
 
+use jiff::ToSpan;
 use jiff::civil::Date;
 use toml::{Spanned, Value};
 
-use super::error::SourceFile;
+use super::error::{SourceFile, quote};
 use super::values::date_value;
 use super::{Cycle, Schedule, raw};
 use crate::dates;
+use crate::workdays::WorkCalendar;
 
 /// Exactly one schedule form, with only the keys that form allows.
 pub fn schedule(
@@ -15,6 +18,7 @@ pub fn schedule(
     entry: &Spanned<raw::Obligation>,
     index: usize,
     issued: Option<Date>,
+    cal: &WorkCalendar,
 ) -> Option<Schedule> {
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{}].{field}", index);
@@ -23,13 +27,15 @@ pub fn schedule(
         ("before", o.before.as_ref().map(|v| v.span())),
         ("yearly", o.yearly.as_ref().map(|v| v.span())),
         ("every", o.every.as_ref().map(|v| v.span())),
+        ("within", o.within.as_ref().map(|v| v.span())),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
     .collect();
     let forms: Vec<&str> = present.iter().map(|(name, _)| *name).collect();
     let form_help = "use exactly one of: due = DATE (chậm nhất ngày), before = DATE (trước ngày), \
-                     yearly = [\"dd/mm\", …], or every = \"N months\" (or years, weeks) with first_due";
+                     within = \"N working days\" (of the plan's issue), yearly = [\"dd/mm\", …], \
+                     or every = \"N months\" (or years, weeks) with first_due";
     match forms.as_slice() {
         [] => {
             src.error(
@@ -56,6 +62,7 @@ pub fn schedule(
     let allowed: &[&str] = match forms[0] {
         "yearly" => &["from", "until"],
         "every" => &["first_due", "until"],
+        "within" => &["from"],
         _ => &[],
     };
     for (name, value) in [
@@ -81,6 +88,7 @@ pub fn schedule(
         "due" => once(src, o.due.as_ref()?, &key("due"), false),
         "before" => once(src, o.before.as_ref()?, &key("before"), true),
         "yearly" => yearly(src, entry, index, issued),
+        "within" => within(src, entry, index, issued, cal),
         _ => every(src, entry, index),
     }
 }
@@ -89,6 +97,7 @@ fn allowed_help(form: &str) -> &'static str {
     match form {
         "yearly" => "yearly takes from and until",
         "every" => "every takes first_due (required) and until",
+        "within" => "within takes from (default: the plan's issued date)",
         _ => "due and before take a single date and nothing else",
     }
 }
@@ -199,6 +208,64 @@ fn every(src: &mut SourceFile, entry: &Spanned<raw::Obligation>, index: usize) -
     })
 }
 
+/// `within = "N working days"` / `"N days"`: one instance, the N-th working
+/// day (or calendar day) after `from`, else after the plan's `issued` date.
+fn within(
+    src: &mut SourceFile,
+    entry: &Spanned<raw::Obligation>,
+    index: usize,
+    issued: Option<Date>,
+    cal: &WorkCalendar,
+) -> Option<Schedule> {
+    let o = entry.get_ref();
+    let key = |field: &str| format!("obligation[{index}].{field}");
+    let within = o.within.as_ref()?;
+    let parsed = parse_within(within.get_ref());
+    if parsed.is_none() {
+        src.error(
+            within.span(),
+            key("within"),
+            format!(
+                "{} is not a period; write \"N working days\" (ngày làm việc) or \"N days\" \
+                 with N from 1 to 3660 (e.g. \"5 working days\")",
+                quote(within.get_ref())
+            ),
+        );
+    }
+    let start = match &o.from {
+        Some(v) => date_value(src, v, &key("from")),
+        None if issued.is_some() => issued,
+        None => {
+            src.error(
+                within.span(),
+                key("from"),
+                "within counts from `from` or from the plan's `issued` date; set one of them",
+            );
+            None
+        }
+    };
+    let (n, working) = parsed?;
+    let start = start?;
+    let scheduled = if working {
+        cal.add_working_days(start, n)
+    } else {
+        start.checked_add(n.days()).ok()?
+    };
+    Some(Schedule::Once(scheduled))
+}
+
+/// "5 working days", "1 working day", "10 days" → (N, whether working days).
+pub fn parse_within(text: &str) -> Option<(i32, bool)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (n, working) = match words.as_slice() {
+        [n, "working", "day" | "days"] => (n, true),
+        [n, "day" | "days"] => (n, false),
+        _ => return None,
+    };
+    let n: i32 = n.parse().ok().filter(|n| (1..=3660).contains(n))?;
+    Some((n, working))
+}
+
 /// `until`, which must not be before the schedule's start. Outer `None` = error.
 fn until(
     src: &mut SourceFile,
@@ -245,6 +312,17 @@ pub fn parse_every(text: &str) -> Option<Cycle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_within() {
+        assert_eq!(parse_within("5 working days"), Some((5, true)));
+        assert_eq!(parse_within("05 working days"), Some((5, true)));
+        assert_eq!(parse_within("1 working day"), Some((1, true)));
+        assert_eq!(parse_within("10 days"), Some((10, false)));
+        for bad in ["0 days", "5", "5 weeks", "năm ngày", "5 working", "-2 days"] {
+            assert_eq!(parse_within(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn cycles() {

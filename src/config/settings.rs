@@ -16,6 +16,15 @@ use super::{Digest, Office, Policy, Settings, raw, resolve_path};
 const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
 const DEFAULT_DATABASE: &str = "/var/lib/dondoc/dondoc.db";
 
+/// Monday to Friday: the working week unless `[calendar] working_days` says otherwise.
+pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+];
+
 /// Validates `dondoc.toml`; `None` when it cannot be used (errors recorded).
 pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
     let raw: raw::Main = parse(src)?;
@@ -91,9 +100,8 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
 }
 
 fn working_days(src: &mut SourceFile, raw: Option<&Spanned<Vec<Spanned<String>>>>) -> Vec<Weekday> {
-    use Weekday::*;
     let Some(raw) = raw else {
-        return vec![Monday, Tuesday, Wednesday, Thursday, Friday];
+        return DEFAULT_WORKING_DAYS.to_vec();
     };
     let mut days = Vec::new();
     for (i, name) in raw.get_ref().iter().enumerate() {
