@@ -68,7 +68,8 @@ pub fn parse_moment(text: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
         .map_err(|e| DateError(format!("\"{t}\": {e}")))
 }
 
-fn parse_time(text: &str) -> Option<Time> {
+/// `HH:MM` (or `HH:MM:SS`), 24-hour.
+pub fn parse_time(text: &str) -> Option<Time> {
     let mut parts = text.split(':');
     let mut next = |max: i8| -> Option<Option<i8>> {
         match parts.next() {

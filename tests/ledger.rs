@@ -416,3 +416,51 @@ fn concurrent_submits_all_succeed() {
     assert_eq!(pair(&rows, "so-y-te")["state"], "on_time");
     assert_eq!(pair(&rows, "cong-an-tinh")["state"], "on_time");
 }
+
+/// *trước 17 giờ ngày 03/7/2023*: `submit` judges on-time as `status` does,
+/// to the minute; JSON `due` stays a date; the reminder names the hour.
+#[test]
+fn a_deadline_with_a_time_of_day_through_the_binary() {
+    let (dir, cfg) = setup();
+    fs::write(
+        dir.path().join("plans/p.toml"),
+        "[plan]\nid = \"p\"\nnumber = \"85/KH-UBND\"\ntitle = \"Kế hoạch\"\n\n[[obligation]]\n\
+         id = \"bao-cao\"\ntitle = \"Báo cáo kết quả\"\nagencies = [\"@so-nganh\"]\n\
+         before = \"03/07/2023 17:00\"\n",
+    )
+    .unwrap();
+    let pair = [
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "03/07/2023",
+        "--agency",
+        "so-y-te",
+    ];
+    let submit = |on: &str| {
+        let args = [
+            &["--config", cfg.as_str(), "submit"],
+            &pair[..],
+            &["--on", on, "--replace"],
+        ]
+        .concat();
+        let out = dondoc(&args);
+        assert!(out.status.success(), "{}", out.stderr);
+        out.stdout
+    };
+    assert!(submit("03/07/2023 16:59").contains("on time (due 03/07/2023)"));
+    assert!(submit("03/07/2023 17:00").contains("0 days late"));
+    let rows = status(&cfg, "05/07/2023");
+    let row = pair(&rows, "so-y-te");
+    assert_eq!(row["due"], "2023-07-03");
+    assert_eq!(row["state"], "late");
+    let out = dondoc(&["--config", &cfg, "preview", "--at", "03/07/2023 08:00"]);
+    assert!(
+        out.stdout
+            .contains("hạn gửi: trước 17:00, Thứ Hai, ngày 03/07/2023"),
+        "{}",
+        out.stdout
+    );
+}

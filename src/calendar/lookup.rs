@@ -113,6 +113,7 @@ pub fn find_pair(
             .copied()
             .filter(|&x| config.agencies[x].owes(due))
             .collect(),
+        deadline: super::deadline(config, ob, due),
     };
     Ok((instance, a))
 }

@@ -25,6 +25,32 @@ pub struct Instance {
     pub due: Date,
     /// Indices into [`Config::agencies`] of the agencies that owe it, by id.
     pub agencies: Vec<usize>,
+    /// A deadline with a time of day, when the obligation has one.
+    pub deadline: Option<Deadline>,
+}
+
+/// An instant on the due date by which a submission counts as on time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub at: jiff::Timestamp,
+    /// On time at the instant itself (`due`), or only strictly before (`before`).
+    pub inclusive: bool,
+}
+
+/// The deadline of an instance of `ob` due on `due`, for the time forms.
+pub fn deadline(config: &Config, ob: &Obligation, due: Date) -> Option<Deadline> {
+    let Schedule::OnceAt {
+        time, inclusive, ..
+    } = ob.schedule
+    else {
+        return None;
+    };
+    let at = due
+        .to_datetime(time)
+        .to_zoned(config.settings.timezone.clone())
+        .ok()?
+        .timestamp();
+    Some(Deadline { at, inclusive })
 }
 
 impl Instance {
@@ -64,6 +90,7 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
                     period,
                     due,
                     agencies,
+                    deadline: deadline(config, ob, due),
                 });
             }
         }
@@ -95,7 +122,7 @@ pub fn due_date(config: &Config, ob: &Obligation, period: Date) -> Date {
 /// The scheduled dates of a schedule, in order; open-ended ones through `through`.
 pub fn scheduled_dates(schedule: &Schedule, through: Date) -> Vec<Date> {
     match *schedule {
-        Schedule::Once(date) => vec![date],
+        Schedule::Once(date) | Schedule::OnceAt { date, .. } => vec![date],
         Schedule::Yearly {
             ref days,
             from,

@@ -3,6 +3,7 @@
 use jiff::Zoned;
 
 use super::CliError;
+use crate::calendar::Instance;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
@@ -56,7 +57,7 @@ pub struct ExemptArgs {
 }
 
 /// Resolves the pair against the config; a wrong field is a usage error.
-fn resolve(config: &Config, pair: &PairArgs) -> Result<(PairKey, jiff::civil::Date), CliError> {
+fn resolve(config: &Config, pair: &PairArgs) -> Result<(PairKey, Instance), CliError> {
     let period =
         dates::parse_date(&pair.period).map_err(|e| CliError::Usage(format!("--period: {e}")))?;
     let (instance, _) = find_pair(config, &pair.plan, &pair.obligation, period, &pair.agency)
@@ -67,11 +68,12 @@ fn resolve(config: &Config, pair: &PairArgs) -> Result<(PairKey, jiff::civil::Da
         period,
         agency: pair.agency.clone(),
     };
-    Ok((key, instance.due))
+    Ok((key, instance))
 }
 
 pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
-    let (key, due) = resolve(config, &args.pair)?;
+    let (key, instance) = resolve(config, &args.pair)?;
+    let due = instance.due;
     let on: Zoned = match &args.on {
         Some(text) => dates::parse_moment(text, &config.settings.timezone)
             .map_err(|e| CliError::Usage(format!("--on: {e}")))?,
@@ -100,7 +102,8 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
     } else {
         "recorded"
     };
-    let timing = if on.date() <= due {
+    // The rule `status` applies, deadlines with a time of day included.
+    let timing = if crate::policy::states::on_time(&instance, on.timestamp(), on.date()) {
         format!("on time (due {})", dates::vn(due))
     } else {
         let late = crate::dates::days_between(due, on.date());

@@ -256,6 +256,15 @@ pub enum Shift {
 pub enum Schedule {
     /// `due = D` or `before = D`: one scheduled date (for `before`, the day before D).
     Once(Date),
+    /// `due = "10/07/2023 16:00"` / `before = "03/07/2023 17:00"`: one scheduled
+    /// date, the written day itself, whose deadline is that time of the (shifted)
+    /// due date: on time at or before it (`due`, `inclusive`) or strictly before
+    /// it (`before`).
+    OnceAt {
+        date: Date,
+        time: jiff::civil::Time,
+        inclusive: bool,
+    },
     /// `yearly = ["15/06", …]`, from `from` (or the plan's `issued`) through `until`.
     Yearly {
         days: Vec<(i8, i8)>,

@@ -109,6 +109,36 @@ fn once(
     key: &str,
     exclusive: bool,
 ) -> Option<Schedule> {
+    // "03/07/2023 17:00": the written day with a time of day.
+    if let Value::String(text) = value.get_ref() {
+        if let Some((day, clock)) = text.trim().split_once(char::is_whitespace) {
+            let date = dates::parse_date(day);
+            let time = dates::parse_time(clock.trim());
+            return match (date, time) {
+                (Ok(date), Some(time)) => Some(Schedule::OnceAt {
+                    date,
+                    time,
+                    inclusive: !exclusive,
+                }),
+                (Err(e), _) => {
+                    src.error(value.span(), key, e.to_string());
+                    None
+                }
+                (Ok(_), None) => {
+                    src.error(
+                        value.span(),
+                        key,
+                        format!(
+                            "{} has no time of day this form takes; write \"dd/mm/yyyy HH:MM\" \
+                             (e.g. \"03/07/2023 17:00\") or a date alone",
+                            quote(text)
+                        ),
+                    );
+                    None
+                }
+            };
+        }
+    }
     let month = match value.get_ref() {
         Value::String(s) => dates::parse_month(s),
         _ => None,

@@ -108,6 +108,12 @@ pub fn render(
                 period: dates::vn(i.period),
                 due: dates::vn(i.due),
                 due_weekday: dates::vn_weekday(i.due).to_string(),
+                due_time: i.deadline.map(|d| {
+                    d.at.to_zoned(config.settings.timezone.clone())
+                        .strftime("%H:%M")
+                        .to_string()
+                }),
+                due_time_inclusive: i.deadline.is_some_and(|d| d.inclusive),
                 step: r.step.to_string(),
                 days_left: r.days_left,
                 days_overdue: (-r.days_left).max(0),

@@ -236,6 +236,10 @@ pub mod context {
         /// dd/mm/yyyy
         pub due: String,
         pub due_weekday: String,
+        /// "17:00" for a deadline with a time of day, else none.
+        pub due_time: Option<String>,
+        /// On time at `due_time` itself (*chậm nhất*), or only before it (*trước*).
+        pub due_time_inclusive: bool,
         /// `before-3`, `due`, `overdue-2`
         pub step: String,
         /// Calendar days until the due date (0 on it; negative once overdue).
@@ -330,6 +334,8 @@ mod sample {
             period: "14/06/2025".into(),
             due: "16/06/2025".into(),
             due_weekday: "Thứ Hai".into(),
+            due_time: (days_left == 3).then(|| "17:00".into()),
+            due_time_inclusive: false,
             step: "due".into(),
             days_left,
             days_overdue: (-days_left).max(0),

@@ -105,23 +105,34 @@ pub fn evaluate(
                 .get(s)
                 .filter(|x| x.0 == a && x.1 <= at)
                 .map(|x| (x.1, x.2));
-            out.push(pair_state(n, agency, inst.due, waived, submitted, today));
+            out.push(pair_state(n, agency, inst, waived, submitted, today));
         }
     }
     out
 }
 
+/// Whether a submission made at `at` (local date `day`) is on time for
+/// `inst`: by its deadline instant when it has one, else by its due date.
+pub fn on_time(inst: &Instance, at: Timestamp, day: Date) -> bool {
+    match inst.deadline {
+        Some(d) if d.inclusive => at <= d.at,
+        Some(d) => at < d.at,
+        None => day <= inst.due,
+    }
+}
+
 fn pair_state(
     instance: usize,
     agency: usize,
-    due: Date,
+    inst: &Instance,
     waived: bool,
     submitted: Option<(Timestamp, Date)>,
     today: Date,
 ) -> PairState {
+    let due = inst.due;
     let (state, submitted_at, days_late) = match submitted {
         _ if waived => (State::Exempt, None, None),
-        Some((at, day)) if day <= due => (State::OnTime, Some(at), None),
+        Some((at, day)) if on_time(inst, at, day) => (State::OnTime, Some(at), None),
         Some((at, day)) => (State::Late, Some(at), Some(days_between(due, day))),
         None if today <= due => (State::Pending, None, None),
         None => (State::Overdue, None, Some(days_between(due, today))),

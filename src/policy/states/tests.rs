@@ -182,3 +182,75 @@ fn days_between_counts_calendar_days() {
     assert_eq!(days_between(date(2024, 2, 28), date(2024, 3, 1)), 2);
     assert_eq!(days_between(date(2025, 12, 31), date(2026, 1, 1)), 1);
 }
+
+/// Deadlines with a time of day (Ninh Bình, Tháng hành động 2023):
+/// - *trước 17 giờ ngày 03/7/2023* — `before = "03/07/2023 17:00"`: the written
+///   day is the period and the due date (Monday); on time strictly before
+///   17:00;
+/// - *chậm nhất 16 giờ 00 ngày 10/7/2023* — `due = "10/07/2023 16:00"`: on time
+///   at 16:00 itself;
+/// - `before = "02/07/2023 17:00"` (a Sunday): due Monday 03/07 at 17:00.
+#[test]
+fn deadlines_with_a_time_of_day() {
+    let obligations = r#"
+[[obligation]]
+id = "don-vi"
+title = "Báo cáo của các đơn vị"
+agencies = ["so-y-te"]
+before = "03/07/2023 17:00"
+
+[[obligation]]
+id = "cong-an"
+title = "Báo cáo lên"
+agencies = ["so-y-te"]
+due = "10/07/2023 16:00"
+
+[[obligation]]
+id = "chu-nhat"
+title = "Hạn rơi vào Chủ nhật"
+agencies = ["so-y-te"]
+before = "02/07/2023 17:00"
+"#;
+    let c = config(MAIN, obligations, None);
+    let list: Vec<Instance> = calendar::instances(&c, date(2030, 1, 1));
+    let find = |id: &str| list.iter().find(|i| i.obligation(&c).id == id).unwrap();
+    assert_eq!(
+        (find("don-vi").period, find("don-vi").due),
+        (date(2023, 7, 3), date(2023, 7, 3))
+    );
+    assert_eq!(
+        (find("chu-nhat").period, find("chu-nhat").due),
+        (date(2023, 7, 2), date(2023, 7, 3))
+    );
+    let state = |id: &str, when: &str| {
+        let inst = find(id);
+        let sub = submitted(id, inst.period, "so-y-te", when);
+        let snap = Snapshot::new(&c, &[sub], &[]);
+        evaluate(&list, &snap, at("31/07/2023 08:00"), &tz())
+            .into_iter()
+            .find(|s| list[s.instance].obligation(&c).id == id)
+            .map(|s| (s.state, s.days_late))
+            .unwrap()
+    };
+    assert_eq!(state("don-vi", "03/07/2023 16:59"), (State::OnTime, None));
+    assert_eq!(state("don-vi", "03/07/2023 17:00"), (State::Late, Some(0)));
+    assert_eq!(state("don-vi", "04/07/2023 08:00"), (State::Late, Some(1)));
+    assert_eq!(state("cong-an", "10/07/2023 16:00"), (State::OnTime, None));
+    assert_eq!(state("cong-an", "10/07/2023 16:01"), (State::Late, Some(0)));
+    assert_eq!(state("chu-nhat", "03/07/2023 16:30"), (State::OnTime, None));
+    assert_eq!(
+        state("chu-nhat", "03/07/2023 17:30"),
+        (State::Late, Some(0))
+    );
+    // Pending and overdue still go by the due date.
+    let none = Snapshot::new(&c, &[], &[]);
+    let open = |when: &str| {
+        evaluate(&list, &none, at(when), &tz())
+            .into_iter()
+            .find(|s| list[s.instance].obligation(&c).id == "don-vi")
+            .map(|s| s.state)
+            .unwrap()
+    };
+    assert_eq!(open("03/07/2023 23:00"), State::Pending);
+    assert_eq!(open("04/07/2023 08:00"), State::Overdue);
+}
