@@ -429,7 +429,7 @@ fn a_deadline_with_a_time_of_day_through_the_binary() {
          before = \"03/07/2023 17:00\"\n",
     )
     .unwrap();
-    let pair = [
+    let which = [
         "--plan",
         "p",
         "--obligation",
@@ -442,7 +442,7 @@ fn a_deadline_with_a_time_of_day_through_the_binary() {
     let submit = |on: &str| {
         let args = [
             &["--config", cfg.as_str(), "submit"],
-            &pair[..],
+            &which[..],
             &["--on", on, "--replace"],
         ]
         .concat();
