@@ -161,7 +161,7 @@ fn model_steps(p: &Policy, due: Date, cal: &Calendar) -> Vec<(String, Date, bool
 fn model_moment(
     issued: Date,
     obligations: &[Obligation],
-    agencies: &[&str],
+    agencies: &[(&str, Option<Date>)],
     cal: &Calendar,
     day: Date,
     submitted: &BTreeMap<(String, String), Date>,
@@ -184,7 +184,12 @@ fn model_moment(
         if step_day < issued {
             continue;
         }
-        for agency in agencies {
+        for &(agency, until) in agencies {
+            // SPEC "Owed": a pair exists iff the agency exists on the due date;
+            // "Agencies that dissolve are not chased" after `active_until`.
+            if until.is_some_and(|u| ob.due > u || day > u) {
+                continue;
+            }
             let pair = (agency.to_string(), ob.id.clone());
             if submitted.get(&pair).is_some_and(|on| *on <= day) {
                 continue;
@@ -214,8 +219,13 @@ escalate_to = ["lanhdao@b.example.gov.vn"]
 groups = ["nhom"]
 "#;
 
+/// Sometimes don-vi-b is dissolved during the year (the 2025 reform).
+fn dissolution(rng: &mut Rng) -> Option<Date> {
+    rng.chance(40).then(|| rng.day_in(date(2025, 3, 1), 250))
+}
+
 /// One random case: writes its config into `dir`, returns the model's view.
-fn case(rng: &mut Rng, dir: &Path) -> (Date, Vec<Obligation>, Calendar, String) {
+fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Calendar, String) {
     let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let mut week = [true, true, true, true, true, false, false];
     match rng.below(4) {
@@ -319,11 +329,23 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Vec<Obligation>, Calendar, String) 
     }
     fs::create_dir_all(dir.join("plans")).unwrap();
     fs::write(dir.join("dondoc.toml"), &main).unwrap();
-    fs::write(dir.join("agencies.toml"), AGENCIES).unwrap();
+    let until = dissolution(rng);
+    let agencies = match until {
+        Some(u) => format!(
+            "{AGENCIES}active_until = \"{:02}/{:02}/{}\"\n",
+            u.day(),
+            u.month(),
+            u.year()
+        ),
+        None => AGENCIES.to_string(),
+    };
+    fs::write(dir.join("agencies.toml"), &agencies).unwrap();
     fs::write(dir.join("holidays.toml"), &holidays).unwrap();
     fs::write(dir.join("plans/kh.toml"), &plan).unwrap();
-    let shown = format!("{main}\n--- holidays.toml\n{holidays}--- plans/kh.toml\n{plan}");
-    (issued, obligations, cal, shown)
+    let shown = format!(
+        "{main}\n--- agencies.toml\n{agencies}\n--- holidays.toml\n{holidays}--- plans/kh.toml\n{plan}"
+    );
+    (issued, until, obligations, cal, shown)
 }
 
 /// A scratch directory, on tmpfs when there is one (fsync is free there).
@@ -339,7 +361,7 @@ fn scratch() -> tempfile::TempDir {
 fn run_case(seed: u64) {
     let mut rng = Rng(seed);
     let dir = scratch();
-    let (issued, obligations, cal, shown) = case(&mut rng, dir.path());
+    let (issued, until, obligations, cal, shown) = case(&mut rng, dir.path());
     let loaded = dondoc::engine::load(dir.path())
         .unwrap_or_else(|e| panic!("seed {seed}: the config does not load: {e}\n{shown}"));
     let config = &loaded.config;
@@ -350,12 +372,12 @@ fn run_case(seed: u64) {
         .enable_all()
         .build()
         .unwrap();
-    let agencies = ["don-vi-a", "don-vi-b"];
-    // Some pairs are submitted on some day of the year.
+    let agencies = [("don-vi-a", None), ("don-vi-b", until)];
+    // Some owed pairs are submitted on some day of the year.
     let mut submitted: BTreeMap<(String, String), Date> = BTreeMap::new();
     for ob in &obligations {
-        for a in agencies {
-            if rng.chance(40) {
+        for (a, until) in agencies {
+            if rng.chance(40) && until.is_none_or(|u| ob.due <= u) {
                 let on = rng.day_in(ob.due.checked_sub(20.days()).unwrap(), 60);
                 submitted.insert((a.to_string(), ob.id.clone()), on);
             }

@@ -364,3 +364,68 @@ fn message_ids(cfg: &str) -> Vec<String> {
         .map(Result::unwrap)
         .collect()
 }
+
+/// The 2025 reform: UBND huyện Diên Khánh ends on 30/06/2025, its work taken
+/// over by UBND xã Diên Khánh from 01/07. A report due Friday 27/06 is owed
+/// by the district only; it is reminded on 27/06 ("due") but not on
+/// Wednesday 02/07 (overdue-1, after the district is gone), and `status`
+/// keeps it overdue, naming the successor.
+#[test]
+fn a_dissolved_agency_is_not_chased_and_its_successor_is_named() {
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = cfg(&dir);
+    std::fs::write(
+        dir.path().join("agencies.toml"),
+        r#"
+[[agency]]
+id = "ubnd-huyen-dien-khanh"
+name = "UBND huyện Diên Khánh"
+email = ["vanthu@dienkhanh.example.gov.vn"]
+groups = ["dia-phuong"]
+active_until = 2025-06-30
+successors = ["ubnd-xa-dien-khanh"]
+
+[[agency]]
+id = "ubnd-xa-dien-khanh"
+name = "UBND xã Diên Khánh"
+email = ["vanthu@xa-dienkhanh.example.gov.vn"]
+groups = ["dia-phuong"]
+active_from = 2025-07-01
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("plans/kh-2025.toml"),
+        "[plan]\nid = \"kh-2025\"\nnumber = \"3212/KH-UBND\"\ntitle = \"Kế hoạch\"\nissued = \"20/03/2025\"\n\n\
+         [[obligation]]\nid = \"bao-cao\"\ntitle = \"Báo cáo 6 tháng\"\nagencies = [\"@dia-phuong\"]\n\
+         due = \"27/06/2025\"\n",
+    )
+    .unwrap();
+    let items = |at: &str| -> Vec<(String, String)> {
+        preview(&cfg, at)
+            .iter()
+            .flat_map(|e| {
+                let agency = e["agency"].as_str().unwrap().to_string();
+                e["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(move |i| (agency.clone(), i["step"].as_str().unwrap().to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    assert_eq!(
+        items("27/06/2025 08:00"),
+        [("ubnd-huyen-dien-khanh".to_string(), "due".to_string())]
+    );
+    assert!(items("02/07/2025 08:00").is_empty(), "dissolved on 30/06");
+    let out = dondoc(&["--config", &cfg, "status", "--at", "02/07/2025 08:00"]);
+    assert!(
+        out.stdout
+            .contains("UBND huyện Diên Khánh (nay là: UBND xã Diên Khánh)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("quá hạn chưa nộp"), "{}", out.stdout);
+}

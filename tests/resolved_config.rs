@@ -140,6 +140,7 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(syt.cc, ["tonghop@syt.ninhbinh.example.gov.vn"]);
     assert_eq!(syt.escalate_to, ["giamdoc@syt.ninhbinh.example.gov.vn"]);
     assert_eq!(syt.groups, ["so-nganh", "thanh-vien-bcd"]);
+    assert_eq!(syt.successors, ["cong-an-tinh"]);
     assert_eq!(syt.active_from, Some(date(2023, 1, 1)));
     assert_eq!(syt.active_until, Some(date(2027, 6, 30)));
 

@@ -203,8 +203,15 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
                     let z = t.to_zoned(tz.clone());
                     format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
                 });
+                let agency = &config.agencies[s.agency];
+                let successors = crate::engine::digest::successor_names(config, agency);
+                let name = if s.state == State::Overdue && !successors.is_empty() {
+                    format!("{} (nay là: {})", agency.name, successors.join(", "))
+                } else {
+                    agency.name.clone()
+                };
                 t.add_row(vec![
-                    config.agencies[s.agency].name.clone(),
+                    name,
                     s.state.vi().to_string(),
                     submitted,
                     s.days_late.map(|d| d.to_string()).unwrap_or_default(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::error::SourceFile;
+use super::error::{SourceFile, quote};
 use super::values::{check_emails, check_id, check_text, date_value, parse};
 use super::{Agency, raw};
 
@@ -70,6 +70,11 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
                 );
             }
         }
+        let successors = a
+            .successors
+            .iter()
+            .map(|s| s.get_ref().trim().to_string())
+            .collect();
         if id_ok {
             out.push(Agency {
                 id: a.id.get_ref().clone(),
@@ -78,6 +83,7 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
                 cc,
                 escalate_to,
                 groups,
+                successors,
                 active_from,
                 active_until,
             });
@@ -85,5 +91,29 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
+    check_successors(src, &raw, &out);
     out
+}
+
+/// Every successor is another agency of this file.
+fn check_successors(src: &mut SourceFile, raw: &raw::Agencies, agencies: &[Agency]) {
+    let known = |id: &str| agencies.binary_search_by(|a| a.id.as_str().cmp(id)).is_ok();
+    for (i, entry) in raw.agency.iter().enumerate() {
+        let a = entry.get_ref();
+        for (j, s) in a.successors.iter().enumerate() {
+            let id = s.get_ref().trim();
+            let why = if id == a.id.get_ref() {
+                "an agency cannot succeed itself"
+            } else if !known(id) {
+                "no agency has this id; successors are ids from this file"
+            } else {
+                continue;
+            };
+            src.error(
+                s.span(),
+                format!("agency[{i}].successors[{j}]"),
+                format!("{}: {why}", quote(id)),
+            );
+        }
+    }
 }

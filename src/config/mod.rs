@@ -187,6 +187,8 @@ pub struct Agency {
     pub cc: Vec<String>,
     pub escalate_to: Vec<String>,
     pub groups: Vec<String>,
+    /// The agencies that took over its work when it was dissolved (ids).
+    pub successors: Vec<String>,
     pub active_from: Option<Date>,
     pub active_until: Option<Date>,
 }

@@ -109,6 +109,8 @@ pub struct Agency {
     pub escalate_to: Vec<S<String>>,
     #[serde(default)]
     pub groups: Vec<S<String>>,
+    #[serde(default)]
+    pub successors: Vec<S<String>>,
     pub active_from: Option<S<Value>>,
     pub active_until: Option<S<Value>>,
 }

@@ -94,6 +94,15 @@ pub fn queue(
     Ok(ledger.claim_digest(due, &new, &body)?)
 }
 
+/// The names of the agencies that took over `agency`'s work, in order.
+pub fn successor_names(config: &Config, agency: &crate::config::Agency) -> Vec<String> {
+    agency
+        .successors
+        .iter()
+        .filter_map(|id| config.agency(id).map(|a| a.name.clone()))
+        .collect()
+}
+
 /// The start-up catch-up: queues the latest digest moment at or before `now`
 /// if it was missed and is recent. Returns whether one was queued.
 pub fn catch_up(
@@ -176,6 +185,7 @@ pub fn summary(
                     id: config.agencies[s.agency].id.clone(),
                     name: config.agencies[s.agency].name.clone(),
                     days: s.days_late.unwrap_or(0),
+                    successors: successor_names(config, &config.agencies[s.agency]),
                 })
                 .collect(),
         };

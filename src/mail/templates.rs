@@ -277,6 +277,8 @@ pub mod context {
         pub id: String,
         pub name: String,
         pub days: i32,
+        /// The names of the agencies that took over a dissolved one.
+        pub successors: Vec<String>,
     }
 
     #[derive(Debug, Clone, Serialize)]
@@ -382,6 +384,7 @@ mod sample {
                         id: "a".into(),
                         name: "Sở Y tế".into(),
                         days: 2,
+                        successors: vec!["UBND xã A".into()],
                     }],
                 }],
             }],
@@ -402,12 +405,12 @@ mod tests {
         let cases = [
             (
                 "vi",
-                ["Đôn đốc", "Kính gửi: Sở Y tế", "Tổng cộng 1 lượt phải nộp"],
+                ["Đôn đốc", "Kính gửi: Sở Y tế", "nay là: UBND xã A"],
                 "As of",
             ),
             (
                 "en",
-                ["Overdue report", "To: Sở Y tế", "1 owed in all"],
+                ["Overdue report", "To: Sở Y tế", "dissolved; now: UBND xã A"],
                 "Kính gửi",
             ),
         ];

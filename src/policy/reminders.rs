@@ -3,7 +3,8 @@
 //! whose day is the latest one on or before the moment's date, sent unless the
 //! sent-log already has it. Steps missed while nothing ran are skipped, never
 //! sent in a burst; nothing is sent more than `stop_after_days` after the due
-//! date, and no step scheduled before the plan's `issued` date.
+//! date, no step scheduled before the plan's `issued` date, and nothing to an
+//! agency after its `active_until`.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -89,6 +90,13 @@ pub fn due_reminders(
         }
         let ledger = snapshot.instance(inst);
         for &agency in &inst.agencies {
+            // A dissolved agency is not chased (its pairs stay overdue).
+            if config.agencies[agency]
+                .active_until
+                .is_some_and(|until| until < today)
+            {
+                continue;
+            }
             let a = agency as u32;
             let (waived, submitted) = ledger.standing(a, at);
             if waived || submitted.is_some() {
