@@ -57,6 +57,8 @@ pub enum Command {
     Unsubmit(record::PairArgs),
     /// Waive an instance for an agency (or lift the waiver with --undo).
     Exempt(record::ExemptArgs),
+    /// Move one pair's due date later (gia hạn), or lift the extension with --undo.
+    Extend(record::ExtendArgs),
     /// Record many submissions from a CSV file, all or none:
     /// plan,obligation,period,agency,submitted_on,ref,note
     Import(import::Args),
@@ -111,6 +113,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Submit(args) => record::submit(config, &args),
         Command::Unsubmit(args) => record::unsubmit(config, &args),
         Command::Exempt(args) => record::exempt(config, &args),
+        Command::Extend(args) => record::extend(config, &args),
         Command::Import(args) => import::run(config, &args),
     }
 }

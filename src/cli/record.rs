@@ -7,7 +7,8 @@ use crate::calendar::Instance;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
-use crate::ledger::{PairKey, Submission};
+use crate::ledger::{Extension, Ledger, PairKey, Submission};
+use crate::policy::states::on_time_for;
 
 /// The pair a command is about.
 #[derive(Debug, clap::Args)]
@@ -53,6 +54,21 @@ pub struct ExemptArgs {
     note: Option<String>,
     /// Lift the waiver instead.
     #[arg(long)]
+    undo: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtendArgs {
+    #[command(flatten)]
+    pair: PairArgs,
+    /// The new due date (dd/mm/yyyy or yyyy-mm-dd), later than the instance's own.
+    #[arg(long, value_name = "DATE", required_unless_present = "undo")]
+    to: Option<String>,
+    /// Why (e.g. the office's letter granting it).
+    #[arg(long, value_name = "TXT")]
+    note: Option<String>,
+    /// Lift the extension instead.
+    #[arg(long, conflicts_with = "to")]
     undo: bool,
 }
 
@@ -102,8 +118,10 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
     } else {
         "recorded"
     };
-    // The rule `status` applies, deadlines with a time of day included.
-    let timing = if crate::policy::states::on_time(&instance, on.timestamp(), on.date()) {
+    // The rule `status` applies: deadlines with a time of day, extensions.
+    let extended = extension_of(&ledger, &submission.key)?;
+    let due = extended.unwrap_or(due);
+    let timing = if on_time_for(&instance, extended, on.timestamp(), on.date()) {
         format!("on time (due {})", dates::vn(due))
     } else {
         let late = crate::dates::days_between(due, on.date());
@@ -187,4 +205,61 @@ pub fn describe(config: &Config, s: &Submission) -> String {
         text.push_str(&format!(", ref {r}"));
     }
     text
+}
+
+pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
+    let (key, instance) = resolve(config, &args.pair)?;
+    let mut ledger = super::open_ledger(config)?;
+    let what = format!(
+        "{} in {}/{} period {}",
+        key.agency,
+        key.plan,
+        key.obligation,
+        dates::vn(key.period)
+    );
+    if args.undo {
+        return if ledger.remove_extension(&key).map_err(anyhow::Error::from)? {
+            println!(
+                "lifted the extension of {what}: due {} again",
+                dates::vn(instance.due)
+            );
+            Ok(())
+        } else {
+            Err(CliError::Usage(format!(
+                "{what} is not extended; nothing to undo"
+            )))
+        };
+    }
+    let text = args
+        .to
+        .as_deref()
+        .expect("clap requires --to without --undo");
+    let to = dates::parse_date(text).map_err(|e| CliError::Usage(format!("--to: {e}")))?;
+    if to <= instance.due {
+        return Err(CliError::Usage(format!(
+            "--to: {} is not later than the due date {}; an extension moves it later",
+            dates::vn(to),
+            dates::vn(instance.due)
+        )));
+    }
+    let extension = Extension {
+        key,
+        due: to,
+        note: args.note.clone().filter(|n| !n.trim().is_empty()),
+    };
+    ledger
+        .set_extension(&extension)
+        .map_err(anyhow::Error::from)?;
+    println!(
+        "extended {what}: due {} → {}",
+        dates::vn(instance.due),
+        dates::vn(to)
+    );
+    Ok(())
+}
+
+/// The extended due date of a pair, if the office granted one.
+fn extension_of(ledger: &Ledger, key: &PairKey) -> Result<Option<jiff::civil::Date>, CliError> {
+    let all = ledger.extensions().map_err(anyhow::Error::from)?;
+    Ok(all.into_iter().find(|e| e.key == *key).map(|e| e.due))
 }

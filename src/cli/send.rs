@@ -87,7 +87,7 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
                         plan: &config.plans[i.plan].id,
                         obligation: &i.obligation(config).id,
                         period: i.period.to_string(),
-                        due: i.due.to_string(),
+                        due: r.due.to_string(),
                         step: r.step.to_string(),
                     }
                 })

@@ -54,6 +54,8 @@ struct Row<'a> {
     state: State,
     submitted_on: Option<String>,
     days_late: Option<i32>,
+    /// The instance's own due date when the office extended this pair.
+    extended_from: Option<String>,
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
@@ -120,11 +122,12 @@ fn rows<'a>(config: &'a Config, instances: &[Instance], states: &[PairState]) ->
                 plan: &config.plans[i.plan].id,
                 obligation: &i.obligation(config).id,
                 period: i.period.to_string(),
-                due: i.due.to_string(),
+                due: s.due.to_string(),
                 agency: &config.agencies[s.agency].id,
                 state: s.state,
                 submitted_on: s.submitted_at.map(|t| rfc3339(t, tz)),
                 days_late: s.days_late,
+                extended_from: s.extended_from.map(|d| d.to_string()),
             }
         })
         .collect()
@@ -210,9 +213,13 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
                 } else {
                     agency.name.clone()
                 };
+                let state = match s.extended_from {
+                    Some(_) => format!("{} (gia hạn đến {})", s.state.vi(), dates::vn(s.due)),
+                    None => s.state.vi().to_string(),
+                };
                 t.add_row(vec![
                     name,
-                    s.state.vi().to_string(),
+                    state,
                     submitted,
                     s.days_late.map(|d| d.to_string()).unwrap_or_default(),
                 ]);

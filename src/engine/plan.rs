@@ -49,7 +49,8 @@ pub fn plan(
         &ledger.submissions()?,
         &ledger.waivers()?,
         &ledger.sent_steps()?,
-    );
+    )
+    .with_extensions(config, &ledger.extensions()?);
     let tz = &config.settings.timezone;
     let reminders = policy::due_reminders(config, &instances, &snapshot, at.timestamp(), tz);
     let mut outgoing = Vec::new();
@@ -106,8 +107,8 @@ pub fn render(
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
                 period: dates::vn(i.period),
-                due: dates::vn(i.due),
-                due_weekday: dates::vn_weekday(i.due).to_string(),
+                due: dates::vn(r.due),
+                due_weekday: dates::vn_weekday(r.due).to_string(),
                 due_time: i.deadline.map(|d| {
                     d.at.to_zoned(config.settings.timezone.clone())
                         .strftime("%H:%M")

@@ -17,7 +17,8 @@ pub fn states_at(
     at: &Zoned,
 ) -> Result<(Vec<Instance>, Vec<policy::PairState>), EngineError> {
     let instances = calendar::instances(config, calendar::horizon(at.date(), None));
-    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?);
+    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?)
+        .with_extensions(config, &ledger.extensions()?);
     let states = policy::evaluate(
         &instances,
         &snapshot,

@@ -7,10 +7,12 @@
 //! `agency`) so that the ledger outlives edits to the config.
 
 mod digest;
+mod extensions;
 mod health;
 mod queue;
 mod schema;
 
+pub use extensions::Extension;
 pub use health::{Failure, Health};
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
 

@@ -88,6 +88,18 @@ const MIGRATIONS: &[&str] = &[
         last_error    TEXT,
         refused       INTEGER NOT NULL DEFAULT 0  -- 1: authentication or TLS refused
     );",
+    // 3 → 4: extensions (gia hạn): one pair's due date moved later.
+    "CREATE TABLE extensions (
+        plan        TEXT NOT NULL,
+        obligation  TEXT NOT NULL,
+        period      TEXT NOT NULL,
+        agency      TEXT NOT NULL,
+        due         TEXT NOT NULL,       -- the extended due date, ISO
+        note        TEXT,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        PRIMARY KEY (plan, obligation, period, agency)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this dondoc writes.

@@ -43,6 +43,27 @@ pub fn escalates(policy: &Policy, step: Step) -> bool {
     matches!(step, Step::Overdue(k) if k * policy.overdue_every >= policy.escalate_after)
 }
 
+/// The step a send moment on `today` would send for a pair due on `due`:
+/// the latest scheduled on or before `today` — unless the pair is more than
+/// `stop_after_days` overdue, or that step came before the plan was issued
+/// (the plan exists before it is chased; no earlier step replaces it).
+fn candidate(
+    policy: &Policy,
+    due: Date,
+    today: Date,
+    issued: Option<Date>,
+    cal: &WorkCalendar,
+) -> Option<Step> {
+    if -days_between(today, due) > policy.stop_after_days {
+        return None;
+    }
+    let (step, day) = steps(policy, due, cal)
+        .into_iter()
+        .rev()
+        .find(|&(_, day)| day <= today)?;
+    (issued.is_none_or(|issued| day >= issued)).then_some(step)
+}
+
 /// One reminder to send at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reminder {
@@ -56,6 +77,8 @@ pub struct Reminder {
     pub ordinal: usize,
     /// Calendar days from the moment's date to the due date (negative: overdue).
     pub days_left: i32,
+    /// The pair's due date: the instance's, or the extension's.
+    pub due: Date,
 }
 
 /// The reminders a send moment at `at` sends, in instance order and, within
@@ -72,23 +95,12 @@ pub fn due_reminders(
     let mut out = Vec::new();
     for (n, inst) in instances.iter().enumerate() {
         let policy = &inst.obligation(config).policy;
-        let days_left = days_between(today, inst.due);
-        if -days_left > policy.stop_after_days {
-            continue;
-        }
-        let candidate = steps(policy, inst.due, &config.workdays)
-            .into_iter()
-            .rev()
-            .find(|&(_, day)| day <= today);
-        let Some((step, day)) = candidate else {
-            continue;
-        };
-        // The plan exists before it is chased: a step scheduled before the
-        // plan was issued is not sent (nor is an earlier one in its place).
-        if inst.plan(config).issued.is_some_and(|issued| day < issued) {
-            continue;
-        }
+        let issued = inst.plan(config).issued;
+        let standard = candidate(policy, inst.due, today, issued, &config.workdays);
         let ledger = snapshot.instance(inst);
+        if standard.is_none() && ledger.extensions.is_empty() {
+            continue;
+        }
         for &agency in &inst.agencies {
             // A dissolved agency is not chased (its pairs stay overdue).
             if config.agencies[agency]
@@ -97,6 +109,15 @@ pub fn due_reminders(
             {
                 continue;
             }
+            // An extended pair's steps count from its own due date.
+            let (step, due) = match ledger.extended(agency as u32) {
+                Some(due) => (candidate(policy, due, today, issued, &config.workdays), due),
+                None => (standard, inst.due),
+            };
+            let Some(step) = step else {
+                continue;
+            };
+            let days_left = days_between(today, due);
             let a = agency as u32;
             let (waived, submitted) = ledger.standing(a, at);
             if waived || submitted.is_some() {
@@ -113,6 +134,7 @@ pub fn due_reminders(
                 escalate: escalates(policy, step),
                 ordinal: sent.len() + 1,
                 days_left,
+                due,
             });
         }
     }

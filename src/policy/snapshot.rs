@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use super::step::Step;
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{PairKey, SentStep, Submission, Waiver};
+use crate::ledger::{Extension, PairKey, SentStep, Submission, Waiver};
 
 /// An instance by config indices: (plan, obligation, period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,10 +26,20 @@ pub(crate) struct InstanceLedger {
     pub(crate) waivers: Vec<u32>,
     /// (agency, step) already in the sent-log, whatever became of the message.
     pub(crate) sent: Vec<(u32, Step)>,
+    /// (agency, extended due date).
+    pub(crate) extensions: Vec<(u32, Date)>,
 }
 
 impl InstanceLedger {
     /// Whether `agency` is waived, and its submission if made by `at`.
+    /// The extended due date of `agency`, if the office granted one.
+    pub(crate) fn extended(&self, agency: u32) -> Option<Date> {
+        self.extensions
+            .binary_search_by_key(&agency, |e| e.0)
+            .ok()
+            .map(|i| self.extensions[i].1)
+    }
+
     pub(crate) fn standing(&self, agency: u32, at: Timestamp) -> (bool, Option<(Timestamp, Date)>) {
         let waived = self.waivers.binary_search(&agency).is_ok();
         let submitted = self
@@ -104,12 +114,31 @@ impl Snapshot {
         Snapshot { instances }
     }
 
+    /// The same snapshot knowing the office's extensions (*gia hạn*).
+    pub fn with_extensions(mut self, config: &Config, extensions: &[Extension]) -> Snapshot {
+        let index = Index::new(config);
+        for e in extensions {
+            if let Some((key, agency)) = index.pair(&e.key) {
+                self.instances
+                    .entry(key)
+                    .or_default()
+                    .extensions
+                    .push((agency, e.due));
+            }
+        }
+        for entry in self.instances.values_mut() {
+            entry.extensions.sort_unstable();
+        }
+        self
+    }
+
     /// The ledger of one instance (empty when nothing is recorded).
     pub(crate) fn instance(&self, inst: &Instance) -> &InstanceLedger {
         static EMPTY: InstanceLedger = InstanceLedger {
             submissions: Vec::new(),
             waivers: Vec::new(),
             sent: Vec::new(),
+            extensions: Vec::new(),
         };
         let key = InstanceKey(inst.plan as u32, inst.obligation as u32, inst.period);
         self.instances.get(&key).unwrap_or(&EMPTY)

@@ -75,6 +75,10 @@ pub struct PairState {
     pub submitted_at: Option<Timestamp>,
     /// Whole calendar days past the due date (only for `late` and `overdue`).
     pub days_late: Option<i32>,
+    /// The pair's due date: the instance's, or the extension's.
+    pub due: Date,
+    /// The instance's own due date when the pair was extended.
+    pub extended_from: Option<Date>,
 }
 
 /// The state of every owed pair of `instances` at moment `at`, in instance
@@ -105,7 +109,10 @@ pub fn evaluate(
                 .get(s)
                 .filter(|x| x.0 == a && x.1 <= at)
                 .map(|x| (x.1, x.2));
-            out.push(pair_state(n, agency, inst, waived, submitted, today));
+            let extended = ledger.extended(a);
+            out.push(pair_state(
+                n, agency, inst, extended, waived, submitted, today,
+            ));
         }
     }
     out
@@ -121,18 +128,28 @@ pub fn on_time(inst: &Instance, at: Timestamp, day: Date) -> bool {
     }
 }
 
+/// [`on_time`] for one pair: an extension is to a date, and the pair is on
+/// time on or before it.
+pub fn on_time_for(inst: &Instance, extended: Option<Date>, at: Timestamp, day: Date) -> bool {
+    match extended {
+        Some(due) => day <= due,
+        None => on_time(inst, at, day),
+    }
+}
+
 fn pair_state(
     instance: usize,
     agency: usize,
     inst: &Instance,
+    extended: Option<Date>,
     waived: bool,
     submitted: Option<(Timestamp, Date)>,
     today: Date,
 ) -> PairState {
-    let due = inst.due;
+    let due = extended.unwrap_or(inst.due);
     let (state, submitted_at, days_late) = match submitted {
         _ if waived => (State::Exempt, None, None),
-        Some((at, day)) if on_time(inst, at, day) => (State::OnTime, Some(at), None),
+        Some((at, day)) if on_time_for(inst, extended, at, day) => (State::OnTime, Some(at), None),
         Some((at, day)) => (State::Late, Some(at), Some(days_between(due, day))),
         None if today <= due => (State::Pending, None, None),
         None => (State::Overdue, None, Some(days_between(due, today))),
@@ -143,6 +160,8 @@ fn pair_state(
         state,
         submitted_at,
         days_late,
+        due,
+        extended_from: extended.map(|_| inst.due),
     }
 }
 

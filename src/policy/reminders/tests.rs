@@ -229,6 +229,7 @@ fn batches_group_by_agency() {
         escalate: agency == 1,
         ordinal: 1,
         days_left: 0,
+        due: date(2025, 4, 29),
     };
     let b = batches(&[r(0, 1), r(0, 0), r(1, 1)]);
     assert_eq!(b.len(), 2);
