@@ -57,6 +57,7 @@ fn submit_then_status_shows_on_time() {
             "days_late",
             "due",
             "extended_from",
+            "inputs",
             "obligation",
             "period",
             "plan",

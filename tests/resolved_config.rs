@@ -175,6 +175,7 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(up.policy, policy(&[2], true, 2, 2, 1, 10));
     // No `shift`: from shift_to_working_day = false.
     assert_eq!(up.shift, Shift::None);
+    assert_eq!(up.after, Some(0), "built from bao-cao-ket-qua");
     let six = ob("bao-cao-6-thang");
     assert_eq!(
         six.schedule,

@@ -114,6 +114,7 @@ pub fn find_pair(
             .filter(|&x| config.agencies[x].owes(due))
             .collect(),
         deadline: super::deadline(config, ob, due),
+        fed_by: None,
     };
     Ok((instance, a))
 }

@@ -27,6 +27,10 @@ pub struct Instance {
     pub agencies: Vec<usize>,
     /// A deadline with a time of day, when the obligation has one.
     pub deadline: Option<Deadline>,
+    /// For an upward report (`after`): the index, in the same list, of the
+    /// instance it is built from — the one with the latest due date not
+    /// after its own.
+    pub fed_by: Option<usize>,
 }
 
 /// An instant on the due date by which a submission counts as on time.
@@ -91,6 +95,7 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
                     due,
                     agencies,
                     deadline: deadline(config, ob, due),
+                    fed_by: None,
                 });
             }
         }
@@ -106,7 +111,34 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
         };
         key(a).cmp(&key(b))
     });
+    link_chains(config, &mut out);
     out
+}
+
+/// Sets `fed_by` on every instance of an obligation with `after`. `list` is
+/// sorted by due date, so each obligation's instances are too.
+fn link_chains(config: &Config, list: &mut [Instance]) {
+    let mut by_obligation: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
+        Default::default();
+    for (i, inst) in list.iter().enumerate() {
+        by_obligation
+            .entry((inst.plan, inst.obligation))
+            .or_default()
+            .push(i);
+    }
+    for i in 0..list.len() {
+        let Some(from) = list[i].obligation(config).after else {
+            continue;
+        };
+        let due = list[i].due;
+        let fed = by_obligation
+            .get(&(list[i].plan, from))
+            .and_then(|feeders| {
+                let n = feeders.partition_point(|&j| list[j].due <= due);
+                n.checked_sub(1).map(|k| feeders[k])
+            });
+        list[i].fed_by = fed;
+    }
 }
 
 /// The due date of an instance of `ob` scheduled on `period`: on a day off,

@@ -58,6 +58,8 @@ struct Item<'a> {
     period: String,
     due: String,
     step: String,
+    /// An upward report's inputs (`after`), else null.
+    inputs: Option<crate::policy::Inputs>,
 }
 
 pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
@@ -89,6 +91,7 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
                         period: i.period.to_string(),
                         due: r.due.to_string(),
                         step: r.step.to_string(),
+                        inputs: planned.inputs[r.instance],
                     }
                 })
                 .collect(),

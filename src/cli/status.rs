@@ -11,7 +11,7 @@ use super::CliError;
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
-use crate::policy::{PairState, State};
+use crate::policy::{Inputs, PairState, State};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,6 +56,8 @@ struct Row<'a> {
     days_late: Option<i32>,
     /// The instance's own due date when the office extended this pair.
     extended_from: Option<String>,
+    /// An upward report's progress (`after`): null for other obligations.
+    inputs: Option<Inputs>,
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
@@ -80,9 +82,12 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         return Err(CliError::Usage(format!("--agency: unknown agency \"{a}\"")));
     }
     let ledger = super::open_ledger(config)?;
-    let (instances, states) =
-        crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-    let states: Vec<PairState> = states
+    let crate::engine::States {
+        instances,
+        pairs,
+        inputs,
+    } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+    let states: Vec<PairState> = pairs
         .into_iter()
         .filter(|s| {
             let plan = &config.plans[instances[s.instance].plan].id;
@@ -96,8 +101,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .filter(|s| args.state.is_none_or(|st| s.state == st))
         .collect();
     match args.format {
-        Format::Json => super::print_json(&rows(config, &instances, &states)),
-        Format::Csv => write_csv(&rows(config, &instances, &states)),
+        Format::Json => super::print_json(&rows(config, &instances, &inputs, &states)),
+        Format::Csv => write_csv(&rows(config, &instances, &inputs, &states)),
         Format::Table => {
             print_table(config, &instances, &states, &now);
             super::send::print_failures(config, &ledger)
@@ -112,7 +117,12 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     }
 }
 
-fn rows<'a>(config: &'a Config, instances: &[Instance], states: &[PairState]) -> Vec<Row<'a>> {
+fn rows<'a>(
+    config: &'a Config,
+    instances: &[Instance],
+    inputs: &[Option<Inputs>],
+    states: &[PairState],
+) -> Vec<Row<'a>> {
     let tz = &config.settings.timezone;
     states
         .iter()
@@ -128,6 +138,7 @@ fn rows<'a>(config: &'a Config, instances: &[Instance], states: &[PairState]) ->
                 submitted_on: s.submitted_at.map(|t| rfc3339(t, tz)),
                 days_late: s.days_late,
                 extended_from: s.extended_from.map(|d| d.to_string()),
+                inputs: inputs[s.instance],
             }
         })
         .collect()

@@ -229,6 +229,9 @@ pub struct Obligation {
     pub schedule: Schedule,
     /// Where a due date on a day off moves.
     pub shift: Shift,
+    /// `after`: the obligation (index in the same plan) whose submissions this
+    /// upward report is built from.
+    pub after: Option<usize>,
     pub policy: Policy,
 }
 

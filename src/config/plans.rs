@@ -146,7 +146,44 @@ fn validate(src: &mut SourceFile, refs: &References, base: &Inherited) -> Option
             plan.obligations.push(ob);
         }
     }
+    resolve_chains(src, &raw.obligation, &mut plan.obligations);
     id_ok.then_some(plan)
+}
+
+/// `after = "ID"`: the obligation of this plan an upward report is built from.
+fn resolve_chains(
+    src: &mut SourceFile,
+    raw: &[Spanned<raw::Obligation>],
+    obligations: &mut [Obligation],
+) {
+    for (i, entry) in raw.iter().enumerate() {
+        let o = entry.get_ref();
+        let Some(after) = &o.after else {
+            continue;
+        };
+        let target = after.get_ref().trim();
+        let found = obligations.iter().position(|ob| ob.id == target);
+        let why = match found {
+            _ if target == o.id.get_ref() => "an obligation cannot be built from itself",
+            Some(index) => {
+                if let Some(ob) = obligations.iter_mut().find(|ob| ob.id == *o.id.get_ref()) {
+                    ob.after = Some(index);
+                }
+                continue;
+            }
+            None => "no obligation of this plan has this id",
+        };
+        let ids: Vec<&str> = obligations.iter().map(|ob| ob.id.as_str()).collect();
+        src.error(
+            after.span(),
+            format!("obligation[{i}].after"),
+            format!(
+                "{}: {why}; `after` names another obligation of the same plan ({})",
+                quote(target),
+                ids.join(", ")
+            ),
+        );
+    }
 }
 
 struct Ctx<'a> {
@@ -197,6 +234,7 @@ fn obligation(
         submit_to: o.submit_to.clone(),
         schedule: schedule?,
         shift,
+        after: None, // resolved once every obligation of the plan is known
         policy,
     })
 }

@@ -152,6 +152,7 @@ pub struct Obligation {
     pub from: Option<S<Value>>,
     pub until: Option<S<Value>>,
     pub shift: Option<S<String>>,
+    pub after: Option<S<String>>,
     pub reminders: Option<Policy>,
 }
 

@@ -384,7 +384,8 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
     match engine::states_at(config, ledger, at) {
-        Ok((_, states)) => states
+        Ok(states) => states
+            .pairs
             .iter()
             .filter(|s| s.state == policy::State::Overdue)
             .count(),

@@ -94,12 +94,17 @@ pub fn claim_all(
                 agency: out.agency,
                 items: items.clone(),
             };
-            render(config, templates, &planned.instances, &batch, &planned.at)
-                .map_err(|e| e.to_string())
-                .and_then(|r| {
-                    compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment)
-                })
-                .unwrap_or_else(|_| p.full.clone())
+            render(
+                config,
+                templates,
+                &planned.instances,
+                &planned.inputs,
+                &batch,
+                &planned.at,
+            )
+            .map_err(|e| e.to_string())
+            .and_then(|r| compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment))
+            .unwrap_or_else(|_| p.full.clone())
         };
         Body {
             sender: composed.sender,

@@ -146,7 +146,11 @@ pub fn summary(
     at: &Zoned,
 ) -> Result<context::Digest, EngineError> {
     let today = at.date();
-    let (instances, states) = super::states::states_at(config, ledger, at)?;
+    let super::states::States {
+        instances,
+        pairs: states,
+        ..
+    } = super::states::states_at(config, ledger, at)?;
     let window = (
         today.checked_sub(30.days()).unwrap_or(today),
         today.checked_add(30.days()).unwrap_or(today),

@@ -30,6 +30,8 @@ pub struct Outgoing {
 pub struct Planned {
     pub at: Zoned,
     pub instances: Vec<Instance>,
+    /// Per instance: an upward report's inputs (`after`), else none.
+    pub inputs: Vec<Option<policy::Inputs>>,
     pub outgoing: Vec<Outgoing>,
     /// Batches that could not be rendered (a template error at run time).
     pub errors: Vec<String>,
@@ -53,11 +55,12 @@ pub fn plan(
     .with_extensions(config, &ledger.extensions()?);
     let tz = &config.settings.timezone;
     let reminders = policy::due_reminders(config, &instances, &snapshot, at.timestamp(), tz);
+    let inputs = policy::inputs(&instances, &snapshot, at.timestamp());
     let mut outgoing = Vec::new();
     let mut errors = Vec::new();
     for batch in policy::batches(&reminders) {
         let agency = &config.agencies[batch.agency];
-        match render(config, templates, &instances, &batch, at) {
+        match render(config, templates, &instances, &inputs, &batch, at) {
             Ok(rendered) => outgoing.push(Outgoing {
                 agency: batch.agency,
                 to: agency.email.clone(),
@@ -77,6 +80,7 @@ pub fn plan(
     Ok(Planned {
         at: at.clone(),
         instances,
+        inputs,
         outgoing,
         errors,
     })
@@ -87,6 +91,7 @@ pub fn render(
     config: &Config,
     templates: &Templates,
     instances: &[Instance],
+    inputs: &[Option<policy::Inputs>],
     batch: &Batch,
     at: &Zoned,
 ) -> Result<Rendered, minijinja::Error> {
@@ -115,6 +120,7 @@ pub fn render(
                         .to_string()
                 }),
                 due_time_inclusive: i.deadline.is_some_and(|d| d.inclusive),
+                inputs: inputs[r.instance],
                 step: r.step.to_string(),
                 days_left: r.days_left,
                 days_overdue: (-r.days_left).max(0),

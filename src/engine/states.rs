@@ -9,13 +9,20 @@ use crate::config::Config;
 use crate::ledger::Ledger;
 use crate::policy;
 
+/// The instances, the state of every owed pair and each upward report's
+/// inputs at a moment.
+#[derive(Debug)]
+pub struct States {
+    pub instances: Vec<Instance>,
+    /// In instance order and, within an instance, agency order.
+    pub pairs: Vec<policy::PairState>,
+    /// Per instance: the progress of what feeds it (`after`), else none.
+    pub inputs: Vec<Option<policy::Inputs>>,
+}
+
 /// The state of every owed pair at `at`, with the instances they index:
 /// what `status`, the office digest and the daemon's STATUS= line report.
-pub fn states_at(
-    config: &Config,
-    ledger: &Ledger,
-    at: &Zoned,
-) -> Result<(Vec<Instance>, Vec<policy::PairState>), EngineError> {
+pub fn states_at(config: &Config, ledger: &Ledger, at: &Zoned) -> Result<States, EngineError> {
     let instances = calendar::instances(config, calendar::horizon(at.date(), None));
     let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?)
         .with_extensions(config, &ledger.extensions()?);
@@ -25,5 +32,10 @@ pub fn states_at(
         at.timestamp(),
         &config.settings.timezone,
     );
-    Ok((instances, states))
+    let inputs = policy::inputs(&instances, &snapshot, at.timestamp());
+    Ok(States {
+        instances,
+        pairs: states,
+        inputs,
+    })
 }

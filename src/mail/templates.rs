@@ -240,6 +240,9 @@ pub mod context {
         pub due_time: Option<String>,
         /// On time at `due_time` itself (*chậm nhất*), or only before it (*trước*).
         pub due_time_inclusive: bool,
+        /// For an upward report (`after`): the reports received from the
+        /// units it is built from (`submitted` of `owed`).
+        pub inputs: Option<crate::policy::Inputs>,
         /// `before-3`, `due`, `overdue-2`
         pub step: String,
         /// Calendar days until the due date (0 on it; negative once overdue).
@@ -338,6 +341,10 @@ mod sample {
             due_weekday: "Thứ Hai".into(),
             due_time: (days_left == 3).then(|| "17:00".into()),
             due_time_inclusive: false,
+            inputs: (days_left == 0).then_some(crate::policy::Inputs {
+                submitted: 12,
+                owed: 30,
+            }),
             step: "due".into(),
             days_left,
             days_overdue: (-days_left).max(0),

@@ -118,6 +118,35 @@ pub fn evaluate(
     out
 }
 
+/// An upward report's progress: of the pairs of the instance it is built
+/// from that are not exempt (`owed`), how many have a submission recorded by
+/// the moment, on time or late (`submitted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Inputs {
+    pub submitted: usize,
+    pub owed: usize,
+}
+
+/// The [`Inputs`] of every instance with `fed_by` at `at` (None for others).
+pub fn inputs(instances: &[Instance], snapshot: &Snapshot, at: Timestamp) -> Vec<Option<Inputs>> {
+    instances
+        .iter()
+        .map(|inst| {
+            let fed = &instances[inst.fed_by?];
+            let ledger = snapshot.instance(fed);
+            let (mut owed, mut submitted) = (0, 0);
+            for &agency in &fed.agencies {
+                let (waived, made) = ledger.standing(agency as u32, at);
+                if !waived {
+                    owed += 1;
+                    submitted += usize::from(made.is_some());
+                }
+            }
+            Some(Inputs { submitted, owed })
+        })
+        .collect()
+}
+
 /// Whether a submission made at `at` (local date `day`) is on time for
 /// `inst`: by its deadline instant when it has one, else by its due date.
 pub fn on_time(inst: &Instance, at: Timestamp, day: Date) -> bool {
