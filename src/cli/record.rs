@@ -161,13 +161,7 @@ pub fn unsubmit(config: &Config, pair: &PairArgs) -> Result<(), CliError> {
 pub fn exempt(config: &Config, args: &ExemptArgs) -> Result<(), CliError> {
     let (key, _) = resolve(config, &args.pair)?;
     let mut ledger = super::open_ledger(config)?;
-    let what = format!(
-        "{} in {}/{} period {}",
-        key.agency,
-        key.plan,
-        key.obligation,
-        dates::vn(key.period)
-    );
+    let what = pair_text(&key);
     if args.undo {
         if ledger.remove_waiver(&key).map_err(anyhow::Error::from)? {
             println!("lifted the waiver of {what}");
@@ -210,13 +204,7 @@ pub fn describe(config: &Config, s: &Submission) -> String {
 pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
     let (key, instance) = resolve(config, &args.pair)?;
     let mut ledger = super::open_ledger(config)?;
-    let what = format!(
-        "{} in {}/{} period {}",
-        key.agency,
-        key.plan,
-        key.obligation,
-        dates::vn(key.period)
-    );
+    let what = pair_text(&key);
     if args.undo {
         return if ledger.remove_extension(&key).map_err(anyhow::Error::from)? {
             println!(
@@ -262,4 +250,15 @@ pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
 fn extension_of(ledger: &Ledger, key: &PairKey) -> Result<Option<jiff::civil::Date>, CliError> {
     let all = ledger.extensions().map_err(anyhow::Error::from)?;
     Ok(all.into_iter().find(|e| e.key == *key).map(|e| e.due))
+}
+
+/// "so-y-te in plan/obligation period dd/mm/yyyy", as the messages name a pair.
+fn pair_text(key: &PairKey) -> String {
+    format!(
+        "{} in {}/{} period {}",
+        key.agency,
+        key.plan,
+        key.obligation,
+        dates::vn(key.period)
+    )
 }

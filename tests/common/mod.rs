@@ -123,3 +123,14 @@ pub fn smtp_mail(port: u16) -> String {
          security = \"none\"\ntimeout_seconds = 10\n"
     )
 }
+
+/// `preview --at AT --format json`, parsed.
+pub fn preview_json(cfg: &str, at: &str) -> Vec<serde_json::Value> {
+    let out = dondoc(&["--config", cfg, "preview", "--at", at, "--format", "json"]);
+    assert!(out.status.success(), "preview: {}", out.stderr);
+    serde_json::from_str::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}

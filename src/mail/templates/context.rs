@@ -1,0 +1,109 @@
+//! The variables templates see. Optional values are `none`, never undefined.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Office {
+    pub name: String,
+    pub email: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+}
+
+/// One obligation in a reminder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub plan_id: String,
+    pub plan_number: String,
+    pub plan_title: String,
+    pub obligation_id: String,
+    pub obligation_title: String,
+    pub basis: Option<String>,
+    /// dd/mm/yyyy
+    pub period: String,
+    /// dd/mm/yyyy
+    pub due: String,
+    pub due_weekday: String,
+    /// "17:00" for a deadline with a time of day, else none.
+    pub due_time: Option<String>,
+    /// On time at `due_time` itself (*chậm nhất*), or only before it (*trước*).
+    pub due_time_inclusive: bool,
+    /// For an upward report (`after`): the reports received from the
+    /// units it is built from (`submitted` of `owed`).
+    pub inputs: Option<crate::policy::Inputs>,
+    /// `before-3`, `due`, `overdue-2`
+    pub step: String,
+    /// Calendar days until the due date (0 on it; negative once overdue).
+    pub days_left: i32,
+    /// Calendar days past the due date (0 until then).
+    pub days_overdue: i32,
+    /// 1 for the first reminder of this pair (*lần 1*), 2 for the second…
+    pub ordinal: usize,
+    pub submit_to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminder {
+    pub office: Office,
+    pub agency: Agency,
+    /// The send moment's date, dd/mm/yyyy.
+    pub today: String,
+    pub any_overdue: bool,
+    pub escalated: bool,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub all: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    pub pending: usize,
+    pub exempt: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueAgency {
+    pub id: String,
+    pub name: String,
+    pub days: i32,
+    /// The names of the agencies that took over a dissolved one.
+    pub successors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestInstance {
+    pub obligation_id: String,
+    pub obligation_title: String,
+    pub period: String,
+    pub due: String,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    pub pending: usize,
+    pub exempt: usize,
+    pub overdue_agencies: Vec<OverdueAgency>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestPlan {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub instances: Vec<DigestInstance>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Digest {
+    pub office: Office,
+    pub today: String,
+    pub totals: Totals,
+    pub plans: Vec<DigestPlan>,
+}
