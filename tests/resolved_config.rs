@@ -206,7 +206,7 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert!(w.is_working_day(date(2025, 7, 5)), "a Saturday");
     assert!(!w.is_working_day(date(2025, 7, 6)), "a Sunday");
     assert!(!w.is_working_day(date(2025, 5, 2)) && w.is_working_day(date(2025, 4, 26)));
-    assert!(w.listed_in_file(2025) && !w.listed_in_file(2026));
+    assert!(w.year_from_file(2025) && !w.year_from_file(2026));
     assert_eq!(c.templates_dir.as_deref(), Some(at("templates").as_path()));
 }
 

@@ -73,8 +73,9 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             let origin = if cal.year_from_file(year) {
                 "from holidays.toml (exactly as listed there)"
             } else {
-                "built-in rules (Labour Code 2019, art. 112); add the year to holidays.toml \
-                 once the government announces it"
+                "built-in rules (Labour Code 2019, art. 112): PROVISIONAL (dự kiến) — the \
+                 government announces the actual days off and make-up working days each year; \
+                 add the year to holidays.toml once it does"
             };
             println!("{} days off in {year}, {origin}", days.len());
             Ok(())

@@ -34,7 +34,7 @@ pub fn warnings(config: &Config, today: Date, upcoming: &[Instance]) -> Vec<Stri
     }
     out.extend(unowed(config, upcoming));
     let next = today.year() + 1;
-    if today.month() >= 10 && !config.workdays.listed_in_file(next) {
+    if today.month() >= 10 && !config.workdays.year_from_file(next) {
         out.push(format!(
             "holidays.toml: no [[year]] for {next}; until it is added, dondoc uses the built-in \
              statutory holidays for {next}, which are provisional: the government announces the \

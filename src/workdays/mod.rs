@@ -6,7 +6,8 @@
 //! each year. Every other year gets the built-in rules of the Labour Code 2019,
 //! art. 112, as amended:
 //!
-//! - 1/1; Tết: the last day of the lunar year and mùng 1–4; Giỗ Tổ Hùng Vương
+//! - 1/1; Tết: the last day of the lunar year and mùng 1–4 (mùng 1–3 before
+//!   2013, under the Labour Code 1994); Giỗ Tổ Hùng Vương
 //!   (10/3 lunar, a holiday since 2007); 30/4; 1/5; 2/9 and, from 2021, the day
 //!   next to it (1/9, or 3/9 when 2/9 is a Monday); 24/11 from 2026;
 //! - a holiday on a rest day gives a make-up day off on the next day that is
@@ -80,12 +81,6 @@ impl WorkCalendar {
         }
     }
 
-    /// Whether `holidays.toml` lists `year` (else its days off are built in,
-    /// and provisional until the government announces them).
-    pub fn listed_in_file(&self, year: i16) -> bool {
-        self.file.contains_key(&year)
-    }
-
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: Date) -> bool {
         match self.year(date.year()) {
@@ -135,7 +130,8 @@ impl WorkCalendar {
         }
     }
 
-    /// Whether `year` comes from the holidays file rather than the built-in rules.
+    /// Whether `year` comes from the holidays file rather than the built-in
+    /// rules (which are provisional until the government announces the year).
     pub fn year_from_file(&self, year: i16) -> bool {
         self.file.contains_key(&year)
     }
@@ -217,11 +213,17 @@ fn statutory_holidays(year: i16) -> Vec<(Date, &'static str)> {
         ),
         (tet, "Tết Nguyên đán (mùng 1)"),
     ];
+    // Five days from 2013 (Labour Code 2012); four before (Labour Code 1994:
+    // the last day of the year and mùng 1–3).
+    let after_mung_1 = if year >= 2013 { 3 } else { 2 };
     for (n, name) in [
         (1, "Tết Nguyên đán (mùng 2)"),
         (2, "Tết Nguyên đán (mùng 3)"),
         (3, "Tết Nguyên đán (mùng 4)"),
-    ] {
+    ]
+    .into_iter()
+    .take(after_mung_1)
+    {
         days.push((tet.checked_add(n.days()).expect("in range"), name));
     }
     if year >= 2007 {
@@ -336,6 +338,26 @@ mod tests {
         // Giỗ Tổ only from 2007.
         assert!(cal.is_working_day(lunar::gio_to(2006)));
         assert!(!cal.is_working_day(lunar::gio_to(2007)));
+        // Tết had four days before 2013: 2012's mùng 1 is Monday 23/01, so
+        // Sunday 22/01 (the last day of the year) and 23–25/01 are Tết; the
+        // Sunday's make-up day is Thursday 26/01, and Friday 27/01 is a
+        // working day (with five days it would have been the make-up day).
+        // From 2013 mùng 4 is Tết too: 2013's mùng 1 is Sunday 10/02, mùng 4
+        // Wednesday 13/02.
+        let off = |y: i16| -> Vec<Date> {
+            cal.days_off(y)
+                .into_iter()
+                .filter(|d| d.name.starts_with("Tết Nguyên đán"))
+                .map(|d| d.date)
+                .collect()
+        };
+        assert_eq!(off(2012).len(), 4);
+        assert_eq!(off(2012)[0], date(2012, 1, 22));
+        assert_eq!(off(2012)[3], date(2012, 1, 25));
+        assert!(!cal.is_working_day(date(2012, 1, 26)));
+        assert!(cal.is_working_day(date(2012, 1, 27)));
+        assert_eq!(off(2013).len(), 5);
+        assert!(!cal.is_working_day(date(2013, 2, 13)));
     }
 
     #[test]
