@@ -82,6 +82,10 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         Some("Số 1 đường Trần Hưng Đạo, thành phố Hoa Lư")
     );
     assert_eq!(s.office.phone.as_deref(), Some("0229.3871.000"));
+    assert_eq!(
+        s.office.contact.as_deref(),
+        Some("Đ/c Đinh Văn Hùng, Phòng Tham mưu, 0912 345 678")
+    );
     use Weekday::*;
     assert_eq!(
         s.working_days,

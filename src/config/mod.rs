@@ -77,6 +77,8 @@ pub struct Office {
     pub email: String,
     pub address: Option<String>,
     pub phone: Option<String>,
+    /// The person agencies can call: *Đ/c Nguyễn Văn A, 0912 345 678*.
+    pub contact: Option<String>,
 }
 
 impl Office {

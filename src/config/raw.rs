@@ -33,6 +33,7 @@ pub struct Office {
     pub email: S<String>,
     pub address: Option<String>,
     pub phone: Option<String>,
+    pub contact: Option<S<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -91,11 +91,16 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
     let o = raw.get_ref();
     let name = check_text(src, &o.name, "office.name");
     let email = check_email(src, &o.email, "office.email")?;
+    let contact = o
+        .contact
+        .as_ref()
+        .map(|c| check_text(src, c, "office.contact"));
     Some(Office {
         name,
         email,
         address: o.address.clone(),
         phone: o.phone.clone(),
+        contact,
     })
 }
 

@@ -155,6 +155,7 @@ pub fn office(config: &Config) -> context::Office {
         email: o.email.clone(),
         address: o.address.clone(),
         phone: o.phone.clone(),
+        contact: o.contact.clone(),
     }
 }
 

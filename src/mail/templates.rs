@@ -216,6 +216,7 @@ mod sample {
             email: "vp@example.gov.vn".into(),
             address: Some("Số 1".into()),
             phone: Some("0".into()),
+            contact: Some("Đ/c Nguyễn Văn A, 0912 345 678".into()),
         }
     }
 
@@ -346,6 +347,7 @@ mod tests {
             "khẩn trương hoàn thành",
             "đồng gửi lãnh đạo",
             "Trân trọng./.",
+            "Cán bộ đầu mối: Đ/c Nguyễn Văn A, 0912 345 678",
         ] {
             assert!(r.text.contains(want), "missing {want:?} in\n{}", r.text);
         }

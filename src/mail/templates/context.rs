@@ -8,6 +8,8 @@ pub struct Office {
     pub email: String,
     pub address: Option<String>,
     pub phone: Option<String>,
+    /// The contact person, when `[office] contact` names one.
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
