@@ -6,19 +6,8 @@ mod common;
 use std::fs;
 
 use common::dondoc;
-use common::records::{pair, setup, status};
+use common::records::{PAIR, pair, setup, status};
 use serde_json::Value;
-
-const PAIR: [&str; 8] = [
-    "--plan",
-    "p",
-    "--obligation",
-    "bao-cao",
-    "--period",
-    "29/04/2025",
-    "--agency",
-    "so-y-te",
-];
 
 /// *trước 17 giờ ngày 03/7/2023*: `submit` judges on-time as `status` does,
 /// to the minute; JSON `due` stays a date; the reminder names the hour.

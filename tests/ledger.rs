@@ -8,19 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::dondoc;
-use common::records::{csv, import_ok, pair, setup, status, two_agency_config};
+use common::records::{PAIR, csv, import_ok, pair, setup, status, two_agency_config};
 use serde_json::Value;
-
-const PAIR: [&str; 8] = [
-    "--plan",
-    "p",
-    "--obligation",
-    "bao-cao",
-    "--period",
-    "29/04/2025",
-    "--agency",
-    "so-y-te",
-];
 
 #[test]
 fn submit_then_status_shows_on_time() {

@@ -65,3 +65,15 @@ pub fn two_agency_config() -> (tempfile::TempDir, String) {
     .unwrap();
     (dir, cfg)
 }
+
+/// The options naming the base fixture's pair (so-y-te, due 29/04/2025).
+pub const PAIR: [&str; 8] = [
+    "--plan",
+    "p",
+    "--obligation",
+    "bao-cao",
+    "--period",
+    "29/04/2025",
+    "--agency",
+    "so-y-te",
+];
