@@ -190,6 +190,11 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         }
     );
     assert_eq!(six.policy, base, "no override: exactly [reminders]");
+    assert_eq!(six.data_period, Some(Cycle::Months(6)));
+    assert_eq!(
+        six.period_label.as_deref(),
+        Some("'6 tháng đầu năm ' ~ year if month == 6 else 'năm ' ~ year")
+    );
     assert_eq!(
         ob("bao-cao-quy").schedule,
         Schedule::Every {

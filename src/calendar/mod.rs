@@ -115,6 +115,38 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
     out
 }
 
+/// The days a cyclic report covers (`data_period`): from the day after the
+/// same date one cycle earlier, to its scheduled date.
+pub fn covered(ob: &Obligation, period: Date) -> Option<(Date, Date)> {
+    let start = match ob.data_period? {
+        Cycle::Months(n) => period.checked_sub(n.months()).ok()?,
+        Cycle::Weeks(n) => period.checked_sub((7 * n).days()).ok()?,
+    };
+    Some((start.tomorrow().ok()?, period))
+}
+
+/// How the office names an instance's reporting period: its `period_label`,
+/// else its scheduled date (dd/mm/yyyy). A label that fails to evaluate at
+/// run time (checked against a sample at load) falls back to the date.
+pub fn period_name(config: &Config, inst: &Instance) -> String {
+    let ob = inst.obligation(config);
+    let date = crate::dates::vn(inst.period);
+    let Some(expr) = &ob.period_label else {
+        return date;
+    };
+    let span = covered(ob, inst.period);
+    let vars = crate::config::labels::LabelVars {
+        period: date.clone(),
+        due: crate::dates::vn(inst.due),
+        day: inst.period.day(),
+        month: inst.period.month(),
+        year: inst.period.year(),
+        from: span.map(|s| crate::dates::vn(s.0)),
+        to: span.map(|s| crate::dates::vn(s.1)),
+    };
+    crate::config::labels::label(expr, &vars).unwrap_or(date)
+}
+
 /// Sets `fed_by` on every instance of an obligation with `after`. `list` is
 /// sorted by due date, so each obligation's instances are too.
 fn link_chains(config: &Config, list: &mut [Instance]) {

@@ -374,3 +374,62 @@ fn within_n_working_days_of_the_plan_s_issue() {
         [(date(2025, 5, 5), date(2025, 5, 5))]
     );
 }
+
+/// SPEC's example: a 6-month report scheduled 14/06/2025 names "6 tháng đầu
+/// năm 2025" and covers 15/12/2024 – 14/06/2025; the December one is the
+/// year's report, covering 15/06 – 14/12/2025.
+#[test]
+fn period_labels_and_data_periods_name_what_a_report_covers() {
+    let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n\
+              yearly = [\"14/06\", \"14/12\"]\nuntil = \"31/12/2025\"\ndata_period = \"6 months\"\n\
+              period_label = \"'6 tháng đầu năm ' ~ year if month == 6 else 'năm ' ~ year\"\n";
+    let c = config(MAIN, ob, None);
+    let list = instances(&c, date(2030, 1, 1));
+    let named: Vec<(String, Option<(Date, Date)>)> = list
+        .iter()
+        .map(|i| (period_name(&c, i), covered(i.obligation(&c), i.period)))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "6 tháng đầu năm 2025".to_string(),
+                Some((date(2024, 12, 15), date(2025, 6, 14)))
+            ),
+            (
+                "năm 2025".to_string(),
+                Some((date(2025, 6, 15), date(2025, 12, 14)))
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_broken_label_or_a_data_period_without_a_cycle_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    std::fs::write(dir.path().join("dondoc.toml"), MAIN).unwrap();
+    std::fs::write(
+        dir.path().join("agencies.toml"),
+        crate::config::testing::AGENCIES,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("plans/p.toml"),
+        "[plan]\nid = \"p\"\nnumber = \"1\"\ntitle = \"K\"\n[[obligation]]\nid = \"o\"\ntitle = \"O\"\n\
+         agencies = [\"so-y-te\"]\nbefore = \"05/2024\"\ndata_period = \"6 months\"\n\
+         period_label = \"'năm ' ~ nam\"\n",
+    )
+    .unwrap();
+    let e = crate::config::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "plans/p.toml:10:15: obligation[0].data_period: data_period goes with yearly or every"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("plans/p.toml:11:16: obligation[0].period_label: undefined value"),
+        "{e}"
+    );
+}

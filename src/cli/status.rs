@@ -207,7 +207,7 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
                 "\n  {} [{}] · kỳ {} · hạn {} ({})",
                 ob.title,
                 ob.id,
-                dates::vn(i.period),
+                crate::calendar::period_name(config, i),
                 dates::vn(i.due),
                 dates::vn_weekday(i.due)
             );

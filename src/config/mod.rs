@@ -9,6 +9,7 @@
 mod agencies;
 mod error;
 mod holidays_file;
+pub mod labels;
 mod mail;
 mod moments;
 mod plans;
@@ -234,6 +235,11 @@ pub struct Obligation {
     /// `after`: the obligation (index in the same plan) whose submissions this
     /// upward report is built from.
     pub after: Option<usize>,
+    /// A minijinja expression naming an instance's reporting period (over
+    /// `period`, `due`, `day`, `month`, `year`, `from`, `to`).
+    pub period_label: Option<String>,
+    /// How long a period a cyclic report covers, ending on its scheduled date.
+    pub data_period: Option<Cycle>,
     pub policy: Policy,
 }
 

@@ -150,6 +150,49 @@ fn validate(src: &mut SourceFile, refs: &References, base: &Inherited) -> Option
     id_ok.then_some(plan)
 }
 
+/// A `period_label` expression, checked against a sample period.
+fn period_label(src: &mut SourceFile, value: &Spanned<String>, key: &str) -> Option<String> {
+    match super::labels::label(value.get_ref(), &super::labels::sample()) {
+        Ok(_) => Some(value.get_ref().clone()),
+        Err(e) => {
+            src.error(
+                value.span(),
+                key,
+                format!(
+                    "{e}; write a minijinja expression over period, due, day, month, year, from, \
+                     to, e.g. \"'6 tháng đầu năm ' ~ year if month == 6 else 'năm ' ~ year\""
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `data_period`: for `yearly`/`every` cycles, the length the report covers.
+fn data_period(src: &mut SourceFile, o: &raw::Obligation, key: &str) -> Option<super::Cycle> {
+    let value = o.data_period.as_ref()?;
+    if o.yearly.is_none() && o.every.is_none() {
+        src.error(
+            value.span(),
+            key,
+            "data_period goes with yearly or every schedules (a cycle of reports)",
+        );
+        return None;
+    }
+    let cycle = schedules::parse_every(value.get_ref());
+    if cycle.is_none() {
+        src.error(
+            value.span(),
+            key,
+            format!(
+                "{} is not a length; write \"6 months\", \"1 year\" or \"1 week\"",
+                quote(value.get_ref())
+            ),
+        );
+    }
+    cycle
+}
+
 /// `after = "ID"`: the obligation of this plan an upward report is built from.
 fn resolve_chains(
     src: &mut SourceFile,
@@ -232,6 +275,11 @@ fn obligation(
         basis: o.basis.clone(),
         agencies: agencies?,
         submit_to: o.submit_to.clone(),
+        period_label: o
+            .period_label
+            .as_ref()
+            .and_then(|l| period_label(src, l, &key("period_label"))),
+        data_period: data_period(src, o, &key("data_period")),
         schedule: schedule?,
         shift,
         after: None, // resolved once every obligation of the plan is known

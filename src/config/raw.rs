@@ -154,6 +154,8 @@ pub struct Obligation {
     pub until: Option<S<Value>>,
     pub shift: Option<S<String>>,
     pub after: Option<S<String>>,
+    pub period_label: Option<S<String>>,
+    pub data_period: Option<S<String>>,
     pub reminders: Option<Policy>,
 }
 

@@ -111,7 +111,9 @@ pub fn render(
                 obligation_id: ob.id.clone(),
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
-                period: dates::vn(i.period),
+                period: calendar::period_name(config, i),
+                period_from: calendar::covered(ob, i.period).map(|c| dates::vn(c.0)),
+                period_to: calendar::covered(ob, i.period).map(|c| dates::vn(c.1)),
                 due: dates::vn(r.due),
                 due_weekday: dates::vn_weekday(r.due).to_string(),
                 due_time: i.deadline.map(|d| {

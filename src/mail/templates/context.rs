@@ -27,8 +27,12 @@ pub struct Item {
     pub obligation_id: String,
     pub obligation_title: String,
     pub basis: Option<String>,
-    /// dd/mm/yyyy
+    /// The reporting period as the office names it (`period_label`), else
+    /// the scheduled date, dd/mm/yyyy.
     pub period: String,
+    /// With `data_period`: the first and last day the report covers.
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
     /// dd/mm/yyyy
     pub due: String,
     pub due_weekday: String,
