@@ -294,21 +294,10 @@ fn shift_moves_a_due_date_forward_backward_or_not_at_all() {
 
 #[test]
 fn an_unknown_shift_is_an_error_naming_the_key() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("plans")).unwrap();
-    std::fs::write(dir.path().join("dondoc.toml"), MAIN).unwrap();
-    std::fs::write(
-        dir.path().join("agencies.toml"),
-        crate::config::testing::AGENCIES,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("plans/p.toml"),
+    let e = load_errors(
         "[plan]\nid = \"p\"\nnumber = \"1\"\ntitle = \"K\"\n[[obligation]]\nid = \"o\"\ntitle = \"O\"\n\
          agencies = [\"so-y-te\"]\nbefore = \"05/2024\"\nshift = \"lui\"\n",
-    )
-    .unwrap();
-    let e = crate::config::load(dir.path()).unwrap_err().to_string();
+    );
     assert!(
         e.starts_with(
             "plans/p.toml:10:9: obligation[0].shift: \"lui\" is not a shift; use \"forward\""
@@ -406,22 +395,11 @@ fn period_labels_and_data_periods_name_what_a_report_covers() {
 
 #[test]
 fn a_broken_label_or_a_data_period_without_a_cycle_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("plans")).unwrap();
-    std::fs::write(dir.path().join("dondoc.toml"), MAIN).unwrap();
-    std::fs::write(
-        dir.path().join("agencies.toml"),
-        crate::config::testing::AGENCIES,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("plans/p.toml"),
+    let e = load_errors(
         "[plan]\nid = \"p\"\nnumber = \"1\"\ntitle = \"K\"\n[[obligation]]\nid = \"o\"\ntitle = \"O\"\n\
          agencies = [\"so-y-te\"]\nbefore = \"05/2024\"\ndata_period = \"6 months\"\n\
          period_label = \"'năm ' ~ nam\"\n",
-    )
-    .unwrap();
-    let e = crate::config::load(dir.path()).unwrap_err().to_string();
+    );
     assert!(
         e.contains(
             "plans/p.toml:10:15: obligation[0].data_period: data_period goes with yearly or every"
@@ -432,4 +410,18 @@ fn a_broken_label_or_a_data_period_without_a_cycle_is_an_error() {
         e.contains("plans/p.toml:11:16: obligation[0].period_label: undefined value"),
         "{e}"
     );
+}
+
+/// What loading prints for a config whose one plan file is `plan`.
+fn load_errors(plan: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    std::fs::write(dir.path().join("dondoc.toml"), MAIN).unwrap();
+    std::fs::write(
+        dir.path().join("agencies.toml"),
+        crate::config::testing::AGENCIES,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("plans/p.toml"), plan).unwrap();
+    crate::config::load(dir.path()).unwrap_err().to_string()
 }

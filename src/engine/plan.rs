@@ -104,6 +104,7 @@ pub fn render(
             let i = &instances[r.instance];
             let plan = &config.plans[i.plan];
             let ob = i.obligation(config);
+            let covered = calendar::covered(ob, i.period);
             context::Item {
                 plan_id: plan.id.clone(),
                 plan_number: plan.number.clone(),
@@ -112,8 +113,8 @@ pub fn render(
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
                 period: calendar::period_name(config, i),
-                period_from: calendar::covered(ob, i.period).map(|c| dates::vn(c.0)),
-                period_to: calendar::covered(ob, i.period).map(|c| dates::vn(c.1)),
+                period_from: covered.map(|c| dates::vn(c.0)),
+                period_to: covered.map(|c| dates::vn(c.1)),
                 due: dates::vn(r.due),
                 due_weekday: dates::vn_weekday(r.due).to_string(),
                 due_time: i.deadline.map(|d| {
