@@ -138,6 +138,49 @@ pub fn vn(date: Date) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
+/// A date in the long form a letter writes: *Thứ Hai, ngày 10/07/2023*.
+pub fn vn_long(date: Date) -> String {
+    format!("{}, ngày {}", vn_weekday(date), vn(date))
+}
+
+/// The English weekday name.
+pub fn en_weekday(date: Date) -> &'static str {
+    match date.weekday() {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}
+
+/// A date as English prose writes it: *Monday 10 July 2023*.
+pub fn en_long(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[usize::try_from(date.month() - 1).expect("month 1..=12")];
+    format!(
+        "{} {} {month} {}",
+        en_weekday(date),
+        date.day(),
+        date.year()
+    )
+}
+
 /// The Vietnamese weekday name (*Thứ Hai* … *Chủ nhật*).
 pub fn vn_weekday(date: Date) -> &'static str {
     match date.weekday() {
@@ -298,5 +341,8 @@ mod tests {
         assert_eq!(vn(date(2023, 7, 3)), "03/07/2023");
         assert_eq!(vn_weekday(date(2023, 7, 2)), "Chủ nhật");
         assert_eq!(vn_weekday(date(2025, 4, 29)), "Thứ Ba");
+        assert_eq!(vn_long(date(2023, 7, 10)), "Thứ Hai, ngày 10/07/2023");
+        assert_eq!(en_long(date(2023, 7, 10)), "Monday 10 July 2023");
+        assert_eq!(en_long(date(2025, 12, 1)), "Monday 1 December 2025");
     }
 }

@@ -21,62 +21,72 @@ fn find<'a>(rows: &'a [Value], plan: &str, obligation: &str, period: &str) -> &'
         .unwrap_or_else(|| panic!("no {plan}/{obligation}/{period}"))
 }
 
+fn calendar(config: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["--config", config, "calendar", "--format", "json"];
+    args.extend_from_slice(extra);
+    json(&args)
+}
+
+const HD: &str = "config/examples/hai-duong-2024";
+const NB: &str = "config/examples/ninh-binh-2023";
+
 #[test]
 fn calendar_json_has_the_seed_deadlines() {
-    let rows = json(&[
-        "--config",
-        "config",
-        "calendar",
-        "--format",
-        "json",
-        "--at",
-        "01/01/2025",
-    ]);
-    // Hải Dương: "trước ngày 20/3/2024".
-    let r = find(&rows, "hai-duong-2024", "ke-hoach-trien-khai", "2024-03-19");
+    let all = ["--from", "01/01/2023", "--to", "31/12/2025"];
+    // Hải Dương: "trước ngày 20/3/2024" — the last day allowed, a Tuesday.
+    let hd = calendar(HD, &all);
+    let r = find(&hd, "hai-duong-2024", "ke-hoach-trien-khai", "2024-03-19");
     assert_eq!(r["due"], "2024-03-19");
     assert_eq!(r["scheduled"], "2024-03-19");
-    // Ninh Bình: "trước ngày 03/7/2023" — 2/7 is a Sunday.
+    // Sở Y tế "trước tháng 5/2024": 30/4 is in the 27/4–1/5 holiday and the
+    // plan's wording forbids May: shift backward to Friday 26/4.
     let r = find(
-        &rows,
-        "ninh-binh-thang-hanh-dong-2023",
-        "bao-cao-ket-qua",
-        "2023-07-02",
-    );
-    assert_eq!(r["due"], "2023-07-03");
-    // …and Công an tỉnh's upward report, "trước ngày 10/7/2023" — 9/7 is a Sunday.
-    let r = find(
-        &rows,
-        "ninh-binh-thang-hanh-dong-2023",
-        "bao-cao-cap-tren",
-        "2023-07-09",
-    );
-    assert_eq!(r["due"], "2023-07-10");
-    assert_eq!(r["agencies"], serde_json::json!(["cong-an-tinh"]));
-    // Khánh Hòa task II.1.h: "trước ngày 30/4/2025".
-    let r = find(&rows, "khanh-hoa-2025", "kien-toan-bcd", "2025-04-29");
-    assert_eq!(r["due"], "2025-04-29");
-    // Sở Y tế "trước tháng 5/2024": 30/4 and 1/5 are holidays.
-    let r = find(
-        &rows,
+        &hd,
         "hai-duong-2024",
         "quy-che-xac-dinh-nghien",
         "2024-04-30",
     );
-    assert_eq!(r["due"], "2024-05-02");
+    assert_eq!(r["due"], "2024-04-26");
+    // The draft resolution "tháng 6": 30/6 is a Sunday → Friday 28/6.
+    let r = find(
+        &hd,
+        "hai-duong-2024",
+        "du-thao-nghi-quyet-hdnd",
+        "2024-06-30",
+    );
+    assert_eq!(r["due"], "2024-06-28");
+    // The year's report: 14/12/2024 is a Saturday → Monday 16/12 (forward).
+    let r = find(&hd, "hai-duong-2024", "bao-cao-nam", "2024-12-14");
+    assert_eq!(r["due"], "2024-12-16");
+    // Ninh Bình: "trước ngày 03/7/2023" — 2/7 is a Sunday, and the plan
+    // excludes Monday 3/7: backward to Friday 30/6.
+    let nb = calendar(NB, &all);
+    let r = find(
+        &nb,
+        "ninh-binh-thang-hanh-dong-2023",
+        "bao-cao-ket-qua",
+        "2023-07-02",
+    );
+    assert_eq!(r["due"], "2023-06-30");
+    assert_eq!(r["agencies"].as_array().unwrap().len(), 26);
+    // …and Công an tỉnh's upward report, "trước ngày 10/7/2023" → Friday 7/7.
+    let r = find(
+        &nb,
+        "ninh-binh-thang-hanh-dong-2023",
+        "bao-cao-tong-hop",
+        "2023-07-09",
+    );
+    assert_eq!(r["due"], "2023-07-07");
+    assert_eq!(r["agencies"], serde_json::json!(["cong-an-tinh"]));
+    // Khánh Hòa task II.1.h: "trước ngày 30/4/2025".
+    let kh = calendar("config", &all);
+    let r = find(&kh, "khanh-hoa-2025", "kien-toan-bcd", "2025-04-29");
+    assert_eq!(r["due"], "2025-04-29");
 }
 
 #[test]
 fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
-    let rows = json(&[
-        "--config",
-        "config",
-        "calendar",
-        "--format",
-        "json",
-        "--at",
-        "01/01/2025",
-    ]);
+    let rows = calendar("config", &["--from", "01/01/2025", "--to", "31/12/2025"]);
     let keys: Vec<(String, String, String, String)> = rows
         .iter()
         .map(|r| {
@@ -98,66 +108,42 @@ fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
         s.sort();
         assert_eq!(ids, s);
     }
-    // Districts end on 30/06/2025: they owe the June 2025 report, not December's.
-    let june = find(&rows, "khanh-hoa-2025", "bao-cao-6-thang-nam", "2025-06-14");
-    let dec = find(&rows, "khanh-hoa-2025", "bao-cao-6-thang-nam", "2025-12-14");
+    // Districts end on 30/06/2025 and the communes start on 01/07/2025: the
+    // June report is the districts', the year's report the communes'.
+    let june = find(&rows, "khanh-hoa-2025", "bao-cao-6-thang", "2025-06-14");
+    let dec = find(&rows, "khanh-hoa-2025", "bao-cao-nam", "2025-12-14");
     let has = |r: &Value, id: &str| r["agencies"].as_array().unwrap().iter().any(|a| a == id);
     assert!(has(june, "ubnd-tp-nha-trang") && !has(dec, "ubnd-tp-nha-trang"));
-    // Merged on 01/03/2025: Sở NN&PTNT owes nothing after, its successor nothing before.
-    assert!(!has(june, "so-nn-ptnt") && has(june, "so-nn-mt"));
+    assert!(!has(june, "ubnd-p-nha-trang") && has(dec, "ubnd-p-nha-trang"));
+    assert!(has(june, "bchqs-tinh") && has(dec, "bchqs-tinh"));
 }
 
 #[test]
 fn calendar_filters_by_due_date_and_extends_the_horizon() {
-    let rows = json(&[
-        "--config",
-        "config",
-        "calendar",
-        "--format",
-        "json",
-        "--at",
-        "01/01/2025",
-        "--from",
-        "2025-04-01",
-        "--to",
-        "30/06/2025",
-    ]);
-    assert!(!rows.is_empty());
+    let rows = calendar(HD, &["--from", "2024-04-01", "--to", "30/06/2024"]);
+    assert_eq!(rows.len(), 3, "{rows:?}");
     for r in &rows {
         let due = r["due"].as_str().unwrap();
-        assert!(("2025-04-01"..="2025-06-30").contains(&due), "{due}");
+        assert!(("2024-04-01"..="2024-06-30").contains(&due), "{due}");
     }
     // Open-ended cycles reach two years past --at, or --to when later.
+    let dir = common::fixture_config(None);
+    std::fs::write(
+        dir.path().join("plans/p.toml"),
+        "[plan]\nid = \"p\"\nnumber = \"1/KH-UBND\"\ntitle = \"Kế hoạch\"\n\n\
+         [[obligation]]\nid = \"bao-cao\"\ntitle = \"Báo cáo\"\nagencies = [\"@so-nganh\"]\n\
+         every = \"6 months\"\nfirst_due = \"14/06/2025\"\n",
+    )
+    .unwrap();
+    let cfg = dir.path().to_str().unwrap();
     let last = |rows: &[Value]| -> String {
         rows.iter()
-            .filter(|r| {
-                r["plan"] == "binh-duong-ctr-128" && r["obligation"] == "bao-cao-6-thang-nam"
-            })
             .map(|r| r["period"].as_str().unwrap().to_string())
             .max()
             .unwrap()
     };
-    let near = json(&[
-        "--config",
-        "config",
-        "calendar",
-        "--format",
-        "json",
-        "--at",
-        "01/01/2025",
-    ]);
-    assert_eq!(last(&near), "2026-12-14");
-    let far = json(&[
-        "--config",
-        "config",
-        "calendar",
-        "--format",
-        "json",
-        "--at",
-        "01/01/2025",
-        "--to",
-        "31/12/2030",
-    ]);
+    assert_eq!(last(&calendar(cfg, &["--at", "01/01/2025"])), "2026-12-14");
+    let far = calendar(cfg, &["--at", "01/01/2025", "--to", "31/12/2030"]);
     assert_eq!(last(&far), "2030-12-14");
 }
 

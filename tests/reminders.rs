@@ -55,7 +55,7 @@ fn a_reminder_arrives_intact_and_only_once() {
     let m = syt.parsed();
     assert_eq!(
         m.subject(),
-        Some("Nhắc thời hạn gửi báo cáo: Kiện toàn Ban Chỉ đạo 138 tỉnh")
+        Some("V/v nhắc thời hạn gửi kiện toàn Ban Chỉ đạo 138 tỉnh")
     );
     assert_eq!(
         m.subject().unwrap(),
@@ -64,8 +64,11 @@ fn a_reminder_arrives_intact_and_only_once() {
     );
     let text = m.body_text(0).unwrap();
     assert!(text.contains("Kính gửi: Sở Y tế"), "{text}");
-    assert!(text.contains("hạn gửi: Thứ Ba, ngày 29/04/2025"), "{text}");
-    assert!(text.contains("Còn 5 ngày đến hạn (nhắc lần 1)"), "{text}");
+    assert!(
+        text.contains("Hạn gửi: chậm nhất ngày 29/04/2025 (Thứ Ba)"),
+        "{text}"
+    );
+    assert!(text.contains("còn 5 ngày (nhắc lần 1)"), "{text}");
     assert!(text.contains("069.4401.565"));
     assert_eq!(
         text.replace("\r\n", "\n").trim_end(),
@@ -158,12 +161,8 @@ fn escalation_copies_the_leadership_without_repeating_to() {
         ]
     );
     let m = syt.parsed();
-    assert!(
-        m.subject()
-            .unwrap()
-            .starts_with("Đôn đốc gửi báo cáo quá hạn")
-    );
-    assert!(m.body_text(0).unwrap().contains("Đã quá hạn 15 ngày"));
+    assert!(m.subject().unwrap().starts_with("V/v đôn đốc gửi"));
+    assert!(m.body_text(0).unwrap().contains("đã quá hạn 15 ngày"));
 }
 
 #[test]
@@ -252,12 +251,12 @@ fn the_outbox_transport_writes_private_eml_files() {
     assert!(
         m.subject()
             .unwrap()
-            .contains("Kiện toàn Ban Chỉ đạo 138 tỉnh")
+            .contains("kiện toàn Ban Chỉ đạo 138 tỉnh")
     );
     assert!(
         m.body_text(0)
             .unwrap()
-            .contains("Hôm nay là ngày cuối cùng của thời hạn")
+            .contains("hôm nay là ngày cuối cùng của thời hạn")
     );
 }
 

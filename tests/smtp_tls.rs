@@ -135,7 +135,7 @@ fn starttls_and_auth_deliver_with_the_password() {
         let m = mail_parser::MessageParser::default().parse(raw).unwrap();
         assert_eq!(
             m.subject(),
-            Some("Nhắc thời hạn gửi báo cáo: Kiện toàn Ban Chỉ đạo 138 tỉnh")
+            Some("V/v nhắc thời hạn gửi kiện toàn Ban Chỉ đạo 138 tỉnh")
         );
     }
     let out = dondoc(&[

@@ -104,7 +104,7 @@ fn print_table(config: &Config, list: &[Instance]) {
         t.add_row(vec![
             due,
             scheduled,
-            i.plan(config).number.clone(),
+            i.plan(config).label().to_string(),
             format!("{}\n[{}]", ob.title, ob.id),
             format!("{} đơn vị", i.agencies.len()),
         ]);
@@ -130,7 +130,7 @@ fn ics(config: &Config, list: &[Instance], now: &jiff::Zoned) -> String {
             .collect();
         let description = format!(
             "Kế hoạch {} — {}\n{}{}\nHạn nộp: {} (theo lịch {})\nĐơn vị phải nộp ({}): {}",
-            plan.number,
+            plan.label(),
             plan.title,
             ob.title,
             ob.basis
@@ -151,7 +151,7 @@ fn ics(config: &Config, list: &[Instance], now: &jiff::Zoned) -> String {
             format!("DTEND;VALUE=DATE:{}", next_day.strftime("%Y%m%d")),
             format!(
                 "SUMMARY:{}",
-                escape(&format!("Hạn nộp: {} ({})", ob.title, plan.number))
+                escape(&format!("Hạn nộp: {} ({})", ob.title, plan.label()))
             ),
             format!("DESCRIPTION:{}", escape(&description)),
             "TRANSP:TRANSPARENT".to_string(),

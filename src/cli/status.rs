@@ -198,7 +198,7 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
     let tz = &config.settings.timezone;
     for (plan_id, by_instance) in &by_plan {
         let plan = config.plan(plan_id).expect("listed plan");
-        let _ = writeln!(out, "\nKế hoạch {} — {}", plan.number, plan.title);
+        let _ = writeln!(out, "\nKế hoạch {} — {}", plan.label(), plan.title);
         for (n, pairs) in by_instance {
             let i = &instances[*n];
             let ob = i.obligation(config);

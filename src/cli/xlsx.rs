@@ -60,7 +60,7 @@ pub fn write(
         ws.write_string_with_format(
             0,
             0,
-            format!("Kế hoạch {} — {}", plan.number, plan.title),
+            format!("Kế hoạch {} — {}", plan.label(), plan.title),
             &bold,
         )?;
         let when = format!(

@@ -208,7 +208,9 @@ impl Agency {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub id: String,
-    pub number: String,
+    /// The document's number (*số, ký hiệu*); none while the office has no
+    /// signed copy — emails then cite the plan by title, issuer and date.
+    pub number: Option<String>,
     pub title: String,
     pub issuer: Option<String>,
     pub issued: Option<Date>,
@@ -216,6 +218,13 @@ pub struct Plan {
     /// The file it came from, relative to the config directory.
     pub file: PathBuf,
     pub obligations: Vec<Obligation>,
+}
+
+impl Plan {
+    /// How tables name the plan: its number, else its id.
+    pub fn label(&self) -> &str {
+        self.number.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// One thing a plan requires.

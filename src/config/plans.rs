@@ -95,6 +95,29 @@ pub fn load_dir(
     (plans, others)
 }
 
+/// A plan number, refused when it is a blank from an unsigned draft
+/// (`…/KH-BCĐ`, `/KH-UBND`, `KH-UBND`): emails would present it as a fact.
+fn check_number(src: &mut SourceFile, number: &Spanned<String>) -> String {
+    let n = check_text(src, number, "plan.number");
+    let blank = n.contains('…')
+        || n.contains("...")
+        || n.starts_with('/')
+        || !n.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if blank && !n.is_empty() {
+        src.error(
+            number.span(),
+            "plan.number",
+            format!(
+                "{} is not a document number (số, ký hiệu such as \"3212/KH-UBND\"); leave \
+                 `number` out until the signed copy gives it: emails then cite the plan by \
+                 title, issuer and date",
+                quote(&n)
+            ),
+        );
+    }
+    n
+}
+
 /// Validates one plan file. `None` when the file could not be parsed or its
 /// plan id is unusable; obligations with errors are left out (errors recorded).
 fn validate(src: &mut SourceFile, refs: &References, base: &Inherited) -> Option<Plan> {
@@ -107,7 +130,7 @@ fn validate(src: &mut SourceFile, refs: &References, base: &Inherited) -> Option
         .and_then(|v| date_value(src, v, "plan.issued"));
     let mut plan = Plan {
         id: p.id.get_ref().clone(),
-        number: check_text(src, &p.number, "plan.number"),
+        number: p.number.as_ref().map(|n| check_number(src, n)),
         title: check_text(src, &p.title, "plan.title"),
         issuer: p.issuer.clone(),
         issued,

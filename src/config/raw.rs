@@ -129,7 +129,7 @@ pub struct PlanFile {
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub id: S<String>,
-    pub number: S<String>,
+    pub number: Option<S<String>>,
     pub title: S<String>,
     pub issuer: Option<String>,
     pub issued: Option<S<Value>>,

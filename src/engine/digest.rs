@@ -149,14 +149,15 @@ pub fn summary(
     let super::states::States {
         instances,
         pairs: states,
-        ..
+        inputs,
     } = super::states::states_at(config, ledger, at)?;
     let window = (
         today.checked_sub(30.days()).unwrap_or(today),
         today.checked_add(30.days()).unwrap_or(today),
     );
     let mut totals = context::Totals::default();
-    let mut plans: Vec<context::DigestPlan> = Vec::new();
+    // (instance index, row) of every instance the digest lists.
+    let mut rows: Vec<(usize, context::DigestInstance)> = Vec::new();
     let mut start = 0;
     for (n, inst) in instances.iter().enumerate() {
         let end = start
@@ -171,12 +172,13 @@ pub fn summary(
         if overdue == 0 && !(window.0 <= inst.due && inst.due <= window.1) || pairs.is_empty() {
             continue;
         }
-        let plan = inst.plan(config);
         let row = context::DigestInstance {
             obligation_id: inst.obligation(config).id.clone(),
             obligation_title: inst.obligation(config).title.clone(),
-            period: dates::vn(inst.period),
+            period: crate::calendar::period_name(config, inst),
             due: dates::vn(inst.due),
+            inputs: inputs[n],
+            chained: false,
             on_time: count(State::OnTime),
             late: count(State::Late),
             overdue,
@@ -199,12 +201,19 @@ pub fn summary(
         totals.overdue += row.overdue;
         totals.pending += row.pending;
         totals.exempt += row.exempt;
+        rows.push((n, row));
+    }
+    let mut plans: Vec<context::DigestPlan> = Vec::new();
+    for (n, row) in chains_together(&instances, rows) {
+        let plan = instances[n].plan(config);
         match plans.iter_mut().find(|p| p.id == plan.id) {
             Some(p) => p.instances.push(row),
             None => plans.push(context::DigestPlan {
                 id: plan.id.clone(),
                 number: plan.number.clone(),
                 title: plan.title.clone(),
+                issuer: plan.issuer.clone(),
+                issued: plan.issued.map(dates::vn),
                 instances: vec![row],
             }),
         }
@@ -213,9 +222,43 @@ pub fn summary(
     Ok(context::Digest {
         office: office(config),
         today: dates::vn(today),
+        today_long: super::plan::long_date(config, today),
         totals,
         plans,
     })
+}
+
+/// `rows` (in due-date order) with each upward report moved right after the
+/// row of the instance that feeds it, when that row is listed, and marked
+/// `chained`: the leadership reads the units' reports and the report built
+/// from them together.
+fn chains_together(
+    instances: &[crate::calendar::Instance],
+    rows: Vec<(usize, context::DigestInstance)>,
+) -> Vec<(usize, context::DigestInstance)> {
+    let listed: std::collections::HashSet<usize> = rows.iter().map(|(n, _)| *n).collect();
+    let feeder = |n: usize| instances[n].fed_by.filter(|f| listed.contains(f));
+    let (mut followers, heads): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(n, _)| feeder(*n).is_some());
+    let mut out = Vec::with_capacity(heads.len() + followers.len());
+    for head in heads {
+        // Depth first, so that a three-tier chain reads top to bottom.
+        let mut stack = vec![head];
+        while let Some((n, row)) = stack.pop() {
+            out.push((n, row));
+            let mut fed: Vec<_> = Vec::new();
+            followers.retain_mut(|(m, r)| {
+                if feeder(*m) != Some(n) {
+                    return true;
+                }
+                r.chained = true;
+                fed.push((*m, r.clone()));
+                false
+            });
+            stack.extend(fed.into_iter().rev());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 //! `tick` and the daemon then claim and send. Reads the ledger, writes nothing.
 
 use jiff::Zoned;
+use jiff::civil::Date;
 
 use super::summary::EngineError;
 use crate::calendar::{self, Instance};
-use crate::config::Config;
+use crate::config::{Config, Lang};
 use crate::dates;
 use crate::ledger::Ledger;
 use crate::mail::Templates;
@@ -105,18 +106,27 @@ pub fn render(
             let plan = &config.plans[i.plan];
             let ob = i.obligation(config);
             let covered = calendar::covered(ob, i.period);
+            let submit_to = ob.submit_to.as_ref().or(plan.submit_to.as_ref());
             context::Item {
                 plan_id: plan.id.clone(),
                 plan_number: plan.number.clone(),
                 plan_title: plan.title.clone(),
+                plan_about: plan_about(&plan.title),
+                plan_issuer: plan.issuer.clone(),
+                plan_issued: plan.issued.map(dates::vn),
                 obligation_id: ob.id.clone(),
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
                 period: calendar::period_name(config, i),
+                period_label: ob
+                    .period_label
+                    .as_ref()
+                    .map(|_| calendar::period_name(config, i)),
                 period_from: covered.map(|c| dates::vn(c.0)),
                 period_to: covered.map(|c| dates::vn(c.1)),
                 due: dates::vn(r.due),
-                due_weekday: dates::vn_weekday(r.due).to_string(),
+                due_weekday: weekday(config, r.due).to_string(),
+                due_long: long_date(config, r.due),
                 due_time: i.deadline.map(|d| {
                     d.at.to_zoned(config.settings.timezone.clone())
                         .strftime("%H:%M")
@@ -128,11 +138,8 @@ pub fn render(
                 days_left: r.days_left,
                 days_overdue: (-r.days_left).max(0),
                 ordinal: r.ordinal,
-                submit_to: ob
-                    .submit_to
-                    .clone()
-                    .or_else(|| plan.submit_to.clone())
-                    .unwrap_or_else(|| o.name.clone()),
+                submit_to: submit_to.unwrap_or(&o.name).clone(),
+                to_office: submit_to.is_none(),
             }
         })
         .collect();
@@ -143,11 +150,38 @@ pub fn render(
             name: agency.name.clone(),
         },
         today: dates::vn(at.date()),
+        today_long: long_date(config, at.date()),
         any_overdue: items.iter().any(|i| i.days_overdue > 0),
+        all_to_office: items.iter().all(|i| i.to_office),
         escalated: batch.escalated(),
         items,
     };
     templates.render("reminder", &ctx)
+}
+
+/// `date` in the mail language's long form.
+pub fn long_date(config: &Config, date: Date) -> String {
+    match config.settings.mail.lang {
+        Lang::Vi => dates::vn_long(date),
+        Lang::En => dates::en_long(date),
+    }
+}
+
+fn weekday(config: &Config, date: Date) -> &'static str {
+    match config.settings.mail.lang {
+        Lang::Vi => dates::vn_weekday(date),
+        Lang::En => dates::en_weekday(date),
+    }
+}
+
+/// A plan's title without its leading document type, so that a letter can
+/// cite it as *Kế hoạch số 3212/KH-UBND … về {about}*.
+pub fn plan_about(title: &str) -> String {
+    let rest = title
+        .strip_prefix("Kế hoạch ")
+        .or_else(|| title.strip_prefix("KẾ HOẠCH "))
+        .unwrap_or(title);
+    rest.to_string()
 }
 
 /// The office, as templates see it.

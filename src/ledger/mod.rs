@@ -134,8 +134,7 @@ impl Ledger {
         let mut conn = Connection::open(path).map_err(|e| sql.err(e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| sql.err(e))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| sql.err(e))?;
+        wal_mode(&conn).map_err(|e| sql.err(e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| sql.err(e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -380,6 +379,25 @@ fn key_from_row(r: &rusqlite::Row) -> rusqlite::Result<PairKey> {
 
 fn timestamp_from(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// Switches to WAL. Changing the journal mode of a new database needs an
+/// exclusive lock, and SQLite answers `SQLITE_BUSY` there without calling
+/// the busy handler when another process is opening the same new file (24
+/// `dondoc submit` at once did it): retry for as long as the busy timeout.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]

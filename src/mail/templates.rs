@@ -74,6 +74,8 @@ impl Templates {
             }
         });
         env.set_keep_trailing_newline(true);
+        env.add_filter("short", short);
+        env.add_filter("lower_first", lower_first);
         let mut errors = Vec::new();
         let mut files: Vec<(&str, PathBuf, String)> = Vec::new();
         let mut broken: Vec<&str> = Vec::new();
@@ -153,6 +155,30 @@ impl Templates {
     }
 }
 
+/// The `short(n)` filter: `text` cut to at most `n` characters at a word
+/// boundary, with "…" when cut — for subjects built from long titles.
+fn short(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(n.saturating_sub(1)).collect();
+    let cut = match head.rfind(' ') {
+        Some(i) if i > head.len() / 2 => &head[..i],
+        _ => &head,
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
+}
+
+/// The `lower_first` filter: the first letter in lower case, so that a
+/// document name can follow a verb (*đôn đốc gửi báo cáo …*).
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn kind(name: &str) -> &str {
     name.split('.').next().unwrap_or(name)
 }
@@ -206,92 +232,7 @@ fn error(file: &Path, line: usize, message: String) -> ConfigError {
 
 pub mod context;
 
-/// Sample contexts that exercise every variable, for validation.
-mod sample {
-    use super::context::*;
-
-    fn office() -> Office {
-        Office {
-            name: "Văn phòng Thường trực".into(),
-            email: "vp@example.gov.vn".into(),
-            address: Some("Số 1".into()),
-            phone: Some("0".into()),
-            contact: Some("Đ/c Nguyễn Văn A, 0912 345 678".into()),
-        }
-    }
-
-    pub fn reminder() -> Reminder {
-        let item = |days_left: i32| Item {
-            plan_id: "p".into(),
-            plan_number: "1/KH".into(),
-            plan_title: "Kế hoạch".into(),
-            obligation_id: "o".into(),
-            obligation_title: "Báo cáo".into(),
-            basis: Some("Mục I".into()),
-            period: "6 tháng đầu năm 2025".into(),
-            period_from: Some("15/12/2024".into()),
-            period_to: Some("14/06/2025".into()),
-            due: "16/06/2025".into(),
-            due_weekday: "Thứ Hai".into(),
-            due_time: (days_left == 3).then(|| "17:00".into()),
-            due_time_inclusive: false,
-            inputs: (days_left == 0).then_some(crate::policy::Inputs {
-                submitted: 12,
-                owed: 30,
-            }),
-            step: "due".into(),
-            days_left,
-            days_overdue: (-days_left).max(0),
-            ordinal: 1,
-            submit_to: "Văn phòng".into(),
-        };
-        Reminder {
-            office: office(),
-            agency: Agency {
-                id: "a".into(),
-                name: "Sở Y tế".into(),
-            },
-            today: "16/06/2025".into(),
-            any_overdue: true,
-            escalated: true,
-            items: vec![item(3), item(0), item(-2)],
-        }
-    }
-
-    pub fn digest() -> Digest {
-        Digest {
-            office: office(),
-            today: "16/06/2025".into(),
-            totals: Totals {
-                all: 1,
-                overdue: 1,
-                ..Totals::default()
-            },
-            plans: vec![DigestPlan {
-                id: "p".into(),
-                number: "1/KH".into(),
-                title: "Kế hoạch".into(),
-                instances: vec![DigestInstance {
-                    obligation_id: "o".into(),
-                    obligation_title: "Báo cáo".into(),
-                    period: "14/06/2025".into(),
-                    due: "16/06/2025".into(),
-                    on_time: 0,
-                    late: 0,
-                    overdue: 1,
-                    pending: 0,
-                    exempt: 0,
-                    overdue_agencies: vec![OverdueAgency {
-                        id: "a".into(),
-                        name: "Sở Y tế".into(),
-                        days: 2,
-                        successors: vec!["UBND xã A".into()],
-                    }],
-                }],
-            }],
-        }
-    }
-}
+mod sample;
 
 #[cfg(test)]
 mod tests {
@@ -306,12 +247,12 @@ mod tests {
         let cases = [
             (
                 "vi",
-                ["Đôn đốc", "Kính gửi: Sở Y tế", "nay là: UBND xã A"],
+                ["V/v đôn đốc", "Kính gửi: Sở Y tế", "nay là: UBND xã A"],
                 "As of",
             ),
             (
                 "en",
-                ["Overdue report", "To: Sở Y tế", "dissolved; now: UBND xã A"],
+                ["Overdue:", "Dear Sở Y tế,", "dissolved; now: UBND xã A"],
                 "Kính gửi",
             ),
         ];
@@ -336,22 +277,38 @@ mod tests {
         let c = config(MAIN, OB, None);
         let t = Templates::load(&c).unwrap();
         let r = t.render("reminder", &sample::reminder()).unwrap();
-        assert_eq!(
-            r.subject,
-            "Đôn đốc gửi báo cáo quá hạn: Báo cáo (và 2 nội dung khác)"
-        );
+        assert_eq!(r.subject, "V/v đôn đốc gửi báo cáo và 2 nội dung khác");
         for want in [
             "Kính gửi: Sở Y tế",
             "Đến ngày 16/06/2025, Văn phòng Thường trực chưa nhận được các báo cáo, văn bản sau",
-            "Còn 3 ngày đến hạn (nhắc lần 1)",
-            "Hôm nay là ngày cuối cùng của thời hạn",
-            "Đã quá hạn 2 ngày",
-            "khẩn trương hoàn thành",
-            "đồng gửi lãnh đạo",
+            // Item 1: numbered plan without issuer or date, a time of day.
+            "   - Căn cứ: Mục I Kế hoạch số 1/KH về phòng, chống ma túy.\n",
+            "   - Hạn gửi: trước 17 giờ 00 ngày 16/06/2025 (Thứ Hai); còn 3 ngày (nhắc lần 1).",
+            // Item 2: an unnumbered plan is cited by issuer and title only;
+            // an upward report shows its inputs and goes elsewhere.
+            "   - Căn cứ: Kế hoạch của UBND tỉnh về phòng, chống ma túy.\n",
+            "   - Kỳ báo cáo: 6 tháng đầu năm 2025.\n",
+            "hôm nay là ngày cuối cùng của thời hạn",
+            "   - Tiến độ tổng hợp: đã nhận 12/30 báo cáo của các đơn vị.",
+            // Item 3: number, date and issuer; the data period.
+            "Kế hoạch số 1/KH ngày 20/03/2025 của UBND tỉnh về phòng, chống ma túy.",
+            "   - Kỳ báo cáo: 6 tháng đầu năm 2025 (số liệu từ ngày 15/12/2024 đến ngày 14/06/2025).",
+            "chậm nhất ngày 16/06/2025 (Thứ Hai); đã quá hạn 2 ngày (nhắc lần 1).",
+            "   - Gửi về: Văn phòng.",
+            "khẩn trương hoàn thành, gửi về nơi nhận nêu tại từng nội dung",
+            "đồng gửi lãnh đạo quý cơ quan, đơn vị để biết, quan tâm chỉ đạo.",
             "Trân trọng./.",
             "Cán bộ đầu mối: Đ/c Nguyễn Văn A, 0912 345 678",
+            "không phải là công văn",
         ] {
             assert!(r.text.contains(want), "missing {want:?} in\n{}", r.text);
+        }
+        for placeholder in ["none", "None", "Kỳ báo cáo: 16/06/2025"] {
+            assert!(
+                !r.text.contains(placeholder),
+                "{placeholder:?} in\n{}",
+                r.text
+            );
         }
     }
 
@@ -372,7 +329,23 @@ mod tests {
         );
         assert!(!r.html.contains("<script>"));
         assert!(!r.subject.contains('\r') && !r.subject.contains('\n'));
-        assert!(r.subject.contains("Báo cáo Bcc: evil@example.com"));
+        assert!(
+            r.subject.contains("báo cáo Bcc: evil@example.com"),
+            "{}",
+            r.subject
+        );
+    }
+
+    #[test]
+    fn short_cuts_at_a_word_and_lower_first_lowers_one_letter() {
+        assert_eq!(short("Báo cáo 6 tháng", 80), "Báo cáo 6 tháng");
+        let title = "Báo cáo kết quả thực hiện Kế hoạch tổ chức các hoạt động hưởng ứng";
+        assert_eq!(short(title, 30), "Báo cáo kết quả thực hiện Kế…");
+        assert!(short(title, 30).chars().count() <= 30);
+        // No space in the second half: cut inside the word.
+        assert_eq!(short("abcdefghij", 5), "abcd…");
+        assert_eq!(lower_first("Đôn đốc"), "đôn đốc");
+        assert_eq!(lower_first(""), "");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn fixture_config(overlay: Option<&Path>) -> tempfile::TempDir {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).expect("fixture dir") {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());

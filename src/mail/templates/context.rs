@@ -22,20 +22,32 @@ pub struct Agency {
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub plan_id: String,
-    pub plan_number: String,
+    /// None while the plan has no number (the office has no signed copy).
+    pub plan_number: Option<String>,
     pub plan_title: String,
+    /// The title without its leading "Kế hoạch", for *Kế hoạch số … về …*.
+    pub plan_about: String,
+    pub plan_issuer: Option<String>,
+    /// dd/mm/yyyy
+    pub plan_issued: Option<String>,
     pub obligation_id: String,
     pub obligation_title: String,
     pub basis: Option<String>,
     /// The reporting period as the office names it (`period_label`), else
     /// the scheduled date, dd/mm/yyyy.
     pub period: String,
+    /// The same when the obligation names its periods (`period_label`),
+    /// else none: a one-off report has no period to name.
+    pub period_label: Option<String>,
     /// With `data_period`: the first and last day the report covers.
     pub period_from: Option<String>,
     pub period_to: Option<String>,
     /// dd/mm/yyyy
     pub due: String,
+    /// In the mail language: *Thứ Hai* / *Monday*.
     pub due_weekday: String,
+    /// In the mail language: *Thứ Hai, ngày 10/07/2023* / *Monday 10 July 2023*.
+    pub due_long: String,
     /// "17:00" for a deadline with a time of day, else none.
     pub due_time: Option<String>,
     /// On time at `due_time` itself (*chậm nhất*), or only before it (*trước*).
@@ -52,6 +64,8 @@ pub struct Item {
     /// 1 for the first reminder of this pair (*lần 1*), 2 for the second…
     pub ordinal: usize,
     pub submit_to: String,
+    /// Whether `submit_to` is the office itself (no `submit_to` configured).
+    pub to_office: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,7 +74,11 @@ pub struct Reminder {
     pub agency: Agency,
     /// The send moment's date, dd/mm/yyyy.
     pub today: String,
+    /// The same in the mail language's long form.
+    pub today_long: String,
     pub any_overdue: bool,
+    /// Whether every item goes to the office (else each says where).
+    pub all_to_office: bool,
     pub escalated: bool,
     pub items: Vec<Item>,
 }
@@ -88,8 +106,14 @@ pub struct OverdueAgency {
 pub struct DigestInstance {
     pub obligation_id: String,
     pub obligation_title: String,
+    /// The period as the office names it (see [`Item::period`]).
     pub period: String,
     pub due: String,
+    /// For an upward report: the reports it is built from, received by
+    /// today; the row follows the row of what feeds it when that is listed.
+    pub inputs: Option<crate::policy::Inputs>,
+    /// Whether this row is an upward report listed right after its inputs.
+    pub chained: bool,
     pub on_time: usize,
     pub late: usize,
     pub overdue: usize,
@@ -101,8 +125,11 @@ pub struct DigestInstance {
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestPlan {
     pub id: String,
-    pub number: String,
+    pub number: Option<String>,
     pub title: String,
+    pub issuer: Option<String>,
+    /// dd/mm/yyyy
+    pub issued: Option<String>,
     pub instances: Vec<DigestInstance>,
 }
 
@@ -110,6 +137,7 @@ pub struct DigestPlan {
 pub struct Digest {
     pub office: Office,
     pub today: String,
+    pub today_long: String,
     pub totals: Totals,
     pub plans: Vec<DigestPlan>,
 }

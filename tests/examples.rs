@@ -1,0 +1,291 @@
+//! The shipped configurations: `config/` (Khánh Hòa, the quick start) and one
+//! directory per seed plan under `config/examples/`. Each passes `check`, and
+//! the emails each would send at three moments of its plan — rendered by the
+//! real binary into `.eml` files and read back with a MIME parser — cite
+//! nothing that is a placeholder and name weekdays in the mail's language.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{copy_tree, dondoc};
+
+/// Example directory, and three send moments: a reminder before the due
+/// date, the due date, an overdue reminder (dates worked out in the plan
+/// files' comments).
+const MOMENTS: [(&str, [&str; 3]); 5] = [
+    // Units due Fri 30/06/2023 (before-3 = 27/06), Công an tỉnh Fri 07/07.
+    (
+        "config/examples/ninh-binh-2023",
+        ["27/06/2023 08:00", "30/06/2023 08:00", "07/07/2023 08:00"],
+    ),
+    // Kế hoạch due Tue 19/03/2024; quy chế due Fri 26/04/2024; the 6-month
+    // report due Fri 14/06/2024, overdue-1 three working days later.
+    (
+        "config/examples/hai-duong-2024",
+        ["14/03/2024 08:00", "26/04/2024 08:00", "19/06/2024 08:00"],
+    ),
+    (
+        "config/examples/binh-duong-ctr-128",
+        ["11/06/2024 08:00", "14/06/2024 08:00", "19/06/2024 08:00"],
+    ),
+    // kiện toàn due Tue 29/04/2025; the year's report due Mon 15/12/2025.
+    (
+        "config/examples/khanh-hoa-2025",
+        ["24/04/2025 08:00", "15/12/2025 08:00", "18/12/2025 08:00"],
+    ),
+    (
+        "config",
+        ["24/04/2025 08:00", "15/12/2025 08:00", "18/12/2025 08:00"],
+    ),
+];
+
+const VI_WEEKDAYS: [&str; 7] = [
+    "Thứ Hai",
+    "Thứ Ba",
+    "Thứ Tư",
+    "Thứ Năm",
+    "Thứ Sáu",
+    "Thứ Bảy",
+    "Chủ nhật",
+];
+const EN_WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Text that must never reach an agency: undefined values, blanks from an
+/// unsigned draft, a bare date offered as a reporting period.
+const PLACEHOLDERS: [&str; 8] = [
+    "none",
+    "None",
+    "…/",
+    "/KH-BCĐ",
+    "số KH-",
+    "xxx",
+    "Kỳ báo cáo: 0",
+    "Kỳ báo cáo: 1",
+];
+
+struct Email {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+/// A copy of `example` writing to its own database and outbox, in `lang`.
+fn copy(example: &str, lang: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(example), dir.path());
+    let _ = fs::remove_dir_all(dir.path().join("examples"));
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| match l.split_whitespace().next() {
+            Some("database") => "database = \"state/dondoc.db\"".to_string(),
+            Some("outbox") => "outbox = \"state/outbox\"".to_string(),
+            Some("lang") => format!("lang = \"{lang}\""),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&main, text).unwrap();
+    dir
+}
+
+/// Runs `tick --at` and returns the emails it wrote.
+fn tick(dir: &Path, at: &str, seen: &mut Vec<PathBuf>) -> Vec<Email> {
+    let cfg = dir.to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", at]);
+    assert!(
+        out.status.success(),
+        "tick {at}: {}{}",
+        out.stdout,
+        out.stderr
+    );
+    let outbox = dir.join("state/outbox");
+    let mut new = Vec::new();
+    for entry in fs::read_dir(&outbox).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if seen.contains(&path) {
+            continue;
+        }
+        let raw = fs::read(&path).unwrap();
+        let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        new.push(Email {
+            subject: m.subject().unwrap_or_default().to_string(),
+            text: m.body_text(0).unwrap().to_string(),
+            html: m.body_html(0).unwrap().to_string(),
+        });
+        seen.push(path);
+    }
+    new
+}
+
+#[test]
+fn every_shipped_config_passes_check() {
+    for (example, _) in MOMENTS {
+        let out = dondoc(&["--config", example, "check"]);
+        assert!(out.status.success(), "{example}: {}", out.stderr);
+        assert!(out.stdout.starts_with("OK: "), "{example}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn example_emails_cite_no_placeholder_and_name_weekdays_in_their_language() {
+    for (lang, own, other) in [
+        ("vi", VI_WEEKDAYS, EN_WEEKDAYS),
+        ("en", EN_WEEKDAYS, VI_WEEKDAYS),
+    ] {
+        for (example, moments) in MOMENTS {
+            let dir = copy(example, lang);
+            let mut seen = Vec::new();
+            for at in moments {
+                let emails = tick(dir.path(), at, &mut seen);
+                assert!(!emails.is_empty(), "{example} {lang} {at}: no email");
+                for e in &emails {
+                    let all = format!("{}\n{}\n{}", e.subject, e.text, e.html);
+                    let context = format!("{example} {lang} {at}:\n{all}");
+                    for p in PLACEHOLDERS {
+                        assert!(!all.contains(p), "{p:?} in {context}");
+                    }
+                    for w in other {
+                        assert!(!all.contains(w), "{w:?} in {context}");
+                    }
+                    assert!(
+                        own.iter().any(|w| e.text.contains(w)),
+                        "no weekday in {context}"
+                    );
+                    assert!(
+                        e.subject.chars().count() <= 120,
+                        "long subject in {context}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The texts of the emails `example` sends at `at` (Vietnamese), by the
+/// agency named after *Kính gửi:*.
+fn emails_at(example: &str, moments: &[&str]) -> Vec<(String, Email)> {
+    let dir = copy(example, "vi");
+    let mut seen = Vec::new();
+    let mut last = Vec::new();
+    for at in moments {
+        last = tick(dir.path(), at, &mut seen);
+    }
+    last.into_iter()
+        .map(|e| {
+            let to = e.text.lines().next().unwrap_or_default();
+            (to.trim_start_matches("Kính gửi: ").to_string(), e)
+        })
+        .collect()
+}
+
+#[test]
+fn the_examples_say_what_their_plans_say() {
+    // Ninh Bình: on 07/07/2023 Công an tỉnh's upward report is due and none
+    // of the 26 units' reports has been recorded; it goes to the Chính phủ…
+    let nb = emails_at("config/examples/ninh-binh-2023", &["07/07/2023 08:00"]);
+    let (_, ca) = nb.iter().find(|(to, _)| to == "Công an tỉnh").unwrap();
+    assert!(
+        ca.text.contains("đã nhận 0/26 báo cáo của các đơn vị"),
+        "{}",
+        ca.text
+    );
+    assert!(
+        ca.text
+            .contains("Gửi về: Chính phủ, Bộ Công an, Thường trực Tỉnh ủy và UBND tỉnh.")
+    );
+    assert!(ca.text.contains("chậm nhất ngày 07/07/2023 (Thứ Sáu)"));
+    // … and the plan has no number: cited by issuer and title.
+    assert!(ca.text.contains(
+        "Căn cứ: Mục III.2 Kế hoạch của UBND tỉnh Ninh Bình về tổ chức các hoạt động hưởng ứng"
+    ));
+    let units: Vec<_> = nb.iter().filter(|(to, _)| to != "Công an tỉnh").collect();
+    assert_eq!(units.len(), 26);
+    assert!(
+        units
+            .iter()
+            .all(|(_, e)| e.text.contains("Gửi về: UBND tỉnh (qua Công an tỉnh)."))
+    );
+
+    // Hải Dương: "trước tháng 5/2024" stays in April (Friday 26/04/2024).
+    let hd = emails_at("config/examples/hai-duong-2024", &["26/04/2024 08:00"]);
+    let (_, syt) = hd.iter().find(|(to, _)| to == "Sở Y tế").unwrap();
+    assert!(
+        syt.text
+            .contains("chậm nhất ngày 26/04/2024 (Thứ Sáu); hôm nay"),
+        "{}",
+        syt.text
+    );
+
+    // Bình Dương: the period named as a period, with its data span.
+    let bd = emails_at("config/examples/binh-duong-ctr-128", &["14/06/2024 08:00"]);
+    assert_eq!(bd.len(), 25);
+    assert!(bd.iter().all(|(_, e)| e.text.contains(
+        "Kỳ báo cáo: 6 tháng đầu năm 2024 (số liệu từ ngày 15/12/2023 đến ngày 14/06/2024)."
+    )));
+
+    // Khánh Hòa after the reform: the year's report of 2025 goes to the new
+    // xã, phường and đặc khu, not to the dissolved districts.
+    let kh = emails_at("config/examples/khanh-hoa-2025", &["15/12/2025 08:00"]);
+    let names: Vec<&str> = kh.iter().map(|(to, _)| to.as_str()).collect();
+    assert!(names.contains(&"UBND đặc khu Trường Sa"), "{names:?}");
+    assert!(names.contains(&"UBND phường Nha Trang"), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.starts_with("UBND huyện") || n.starts_with("UBND thành phố"))
+    );
+    assert!(names.contains(&"Bộ Chỉ huy Quân sự tỉnh"), "{names:?}");
+    assert!(kh[0].1.text.contains(
+        "Căn cứ: Mục III.1 Kế hoạch số 3212/KH-UBND ngày 20/03/2025 của UBND tỉnh Khánh Hòa về thực hiện"
+    ));
+}
+
+#[test]
+fn config_is_the_khanh_hoa_example_and_holidays_are_one_file() {
+    let main = Path::new("config");
+    let kh = Path::new("config/examples/khanh-hoa-2025");
+    for file in [
+        "agencies.toml",
+        "holidays.toml",
+        "plans/khanh-hoa-2025.toml",
+    ] {
+        assert_eq!(
+            fs::read_to_string(main.join(file)).unwrap(),
+            fs::read_to_string(kh.join(file)).unwrap(),
+            "{file} differs between config/ and {}",
+            kh.display()
+        );
+    }
+    let holidays = fs::read_to_string("config/holidays.toml").unwrap();
+    for (example, _) in MOMENTS {
+        let h = fs::read_to_string(Path::new(example).join("holidays.toml")).unwrap();
+        assert_eq!(
+            h, holidays,
+            "{example}/holidays.toml differs from config/holidays.toml"
+        );
+    }
+    // The two dondoc.toml differ only in where the state lives.
+    let strip = |p: &Path| -> Vec<String> {
+        fs::read_to_string(p.join("dondoc.toml"))
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                !l.starts_with('#') && !l.starts_with("database") && !l.starts_with("outbox")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(strip(main), strip(kh));
+}
