@@ -348,4 +348,51 @@ mod tests {
         assert!(!catch_up(&c, &t, &mut ledger, at(2025, 6, 25, 9, 0)).unwrap());
         assert!(catch_up(&c, &t, &mut ledger, at(2025, 6, 20, 9, 0)).unwrap());
     }
+
+    /// A chain is read together: the units' reports due Mon 30/06/2025 ("a"),
+    /// an unrelated report due Thu 03/07 ("b"), the upward report built from
+    /// "a" due Mon 07/07 ("up"). By due date the rows would be a, b, up.
+    #[test]
+    fn the_digest_lists_an_upward_report_right_after_what_feeds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = format!(
+            "database = \"{0}/db\"\n[office]\nname = \"Văn phòng\"\nemail = \"vp@example.gov.vn\"\n\
+             [digest]\nto = [\"lanhdao@example.gov.vn\"]\n",
+            dir.path().display()
+        );
+        let obligations = "[[obligation]]\nid = \"a\"\ntitle = \"Báo cáo đơn vị\"\nagencies = [\"@so-nganh\"]\n\
+             due = \"30/06/2025\"\n\
+             [[obligation]]\nid = \"b\"\ntitle = \"Báo cáo khác\"\nagencies = [\"so-y-te\"]\n\
+             due = \"03/07/2025\"\n\
+             [[obligation]]\nid = \"up\"\ntitle = \"Báo cáo tổng hợp\"\nagencies = [\"so-y-te\"]\n\
+             after = \"a\"\ndue = \"07/07/2025\"\n";
+        let c = config(&main, obligations, None);
+        let ledger = Ledger::open(&c.settings.database, "test").unwrap();
+        let now = at(2025, 7, 2, 7, 30).to_zoned(c.settings.timezone.clone());
+        let d = summary(&c, &ledger, &now).unwrap();
+        let rows = &d.plans[0].instances;
+        let order: Vec<(&str, bool)> = rows
+            .iter()
+            .map(|r| (r.obligation_id.as_str(), r.chained))
+            .collect();
+        assert_eq!(order, [("a", false), ("up", true), ("b", false)]);
+        // "a" is owed by both agencies (ubnd-huyen ends on 30/06, its due
+        // date) and neither has submitted: 0 of 2 received.
+        let up = &rows[1];
+        assert_eq!(up.inputs.map(|i| (i.submitted, i.owed)), Some((0, 2)));
+        assert_eq!(rows[0].inputs, None);
+        let text = Templates::load(&c)
+            .unwrap()
+            .render("digest", &d)
+            .unwrap()
+            .text;
+        let a = text.find("* Báo cáo đơn vị").unwrap();
+        let up = text.find("↳ Báo cáo tổng hợp").unwrap();
+        let b = text.find("* Báo cáo khác").unwrap();
+        assert!(a < up && up < b, "{text}");
+        assert!(
+            text.contains("đã nhận 0/2 báo cáo của các đơn vị"),
+            "{text}"
+        );
+    }
 }
