@@ -47,18 +47,22 @@ fn submit_then_status_shows_on_time() {
             "due",
             "extended_from",
             "inputs",
+            "note",
             "obligation",
             "period",
             "plan",
+            "ref",
             "state",
             "submitted_on"
         ]
     );
-    // Before the submission's time it does not count.
-    assert_eq!(
-        pair(&status(&cfg, "29/04/2025 15:00"), "so-y-te")["state"],
-        "pending"
-    );
+    // What was recorded is shown: the document number, no note.
+    assert_eq!(r["ref"], "125/BC-SYT");
+    assert_eq!(r["note"], Value::Null);
+    // Before the submission's time it does not count, nor does its number show.
+    let early = status(&cfg, "29/04/2025 15:00");
+    assert_eq!(pair(&early, "so-y-te")["state"], "pending");
+    assert_eq!(pair(&early, "so-y-te")["ref"], Value::Null);
 }
 
 #[test]
@@ -121,6 +125,9 @@ fn exempt_wins_and_can_be_lifted() {
     let r = status(&cfg, "05/05/2025");
     assert_eq!(pair(&r, "so-y-te")["state"], "exempt");
     assert_eq!(pair(&r, "so-y-te")["submitted_on"], Value::Null);
+    // The waiver's note is shown; the submission under it (and its number) is not.
+    assert_eq!(pair(&r, "so-y-te")["note"], "sáp nhập");
+    assert_eq!(pair(&r, "so-y-te")["ref"], Value::Null);
     assert!(
         dondoc(&[&["--config", &cfg, "exempt"], &PAIR[..], &["--undo"]].concat())
             .status
@@ -217,7 +224,7 @@ fn import_is_all_or_nothing_and_names_the_line() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("nop.csv: line 7: agency: unknown agency \"so-y-tee\""),
+            .contains("nop.csv: line 7, column D (agency): unknown agency \"so-y-tee\""),
         "{}",
         out.stderr
     );
@@ -277,7 +284,7 @@ fn import_reports_every_bad_row_and_conflicts() {
             "p,bao-cao,29/04/2025,so-y-te,,,",                // 2: empty date
             "p,bao-cao,30/04/2025,so-y-te,30/04/2025,,",      // 3: not a period
             "p,bao-cao,29/04/2025,so-y-te,32/04/2025,,",      // 4: bad date
-            "p,bao-cao,29/04/2025,so-y-te",                   // 5: short row
+            "p,bao-cao,29/04/2025,so-y-te",                   // 5: short row, no date
             "p,bao-cao,29/04/2025,cong-an-tinh,29/04/2025,,", // 6: ok
             "p,bao-cao,29/04/2025,cong-an-tinh,28/04/2025,,", // 7: same pair twice
         ],
@@ -285,11 +292,11 @@ fn import_reports_every_bad_row_and_conflicts() {
     let out = dondoc(&["--config", &cfg, "import", &file]);
     assert_eq!(out.code, 2);
     for want in [
-        "line 2: submitted_on: is empty",
-        "line 3: period: 30/04/2025 is not a period",
-        "line 4: submitted_on: \"32/04/2025\" is not a moment",
-        "line 5: row: has 4 fields",
-        "line 7: agency: the same pair is already on line 6",
+        "line 2, column E (submitted_on): is empty",
+        "line 3, column C (period): 30/04/2025 is not a period",
+        "line 4, column E (submitted_on): \"32/04/2025\" is not a moment",
+        "line 5, column E (submitted_on): is empty",
+        "line 7, column D (agency): the same pair is already on line 6",
         "5 bad rows; nothing was imported",
     ] {
         assert!(

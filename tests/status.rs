@@ -50,13 +50,13 @@ fn status_filters_and_formats() {
     let mut lines = out.stdout.lines();
     assert_eq!(
         lines.next(),
-        Some("plan,obligation,period,due,agency,state,submitted_on,days_late")
+        Some("plan,obligation,period,due,agency,state,submitted_on,days_late,ref,note")
     );
     let body: Vec<&str> = lines.collect();
     assert!(!body.is_empty());
     assert!(body.iter().all(|l| l.contains(",overdue,,")), "{body:?}");
     assert!(
-        body.contains(&"q,bao-cao-thang,2025-01-31,2025-02-03,cong-an-tinh,overdue,,35"),
+        body.contains(&"q,bao-cao-thang,2025-01-31,2025-02-03,cong-an-tinh,overdue,,35,,"),
         "{body:?}"
     );
     let out = dondoc(&[

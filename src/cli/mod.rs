@@ -8,6 +8,7 @@ mod daemon;
 mod holidays;
 mod import;
 mod record;
+mod recorded;
 mod send;
 mod status;
 mod xlsx;
@@ -59,8 +60,9 @@ pub enum Command {
     Exempt(record::ExemptArgs),
     /// Move one pair's due date later (gia hạn), or lift the extension with --undo.
     Extend(record::ExtendArgs),
-    /// Record many submissions from a CSV file, all or none:
-    /// plan,obligation,period,agency,submitted_on,ref,note
+    /// Record many submissions from a .csv or .xlsx file, all or none (columns
+    /// plan,obligation,period,agency,submitted_on[,ref,note] or kế hoạch, nội dung,
+    /// kỳ, đơn vị, ngày nộp[, số ký hiệu, ghi chú])
     Import(import::Args),
     /// Show the emails a send moment at --at would send, without sending or recording.
     Preview(send::PreviewArgs),

@@ -58,6 +58,11 @@ struct Row<'a> {
     extended_from: Option<String>,
     /// An upward report's progress (`after`): null for other obligations.
     inputs: Option<Inputs>,
+    /// The submission's document number (*số, ký hiệu*).
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
+    /// The submission's or the waiver's note.
+    note: Option<&'a str>,
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
@@ -87,6 +92,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         pairs,
         inputs,
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+    let recorded = super::recorded::Recorded::load(&ledger).map_err(anyhow::Error::from)?;
     let states: Vec<PairState> = pairs
         .into_iter()
         .filter(|s| {
@@ -101,15 +107,15 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .filter(|s| args.state.is_none_or(|st| s.state == st))
         .collect();
     match args.format {
-        Format::Json => super::print_json(&rows(config, &instances, &inputs, &states)),
-        Format::Csv => write_csv(&rows(config, &instances, &inputs, &states)),
+        Format::Json => super::print_json(&rows(config, &instances, &inputs, &states, &recorded)),
+        Format::Csv => write_csv(&rows(config, &instances, &inputs, &states, &recorded)),
         Format::Table => {
-            print_table(config, &instances, &states, &now);
+            print_table(config, &instances, &states, &recorded, &now);
             super::send::print_failures(config, &ledger)
         }
         Format::Xlsx => {
             let path = args.output.as_deref().expect("checked above");
-            super::xlsx::write(path, config, &instances, &states, &now)
+            super::xlsx::write(path, config, &instances, &states, &recorded, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!("wrote {} ({} pairs)", path.display(), states.len());
             Ok(())
@@ -122,12 +128,14 @@ fn rows<'a>(
     instances: &[Instance],
     inputs: &[Option<Inputs>],
     states: &[PairState],
+    recorded: &'a super::recorded::Recorded,
 ) -> Vec<Row<'a>> {
     let tz = &config.settings.timezone;
     states
         .iter()
         .map(|s| {
             let i = &instances[s.instance];
+            let (reference, note) = recorded.of(config, instances, s);
             Row {
                 plan: &config.plans[i.plan].id,
                 obligation: &i.obligation(config).id,
@@ -139,6 +147,8 @@ fn rows<'a>(
                 days_late: s.days_late,
                 extended_from: s.extended_from.map(|d| d.to_string()),
                 inputs: inputs[s.instance],
+                reference,
+                note,
             }
         })
         .collect()
@@ -164,6 +174,8 @@ fn write_csv(rows: &[Row]) -> Result<(), CliError> {
         "state",
         "submitted_on",
         "days_late",
+        "ref",
+        "note",
     ])
     .map_err(io)?;
     for r in rows {
@@ -176,6 +188,8 @@ fn write_csv(rows: &[Row]) -> Result<(), CliError> {
             r.state.as_str(),
             r.submitted_on.as_deref().unwrap_or(""),
             &r.days_late.map(|d| d.to_string()).unwrap_or_default(),
+            r.reference.unwrap_or(""),
+            r.note.unwrap_or(""),
         ])
         .map_err(io)?;
     }
@@ -183,7 +197,13 @@ fn write_csv(rows: &[Row]) -> Result<(), CliError> {
 }
 
 /// Grouped by plan, then instance; Vietnamese state names and dates.
-fn print_table(config: &Config, instances: &[Instance], states: &[PairState], now: &jiff::Zoned) {
+fn print_table(
+    config: &Config,
+    instances: &[Instance],
+    states: &[PairState],
+    recorded: &super::recorded::Recorded,
+    now: &jiff::Zoned,
+) {
     let mut by_plan: BTreeMap<&str, BTreeMap<usize, Vec<&PairState>>> = BTreeMap::new();
     for s in states {
         let plan = &config.plans[instances[s.instance].plan].id;
@@ -211,7 +231,13 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
                 dates::vn(i.due),
                 dates::vn_weekday(i.due)
             );
-            let mut t = super::table(&["Đơn vị", "Trạng thái", "Ngày nộp", "Số ngày trễ"]);
+            let mut t = super::table(&[
+                "Đơn vị",
+                "Trạng thái",
+                "Ngày nộp",
+                "Số, ký hiệu / ghi chú",
+                "Số ngày trễ",
+            ]);
             for s in pairs {
                 let submitted = s.submitted_at.map_or(String::new(), |t| {
                     let z = t.to_zoned(tz.clone());
@@ -228,10 +254,17 @@ fn print_table(config: &Config, instances: &[Instance], states: &[PairState], no
                     Some(_) => format!("{} (gia hạn đến {})", s.state.vi(), dates::vn(s.due)),
                     None => s.state.vi().to_string(),
                 };
+                let (reference, note) = recorded.of(config, instances, s);
+                let written = [reference, note.map(|n| n.trim())]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 t.add_row(vec![
                     name,
                     state,
                     submitted,
+                    written,
                     s.days_late.map(|d| d.to_string()).unwrap_or_default(),
                 ]);
             }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::policy::{PairState, State};
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 9] = [
     "Nội dung",
     "Kỳ",
     "Hạn nộp",
@@ -18,8 +18,10 @@ const HEADER: [&str; 7] = [
     "Trạng thái",
     "Ngày nộp",
     "Số ngày trễ",
+    "Số, ký hiệu",
+    "Ghi chú",
 ];
-const WIDTHS: [f64; 7] = [60.0, 12.0, 12.0, 40.0, 18.0, 16.0, 12.0];
+const WIDTHS: [f64; 9] = [60.0, 12.0, 12.0, 40.0, 18.0, 16.0, 12.0, 16.0, 30.0];
 
 /// The fill colour of a state's row (Excel's good / neutral / bad palette).
 fn fill(state: State) -> Color {
@@ -38,6 +40,7 @@ pub fn write(
     config: &Config,
     instances: &[Instance],
     states: &[PairState],
+    recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
 ) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
@@ -102,9 +105,12 @@ pub fn write(
                 Some(d) => ws.write_number_with_format(row, 6, f64::from(d), &cell)?,
                 None => ws.write_blank(row, 6, &cell)?,
             };
+            let (reference, note) = recorded.of(config, instances, s);
+            ws.write_string_with_format(row, 7, reference.unwrap_or(""), &cell)?;
+            ws.write_string_with_format(row, 8, note.unwrap_or(""), &cell)?;
         }
         ws.set_freeze_panes(4, 0)?;
-        ws.autofilter(3, 0, 3 + rows.len() as u32, 6)?;
+        ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;
     }
     if states.is_empty() {
         wb.add_worksheet()

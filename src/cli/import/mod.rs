@@ -1,0 +1,293 @@
+//! `dondoc import FILE`: many submissions at once, all or none.
+//!
+//! A `.csv` or `.xlsx` (see [`read`]) with a header row naming the columns in
+//! English (`plan,obligation,period,agency,submitted_on,ref,note`) or in
+//! Vietnamese (`kế hoạch, nội dung, kỳ, đơn vị, ngày nộp, số ký hiệu, ghi chú`),
+//! in any order; `ref` and `note` may be left out. Dates as dd/mm/yyyy, ISO,
+//! or RFC 3339. Every row is checked against the config before anything is
+//! written, and every bad row is reported with its line and column.
+
+mod read;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::CliError;
+use crate::calendar::lookup::find_pair;
+use crate::config::Config;
+use crate::dates;
+use crate::ledger::{PairKey, Submission};
+
+/// The columns: English name, Vietnamese name (and other ways offices
+/// write it), whether a file must have it.
+const COLUMNS: [(&str, &[&str], bool); 7] = [
+    ("plan", &["kế hoạch"], true),
+    ("obligation", &["nội dung"], true),
+    ("period", &["kỳ", "kỳ báo cáo"], true),
+    ("agency", &["đơn vị"], true),
+    ("submitted_on", &["ngày nộp", "ngày gửi"], true),
+    (
+        "ref",
+        &["số ký hiệu", "số, ký hiệu", "số hiệu", "số văn bản"],
+        false,
+    ),
+    ("note", &["ghi chú"], false),
+];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file: .csv (comma, semicolon or tab; UTF-8, UTF-16 or
+    /// Windows-1258) or .xlsx (its first sheet).
+    file: PathBuf,
+    /// Replace submissions already recorded with different values.
+    #[arg(long)]
+    replace: bool,
+    /// How to read a CSV's bytes (default: from its byte-order mark, else
+    /// UTF-8 when valid, else Windows-1258).
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: read::Encoding,
+}
+
+/// One row's problem, at a column when it is about one.
+struct RowError {
+    line: u64,
+    column: Option<usize>,
+    message: String,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CliError::Usage(format!("{}: cannot read it: {e}", args.file.display())))?;
+    let sheet = read::read(&args.file, &bytes, args.encoding)?;
+    if let Some(notice) = &sheet.notice {
+        eprintln!("{}: {notice}", args.file.display());
+    }
+    let (rows, lines) = check(config, &args.file, &sheet)?;
+    let mut ledger = super::open_ledger(config)?;
+    let outcome = ledger
+        .record_submissions(&rows, args.replace)
+        .map_err(anyhow::Error::from)?
+        .map_err(|c| {
+            CliError::Usage(format!(
+                "{}: line {}: a different submission is already recorded for this pair ({}); \
+                 nothing was imported; pass --replace to replace recorded submissions",
+                args.file.display(),
+                lines[c.index],
+                super::record::describe(config, &c.existing)
+            ))
+        })?;
+    let file = args.file.display();
+    if outcome.added + outcome.replaced == 0 {
+        println!(
+            "{file}: nothing to import; all {} rows are already recorded",
+            outcome.unchanged
+        );
+    } else {
+        println!(
+            "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged)",
+            rows.len(),
+            outcome.added,
+            outcome.replaced,
+            outcome.unchanged
+        );
+    }
+    Ok(())
+}
+
+/// Where each column is: the index in the file of each of [`COLUMNS`].
+fn columns(file: &std::path::Path, sheet: &read::Sheet) -> Result<[Option<usize>; 7], CliError> {
+    let mut at = [None; 7];
+    let mut problems = Vec::new();
+    for (i, name) in sheet.header.iter().enumerate() {
+        let lower = name.to_lowercase();
+        if lower.is_empty() {
+            if sheet
+                .rows
+                .iter()
+                .any(|(_, r)| r.get(i).is_some_and(|c| !c.is_empty()))
+            {
+                problems.push(format!("column {} has values but no name", letter(i)));
+            }
+            continue;
+        }
+        match COLUMNS
+            .iter()
+            .position(|(en, vi, _)| *en == lower || vi.contains(&lower.as_str()))
+        {
+            Some(c) if at[c].is_some() => {
+                problems.push(format!("column {} repeats \"{name}\"", letter(i)));
+            }
+            Some(c) => at[c] = Some(i),
+            None => problems.push(format!("column {}: unknown name \"{name}\"", letter(i))),
+        }
+    }
+    for (c, (en, vi, required)) in COLUMNS.iter().enumerate() {
+        if *required && at[c].is_none() {
+            problems.push(format!("no \"{en}\" (or \"{}\") column", vi[0]));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(at);
+    }
+    let names: Vec<String> = COLUMNS
+        .iter()
+        .map(|(en, vi, _)| format!("{en} / {}", vi[0]))
+        .collect();
+    Err(CliError::Usage(format!(
+        "{}: line 1 (the header): {}; the columns are {} (ref and note optional, any order)",
+        file.display(),
+        problems.join("; "),
+        names.join(", ")
+    )))
+}
+
+/// Excel's name of a column: A … Z, AA …
+fn letter(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + u8::try_from(r).expect("< 26"));
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Checks every row; returns the submissions and their line numbers, or
+/// every row error at once.
+fn check(
+    config: &Config,
+    file: &std::path::Path,
+    sheet: &read::Sheet,
+) -> Result<(Vec<Submission>, Vec<u64>), CliError> {
+    let at = columns(file, sheet)?;
+    let now = jiff::Zoned::now().with_time_zone(config.settings.timezone.clone());
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<PairKey, u64> = HashMap::new();
+    for (line, cells) in &sheet.rows {
+        if cells.iter().skip(sheet.header.len()).any(|c| !c.is_empty()) {
+            errors.push(RowError {
+                line: *line,
+                column: None,
+                message: format!(
+                    "has {} cells, the header {}; a value holding the separator must be \
+                     in double quotes",
+                    cells.len(),
+                    sheet.header.len()
+                ),
+            });
+            continue;
+        }
+        let get = |c: usize| at[c].and_then(|i| cells.get(i)).map_or("", String::as_str);
+        match row(config, &get, &now) {
+            Ok(s) => {
+                if let Some(first) = seen.insert(s.key.clone(), *line) {
+                    errors.push(RowError {
+                        line: *line,
+                        column: at[3],
+                        message: format!(
+                            "the same pair is already on line {first}; keep one row per pair"
+                        ),
+                    });
+                }
+                rows.push(s);
+                lines.push(*line);
+            }
+            Err((c, message)) => errors.push(RowError {
+                line: *line,
+                column: at[c],
+                message,
+            }),
+        }
+    }
+    if errors.is_empty() {
+        return Ok((rows, lines));
+    }
+    let mut text: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let column = e.column.map_or(String::new(), |i| {
+                format!(", column {} ({})", letter(i), sheet.header[i])
+            });
+            format!("{}: line {}{column}: {}", file.display(), e.line, e.message)
+        })
+        .collect();
+    text.push(format!("{} bad rows; nothing was imported", errors.len()));
+    Err(CliError::Usage(text.join("\n")))
+}
+
+/// One row as a submission, or the index in [`COLUMNS`] of what is wrong.
+fn row<'a>(
+    config: &Config,
+    get: &impl Fn(usize) -> &'a str,
+    now: &jiff::Zoned,
+) -> Result<Submission, (usize, String)> {
+    let period = dates::parse_date(get(2)).map_err(|e| (2, e.to_string()))?;
+    find_pair(config, get(0), get(1), period, get(3)).map_err(|e| {
+        let c = match e.field {
+            "plan" => 0,
+            "obligation" => 1,
+            "period" => 2,
+            _ => 3,
+        };
+        (c, e.message)
+    })?;
+    if get(4).is_empty() {
+        return Err((
+            4,
+            "is empty; write the date it was submitted (dd/mm/yyyy)".into(),
+        ));
+    }
+    let on =
+        dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
+    sane_date(&on, now).map_err(|m| (4, m))?;
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(Submission {
+        key: PairKey {
+            plan: get(0).into(),
+            obligation: get(1).into(),
+            period,
+            agency: get(3).into(),
+        },
+        submitted_at: on.timestamp(),
+        reference: opt(get(5)),
+        note: opt(get(6)),
+    })
+}
+
+/// A submission date a clerk could not have meant: more than a day ahead of
+/// now, or before 2000 (a year typed as 0025 or 1925).
+pub fn sane_date(on: &jiff::Zoned, now: &jiff::Zoned) -> Result<(), String> {
+    use jiff::ToSpan;
+    let tomorrow = now.checked_add(1.day()).unwrap_or_else(|_| now.clone());
+    if *on > tomorrow {
+        return Err(format!(
+            "{} is in the future (today is {}); check the day and the year",
+            dates::vn(on.date()),
+            dates::vn(now.date())
+        ));
+    }
+    if on.date().year() < 2000 {
+        return Err(format!(
+            "{} is before 2000; check the year",
+            dates::vn(on.date())
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::letter;
+
+    #[test]
+    fn column_letters_as_excel_writes_them() {
+        assert_eq!(
+            [letter(0), letter(4), letter(25), letter(26), letter(27)],
+            ["A", "E", "Z", "AA", "AB"]
+        );
+    }
+}
