@@ -24,6 +24,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod collate;
 pub mod config;
 pub mod daemon;
 pub mod dates;

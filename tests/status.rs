@@ -128,13 +128,29 @@ fn status_exports_a_workbook_with_one_sheet_per_plan() {
         s
     };
     let workbook = read("xl/workbook.xml");
+    // A summary first, then a sheet per plan named by its number ('/' is
+    // not allowed in a sheet name), each printing its header on every page.
     assert!(
-        workbook.contains("name=\"p\"") && workbook.contains("name=\"q\""),
+        workbook.contains("<sheet name=\"Tổng hợp\"")
+            && workbook.contains("<sheet name=\"1-KH-UBND\"")
+            && workbook.contains("<sheet name=\"2-KH\""),
         "{workbook}"
+    );
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        3,
+        "{workbook}"
+    );
+    let sheet = read("xl/worksheets/sheet2.xml");
+    assert!(
+        sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
+        "A4 landscape: {sheet}"
     );
     let strings = read("xl/sharedStrings.xml");
     for want in [
         "Kế hoạch 1/KH-UBND — Kế hoạch",
+        "Số, ký hiệu",
+        "15/BC",
         "nộp quá hạn",
         "quá hạn chưa nộp",
         "Sở Y tế",

@@ -9,6 +9,7 @@ mod holidays;
 mod import;
 mod record;
 mod recorded;
+mod report;
 mod send;
 mod status;
 mod xlsx;
@@ -64,6 +65,9 @@ pub enum Command {
     /// plan,obligation,period,agency,submitted_on[,ref,note] or kế hoạch, nội dung,
     /// kỳ, đơn vị, ngày nộp[, số ký hiệu, ghi chú])
     Import(import::Args),
+    /// Per agency, how it kept the deadlines of a year (on-time rate, mean days
+    /// late): the table for the year-end review.
+    Report(report::Args),
     /// Show the emails a send moment at --at would send, without sending or recording.
     Preview(send::PreviewArgs),
     /// Run one send moment at --at (taken as given, even on a day off): send, record, exit.
@@ -117,6 +121,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Exempt(args) => record::exempt(config, &args),
         Command::Extend(args) => record::extend(config, &args),
         Command::Import(args) => import::run(config, &args),
+        Command::Report(args) => report::run(config, &args),
     }
 }
 

@@ -21,7 +21,7 @@ const HEADER: [&str; 9] = [
     "Số, ký hiệu",
     "Ghi chú",
 ];
-const WIDTHS: [f64; 9] = [60.0, 12.0, 12.0, 40.0, 18.0, 16.0, 12.0, 16.0, 30.0];
+const WIDTHS: [f64; 9] = [42.0, 11.0, 11.0, 32.0, 16.0, 15.0, 8.0, 14.0, 24.0];
 
 /// The fill colour of a state's row (Excel's good / neutral / bad palette).
 fn fill(state: State) -> Color {
@@ -50,6 +50,8 @@ pub fn write(
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xDDEBF7));
     let tz = &config.settings.timezone;
+    summary(&mut wb, config, instances, states, now)?;
+    let mut taken = vec!["Tổng hợp".to_string()];
     for (p, plan) in config.plans.iter().enumerate() {
         let rows: Vec<&PairState> = states
             .iter()
@@ -59,7 +61,9 @@ pub fn write(
             continue;
         }
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&plan.id))?;
+        let name = sheet_name(plan, &taken);
+        ws.set_name(&name)?;
+        taken.push(name);
         ws.write_string_with_format(
             0,
             0,
@@ -81,11 +85,18 @@ pub fn write(
             let i = &instances[s.instance];
             let cell = Format::new()
                 .set_background_color(fill(s.state))
-                .set_border(FormatBorder::Thin);
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top);
             let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
             let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
             ws.write_string_with_format(row, 0, &i.obligation(config).title, &cell)?;
-            ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?;
+            if i.obligation(config).period_label.is_some() {
+                let name = crate::calendar::period_name(config, i);
+                ws.write_string_with_format(row, 1, name, &cell)?;
+            } else {
+                ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?;
+            }
             ws.write_datetime_with_format(row, 2, excel_date(i.due)?, &date_cell)?;
             ws.write_string_with_format(row, 3, &config.agencies[s.agency].name, &cell)?;
             ws.write_string_with_format(row, 4, s.state.vi(), &cell)?;
@@ -111,21 +122,150 @@ pub fn write(
         }
         ws.set_freeze_panes(4, 0)?;
         ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;
-    }
-    if states.is_empty() {
-        wb.add_worksheet()
-            .set_name("trong")?
-            .write_string(0, 0, "Không có dữ liệu")?;
+        print_setup(ws, 3)?;
     }
     wb.save(path)
+}
+
+/// The first sheet: per plan, the pairs in each state.
+fn summary(
+    wb: &mut Workbook,
+    config: &Config,
+    instances: &[Instance],
+    states: &[PairState],
+    now: &jiff::Zoned,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Tổng hợp")?;
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xDDEBF7));
+    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    ws.write_string_with_format(0, 0, "Tình hình gửi báo cáo", &Format::new().set_bold())?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Tính đến {} {}",
+            dates::vn(now.date()),
+            now.strftime("%H:%M")
+        ),
+    )?;
+    let mut titles = vec!["Kế hoạch", "Lượt phải nộp"];
+    titles.extend(State::ALL.iter().map(|s| s.vi()));
+    for (c, t) in titles.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *t, &header)?;
+        ws.set_column_width(c as u16, if c == 0 { 60.0 } else { 13.0 })?;
+    }
+    let mut row = 4;
+    for (p, plan) in config.plans.iter().enumerate() {
+        let pairs: Vec<&PairState> = states
+            .iter()
+            .filter(|s| instances[s.instance].plan == p)
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        ws.write_string_with_format(row, 0, format!("{} — {}", plan.label(), plan.title), &cell)?;
+        ws.write_number_with_format(row, 1, pairs.len() as f64, &cell)?;
+        for (c, st) in State::ALL.iter().enumerate() {
+            let n = pairs.iter().filter(|s| s.state == *st).count();
+            ws.write_number_with_format(row, 2 + c as u16, n as f64, &cell)?;
+        }
+        row += 1;
+    }
+    if row == 4 {
+        ws.write_string(4, 0, "Không có dữ liệu")?;
+    }
+    print_setup(ws, 3)
 }
 
 fn excel_date(d: jiff::civil::Date) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
-/// A sheet name Excel accepts: at most 31 characters (plan ids have no
-/// forbidden characters).
-fn sheet_name(id: &str) -> String {
-    id.chars().take(31).collect()
+/// A plan's sheet name as Excel accepts it: its number (else its id), with
+/// the characters Excel forbids (`/ \\ ? * : [ ]`) as `-`, at most 31
+/// characters, and unique in the workbook (a `(2)` suffix otherwise).
+fn sheet_name(plan: &crate::config::Plan, taken: &[String]) -> String {
+    let base: String = plan
+        .label()
+        .chars()
+        .map(|c| if "/\\?*:[]".contains(c) { '-' } else { c })
+        .take(31)
+        .collect();
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
+        let suffix = format!(" ({n})");
+        name = base
+            .chars()
+            .take(31 - suffix.chars().count())
+            .collect::<String>()
+            + &suffix;
+        n += 1;
+    }
+    name
+}
+
+/// A4 landscape, one page wide, the header row repeated on every page.
+pub fn print_setup(ws: &mut rust_xlsxwriter::Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
+    ws.set_footer("&CTrang &P/&N");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet_name;
+    use crate::config::Plan;
+
+    fn plan(id: &str, number: Option<&str>) -> Plan {
+        Plan {
+            id: id.into(),
+            number: number.map(Into::into),
+            title: "Kế hoạch".into(),
+            issuer: None,
+            issued: None,
+            submit_to: None,
+            file: "plans/x.toml".into(),
+            obligations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn sheet_names_are_numbers_excel_accepts_once_each() {
+        assert_eq!(
+            sheet_name(&plan("kh", Some("3212/KH-UBND")), &[]),
+            "3212-KH-UBND"
+        );
+        assert_eq!(
+            sheet_name(&plan("ninh-binh-2023", None), &[]),
+            "ninh-binh-2023"
+        );
+        let long = plan("x", Some("12345/KH-BCĐ138-UBND-CAT-PC04-VKS-TAND"));
+        let name = sheet_name(&long, &[]);
+        assert_eq!(name.chars().count(), 31);
+        // Excel compares sheet names without case.
+        let taken = vec!["3212-kh-ubnd".to_string()];
+        assert_eq!(
+            sheet_name(&plan("b", Some("3212/KH-UBND")), &taken),
+            "3212-KH-UBND (2)"
+        );
+        let taken = vec![name.clone()];
+        let second = sheet_name(&long, &taken);
+        assert!(
+            second.ends_with(" (2)") && second.chars().count() == 31,
+            "{second}"
+        );
+    }
 }

@@ -1,0 +1,298 @@
+//! `dondoc report --year Y`: per agency, how it kept the deadlines of the
+//! instances due in year Y — the table an office brings to its year-end
+//! review (*đánh giá, xếp loại thi đua*).
+
+use std::io::Write as _;
+
+use rust_xlsxwriter::{Color, FormatBorder, Workbook, XlsxError};
+use serde::Serialize;
+
+use super::CliError;
+use crate::config::Config;
+use crate::policy::State;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The year whose instances (by due date) are counted.
+    #[arg(long)]
+    year: i16,
+    /// The moment the states are taken at (default: now).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// The file for `--format xlsx`.
+    #[arg(long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// One agency's year, keys exactly as SPEC.md gives them.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Row {
+    pub agency: String,
+    #[serde(skip)]
+    pub name: String,
+    /// Pairs due in the year, whatever their state.
+    pub owed: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    pub exempt: usize,
+    /// on_time / (on_time + late + overdue); null while none has fallen due.
+    pub on_time_rate: Option<f64>,
+    /// Over late and overdue pairs: calendar days past the due date (for an
+    /// overdue pair, up to the moment taken); null when there are none.
+    pub mean_days_late: Option<f64>,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+    if (args.format == Format::Xlsx) != args.output.is_some() {
+        return Err(CliError::Usage(
+            "--output FILE goes with --format xlsx, and only with it".into(),
+        ));
+    }
+    let now = super::moment(config, args.at.as_deref())?;
+    let ledger = super::open_ledger(config)?;
+    let rows = rows(config, &ledger, &now, args.year)?;
+    match args.format {
+        Format::Json => super::print_json(&rows),
+        Format::Csv => write_csv(&rows),
+        Format::Table => {
+            print_table(&rows, args.year, &now);
+            Ok(())
+        }
+        Format::Xlsx => {
+            let path = args.output.as_deref().expect("checked above");
+            write_xlsx(path, &rows, args.year, &now)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            println!("đã ghi {} ({} đơn vị)", path.display(), rows.len());
+            Ok(())
+        }
+    }
+}
+
+/// Every agency owing something due in `year`, best on-time rate first
+/// (then by name, in Vietnamese order).
+pub fn rows(
+    config: &Config,
+    ledger: &crate::ledger::Ledger,
+    at: &jiff::Zoned,
+    year: i16,
+) -> Result<Vec<Row>, CliError> {
+    let states = crate::engine::states_at(config, ledger, at).map_err(anyhow::Error::from)?;
+    let mut by_agency: Vec<Option<(Row, i64)>> = (0..config.agencies.len()).map(|_| None).collect();
+    for s in &states.pairs {
+        if states.instances[s.instance].due.year() != year {
+            continue;
+        }
+        let agency = &config.agencies[s.agency];
+        let (row, days) = by_agency[s.agency].get_or_insert_with(|| {
+            (
+                Row {
+                    agency: agency.id.clone(),
+                    name: agency.name.clone(),
+                    owed: 0,
+                    on_time: 0,
+                    late: 0,
+                    overdue: 0,
+                    exempt: 0,
+                    on_time_rate: None,
+                    mean_days_late: None,
+                },
+                0,
+            )
+        });
+        row.owed += 1;
+        match s.state {
+            State::OnTime => row.on_time += 1,
+            State::Late => row.late += 1,
+            State::Overdue => row.overdue += 1,
+            State::Exempt => row.exempt += 1,
+            State::Pending => {}
+        }
+        *days += i64::from(s.days_late.unwrap_or(0));
+    }
+    let mut rows: Vec<Row> = by_agency
+        .into_iter()
+        .flatten()
+        .map(|(mut row, days)| {
+            let fallen_due = row.on_time + row.late + row.overdue;
+            row.on_time_rate = (fallen_due > 0).then(|| row.on_time as f64 / fallen_due as f64);
+            let late = row.late + row.overdue;
+            row.mean_days_late = (late > 0).then(|| days as f64 / late as f64);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let rate = |r: &Row| r.on_time_rate.unwrap_or(-1.0);
+        rate(b)
+            .total_cmp(&rate(a))
+            .then_with(|| crate::collate::cmp(&a.name, &b.name))
+    });
+    Ok(rows)
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or("—".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn days(mean: Option<f64>) -> String {
+    mean.map_or("—".into(), |d| format!("{d:.1}").replace('.', ","))
+}
+
+fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
+    let mut t = super::table(&[
+        "TT",
+        "Đơn vị",
+        "Phải nộp",
+        "Đúng hạn",
+        "Trễ hạn",
+        "Quá hạn chưa nộp",
+        "Miễn",
+        "Tỷ lệ đúng hạn",
+        "Số ngày trễ bình quân",
+    ]);
+    for (n, r) in rows.iter().enumerate() {
+        t.add_row(vec![
+            (n + 1).to_string(),
+            r.name.clone(),
+            r.owed.to_string(),
+            r.on_time.to_string(),
+            r.late.to_string(),
+            r.overdue.to_string(),
+            r.exempt.to_string(),
+            percent(r.on_time_rate),
+            days(r.mean_days_late),
+        ]);
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Kết quả thực hiện chế độ báo cáo năm {year} (các kỳ có hạn nộp trong năm), tính đến {} {}",
+        crate::dates::vn(now.date()),
+        now.strftime("%H:%M")
+    );
+    let _ = writeln!(out, "{t}");
+    let owed: usize = rows.iter().map(|r| r.owed).sum();
+    let on_time: usize = rows.iter().map(|r| r.on_time).sum();
+    let fallen: usize = rows.iter().map(|r| r.on_time + r.late + r.overdue).sum();
+    let _ = writeln!(
+        out,
+        "{} đơn vị, {owed} lượt phải nộp; đúng hạn {on_time}/{fallen} lượt đã đến hạn ({}).",
+        rows.len(),
+        percent((fallen > 0).then(|| on_time as f64 / fallen as f64))
+    );
+}
+
+fn write_csv(rows: &[Row]) -> Result<(), CliError> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let io = |e: csv::Error| CliError::Runtime(e.into());
+    w.write_record([
+        "agency",
+        "owed",
+        "on_time",
+        "late",
+        "overdue",
+        "exempt",
+        "on_time_rate",
+        "mean_days_late",
+    ])
+    .map_err(io)?;
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
+    for r in rows {
+        w.write_record([
+            r.agency.clone(),
+            r.owed.to_string(),
+            r.on_time.to_string(),
+            r.late.to_string(),
+            r.overdue.to_string(),
+            r.exempt.to_string(),
+            opt(r.on_time_rate),
+            opt(r.mean_days_late),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| CliError::Runtime(e.into()))
+}
+
+/// `report --format xlsx`: one sheet, printable on A4.
+fn write_xlsx(
+    path: &std::path::Path,
+    rows: &[Row],
+    year: i16,
+    now: &jiff::Zoned,
+) -> Result<(), XlsxError> {
+    const HEADER: [&str; 9] = [
+        "TT",
+        "Đơn vị",
+        "Phải nộp",
+        "Đúng hạn",
+        "Trễ hạn",
+        "Quá hạn chưa nộp",
+        "Miễn",
+        "Tỷ lệ đúng hạn",
+        "Số ngày trễ bình quân",
+    ];
+    const WIDTHS: [f64; 9] = [5.0, 45.0, 10.0, 10.0, 10.0, 12.0, 8.0, 12.0, 14.0];
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(format!("Năm {year}"))?;
+    let header = rust_xlsxwriter::Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xDDEBF7));
+    let cell = rust_xlsxwriter::Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let rate = cell.clone().set_num_format("0%");
+    let days = cell.clone().set_num_format("0.0");
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Kết quả thực hiện chế độ báo cáo năm {year}"),
+        &rust_xlsxwriter::Format::new().set_bold(),
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Tính đến {} {}",
+            crate::dates::vn(now.date()),
+            now.strftime("%H:%M")
+        ),
+    )?;
+    for (c, (title, width)) in HEADER.iter().zip(WIDTHS).enumerate() {
+        ws.write_string_with_format(3, c as u16, *title, &header)?;
+        ws.set_column_width(c as u16, width)?;
+    }
+    for (n, r) in rows.iter().enumerate() {
+        let row = 4 + n as u32;
+        ws.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
+        ws.write_string_with_format(row, 1, &r.name, &cell)?;
+        for (c, v) in [r.owed, r.on_time, r.late, r.overdue, r.exempt]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number_with_format(row, 2 + c as u16, *v as f64, &cell)?;
+        }
+        match r.on_time_rate {
+            Some(x) => ws.write_number_with_format(row, 7, x, &rate)?,
+            None => ws.write_blank(row, 7, &cell)?,
+        };
+        match r.mean_days_late {
+            Some(x) => ws.write_number_with_format(row, 8, x, &days)?,
+            None => ws.write_blank(row, 8, &cell)?,
+        };
+    }
+    super::xlsx::print_setup(ws, 3)?;
+    wb.save(path)
+}
