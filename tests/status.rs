@@ -5,7 +5,7 @@ mod common;
 use std::fs;
 
 use common::dondoc;
-use common::records::{import_ok, two_agency_config};
+use common::records::{import_ok, status, two_agency_config};
 use serde_json::Value;
 
 #[test]
@@ -164,4 +164,66 @@ fn status_exports_a_workbook_with_one_sheet_per_plan() {
     );
     let out = dondoc(&["--config", &cfg, "status", "--format", "xlsx"]);
     assert_eq!(out.code, 2, "xlsx needs --output");
+}
+
+/// The table without filters shows what is open and what closed in the last
+/// 30 days; `--all` shows the rest, `--since` a range; JSON lists everything.
+#[test]
+fn the_table_focuses_on_what_is_open_and_recent() {
+    let (dir, cfg) = two_agency_config();
+    // At 20/06/2025: January's reports closed in February (old), May's
+    // so-y-te report closed on 02/06 (18 days ago: recent).
+    import_ok(
+        dir.path(),
+        &cfg,
+        &[
+            "q,bao-cao-thang,31/01/2025,so-y-te,03/02/2025,1/BC,",
+            "q,bao-cao-thang,31/01/2025,cong-an-tinh,03/02/2025,2/BC,",
+            "q,bao-cao-thang,31/05/2025,so-y-te,02/06/2025,3/BC,",
+        ],
+    );
+    let table = |extra: &[&str]| {
+        let out = dondoc(&[&["--config", &cfg, "status", "--at", "20/06/2025"], extra].concat());
+        assert!(out.status.success(), "{}", out.stderr);
+        out.stdout
+    };
+    let focused = table(&[]);
+    assert!(
+        !focused.contains("1/BC") && !focused.contains("2/BC"),
+        "{focused}"
+    );
+    assert!(focused.contains("3/BC"), "{focused}");
+    assert!(
+        focused.contains("(2 lượt đã xong từ trước 21/05/2025 không hiện; thêm --all"),
+        "{focused}"
+    );
+    let all = table(&["--all"]);
+    assert!(
+        all.contains("1/BC") && all.contains("2/BC") && !all.contains("không hiện"),
+        "{all}"
+    );
+    // --since: only instances due from then on, in the table and in JSON.
+    let since = table(&["--since", "01/05/2025"]);
+    assert!(!since.contains("1/BC") && since.contains("3/BC"), "{since}");
+    let json = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "20/06/2025",
+        "--since",
+        "01/05/2025",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["due"].as_str().unwrap() >= "2025-05-01"),
+        "{rows:?}"
+    );
+    assert!(rows.iter().any(|r| r["ref"] == "3/BC"));
+    // JSON without --since keeps every pair, old ones included.
+    let every = status(&cfg, "20/06/2025");
+    assert!(every.iter().any(|r| r["ref"] == "1/BC"));
 }

@@ -27,6 +27,13 @@ pub struct Args {
     /// Only pairs in this state.
     #[arg(long, value_enum, value_name = "S")]
     state: Option<State>,
+    /// The table lists everything, not only what is open and what closed in
+    /// the last 30 days (JSON, CSV and XLSX always list everything).
+    #[arg(long, conflicts_with = "since")]
+    all: bool,
+    /// Only instances due on or after this date (dd/mm/yyyy), in every format.
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
     /// Output format; `xlsx` writes a workbook (one sheet per plan) to --output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -93,6 +100,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         inputs,
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
     let recorded = super::recorded::Recorded::load(&ledger).map_err(anyhow::Error::from)?;
+    let since = super::date_arg("--since", args.since.as_deref())?;
     let states: Vec<PairState> = pairs
         .into_iter()
         .filter(|s| {
@@ -105,12 +113,29 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .is_none_or(|a| config.agencies[s.agency].id == a)
         })
         .filter(|s| args.state.is_none_or(|st| s.state == st))
+        .filter(|s| since.is_none_or(|d| instances[s.instance].due >= d))
         .collect();
     match args.format {
         Format::Json => super::print_json(&rows(config, &instances, &inputs, &states, &recorded)),
         Format::Csv => write_csv(&rows(config, &instances, &inputs, &states, &recorded)),
         Format::Table => {
-            print_table(config, &instances, &states, &recorded, &now);
+            let filtered = args.plan.is_some()
+                || args.agency.is_some()
+                || args.state.is_some()
+                || args.since.is_some();
+            let (shown, hidden) = if args.all || filtered {
+                (states, 0)
+            } else {
+                focus(&instances, states, &now)
+            };
+            print_table(config, &instances, &shown, &recorded, &now);
+            if hidden > 0 {
+                println!(
+                    "({hidden} lượt đã xong từ trước {} không hiện; thêm --all để xem tất cả, \
+                     hoặc --since NGÀY)",
+                    dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)))
+                );
+            }
             super::send::print_failures(config, &ledger)
         }
         Format::Xlsx => {
@@ -121,6 +146,29 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// What the table shows by default: every open pair (pending, overdue) and
+/// those closed in the last 30 days — submitted then, or waived for an
+/// instance due then. Returns them and how many were left out.
+fn focus(
+    instances: &[Instance],
+    states: Vec<PairState>,
+    now: &jiff::Zoned,
+) -> (Vec<PairState>, usize) {
+    use jiff::ToSpan;
+    let cutoff = now.checked_sub(30.days()).unwrap_or_else(|_| now.clone());
+    let total = states.len();
+    let shown: Vec<PairState> = states
+        .into_iter()
+        .filter(|s| match s.state {
+            State::Pending | State::Overdue => true,
+            State::OnTime | State::Late => s.submitted_at.is_some_and(|t| t >= cutoff.timestamp()),
+            State::Exempt => instances[s.instance].due >= cutoff.date(),
+        })
+        .collect();
+    let hidden = total - shown.len();
+    (shown, hidden)
 }
 
 fn rows<'a>(
@@ -220,6 +268,13 @@ fn print_table(
         let plan = config.plan(plan_id).expect("listed plan");
         let _ = writeln!(out, "\nKế hoạch {} — {}", plan.label(), plan.title);
         for (n, pairs) in by_instance {
+            let mut pairs = pairs.clone();
+            pairs.sort_by(|a, b| {
+                crate::collate::cmp(
+                    &config.agencies[a.agency].name,
+                    &config.agencies[b.agency].name,
+                )
+            });
             let i = &instances[*n];
             let ob = i.obligation(config);
             let _ = writeln!(
