@@ -19,6 +19,10 @@ pub struct PreviewArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Show the digest the office's leaders would get at --at instead
+    /// (`[digest]` must be configured).
+    #[arg(long)]
+    digest: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -66,6 +70,9 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
     let config = &loaded.config;
     let at = super::moment(config, args.at.as_deref())?;
     let ledger = super::open_ledger(config)?;
+    if args.digest {
+        return preview_digest(loaded, &ledger, &at, args.format);
+    }
     let planned =
         engine::plan(config, &loaded.templates, &ledger, &at).map_err(anyhow::Error::from)?;
     for e in &planned.errors {
@@ -179,6 +186,40 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
         );
     }
     Ok(())
+}
+
+/// `preview --digest`: the digest's subject and text (JSON: with its HTML).
+fn preview_digest(
+    loaded: &Loaded,
+    ledger: &crate::ledger::Ledger,
+    at: &jiff::Zoned,
+    format: Format,
+) -> Result<(), CliError> {
+    let Some(digest) = &loaded.config.settings.digest else {
+        return Err(CliError::Usage(
+            "--digest: no [digest] in dondoc.toml; add one with `to` and `send_at`".into(),
+        ));
+    };
+    let rendered = engine::digest::render(&loaded.config, &loaded.templates, ledger, at)
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(|| anyhow::anyhow!("the digest template did not render; see the log"))?;
+    match format {
+        Format::Json => super::print_json(&serde_json::json!({
+            "to": digest.to,
+            "subject": rendered.subject,
+            "text": rendered.text,
+            "html": rendered.html,
+        })),
+        Format::Text => {
+            println!(
+                "To: {}\nSubject: {}\n\n{}",
+                digest.to.join(", "),
+                rendered.subject,
+                rendered.text
+            );
+            Ok(())
+        }
+    }
 }
 
 pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {

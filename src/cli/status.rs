@@ -299,7 +299,7 @@ fn print_table(
                     format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
                 });
                 let agency = &config.agencies[s.agency];
-                let successors = crate::engine::digest::successor_names(config, agency);
+                let successors = crate::engine::overview::successor_names(config, agency);
                 let name = if s.state == State::Overdue && !successors.is_empty() {
                     format!("{} (nay là: {})", agency.name, successors.join(", "))
                 } else {

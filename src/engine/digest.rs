@@ -10,17 +10,15 @@
 //! daemon was down is sent once at start-up, if its moment is in the last
 //! [`CATCH_UP_DAYS`] days.
 
-use jiff::{Timestamp, ToSpan, Zoned};
+use jiff::{Timestamp, Zoned};
 
-use super::plan::office;
 use super::summary::EngineError;
 use crate::config::Config;
 use crate::dates;
 use crate::ledger::{Body, Ledger, NewMessage};
 use crate::mail::Templates;
 use crate::mail::compose::{self, Addressing, Thread};
-use crate::mail::templates::{Rendered, context};
-use crate::policy::State;
+use crate::mail::templates::Rendered;
 
 /// How old a missed digest moment may be for the start-up catch-up to send it.
 pub const CATCH_UP_DAYS: i64 = 7;
@@ -94,15 +92,6 @@ pub fn queue(
     Ok(ledger.claim_digest(due, &new, &body)?)
 }
 
-/// The names of the agencies that took over `agency`'s work, in order.
-pub fn successor_names(config: &Config, agency: &crate::config::Agency) -> Vec<String> {
-    agency
-        .successors
-        .iter()
-        .filter_map(|id| config.agency(id).map(|a| a.name.clone()))
-        .collect()
-}
-
 /// The start-up catch-up: queues the latest digest moment at or before `now`
 /// if it was missed and is recent. Returns whether one was queued.
 pub fn catch_up(
@@ -129,7 +118,7 @@ pub fn render(
     if config.settings.digest.is_none() {
         return Ok(None);
     }
-    let ctx = summary(config, ledger, at)?;
+    let ctx = super::overview::overview(config, ledger, at)?;
     Ok(templates
         .render("digest", &ctx)
         .map(Some)
@@ -137,128 +126,6 @@ pub fn render(
             tracing::error!(error = %e, "cannot render the digest");
             None
         }))
-}
-
-/// The digest's figures at `at`.
-pub fn summary(
-    config: &Config,
-    ledger: &Ledger,
-    at: &Zoned,
-) -> Result<context::Digest, EngineError> {
-    let today = at.date();
-    let super::states::States {
-        instances,
-        pairs: states,
-        inputs,
-    } = super::states::states_at(config, ledger, at)?;
-    let window = (
-        today.checked_sub(30.days()).unwrap_or(today),
-        today.checked_add(30.days()).unwrap_or(today),
-    );
-    let mut totals = context::Totals::default();
-    // (instance index, row) of every instance the digest lists.
-    let mut rows: Vec<(usize, context::DigestInstance)> = Vec::new();
-    let mut start = 0;
-    for (n, inst) in instances.iter().enumerate() {
-        let end = start
-            + states[start..]
-                .iter()
-                .take_while(|s| s.instance == n)
-                .count();
-        let pairs = &states[start..end];
-        start = end;
-        let count = |st: State| pairs.iter().filter(|s| s.state == st).count();
-        let overdue = count(State::Overdue);
-        if overdue == 0 && !(window.0 <= inst.due && inst.due <= window.1) || pairs.is_empty() {
-            continue;
-        }
-        let row = context::DigestInstance {
-            obligation_id: inst.obligation(config).id.clone(),
-            obligation_title: inst.obligation(config).title.clone(),
-            period: crate::calendar::period_name(config, inst),
-            due: dates::vn(inst.due),
-            inputs: inputs[n],
-            chained: false,
-            on_time: count(State::OnTime),
-            late: count(State::Late),
-            overdue,
-            pending: count(State::Pending),
-            exempt: count(State::Exempt),
-            overdue_agencies: pairs
-                .iter()
-                .filter(|s| s.state == State::Overdue)
-                .map(|s| context::OverdueAgency {
-                    id: config.agencies[s.agency].id.clone(),
-                    name: config.agencies[s.agency].name.clone(),
-                    days: s.days_late.unwrap_or(0),
-                    successors: successor_names(config, &config.agencies[s.agency]),
-                })
-                .collect(),
-        };
-        totals.all += pairs.len();
-        totals.on_time += row.on_time;
-        totals.late += row.late;
-        totals.overdue += row.overdue;
-        totals.pending += row.pending;
-        totals.exempt += row.exempt;
-        rows.push((n, row));
-    }
-    let mut plans: Vec<context::DigestPlan> = Vec::new();
-    for (n, row) in chains_together(&instances, rows) {
-        let plan = instances[n].plan(config);
-        match plans.iter_mut().find(|p| p.id == plan.id) {
-            Some(p) => p.instances.push(row),
-            None => plans.push(context::DigestPlan {
-                id: plan.id.clone(),
-                number: plan.number.clone(),
-                title: plan.title.clone(),
-                issuer: plan.issuer.clone(),
-                issued: plan.issued.map(dates::vn),
-                instances: vec![row],
-            }),
-        }
-    }
-    plans.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(context::Digest {
-        office: office(config),
-        today: dates::vn(today),
-        today_long: super::plan::long_date(config, today),
-        totals,
-        plans,
-    })
-}
-
-/// `rows` (in due-date order) with each upward report moved right after the
-/// row of the instance that feeds it, when that row is listed, and marked
-/// `chained`: the leadership reads the units' reports and the report built
-/// from them together.
-fn chains_together(
-    instances: &[crate::calendar::Instance],
-    rows: Vec<(usize, context::DigestInstance)>,
-) -> Vec<(usize, context::DigestInstance)> {
-    let listed: std::collections::HashSet<usize> = rows.iter().map(|(n, _)| *n).collect();
-    let feeder = |n: usize| instances[n].fed_by.filter(|f| listed.contains(f));
-    let (mut followers, heads): (Vec<_>, Vec<_>) =
-        rows.into_iter().partition(|(n, _)| feeder(*n).is_some());
-    let mut out = Vec::with_capacity(heads.len() + followers.len());
-    for head in heads {
-        // Depth first, so that a three-tier chain reads top to bottom.
-        let mut stack = vec![head];
-        while let Some((n, row)) = stack.pop() {
-            out.push((n, row));
-            let mut fed: Vec<_> = Vec::new();
-            followers.retain_mut(|(m, r)| {
-                if feeder(*m) != Some(n) {
-                    return true;
-                }
-                r.chained = true;
-                fed.push((*m, r.clone()));
-                false
-            });
-            stack.extend(fed.into_iter().rev());
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -347,52 +214,5 @@ mod tests {
         let c = config(&main.replace("mon 07:30", "0 30 7 17 6 *"), OB, None);
         assert!(!catch_up(&c, &t, &mut ledger, at(2025, 6, 25, 9, 0)).unwrap());
         assert!(catch_up(&c, &t, &mut ledger, at(2025, 6, 20, 9, 0)).unwrap());
-    }
-
-    /// A chain is read together: the units' reports due Mon 30/06/2025 ("a"),
-    /// an unrelated report due Thu 03/07 ("b"), the upward report built from
-    /// "a" due Mon 07/07 ("up"). By due date the rows would be a, b, up.
-    #[test]
-    fn the_digest_lists_an_upward_report_right_after_what_feeds_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let main = format!(
-            "database = \"{0}/db\"\n[office]\nname = \"Văn phòng\"\nemail = \"vp@example.gov.vn\"\n\
-             [digest]\nto = [\"lanhdao@example.gov.vn\"]\n",
-            dir.path().display()
-        );
-        let obligations = "[[obligation]]\nid = \"a\"\ntitle = \"Báo cáo đơn vị\"\nagencies = [\"@so-nganh\"]\n\
-             due = \"30/06/2025\"\n\
-             [[obligation]]\nid = \"b\"\ntitle = \"Báo cáo khác\"\nagencies = [\"so-y-te\"]\n\
-             due = \"03/07/2025\"\n\
-             [[obligation]]\nid = \"up\"\ntitle = \"Báo cáo tổng hợp\"\nagencies = [\"so-y-te\"]\n\
-             after = \"a\"\ndue = \"07/07/2025\"\n";
-        let c = config(&main, obligations, None);
-        let ledger = Ledger::open(&c.settings.database, "test").unwrap();
-        let now = at(2025, 7, 2, 7, 30).to_zoned(c.settings.timezone.clone());
-        let d = summary(&c, &ledger, &now).unwrap();
-        let rows = &d.plans[0].instances;
-        let order: Vec<(&str, bool)> = rows
-            .iter()
-            .map(|r| (r.obligation_id.as_str(), r.chained))
-            .collect();
-        assert_eq!(order, [("a", false), ("up", true), ("b", false)]);
-        // "a" is owed by both agencies (ubnd-huyen ends on 30/06, its due
-        // date) and neither has submitted: 0 of 2 received.
-        let up = &rows[1];
-        assert_eq!(up.inputs.map(|i| (i.submitted, i.owed)), Some((0, 2)));
-        assert_eq!(rows[0].inputs, None);
-        let text = Templates::load(&c)
-            .unwrap()
-            .render("digest", &d)
-            .unwrap()
-            .text;
-        let a = text.find("* Báo cáo đơn vị").unwrap();
-        let up = text.find("↳ Báo cáo tổng hợp").unwrap();
-        let b = text.find("* Báo cáo khác").unwrap();
-        assert!(a < up && up < b, "{text}");
-        assert!(
-            text.contains("đã nhận 0/2 báo cáo của các đơn vị"),
-            "{text}"
-        );
     }
 }

@@ -8,7 +8,8 @@
 //! - [`claim`]: record its emails in the sent-log and the message queue;
 //! - [`deliver`]: send what is queued, record outcomes, schedule retries;
 //! - [`moment`]: the three in a row (`tick`, the daemon);
-//! - [`digest`]: the office's own summary, queued like any other email;
+//! - [`digest`]: the office's own summary, queued like any other email, with
+//!   its figures from [`overview`];
 //! - [`warnings`]: what `check` and the daemon warn about.
 //!
 //! Submodules import their siblings, never this file.
@@ -18,6 +19,7 @@ pub mod deliver;
 pub mod digest;
 pub mod loaded;
 pub mod moment;
+pub mod overview;
 pub mod plan;
 pub mod states;
 pub mod summary;

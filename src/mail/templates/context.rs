@@ -93,21 +93,80 @@ pub struct Totals {
     pub exempt: usize,
 }
 
+/// One overdue report of an agency, in the digest.
 #[derive(Debug, Clone, Serialize)]
-pub struct OverdueAgency {
+pub struct DigestOverdue {
+    pub title: String,
+    /// The period's name (`period_label`), none for a one-off report.
+    pub period: Option<String>,
+    /// dd/mm/yyyy (the pair's, extended or not)
+    pub due: String,
+    /// Calendar days past the due date.
+    pub days: i32,
+}
+
+/// An agency that owes overdue reports, in the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestAgency {
     pub id: String,
     pub name: String,
-    pub days: i32,
+    /// All its overdue pairs.
+    pub overdue: usize,
+    /// The most days any of them is overdue.
+    pub max_days: i32,
+    /// Those still chased (at most `stop_after_days` overdue), most days first.
+    pub items: Vec<DigestOverdue>,
+    /// Those overdue longer than `stop_after_days`: counted, not listed.
+    pub old: usize,
+    pub old_max_days: i32,
     /// The names of the agencies that took over a dissolved one.
     pub successors: Vec<String>,
 }
 
+/// Agencies with the same overdue figures, named together (a digest with
+/// forty agencies each owing the same two reports stays one paragraph).
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestAgencyGroup {
+    pub overdue: usize,
+    pub max_days: i32,
+    pub old: usize,
+    /// In Vietnamese order.
+    pub agencies: Vec<GroupedAgency>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupedAgency {
+    pub name: String,
+    /// The names of the agencies that took over a dissolved one.
+    pub successors: Vec<String>,
+}
+
+/// An instance with overdue pairs still chased.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestLate {
+    /// None for an unnumbered plan (cite `plan_title` then).
+    pub plan_number: Option<String>,
+    pub plan_title: String,
+    pub title: String,
+    /// The period's name (`period_label`), none for a one-off report.
+    pub period: Option<String>,
+    /// dd/mm/yyyy
+    pub due: String,
+    /// Overdue pairs and the most days one of them is overdue.
+    pub overdue: usize,
+    pub days: i32,
+}
+
+/// An instance due soon, with the state of its pairs.
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestInstance {
+    /// None for an unnumbered plan (cite `plan_title` then).
+    pub plan_number: Option<String>,
+    pub plan_title: String,
     pub obligation_id: String,
     pub obligation_title: String,
-    /// The period as the office names it (see [`Item::period`]).
-    pub period: String,
+    /// The period's name (`period_label`), none for a one-off report.
+    pub period: Option<String>,
     pub due: String,
     /// For an upward report: the reports it is built from, received by
     /// today; the row follows the row of what feeds it when that is listed.
@@ -119,18 +178,6 @@ pub struct DigestInstance {
     pub overdue: usize,
     pub pending: usize,
     pub exempt: usize,
-    pub overdue_agencies: Vec<OverdueAgency>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DigestPlan {
-    pub id: String,
-    pub number: Option<String>,
-    pub title: String,
-    pub issuer: Option<String>,
-    /// dd/mm/yyyy
-    pub issued: Option<String>,
-    pub instances: Vec<DigestInstance>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +185,16 @@ pub struct Digest {
     pub office: Office,
     pub today: String,
     pub today_long: String,
+    /// How many days ahead `upcoming` reaches.
+    pub ahead_days: i64,
+    /// Over every pair due by then.
     pub totals: Totals,
-    pub plans: Vec<DigestPlan>,
+    /// Agencies with overdue pairs, most first.
+    pub agencies: Vec<DigestAgency>,
+    /// The same, those with equal figures together.
+    pub agency_groups: Vec<DigestAgencyGroup>,
+    /// Instances with overdue pairs still chased, latest due first.
+    pub late: Vec<DigestLate>,
+    /// Instances due from today to `ahead_days` ahead.
+    pub upcoming: Vec<DigestInstance>,
 }

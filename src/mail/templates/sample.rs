@@ -61,48 +61,95 @@ pub fn reminder() -> Reminder {
 
 pub fn digest() -> Digest {
     let row = |chained: bool| DigestInstance {
+        plan_number: (!chained).then(|| "1/KH".into()),
+        plan_title: "Kế hoạch".into(),
         obligation_id: "o".into(),
         obligation_title: "Báo cáo".into(),
-        period: "6 tháng đầu năm 2025".into(),
+        period: chained.then(|| "6 tháng đầu năm 2025".into()),
         due: "16/06/2025".into(),
         inputs: chained.then_some(crate::policy::Inputs {
             submitted: 12,
             owed: 30,
         }),
         chained,
-        on_time: 0,
+        on_time: 1,
         late: 0,
         overdue: 1,
-        pending: 0,
+        pending: 2,
         exempt: 0,
-        overdue_agencies: vec![OverdueAgency {
-            id: "a".into(),
-            name: "Sở Y tế".into(),
-            days: 2,
-            successors: if chained {
-                vec![]
-            } else {
-                vec!["UBND xã A".into()]
-            },
-        }],
     };
-    let plan = |numbered: bool| DigestPlan {
-        id: "p".into(),
-        number: numbered.then(|| "1/KH".into()),
-        title: "Kế hoạch".into(),
-        issuer: numbered.then(|| "UBND tỉnh".into()),
-        issued: numbered.then(|| "20/03/2025".into()),
-        instances: vec![row(false), row(true)],
+    let agency = |old: usize, successors: Vec<String>| DigestAgency {
+        id: "a".into(),
+        name: "Sở Y tế".into(),
+        overdue: 1 + old,
+        max_days: 70,
+        items: vec![DigestOverdue {
+            title: "Báo cáo".into(),
+            period: (old > 0).then(|| "6 tháng đầu năm 2025".into()),
+            due: "16/06/2025".into(),
+            days: 2,
+        }],
+        old,
+        old_max_days: if old > 0 { 70 } else { 0 },
+        successors,
     };
     Digest {
         office: office(),
         today: "16/06/2025".into(),
         today_long: "Thứ Hai, ngày 16/06/2025".into(),
+        ahead_days: 14,
         totals: Totals {
             all: 1,
             overdue: 1,
             ..Totals::default()
         },
-        plans: vec![plan(true), plan(false)],
+        agencies: vec![agency(2, vec!["UBND xã A".into()]), agency(0, vec![])],
+        agency_groups: vec![
+            DigestAgencyGroup {
+                overdue: 3,
+                max_days: 70,
+                old: 2,
+                agencies: vec![GroupedAgency {
+                    name: "UBND huyện A".into(),
+                    successors: vec!["UBND xã A".into()],
+                }],
+            },
+            DigestAgencyGroup {
+                overdue: 1,
+                max_days: 2,
+                old: 0,
+                agencies: vec![
+                    GroupedAgency {
+                        name: "Sở Tư pháp".into(),
+                        successors: vec![],
+                    },
+                    GroupedAgency {
+                        name: "Sở Y tế".into(),
+                        successors: vec![],
+                    },
+                ],
+            },
+        ],
+        late: vec![
+            DigestLate {
+                plan_number: Some("1/KH".into()),
+                plan_title: "Kế hoạch".into(),
+                title: "Báo cáo".into(),
+                period: Some("6 tháng đầu năm 2025".into()),
+                due: "16/06/2025".into(),
+                overdue: 2,
+                days: 2,
+            },
+            DigestLate {
+                plan_number: None,
+                plan_title: "Kế hoạch".into(),
+                title: "Báo cáo".into(),
+                period: None,
+                due: "16/06/2025".into(),
+                overdue: 1,
+                days: 1,
+            },
+        ],
+        upcoming: vec![row(false), row(true)],
     }
 }

@@ -1,0 +1,118 @@
+//! The leadership's digest (`preview --digest`, the same rendering the
+//! daemon queues) on the shipped examples, against golden files (set
+//! `DONDOC_BLESS=1` to rewrite them after a deliberate change and review the
+//! diff), with the rules checked by hand.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_tree, dondoc};
+
+fn example(name: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        Path::new("config/examples").join(name).as_path(),
+        dir.path(),
+    );
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("database") {
+                "database = \"state/db\""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&main, text).unwrap();
+    let cfg = dir.path().to_str().unwrap().to_string();
+    (dir, cfg)
+}
+
+fn digest(cfg: &str, at: &str) -> String {
+    let out = dondoc(&["--config", cfg, "preview", "--digest", "--at", at]);
+    assert!(out.status.success(), "{}", out.stderr);
+    out.stdout
+}
+
+fn golden(name: &str, got: &str) {
+    let path = Path::new("tests/golden").join(name);
+    if std::env::var_os("DONDOC_BLESS").is_some() {
+        fs::write(&path, got).unwrap();
+    }
+    let want = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
+    assert_eq!(
+        got,
+        want,
+        "{} differs (DONDOC_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+/// Ninh Bình on Thursday 29/06/2023: the units' reports are due Friday 30/06
+/// (3 of 26 in), Công an tỉnh's upward report Friday 07/07 — listed right
+/// after what feeds it, with its inputs.
+#[test]
+fn a_chain_is_read_together_in_the_digest() {
+    let (dir, cfg) = example("ninh-binh-2023");
+    let csv = dir.path().join("nop.csv");
+    fs::write(
+        &csv,
+        "kế hoạch;nội dung;kỳ;đơn vị;ngày nộp\n\
+         ninh-binh-thang-hanh-dong-2023;bao-cao-ket-qua;02/07/2023;so-y-te;27/06/2023\n\
+         ninh-binh-thang-hanh-dong-2023;bao-cao-ket-qua;02/07/2023;so-gddt;28/06/2023\n\
+         ninh-binh-thang-hanh-dong-2023;bao-cao-ket-qua;02/07/2023;ubnd-h-kim-son;28/06/2023 16:00\n",
+    )
+    .unwrap();
+    let out = dondoc(&["--config", &cfg, "import", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let text = digest(&cfg, "29/06/2023 07:30");
+    golden("digest-ninh-binh-2023-06-29.txt", &text);
+    let units = text.find("- Báo cáo kết quả hưởng ứng").unwrap();
+    let upward = text.find("   ↳ Báo cáo tổng hợp kết quả").unwrap();
+    assert!(units < upward, "{text}");
+    assert!(text.contains("hạn 30/06/2023: đã nộp 3/26."), "{text}");
+    assert!(
+        text.contains("đã nhận 3/26 báo cáo của các đơn vị"),
+        "{text}"
+    );
+}
+
+/// Khánh Hòa on Monday 22/12/2025: 44 agencies owe reports, most of them the
+/// same two; the digest stays one screen: agencies with equal figures are
+/// named together, reports overdue past `stop_after_days` (60) are counted
+/// ("đã thôi nhắc"), not listed, and dissolved districts name their successors.
+#[test]
+fn the_digest_is_one_screen_however_many_agencies_are_late() {
+    let (_dir, cfg) = example("khanh-hoa-2025");
+    let text = digest(&cfg, "22/12/2025 07:30");
+    golden("digest-khanh-hoa-2025-12-22.txt", &text);
+    assert!(
+        text.lines().count() <= 40,
+        "{} lines:\n{text}",
+        text.lines().count()
+    );
+    assert!(text.contains("66 lượt, của 44 cơ quan, đơn vị"), "{text}");
+    // The June report (189 days) and kiện toàn (237 days) are past 60 days.
+    assert!(text.contains("1. 2 báo cáo, lâu nhất 189 ngày, 22 đơn vị (1 quá hạn lâu, đã thôi nhắc tự động): Bộ Chỉ huy Bộ đội Biên phòng tỉnh, Bộ Chỉ huy Quân sự tỉnh,"), "{text}");
+    assert!(
+        text.contains(
+            "2. 1 báo cáo, lâu nhất 237 ngày (1 quá hạn lâu, đã thôi nhắc tự động): Công an tỉnh."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("UBND huyện Trường Sa (nay là: UBND đặc khu Trường Sa)"),
+        "{text}"
+    );
+    // Only the year's report (7 days) is still chased.
+    assert!(
+        text.contains("kỳ năm 2025, hạn 15/12/2025): 34 đơn vị chưa nộp, quá hạn đến 7 ngày."),
+        "{text}"
+    );
+}
