@@ -33,4 +33,5 @@ pub mod files;
 pub mod ledger;
 pub mod mail;
 pub mod policy;
+pub mod suggest;
 pub mod workdays;

@@ -193,7 +193,11 @@ fn calendar_table_writes_vietnamese_dates() {
     assert!(out.status.success());
     assert!(out.stdout.contains("29/04/2025"), "{}", out.stdout);
     assert!(out.stdout.contains("Thứ Ba"));
-    assert!(out.stdout.contains("1 instances, 1 agency submissions"));
+    assert!(
+        out.stdout.contains("1 instance, 1 submission owed"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -88,6 +88,7 @@ impl std::ops::DerefMut for Daemon {
 fn start(cfg: &str, clock: &str, notify: &Notify, log: &std::path::Path) -> Daemon {
     Daemon(
         Command::new(env!("CARGO_BIN_EXE_dondoc"))
+            .env("DONDOC_LANG", "en")
             .args(["--config", cfg, "run", "--clock-start", clock])
             .env("NOTIFY_SOCKET", &notify.path)
             .env("WATCHDOG_USEC", "1000000")

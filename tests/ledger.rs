@@ -330,6 +330,7 @@ fn a_submission_survives_sigkill_right_after_submit_returns() {
     let (_dir, cfg) = setup();
     for _ in 0..5 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+            .env("DONDOC_LANG", "en")
             .args(
                 [
                     &["--config", cfg.as_str(), "submit"],
@@ -374,6 +375,7 @@ fn concurrent_submits_all_succeed() {
                 "cong-an-tinh"
             };
             Command::new(env!("CARGO_BIN_EXE_dondoc"))
+                .env("DONDOC_LANG", "en")
                 .args([
                     "--config",
                     cfg.as_str(),

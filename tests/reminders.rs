@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::SmtpServer;
-use common::{dondoc, preview_json as preview, reminder_config, smtp_mail};
+use common::{dondoc, dondoc_in, preview_json as preview, reminder_config, smtp_mail};
 use mail_parser::MimeHeaders;
 
 fn cfg(dir: &tempfile::TempDir) -> String {
@@ -205,15 +205,30 @@ fn a_5xx_for_one_address_does_not_block_the_others() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].to[0], "vanthu@syt.example.gov.vn");
     // Recorded and shown; not retried.
-    let out = dondoc(&["--config", &cfg, "preview", "--at", "24/04/2025 09:00"]);
+    // In the office's language (the default): the step as the office says it.
+    let out = dondoc_in(
+        &[],
+        &["--config", &cfg, "preview", "--at", "24/04/2025 09:00"],
+    );
     assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
     assert!(
         out.stdout
-            .contains("so-tu-phap: kh-2025/kien-toan kỳ 29/04/2025 (before-3)"),
+            .contains("so-tu-phap: kh-2025/kien-toan kỳ 29/04/2025 (nhắc trước 3 ngày làm việc)"),
         "{}",
         out.stdout
     );
-    let out = dondoc(&["--config", &cfg, "status", "--at", "24/04/2025 09:00"]);
+    let out = dondoc(&["--config", &cfg, "preview", "--at", "24/04/2025 09:00"]);
+    assert!(
+        out.stdout.contains(
+            "so-tu-phap: kh-2025/kien-toan period 29/04/2025 (reminder 3 working days before)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc_in(
+        &[],
+        &["--config", &cfg, "status", "--at", "24/04/2025 09:00"],
+    );
     assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
     // A bad address is the message's fault: not a delivery outage.
     assert!(!out.stdout.contains("Máy chủ thư"), "{}", out.stdout);
@@ -230,6 +245,7 @@ fn the_outbox_transport_writes_private_eml_files() {
     let out = std::process::Command::new("sh")
         .args(["-c", "umask 000 && exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_dondoc"))
+        .env("DONDOC_LANG", "en")
         .args(["--config", &cfg, "tick", "--at", "29/04/2025 08:00"])
         .output()
         .unwrap();
@@ -307,6 +323,7 @@ fn a_message_in_flight_at_a_crash_is_resent_with_the_same_message_id() {
     // The server sits on the first DATA for 3 s; the sender is killed meanwhile.
     server.delay_next(1, Duration::from_secs(3));
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .env("DONDOC_LANG", "en")
         .args(["--config", &cfg, "tick", "--at", "24/04/2025 08:00"])
         .stdout(std::process::Stdio::null())
         .spawn()

@@ -49,7 +49,8 @@ pub fn find_pair(
             err(
                 "plan",
                 format!(
-                    "unknown plan \"{plan}\"; the plans are: {}",
+                    "unknown plan \"{plan}\"{}; the plans are: {}",
+                    crate::suggest::hint(plan, known.iter().copied()),
                     known.join(", ")
                 ),
             )
@@ -64,7 +65,8 @@ pub fn find_pair(
             err(
                 "obligation",
                 format!(
-                    "plan \"{plan}\" has no obligation \"{obligation}\"; it has: {}",
+                    "plan \"{plan}\" has no obligation \"{obligation}\"{}; it has: {}",
+                    crate::suggest::hint(obligation, known.iter().copied()),
                     known.join(", ")
                 ),
             )
@@ -79,7 +81,10 @@ pub fn find_pair(
         .map_err(|_| {
             err(
                 "agency",
-                format!("unknown agency \"{agency}\"; agencies.toml lists the ids"),
+                format!(
+                    "unknown agency \"{agency}\"{}; agencies.toml lists the ids",
+                    crate::suggest::hint(agency, config.agencies.iter().map(|a| a.id.as_str()))
+                ),
             )
         })?;
     let due = due_date(config, ob, period);

@@ -48,6 +48,16 @@ struct Row<'a> {
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let from = super::date_arg("--from", args.from.as_deref())?;
     let to = super::date_arg("--to", args.to.as_deref())?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(CliError::Usage(super::lang::say!(
+            "--from {} sau --to {}: không có kỳ nào; đổi chỗ hai ngày",
+            "--from {} is after --to {}: nothing can match; swap them",
+            dates::vn(f),
+            dates::vn(t)
+        )));
+    }
     let now = super::moment(config, args.at.as_deref())?;
     let through = calendar::horizon(now.date(), to);
     let list: Vec<Instance> = calendar::instances(config, through)
@@ -111,7 +121,18 @@ fn print_table(config: &Config, list: &[Instance]) {
     }
     println!("{t}");
     let pairs: usize = list.iter().map(|i| i.agencies.len()).sum();
-    println!("{} instances, {} agency submissions", list.len(), pairs);
+    println!(
+        "{}",
+        match super::lang::get() {
+            super::lang::Lang::Vi => format!("{} kỳ, {pairs} lượt phải nộp", list.len()),
+            super::lang::Lang::En => format!(
+                "{} instance{}, {pairs} submission{} owed",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" },
+                if pairs == 1 { "" } else { "s" }
+            ),
+        }
+    );
 }
 
 /// An iCalendar (RFC 5545) file: one all-day event per instance, on its due date.

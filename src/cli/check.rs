@@ -17,19 +17,23 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let pairs: usize = upcoming.iter().map(|i| i.agencies.len()).sum();
     let obligations: usize = config.plans.iter().map(|p| p.obligations.len()).sum();
     println!(
-        "OK: {} agencies, {} plans, {} obligations; {} instances ({} agency submissions) \
-         due {} – {} ({})",
-        config.agencies.len(),
-        config.plans.len(),
-        obligations,
-        upcoming.len(),
-        pairs,
-        dates::vn(today),
-        dates::vn(year_later),
-        config.dir.display(),
+        "{}",
+        super::lang::say!(
+            "OK: {} đơn vị, {} kế hoạch, {} nội dung; {} kỳ ({} lượt phải nộp) có hạn từ {} đến {} ({})",
+            "OK: {} agencies, {} plans, {} obligations; {} instances ({} submissions owed) \
+             due {} – {} ({})",
+            config.agencies.len(),
+            config.plans.len(),
+            obligations,
+            upcoming.len(),
+            pairs,
+            dates::vn(today),
+            dates::vn(year_later),
+            config.dir.display(),
+        )
     );
     for w in warnings::warnings(config, today, &upcoming) {
-        println!("warning: {w}");
+        println!("{}{w}", super::lang::say!("cảnh báo: ", "warning: "));
     }
     Ok(())
 }

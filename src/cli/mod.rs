@@ -7,6 +7,7 @@ mod check;
 mod daemon;
 mod holidays;
 mod import;
+pub(crate) mod lang;
 mod record;
 mod recorded;
 mod report;
@@ -35,6 +36,16 @@ pub struct Cli {
     /// The configuration directory (dondoc.toml, agencies.toml, plans/, holidays.toml).
     #[arg(long, global = true, value_name = "DIR", env = "DONDOC_CONFIG", default_value = config::DEFAULT_DIR)]
     pub config: PathBuf,
+
+    /// The language of messages and tables (JSON and CSV are the same in both).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "DONDOC_LANG",
+        default_value = "vi"
+    )]
+    pub lang: lang::Lang,
 
     #[command(subcommand)]
     pub command: Command,
@@ -101,6 +112,7 @@ impl CliError {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    lang::set(cli.lang);
     let loaded = crate::engine::load(&cli.config)?;
     if let Command::Run(args) = &cli.command {
         return daemon::run(&cli.config, loaded, args);

@@ -73,7 +73,15 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             let path = args.output.as_deref().expect("checked above");
             write_xlsx(path, &rows, args.year, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-            println!("đã ghi {} ({} đơn vị)", path.display(), rows.len());
+            println!(
+                "{}",
+                super::lang::say!(
+                    "đã ghi {} ({} đơn vị)",
+                    "wrote {} ({} agencies)",
+                    path.display(),
+                    rows.len()
+                )
+            );
             Ok(())
         }
     }

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::CliError;
+use super::lang::say;
 use crate::config::Config;
 use crate::dates;
 use crate::engine::{self, Loaded};
@@ -157,18 +158,26 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
     if failures.is_empty() {
         return Ok(());
     }
-    println!("\nThư không gửi được (delivery failures, not retried):");
+    println!(
+        "\n{}",
+        say!(
+            "Thư không gửi được (đã thôi gửi lại):",
+            "Delivery failures (not retried):"
+        )
+    );
     for f in failures {
         let when = f.moment.to_zoned(tz.clone());
         let steps: Vec<String> = f
             .items
             .iter()
             .map(|(k, step)| {
-                format!(
-                    "{}/{} kỳ {} ({step})",
+                say!(
+                    "{}/{} kỳ {} ({})",
+                    "{}/{} period {} ({})",
                     k.plan,
                     k.obligation,
-                    dates::vn(k.period)
+                    dates::vn(k.period),
+                    super::lang::step(step)
                 )
             })
             .collect();
@@ -245,11 +254,22 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
         deliverer.close().await;
         summary.map_err(|e| CliError::Runtime(e.into()))
     })?;
-    println!(
-        "send moment {} {}: {summary}",
-        dates::vn(at.date()),
-        at.strftime("%H:%M")
-    );
+    let when = format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M"));
+    match super::lang::get() {
+        super::lang::Lang::En => println!("send moment {when}: {summary}"),
+        super::lang::Lang::Vi => {
+            println!(
+                "lượt gửi {when}: {} thư mới; đã gửi {}, sẽ gửi lại {}, không gửi được {}, hủy {}",
+                summary.claimed, summary.sent, summary.retrying, summary.failed, summary.cancelled
+            );
+            if summary.already_claimed > 0 {
+                println!(
+                    "({} lượt nhắc đã do tiến trình khác gửi)",
+                    summary.already_claimed
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -286,7 +306,13 @@ pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
             })?;
         Ok::<_, CliError>(format!("{deliverer:?}"))
     })?;
-    println!("sent a test email to {to} ({id}) via {via}");
+    println!(
+        "{}",
+        say!(
+            "đã gửi thư thử tới {to} ({id}) qua {via}",
+            "sent a test email to {to} ({id}) via {via}"
+        )
+    );
     Ok(())
 }
 

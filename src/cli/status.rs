@@ -91,7 +91,10 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .as_deref()
         .filter(|a| config.agency(a).is_none())
     {
-        return Err(CliError::Usage(format!("--agency: unknown agency \"{a}\"")));
+        return Err(CliError::Usage(format!(
+            "--agency: unknown agency \"{a}\"{}",
+            crate::suggest::hint(a, config.agencies.iter().map(|x| x.id.as_str()))
+        )));
     }
     let ledger = super::open_ledger(config)?;
     let crate::engine::States {
@@ -142,7 +145,15 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             let path = args.output.as_deref().expect("checked above");
             super::xlsx::write(path, config, &instances, &states, &recorded, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-            println!("wrote {} ({} pairs)", path.display(), states.len());
+            println!(
+                "{}",
+                super::lang::say!(
+                    "đã ghi {} ({} lượt)",
+                    "wrote {} ({} pairs)",
+                    path.display(),
+                    states.len()
+                )
+            );
             Ok(())
         }
     }

@@ -391,60 +391,20 @@ fn resolve_agencies(
     ok.then_some(out)
 }
 
-/// The longest reference "did you mean" compares (ids are short; a longer
-/// value is a mistake of another kind, and comparing it would be slow).
-const SUGGEST_MAX_CHARS: usize = 64;
-
 /// "did you mean …" for an unknown agency or group reference.
 fn suggestion(name: &str, refs: &References) -> String {
     let fallback =
         "agencies.toml defines the agency ids and their groups (referenced as \"@group\")";
-    if name.chars().count() > SUGGEST_MAX_CHARS {
-        return fallback.into();
-    }
     let candidates: Vec<String> = if name.starts_with('@') {
         refs.groups.keys().map(|g| format!("@{g}")).collect()
     } else {
         refs.agencies.iter().map(|a| a.id.clone()).collect()
     };
-    let close: Vec<&String> = candidates
-        .iter()
-        .filter(|c| {
-            c.contains(name.trim_start_matches('@'))
-                || name.contains(c.trim_start_matches('@'))
-                || edit_distance(c, name) <= 2
-        })
-        .take(3)
-        .collect();
+    let close = crate::suggest::closest(name, candidates.iter().map(String::as_str));
     if close.is_empty() {
         fallback.into()
     } else {
         let list: Vec<String> = close.iter().map(|c| quote(c)).collect();
         format!("did you mean {}?", list.join(" or "))
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distance() {
-        assert_eq!(edit_distance("so-y-te", "so-yte"), 1);
-        assert_eq!(edit_distance("abc", "abc"), 0);
     }
 }

@@ -15,11 +15,19 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Runs `dondoc ARGS…` and waits for it.
+/// Runs `dondoc ARGS…` and waits for it, with English messages (the tests
+/// predate the Vietnamese default; `tests/vietnamese.rs` checks that one).
 pub fn dondoc(args: &[&str]) -> Output {
+    dondoc_in(&["--lang", "en"], args)
+}
+
+/// Runs `dondoc GLOBAL… ARGS…` (the default language unless `GLOBAL` sets one).
+pub fn dondoc_in(global: &[&str], args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(global)
         .args(args)
         .env_remove("DONDOC_CONFIG")
+        .env_remove("DONDOC_LANG")
         .output()
         .expect("run dondoc");
     Output {

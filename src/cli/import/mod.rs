@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::CliError;
+use super::lang::say;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
@@ -68,7 +69,9 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .record_submissions(&rows, args.replace)
         .map_err(anyhow::Error::from)?
         .map_err(|c| {
-            CliError::Usage(format!(
+            CliError::Usage(say!(
+                "{}: dòng {}: đơn vị này đã có bản nộp khác ({}); chưa nhập dòng nào; \
+                 thêm --replace để thay các bản đã ghi",
                 "{}: line {}: a different submission is already recorded for this pair ({}); \
                  nothing was imported; pass --replace to replace recorded submissions",
                 args.file.display(),
@@ -79,16 +82,24 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let file = args.file.display();
     if outcome.added + outcome.replaced == 0 {
         println!(
-            "{file}: nothing to import; all {} rows are already recorded",
-            outcome.unchanged
+            "{}",
+            say!(
+                "{file}: không có gì mới; cả {} dòng đã được ghi nhận từ trước",
+                "{file}: nothing to import; all {} rows are already recorded",
+                outcome.unchanged
+            )
         );
     } else {
         println!(
-            "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged)",
-            rows.len(),
-            outcome.added,
-            outcome.replaced,
-            outcome.unchanged
+            "{}",
+            say!(
+                "{file}: đã nhập {} dòng: {} mới, {} thay thế, {} đã có (không đổi)",
+                "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged)",
+                rows.len(),
+                outcome.added,
+                outcome.replaced,
+                outcome.unchanged
+            )
         );
     }
     Ok(())
@@ -210,12 +221,27 @@ fn check(
         .iter()
         .map(|e| {
             let column = e.column.map_or(String::new(), |i| {
-                format!(", column {} ({})", letter(i), sheet.header[i])
+                say!(
+                    ", cột {} ({})",
+                    ", column {} ({})",
+                    letter(i),
+                    sheet.header[i]
+                )
             });
-            format!("{}: line {}{column}: {}", file.display(), e.line, e.message)
+            say!(
+                "{}: dòng {}{column}: {}",
+                "{}: line {}{column}: {}",
+                file.display(),
+                e.line,
+                e.message
+            )
         })
         .collect();
-    text.push(format!("{} bad rows; nothing was imported", errors.len()));
+    text.push(say!(
+        "{} dòng lỗi; chưa nhập dòng nào",
+        "{} bad rows; nothing was imported",
+        errors.len()
+    ));
     Err(CliError::Usage(text.join("\n")))
 }
 
@@ -243,7 +269,7 @@ fn row<'a>(
     }
     let on =
         dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
-    sane_date(&on, now).map_err(|m| (4, m))?;
+    super::record::sane_date(&on, now).map_err(|m| (4, m))?;
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Ok(Submission {
         key: PairKey {
@@ -256,27 +282,6 @@ fn row<'a>(
         reference: opt(get(5)),
         note: opt(get(6)),
     })
-}
-
-/// A submission date a clerk could not have meant: more than a day ahead of
-/// now, or before 2000 (a year typed as 0025 or 1925).
-pub fn sane_date(on: &jiff::Zoned, now: &jiff::Zoned) -> Result<(), String> {
-    use jiff::ToSpan;
-    let tomorrow = now.checked_add(1.day()).unwrap_or_else(|_| now.clone());
-    if *on > tomorrow {
-        return Err(format!(
-            "{} is in the future (today is {}); check the day and the year",
-            dates::vn(on.date()),
-            dates::vn(now.date())
-        ));
-    }
-    if on.date().year() < 2000 {
-        return Err(format!(
-            "{} is before 2000; check the year",
-            dates::vn(on.date())
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
