@@ -30,6 +30,7 @@ pub mod daemon;
 pub mod dates;
 pub mod engine;
 pub mod files;
+pub mod lang;
 pub mod ledger;
 pub mod mail;
 pub mod policy;

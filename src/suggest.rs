@@ -29,7 +29,11 @@ pub fn hint<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String
         return String::new();
     }
     let list: Vec<String> = close.iter().map(|c| format!("\"{c}\"")).collect();
-    format!("; did you mean {}?", list.join(" or "))
+    crate::lang::say!(
+        "; có phải là {}?",
+        "; did you mean {}?",
+        list.join(crate::lang::say!(" hay ", " or ").as_str())
+    )
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -58,7 +62,7 @@ mod tests {
         assert!(closest("ubnd-xa", ids.into_iter()).is_empty());
         assert_eq!(
             hint("so-y-tee", ids.into_iter()),
-            "; did you mean \"so-y-te\"?"
+            "; có phải là \"so-y-te\"?"
         );
         assert_eq!(hint("", ids.into_iter()), "");
         assert_eq!(edit_distance("so-y-te", "so-yte"), 1);

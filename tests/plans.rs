@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dondoc, preview_json, reminder_config};
+use common::{dondoc, dondoc_in, preview_json, reminder_config};
 use serde_json::Value;
 
 /// The 2025 reform: UBND huyện Diên Khánh ends on 30/06/2025, its work taken
@@ -61,7 +61,10 @@ active_from = 2025-07-01
         [("ubnd-huyen-dien-khanh".to_string(), "due".to_string())]
     );
     assert!(items("02/07/2025 08:00").is_empty(), "dissolved on 30/06");
-    let out = dondoc(&["--config", &cfg, "status", "--at", "02/07/2025 08:00"]);
+    let out = dondoc_in(
+        &[],
+        &["--config", &cfg, "status", "--at", "02/07/2025 08:00"],
+    );
     assert!(
         out.stdout
             .contains("UBND huyện Diên Khánh (nay là: UBND xã Diên Khánh)"),

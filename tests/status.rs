@@ -4,8 +4,8 @@ mod common;
 
 use std::fs;
 
-use common::dondoc;
 use common::records::{import_ok, status, two_agency_config};
+use common::{dondoc, dondoc_in};
 use serde_json::Value;
 
 #[test]
@@ -59,15 +59,18 @@ fn status_filters_and_formats() {
         body.contains(&"q,bao-cao-thang,2025-01-31,2025-02-03,cong-an-tinh,overdue,,35,,"),
         "{body:?}"
     );
-    let out = dondoc(&[
-        "--config",
-        &cfg,
-        "status",
-        "--at",
-        "10/02/2025",
-        "--plan",
-        "q",
-    ]);
+    let out = dondoc_in(
+        &[],
+        &[
+            "--config",
+            &cfg,
+            "status",
+            "--at",
+            "10/02/2025",
+            "--plan",
+            "q",
+        ],
+    );
     assert!(
         out.stdout
             .contains("kỳ 31/01/2025 · hạn 03/02/2025 (Thứ Hai)"),
@@ -183,7 +186,10 @@ fn the_table_focuses_on_what_is_open_and_recent() {
         ],
     );
     let table = |extra: &[&str]| {
-        let out = dondoc(&[&["--config", &cfg, "status", "--at", "20/06/2025"], extra].concat());
+        let out = dondoc_in(
+            &[],
+            &[&["--config", &cfg, "status", "--at", "20/06/2025"], extra].concat(),
+        );
         assert!(out.status.success(), "{}", out.stderr);
         out.stdout
     };

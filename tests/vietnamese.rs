@@ -83,6 +83,35 @@ fn a_clerks_day_reads_in_vietnamese() {
         out.stdout
     );
     assert!(out.stdout.contains("DỰ KIẾN"), "{}", out.stdout);
+    // The status table in both languages.
+    let out = vi(&["--config", &cfg, "status", "--at", "20/05/2025"]);
+    assert!(
+        out.stdout
+            .contains("Tình hình lúc 20/05/2025 00:00: 1 lượt phải nộp"),
+        "{}",
+        out.stdout
+    );
+    // Still exempt (the waiver above), and extended.
+    assert!(
+        out.stdout.contains("miễn (gia hạn đến 15/05/2025)"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc_in(
+        &["--lang", "en"],
+        &["--config", &cfg, "status", "--at", "20/05/2025"],
+    );
+    assert!(
+        out.stdout
+            .contains("As of 20/05/2025 00:00: 1 submissions owed"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("(extended to 15/05/2025)") && out.stdout.contains("Agency"),
+        "{}",
+        out.stdout
+    );
     let out = vi(&["--config", &cfg, "tick", "--at", "24/04/2025 08:00"]);
     assert!(
         out.stdout.starts_with("lượt gửi 24/04/2025 08:00: "),
@@ -104,7 +133,9 @@ fn imports_say_what_went_in_and_what_is_wrong_in_vietnamese() {
     let out = vi(&["--config", &cfg, "import", &file]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("nop.csv: dòng 3, cột D (agency): unknown agency \"so-y-tee\"; did you mean \"so-y-te\"?"),
+        out.stderr.contains(
+            "nop.csv: dòng 3, cột D (agency): không có đơn vị \"so-y-tee\"; có phải là \"so-y-te\"?"
+        ),
         "{}",
         out.stderr
     );
@@ -211,13 +242,13 @@ fn slips_are_caught_with_a_way_out() {
     ]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("did you mean \"so-y-te\"?"),
+        out.stderr.contains("có phải là \"so-y-te\"?"),
         "{}",
         out.stderr
     );
     let out = vi(&["--config", cfg, "status", "--agency", "so-yte"]);
     assert!(
-        out.stderr.contains("did you mean \"so-y-te\"?"),
+        out.stderr.contains("có phải là \"so-y-te\"?"),
         "{}",
         out.stderr
     );

@@ -48,7 +48,8 @@ pub fn find_pair(
             let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
             err(
                 "plan",
-                format!(
+                crate::lang::say!(
+                    "không có kế hoạch \"{plan}\"{}; các kế hoạch: {}",
                     "unknown plan \"{plan}\"{}; the plans are: {}",
                     crate::suggest::hint(plan, known.iter().copied()),
                     known.join(", ")
@@ -64,7 +65,8 @@ pub fn find_pair(
             let known: Vec<&str> = plan_cfg.obligations.iter().map(|x| x.id.as_str()).collect();
             err(
                 "obligation",
-                format!(
+                crate::lang::say!(
+                    "kế hoạch \"{plan}\" không có nội dung \"{obligation}\"{}; các nội dung: {}",
                     "plan \"{plan}\" has no obligation \"{obligation}\"{}; it has: {}",
                     crate::suggest::hint(obligation, known.iter().copied()),
                     known.join(", ")
@@ -81,7 +83,8 @@ pub fn find_pair(
         .map_err(|_| {
             err(
                 "agency",
-                format!(
+                crate::lang::say!(
+                    "không có đơn vị \"{agency}\"{}; mã đơn vị ghi trong agencies.toml",
                     "unknown agency \"{agency}\"{}; agencies.toml lists the ids",
                     crate::suggest::hint(agency, config.agencies.iter().map(|a| a.id.as_str()))
                 ),
@@ -91,7 +94,10 @@ pub fn find_pair(
     if !ob.agencies.contains(&a) {
         return Err(err(
             "agency",
-            format!("\"{agency}\" is not one of the agencies of obligation \"{obligation}\""),
+            crate::lang::say!(
+                "\"{agency}\" không phải đơn vị phải nộp nội dung \"{obligation}\"",
+                "\"{agency}\" is not one of the agencies of obligation \"{obligation}\""
+            ),
         ));
     }
     let ag = &config.agencies[a];
@@ -99,7 +105,8 @@ pub fn find_pair(
         let range = |d: Option<Date>| d.map_or("…".to_string(), dates::vn);
         return Err(err(
             "agency",
-            format!(
+            crate::lang::say!(
+                "\"{agency}\" không phải nộp kỳ này: hạn {}, đơn vị hoạt động {} – {}",
                 "\"{agency}\" does not owe this instance: it is due {} and the agency is active {} – {}",
                 dates::vn(due),
                 range(ag.active_from),
@@ -133,7 +140,9 @@ fn not_an_instance(period: Date, periods: &[Date], obligation: &str) -> String {
         .iter()
         .map(|d| format!("{} ({})", d, dates::vn(*d)))
         .collect();
-    format!(
+    crate::lang::say!(
+        "{} không phải một kỳ của \"{obligation}\"; các kỳ gần nhất là {} \
+         (kỳ là ngày theo lịch, trước khi dời vì ngày nghỉ)",
         "{} is not a period of \"{obligation}\"; the nearest periods are {} \
          (a period is the scheduled date, before any holiday shift)",
         dates::vn(period),
@@ -161,7 +170,7 @@ mod tests {
         assert_eq!(e.field, "plan");
         let e = find_pair(&c, "p", "bao-cao-nam", date(2025, 6, 14), "so-y-te").unwrap_err();
         assert_eq!(
-            (e.field, e.message.contains("it has: bao-cao")),
+            (e.field, e.message.contains("các nội dung: bao-cao")),
             ("obligation", true)
         );
         // The due date is not the period.
@@ -175,9 +184,19 @@ mod tests {
         );
         let e = find_pair(&c, "p", "bao-cao", date(2025, 6, 14), "so-yte").unwrap_err();
         assert_eq!(e.field, "agency");
+        assert!(
+            e.message.contains("có phải là \"so-y-te\"?"),
+            "{}",
+            e.message
+        );
         // Dissolved before December's due date.
         let e = find_pair(&c, "p", "bao-cao", date(2025, 12, 14), "ubnd-huyen").unwrap_err();
         assert_eq!(e.field, "agency");
-        assert!(e.message.contains("active … – 30/06/2025"), "{}", e.message);
+        // (In the default language, as the clerk reads it.)
+        assert!(
+            e.message.contains("đơn vị hoạt động … – 30/06/2025"),
+            "{}",
+            e.message
+        );
     }
 }

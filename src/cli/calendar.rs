@@ -51,7 +51,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(CliError::Usage(super::lang::say!(
+        return Err(CliError::Usage(crate::lang::say!(
             "--from {} sau --to {}: không có kỳ nào; đổi chỗ hai ngày",
             "--from {} is after --to {}: nothing can match; swap them",
             dates::vn(f),
@@ -123,9 +123,9 @@ fn print_table(config: &Config, list: &[Instance]) {
     let pairs: usize = list.iter().map(|i| i.agencies.len()).sum();
     println!(
         "{}",
-        match super::lang::get() {
-            super::lang::Lang::Vi => format!("{} kỳ, {pairs} lượt phải nộp", list.len()),
-            super::lang::Lang::En => format!(
+        match crate::lang::get() {
+            crate::lang::Lang::Vi => format!("{} kỳ, {pairs} lượt phải nộp", list.len()),
+            crate::lang::Lang::En => format!(
                 "{} instance{}, {pairs} submission{} owed",
                 list.len(),
                 if list.len() == 1 { "" } else { "s" },

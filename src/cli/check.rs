@@ -18,7 +18,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let obligations: usize = config.plans.iter().map(|p| p.obligations.len()).sum();
     println!(
         "{}",
-        super::lang::say!(
+        crate::lang::say!(
             "OK: {} đơn vị, {} kế hoạch, {} nội dung; {} kỳ ({} lượt phải nộp) có hạn từ {} đến {} ({})",
             "OK: {} agencies, {} plans, {} obligations; {} instances ({} submissions owed) \
              due {} – {} ({})",
@@ -33,7 +33,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         )
     );
     for w in warnings::warnings(config, today, &upcoming) {
-        println!("{}{w}", super::lang::say!("cảnh báo: ", "warning: "));
+        println!("{}{w}", crate::lang::say!("cảnh báo: ", "warning: "));
     }
     Ok(())
 }

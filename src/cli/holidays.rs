@@ -71,19 +71,19 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             }
             println!("{t}");
             let n = days.len();
-            let line = match (cal.year_from_file(year), super::lang::get()) {
-                (true, super::lang::Lang::Vi) => {
+            let line = match (cal.year_from_file(year), crate::lang::get()) {
+                (true, crate::lang::Lang::Vi) => {
                     format!("{n} ngày nghỉ năm {year}, theo holidays.toml (đúng như tệp ghi)")
                 }
-                (true, super::lang::Lang::En) => {
+                (true, crate::lang::Lang::En) => {
                     format!("{n} days off in {year}, from holidays.toml (exactly as listed there)")
                 }
-                (false, super::lang::Lang::Vi) => format!(
+                (false, crate::lang::Lang::Vi) => format!(
                     "{n} ngày nghỉ năm {year}, theo quy tắc có sẵn (Bộ luật Lao động 2019, Điều 112): \
                      DỰ KIẾN — Chính phủ công bố lịch nghỉ và ngày làm bù từng năm; thêm năm này \
                      vào holidays.toml khi đã công bố"
                 ),
-                (false, super::lang::Lang::En) => format!(
+                (false, crate::lang::Lang::En) => format!(
                     "{n} days off in {year}, built-in rules (Labour Code 2019, art. 112): \
                      PROVISIONAL (dự kiến) — the government announces the actual days off and \
                      make-up working days each year; add the year to holidays.toml once it does"

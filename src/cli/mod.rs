@@ -7,7 +7,7 @@ mod check;
 mod daemon;
 mod holidays;
 mod import;
-pub(crate) mod lang;
+use crate::lang;
 mod record;
 mod recorded;
 mod report;

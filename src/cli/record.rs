@@ -3,11 +3,11 @@
 use jiff::Zoned;
 
 use super::CliError;
-use super::lang::say;
 use crate::calendar::Instance;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
+use crate::lang::say;
 use crate::ledger::{Extension, Ledger, PairKey, Submission};
 use crate::policy::states::on_time_for;
 
@@ -131,7 +131,7 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
     let timing = if on_time_for(&instance, extended, on.timestamp(), on.date()) {
         say!("đúng hạn (hạn {})", "on time (due {})", dates::vn(due))
     } else {
-        let late = super::lang::days(crate::dates::days_between(due, on.date()));
+        let late = crate::lang::days(crate::dates::days_between(due, on.date()));
         say!(
             "trễ {late} (hạn {})",
             "{late} late (due {})",

@@ -75,7 +75,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
                 "{}",
-                super::lang::say!(
+                crate::lang::say!(
                     "đã ghi {} ({} đơn vị)",
                     "wrote {} ({} agencies)",
                     path.display(),

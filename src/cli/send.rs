@@ -6,10 +6,10 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::CliError;
-use super::lang::say;
 use crate::config::Config;
 use crate::dates;
 use crate::engine::{self, Loaded};
+use crate::lang::say;
 use crate::mail::{Deliverer, compose};
 
 #[derive(Debug, clap::Args)]
@@ -177,7 +177,7 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
                     k.plan,
                     k.obligation,
                     dates::vn(k.period),
-                    super::lang::step(step)
+                    step_words(step)
                 )
             })
             .collect();
@@ -255,9 +255,9 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
         summary.map_err(|e| CliError::Runtime(e.into()))
     })?;
     let when = format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M"));
-    match super::lang::get() {
-        super::lang::Lang::En => println!("send moment {when}: {summary}"),
-        super::lang::Lang::Vi => {
+    match crate::lang::get() {
+        crate::lang::Lang::En => println!("send moment {when}: {summary}"),
+        crate::lang::Lang::Vi => {
             println!(
                 "lượt gửi {when}: {} thư mới; đã gửi {}, sẽ gửi lại {}, không gửi được {}, hủy {}",
                 summary.claimed, summary.sent, summary.retrying, summary.failed, summary.cancelled
@@ -326,4 +326,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Runtime(e.into()))
+}
+
+/// A reminder step as the office says it: *nhắc trước 3 ngày làm việc*,
+/// *nhắc đúng hạn*, *quá hạn lần 2*.
+fn step_words(text: &str) -> String {
+    match crate::policy::Step::parse(text) {
+        Some(crate::policy::Step::Before(n)) => {
+            say!(
+                "nhắc trước {n} ngày làm việc",
+                "reminder {n} working days before"
+            )
+        }
+        Some(crate::policy::Step::Due) => say!("nhắc đúng hạn", "reminder on the due date"),
+        Some(crate::policy::Step::Overdue(k)) => say!("quá hạn lần {k}", "overdue reminder {k}"),
+        None => text.to_string(),
+    }
 }

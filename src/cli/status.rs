@@ -11,6 +11,7 @@ use super::CliError;
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
+use crate::lang::{Lang, say};
 use crate::policy::{Inputs, PairState, State};
 
 #[derive(Debug, clap::Args)]
@@ -81,8 +82,10 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     }
     if let Some(p) = args.plan.as_deref().filter(|p| config.plan(p).is_none()) {
         let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
-        return Err(CliError::Usage(format!(
-            "--plan: unknown plan \"{p}\"; the plans are: {}",
+        return Err(CliError::Usage(say!(
+            "--plan: không có kế hoạch \"{p}\"{}; các kế hoạch: {}",
+            "--plan: unknown plan \"{p}\"{}; the plans are: {}",
+            crate::suggest::hint(p, known.iter().copied()),
             known.join(", ")
         )));
     }
@@ -91,7 +94,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .as_deref()
         .filter(|a| config.agency(a).is_none())
     {
-        return Err(CliError::Usage(format!(
+        return Err(CliError::Usage(say!(
+            "--agency: không có đơn vị \"{a}\"{}",
             "--agency: unknown agency \"{a}\"{}",
             crate::suggest::hint(a, config.agencies.iter().map(|x| x.id.as_str()))
         )));
@@ -133,10 +137,15 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             };
             print_table(config, &instances, &shown, &recorded, &now);
             if hidden > 0 {
+                let cutoff = dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)));
                 println!(
-                    "({hidden} lượt đã xong từ trước {} không hiện; thêm --all để xem tất cả, \
-                     hoặc --since NGÀY)",
-                    dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)))
+                    "{}",
+                    say!(
+                        "({hidden} lượt đã xong từ trước {cutoff} không hiện; thêm --all để xem \
+                         tất cả, hoặc --since NGÀY)",
+                        "({hidden} pairs closed before {cutoff} not shown; --all shows them, \
+                         --since DATE a range)"
+                    )
                 );
             }
             super::send::print_failures(config, &ledger)
@@ -147,7 +156,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
                 "{}",
-                super::lang::say!(
+                crate::lang::say!(
                     "đã ghi {} ({} lượt)",
                     "wrote {} ({} pairs)",
                     path.display(),
@@ -277,7 +286,11 @@ fn print_table(
     let tz = &config.settings.timezone;
     for (plan_id, by_instance) in &by_plan {
         let plan = config.plan(plan_id).expect("listed plan");
-        let _ = writeln!(out, "\nKế hoạch {} — {}", plan.label(), plan.title);
+        let _ = writeln!(
+            out,
+            "\n{}",
+            say!("Kế hoạch {} — {}", "Plan {} — {}", plan.label(), plan.title)
+        );
         for (n, pairs) in by_instance {
             let mut pairs = pairs.clone();
             pairs.sort_by(|a, b| {
@@ -288,22 +301,33 @@ fn print_table(
             });
             let i = &instances[*n];
             let ob = i.obligation(config);
-            let _ = writeln!(
-                out,
-                "\n  {} [{}] · kỳ {} · hạn {} ({})",
-                ob.title,
-                ob.id,
-                crate::calendar::period_name(config, i),
-                dates::vn(i.due),
-                dates::vn_weekday(i.due)
-            );
-            let mut t = super::table(&[
-                "Đơn vị",
-                "Trạng thái",
-                "Ngày nộp",
-                "Số, ký hiệu / ghi chú",
-                "Số ngày trễ",
-            ]);
+            let period = crate::calendar::period_name(config, i);
+            let due = dates::vn(i.due);
+            let line = match crate::lang::get() {
+                Lang::Vi => format!(
+                    "{} [{}] · kỳ {period} · hạn {due} ({})",
+                    ob.title,
+                    ob.id,
+                    dates::vn_weekday(i.due)
+                ),
+                Lang::En => format!(
+                    "{} [{}] · period {period} · due {due} ({})",
+                    ob.title,
+                    ob.id,
+                    dates::en_weekday(i.due)
+                ),
+            };
+            let _ = writeln!(out, "\n  {line}");
+            let mut t = super::table(&match crate::lang::get() {
+                Lang::Vi => [
+                    "Đơn vị",
+                    "Trạng thái",
+                    "Ngày nộp",
+                    "Số, ký hiệu / ghi chú",
+                    "Số ngày trễ",
+                ],
+                Lang::En => ["Agency", "State", "Submitted", "Number / note", "Days late"],
+            });
             for s in pairs {
                 let submitted = s.submitted_at.map_or(String::new(), |t| {
                     let z = t.to_zoned(tz.clone());
@@ -312,13 +336,23 @@ fn print_table(
                 let agency = &config.agencies[s.agency];
                 let successors = crate::engine::overview::successor_names(config, agency);
                 let name = if s.state == State::Overdue && !successors.is_empty() {
-                    format!("{} (nay là: {})", agency.name, successors.join(", "))
+                    say!(
+                        "{} (nay là: {})",
+                        "{} (now: {})",
+                        agency.name,
+                        successors.join(", ")
+                    )
                 } else {
                     agency.name.clone()
                 };
                 let state = match s.extended_from {
-                    Some(_) => format!("{} (gia hạn đến {})", s.state.vi(), dates::vn(s.due)),
-                    None => s.state.vi().to_string(),
+                    Some(_) => say!(
+                        "{} (gia hạn đến {})",
+                        "{} (extended to {})",
+                        state_name(s.state),
+                        dates::vn(s.due)
+                    ),
+                    None => state_name(s.state),
                 };
                 let (reference, note) = recorded.of(config, instances, s);
                 let written = [reference, note.map(|n| n.trim())]
@@ -343,16 +377,28 @@ fn print_table(
             format!(
                 "{} {}",
                 states.iter().filter(|s| s.state == *st).count(),
-                st.vi()
+                state_name(*st)
             )
         })
         .collect();
     let _ = writeln!(
         out,
-        "\nTình hình lúc {} {}: {} lượt phải nộp — {}",
-        dates::vn(now.date()),
-        now.strftime("%H:%M"),
-        states.len(),
-        counts.join(" · ")
+        "\n{}",
+        say!(
+            "Tình hình lúc {} {}: {} lượt phải nộp — {}",
+            "As of {} {}: {} submissions owed — {}",
+            dates::vn(now.date()),
+            now.strftime("%H:%M"),
+            states.len(),
+            counts.join(" · ")
+        )
     );
+}
+
+/// A state as the table names it.
+fn state_name(state: State) -> String {
+    match crate::lang::get() {
+        Lang::Vi => state.vi().to_string(),
+        Lang::En => state.as_str().replace('_', " "),
+    }
 }

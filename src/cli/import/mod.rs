@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::CliError;
-use super::lang::say;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
+use crate::lang::say;
 use crate::ledger::{PairKey, Submission};
 
 /// The columns: English name, Vietnamese name (and other ways offices
