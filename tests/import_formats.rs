@@ -383,6 +383,28 @@ fn headers_and_dates_a_clerk_gets_wrong_are_explained() {
         "{}",
         out.stderr
     );
+    // Before the plan was issued (plan q of the fixture has no date: only p).
+    let plan = dir.path().join("plans/p.toml");
+    let text = fs::read_to_string(&plan).unwrap();
+    fs::write(
+        &plan,
+        text.replace(
+            "title = \"Kế hoạch\"\n",
+            "title = \"Kế hoạch\"\nissued = \"20/03/2025\"\n",
+        ),
+    )
+    .unwrap();
+    let out = write(
+        "plan,obligation,period,agency,submitted_on\np,bao-cao,29/04/2025,so-y-te,10/03/2025\n",
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "line 2, column E (submitted_on): 10/03/2025 is before the plan was issued (20/03/2025)"
+        ),
+        "{}",
+        out.stderr
+    );
     // Bytes that are not UTF-8 with --encoding utf-8: where, and what to do.
     let path = dir.path().join("y.csv");
     fs::write(&path, b"plan,obligation,period,agency,submitted_on\np,bao-cao,29/04/2025,so-y-te,29/04/2025,S\xf5 Y t\xea\n").unwrap();

@@ -270,6 +270,18 @@ fn row<'a>(
     let on =
         dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
     super::record::sane_date(&on, now).map_err(|m| (4, m))?;
+    let issued = config.plan(get(0)).and_then(|p| p.issued);
+    if let Some(issued) = issued.filter(|d| on.date() < *d) {
+        return Err((
+            4,
+            say!(
+                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
+                "{} is before the plan was issued ({}); check the date",
+                dates::vn(on.date()),
+                dates::vn(issued)
+            ),
+        ));
+    }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Ok(Submission {
         key: PairKey {
