@@ -5,8 +5,10 @@
 mod calendar;
 mod check;
 mod daemon;
+mod generate;
 mod holidays;
 mod import;
+mod init;
 use crate::lang;
 mod record;
 mod recorded;
@@ -79,6 +81,11 @@ pub enum Command {
     /// Per agency, how it kept the deadlines of a year (on-time rate, mean days
     /// late): the table for the year-end review.
     Report(report::Args),
+    /// Write a commented starting configuration for a province into DIR.
+    Init(init::Args),
+    /// Write man pages, shell completions and JSON Schemas into DIR (for packaging).
+    #[command(hide = true)]
+    Generate(generate::Args),
     /// Show the emails a send moment at --at would send, without sending or recording.
     Preview(send::PreviewArgs),
     /// Run one send moment at --at (taken as given, even on a day off): send, record, exit.
@@ -113,6 +120,13 @@ impl CliError {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     lang::set(cli.lang);
+    // The two commands that need no configuration (they write one, or files
+    // from the command line's own definitions).
+    match &cli.command {
+        Command::Init(args) => return init::run(args),
+        Command::Generate(args) => return generate::run(args),
+        _ => {}
+    }
     let loaded = crate::engine::load(&cli.config)?;
     if let Command::Run(args) = &cli.command {
         return daemon::run(&cli.config, loaded, args);
@@ -120,7 +134,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     daemon::init_logging("warn");
     let config = &loaded.config;
     match cli.command {
-        Command::Run(_) => unreachable!("handled above"),
+        Command::Run(_) | Command::Init(_) | Command::Generate(_) => {
+            unreachable!("handled above")
+        }
         Command::Check => check::run(config),
         Command::Preview(args) => send::preview(&loaded, &args),
         Command::Tick(args) => send::tick(&loaded, &args),

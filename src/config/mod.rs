@@ -15,6 +15,7 @@ mod moments;
 mod plans;
 mod raw;
 mod schedules;
+pub mod schema;
 mod settings;
 mod values;
 
