@@ -210,7 +210,10 @@ fn holidays_file() -> String {
     let today = jiff::Zoned::now().date();
     let next = today.year() + 1;
     let mut out = String::from("#:schema /usr/share/dondoc/schema/holidays.schema.json\n");
-    out.push_str(HOLIDAYS);
+    for line in HOLIDAYS.lines().filter(|l| !l.starts_with("#:schema")) {
+        out.push_str(line);
+        out.push('\n');
+    }
     if !HOLIDAYS.contains(&format!("year = {next}")) {
         let weekdays = [
             Weekday::Monday,
