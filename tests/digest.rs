@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{copy_tree, dondoc};
+use common::{copy_tree, dondoc, golden};
 
 fn example(name: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -38,20 +38,6 @@ fn digest(cfg: &str, at: &str) -> String {
     let out = dondoc(&["--config", cfg, "preview", "--digest", "--at", at]);
     assert!(out.status.success(), "{}", out.stderr);
     out.stdout
-}
-
-fn golden(name: &str, got: &str) {
-    let path = Path::new("tests/golden").join(name);
-    if std::env::var_os("DONDOC_BLESS").is_some() {
-        fs::write(&path, got).unwrap();
-    }
-    let want = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
-    assert_eq!(
-        got,
-        want,
-        "{} differs (DONDOC_BLESS=1 rewrites it)",
-        path.display()
-    );
 }
 
 /// Ninh Bình on Thursday 29/06/2023: the units' reports are due Friday 30/06

@@ -5,10 +5,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::dondoc;
 use common::records::{import_ok, two_agency_config};
+use common::{dondoc, golden};
 use serde_json::{Value, json};
 
 /// Plan p: one report due Tue 29/04/2025. Plan q: monthly, due the last day
@@ -44,20 +43,6 @@ fn setup() -> (tempfile::TempDir, String) {
     ]);
     assert!(out.status.success(), "{}", out.stderr);
     (dir, cfg)
-}
-
-fn golden(name: &str, got: &str) {
-    let path = Path::new("tests/golden").join(name);
-    if std::env::var_os("DONDOC_BLESS").is_some() {
-        fs::write(&path, got).unwrap();
-    }
-    let want = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
-    assert_eq!(
-        got,
-        want,
-        "{} differs (DONDOC_BLESS=1 rewrites it)",
-        path.display()
-    );
 }
 
 #[test]

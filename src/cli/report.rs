@@ -156,18 +156,21 @@ fn days(mean: Option<f64>) -> String {
     mean.map_or("—".into(), |d| format!("{d:.1}").replace('.', ","))
 }
 
+/// The columns of the table and of the workbook.
+const HEADER: [&str; 9] = [
+    "TT",
+    "Đơn vị",
+    "Phải nộp",
+    "Đúng hạn",
+    "Trễ hạn",
+    "Quá hạn chưa nộp",
+    "Miễn",
+    "Tỷ lệ đúng hạn",
+    "Số ngày trễ bình quân",
+];
+
 fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
-    let mut t = super::table(&[
-        "TT",
-        "Đơn vị",
-        "Phải nộp",
-        "Đúng hạn",
-        "Trễ hạn",
-        "Quá hạn chưa nộp",
-        "Miễn",
-        "Tỷ lệ đúng hạn",
-        "Số ngày trễ bình quân",
-    ]);
+    let mut t = super::table(&HEADER);
     for (n, r) in rows.iter().enumerate() {
         t.add_row(vec![
             (n + 1).to_string(),
@@ -238,17 +241,6 @@ fn write_xlsx(
     year: i16,
     now: &jiff::Zoned,
 ) -> Result<(), XlsxError> {
-    const HEADER: [&str; 9] = [
-        "TT",
-        "Đơn vị",
-        "Phải nộp",
-        "Đúng hạn",
-        "Trễ hạn",
-        "Quá hạn chưa nộp",
-        "Miễn",
-        "Tỷ lệ đúng hạn",
-        "Số ngày trễ bình quân",
-    ];
     const WIDTHS: [f64; 9] = [5.0, 45.0, 10.0, 10.0, 10.0, 12.0, 8.0, 12.0, 14.0];
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

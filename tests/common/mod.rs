@@ -142,3 +142,19 @@ pub fn preview_json(cfg: &str, at: &str) -> Vec<serde_json::Value> {
         .unwrap()
         .clone()
 }
+
+/// Compares `got` with `tests/golden/NAME`; `DONDOC_BLESS=1` rewrites the
+/// file instead (then review the diff).
+pub fn golden(name: &str, got: &str) {
+    let path = Path::new("tests/golden").join(name);
+    if std::env::var_os("DONDOC_BLESS").is_some() {
+        fs::write(&path, got).unwrap();
+    }
+    let want = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
+    assert_eq!(
+        got,
+        want,
+        "{} differs (DONDOC_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
