@@ -1,0 +1,91 @@
+//! `status --format json|csv` write row by row (constant memory in the
+//! number of pairs); what they write is what the code wrote when it built
+//! the whole document first: the golden files were made by that code, on the
+//! shipped config with submissions, a waiver and an extension recorded.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_tree, dondoc, golden};
+
+fn shipped_with_records() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("config"), dir.path());
+    let _ = fs::remove_dir_all(dir.path().join("examples"));
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main)
+        .unwrap()
+        .replace("database = \"../var/dondoc.db\"", "database = \"state/db\"");
+    fs::write(&main, text).unwrap();
+    let cfg = dir.path().to_str().unwrap().to_string();
+    let csv = dir.path().join("nop.csv");
+    fs::write(
+        &csv,
+        "plan,obligation,period,agency,submitted_on,ref,note\n\
+         khanh-hoa-2025,kien-toan-bcd,29/04/2025,cong-an-tinh,28/04/2025,125/QĐ-BCĐ,\n\
+         khanh-hoa-2025,bao-cao-6-thang,14/06/2025,so-y-te,16/06/2025 09:30,88/BC-SYT,\"gửi qua hệ thống, bản giấy sau\"\n\
+         khanh-hoa-2025,bao-cao-6-thang,14/06/2025,so-tu-phap,20/06/2025,41/BC-STP,\"trễ; có \"\"lý do\"\"\"\n",
+    )
+    .unwrap();
+    let out = dondoc(&["--config", &cfg, "import", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let pair = [
+        "--plan",
+        "khanh-hoa-2025",
+        "--obligation",
+        "bao-cao-6-thang",
+        "--period",
+        "14/06/2025",
+    ];
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "exempt"],
+            &pair[..],
+            &["--agency", "so-xay-dung", "--note", "sáp nhập"],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "extend"],
+            &pair[..],
+            &["--agency", "so-noi-vu", "--to", "30/06/2025"],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    (dir, cfg)
+}
+
+#[test]
+fn streamed_json_and_csv_are_the_rows_the_whole_document_had() {
+    let (_dir, cfg) = shipped_with_records();
+    let status = |format: &str| {
+        let out = dondoc(&[
+            "--config",
+            &cfg,
+            "status",
+            "--at",
+            "22/12/2025 08:00",
+            "--format",
+            format,
+        ]);
+        assert!(out.status.success(), "{}", out.stderr);
+        out.stdout
+    };
+    let json = status("json");
+    let golden_json = Path::new("tests/golden/status-config-2025-12-22.json");
+    if std::env::var_os("DONDOC_BLESS").is_some() {
+        fs::write(golden_json, &json).unwrap();
+    }
+    // One JSON array, equal row by row to the golden one.
+    let got: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(golden_json).unwrap()).unwrap();
+    assert_eq!(got.as_array().unwrap().len(), 66);
+    assert_eq!(got, want);
+    golden("status-config-2025-12-22.csv", &status("csv"));
+}
