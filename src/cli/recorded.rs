@@ -1,51 +1,60 @@
 //! What the office wrote down about each pair — a submission's document
 //! number (*số, ký hiệu*) and note, a waiver's note — for the outputs that
-//! show it next to the pair's state.
+//! show it next to the pair's state. Keyed by indices into the config, so
+//! that a national `status` (half a million pairs) looks each pair up
+//! without building its key's strings.
 
 use std::collections::HashMap;
+
+use jiff::civil::Date;
 
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::ledger::{Ledger, LedgerError, PairKey};
 use crate::policy::{PairState, State};
 
+/// (plan, obligation, period, agency), as indices into the config.
+type Key = (usize, usize, Date, usize);
+
 #[derive(Debug, Default)]
 pub struct Recorded {
-    submissions: HashMap<PairKey, (Option<String>, Option<String>)>,
-    waivers: HashMap<PairKey, Option<String>>,
+    submissions: HashMap<Key, (Option<String>, Option<String>)>,
+    waivers: HashMap<Key, Option<String>>,
 }
 
 impl Recorded {
-    pub fn load(ledger: &Ledger) -> Result<Recorded, LedgerError> {
+    pub fn load(config: &Config, ledger: &Ledger) -> Result<Recorded, LedgerError> {
+        let index = |k: &PairKey| -> Option<Key> {
+            let p = config.plans.iter().position(|p| p.id == k.plan)?;
+            let o = config.plans[p]
+                .obligations
+                .iter()
+                .position(|o| o.id == k.obligation)?;
+            let a = config
+                .agencies
+                .binary_search_by(|a| a.id.as_str().cmp(&k.agency))
+                .ok()?;
+            Some((p, o, k.period, a))
+        };
         Ok(Recorded {
             submissions: ledger
                 .submissions()?
                 .into_iter()
-                .map(|s| (s.key, (s.reference, s.note)))
+                .filter_map(|s| Some((index(&s.key)?, (s.reference, s.note))))
                 .collect(),
             waivers: ledger
                 .waivers()?
                 .into_iter()
-                .map(|w| (w.key, w.note))
+                .filter_map(|w| Some((index(&w.key)?, w.note)))
                 .collect(),
         })
     }
 
     /// `(ref, note)` of a pair: the submission's when the pair counts as
     /// submitted at the moment evaluated, the waiver's note when exempt.
-    pub fn of(
-        &self,
-        config: &Config,
-        instances: &[Instance],
-        s: &PairState,
-    ) -> (Option<&str>, Option<&str>) {
+    pub fn of(&self, instances: &[Instance], s: &PairState) -> (Option<&str>, Option<&str>) {
         let i = &instances[s.instance];
-        let key = PairKey {
-            plan: config.plans[i.plan].id.clone(),
-            obligation: i.obligation(config).id.clone(),
-            period: i.period,
-            agency: config.agencies[s.agency].id.clone(),
-        };
+        let key = (i.plan, i.obligation, i.period, s.agency);
         match s.state {
             State::OnTime | State::Late => self
                 .submissions

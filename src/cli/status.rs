@@ -106,7 +106,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         pairs,
         inputs,
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-    let recorded = super::recorded::Recorded::load(&ledger).map_err(anyhow::Error::from)?;
+    let recorded = super::recorded::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
     let since = super::date_arg("--since", args.since.as_deref())?;
     let states: Vec<PairState> = pairs
         .into_iter()
@@ -123,8 +123,16 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .filter(|s| since.is_none_or(|d| instances[s.instance].due >= d))
         .collect();
     match args.format {
-        Format::Json => super::print_json(&rows(config, &instances, &inputs, &states, &recorded)),
-        Format::Csv => write_csv(&rows(config, &instances, &inputs, &states, &recorded)),
+        Format::Json => write_json(
+            states
+                .iter()
+                .map(|s| row(config, &instances, &inputs, &recorded, s)),
+        ),
+        Format::Csv => write_csv(
+            states
+                .iter()
+                .map(|s| row(config, &instances, &inputs, &recorded, s)),
+        ),
         Format::Table => {
             let filtered = args.plan.is_some()
                 || args.agency.is_some()
@@ -191,35 +199,50 @@ fn focus(
     (shown, hidden)
 }
 
-fn rows<'a>(
+/// One pair as JSON and CSV give it.
+fn row<'a>(
     config: &'a Config,
     instances: &[Instance],
     inputs: &[Option<Inputs>],
-    states: &[PairState],
     recorded: &'a super::recorded::Recorded,
-) -> Vec<Row<'a>> {
-    let tz = &config.settings.timezone;
-    states
-        .iter()
-        .map(|s| {
-            let i = &instances[s.instance];
-            let (reference, note) = recorded.of(config, instances, s);
-            Row {
-                plan: &config.plans[i.plan].id,
-                obligation: &i.obligation(config).id,
-                period: i.period.to_string(),
-                due: s.due.to_string(),
-                agency: &config.agencies[s.agency].id,
-                state: s.state,
-                submitted_on: s.submitted_at.map(|t| rfc3339(t, tz)),
-                days_late: s.days_late,
-                extended_from: s.extended_from.map(|d| d.to_string()),
-                inputs: inputs[s.instance],
-                reference,
-                note,
-            }
-        })
-        .collect()
+    s: &PairState,
+) -> Row<'a> {
+    let i = &instances[s.instance];
+    let (reference, note) = recorded.of(instances, s);
+    Row {
+        plan: &config.plans[i.plan].id,
+        obligation: &config.plans[i.plan].obligations[i.obligation].id,
+        period: i.period.to_string(),
+        due: s.due.to_string(),
+        agency: &config.agencies[s.agency].id,
+        state: s.state,
+        submitted_on: s
+            .submitted_at
+            .map(|t| rfc3339(t, &config.settings.timezone)),
+        days_late: s.days_late,
+        extended_from: s.extended_from.map(|d| d.to_string()),
+        inputs: inputs[s.instance],
+        reference,
+        note,
+    }
+}
+
+/// One JSON array, written a row at a time: memory stays constant however
+/// many pairs a national configuration has.
+fn write_json<'a>(rows: impl Iterator<Item = Row<'a>>) -> Result<(), CliError> {
+    let io = |e: std::io::Error| CliError::Runtime(e.into());
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut empty = true;
+    w.write_all(b"[").map_err(io)?;
+    for r in rows {
+        w.write_all(if empty { b"\n  " } else { b",\n  " })
+            .map_err(io)?;
+        serde_json::to_writer(&mut w, &r).map_err(|e| CliError::Runtime(e.into()))?;
+        empty = false;
+    }
+    w.write_all(if empty { b"]\n" } else { b"\n]\n" })
+        .map_err(io)?;
+    w.flush().map_err(io)
 }
 
 /// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
@@ -229,9 +252,8 @@ pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
-fn write_csv(rows: &[Row]) -> Result<(), CliError> {
-    let stdout = std::io::stdout();
-    let mut w = csv::Writer::from_writer(stdout.lock());
+fn write_csv<'a>(rows: impl Iterator<Item = Row<'a>>) -> Result<(), CliError> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let io = |e: csv::Error| CliError::Runtime(e.into());
     w.write_record([
         "plan",
@@ -354,7 +376,7 @@ fn print_table(
                     ),
                     None => state_name(s.state),
                 };
-                let (reference, note) = recorded.of(config, instances, s);
+                let (reference, note) = recorded.of(instances, s);
                 let written = [reference, note.map(|n| n.trim())]
                     .into_iter()
                     .flatten()

@@ -116,7 +116,7 @@ pub fn write(
                 Some(d) => ws.write_number_with_format(row, 6, f64::from(d), &cell)?,
                 None => ws.write_blank(row, 6, &cell)?,
             };
-            let (reference, note) = recorded.of(config, instances, s);
+            let (reference, note) = recorded.of(instances, s);
             ws.write_string_with_format(row, 7, reference.unwrap_or(""), &cell)?;
             ws.write_string_with_format(row, 8, note.unwrap_or(""), &cell)?;
         }
