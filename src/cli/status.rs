@@ -101,38 +101,46 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         )));
     }
     let ledger = super::open_ledger(config)?;
+    let recorded = super::recorded::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
+    let since = super::date_arg("--since", args.since.as_deref())?;
+    let keep = |instances: &[Instance], s: &PairState| {
+        let inst = &instances[s.instance];
+        args.plan
+            .as_deref()
+            .is_none_or(|p| config.plans[inst.plan].id == p)
+            && args
+                .agency
+                .as_deref()
+                .is_none_or(|a| config.agencies[s.agency].id == a)
+            && args.state.is_none_or(|st| s.state == st)
+            && since.is_none_or(|d| inst.due >= d)
+    };
+    if matches!(args.format, Format::Json | Format::Csv) {
+        // One instance at a time into one buffer: constant memory in pairs.
+        let lazy =
+            crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+        let mut buffer = Vec::new();
+        let rows = (0..lazy.instances.len()).flat_map(|n| {
+            lazy.instance(n, &mut buffer);
+            buffer
+                .iter()
+                .filter(|s| keep(&lazy.instances, s))
+                .map(|s| row(config, &lazy.instances, &lazy.inputs, &recorded, s))
+                .collect::<Vec<_>>()
+        });
+        return match args.format {
+            Format::Json => write_json(rows),
+            _ => write_csv(rows),
+        };
+    }
     let crate::engine::States {
         instances,
         pairs,
-        inputs,
+        inputs: _,
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-    let recorded = super::recorded::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
-    let since = super::date_arg("--since", args.since.as_deref())?;
-    let states: Vec<PairState> = pairs
-        .into_iter()
-        .filter(|s| {
-            let plan = &config.plans[instances[s.instance].plan].id;
-            args.plan.as_deref().is_none_or(|p| plan == p)
-        })
-        .filter(|s| {
-            args.agency
-                .as_deref()
-                .is_none_or(|a| config.agencies[s.agency].id == a)
-        })
-        .filter(|s| args.state.is_none_or(|st| s.state == st))
-        .filter(|s| since.is_none_or(|d| instances[s.instance].due >= d))
-        .collect();
+    let states: Vec<PairState> = pairs.into_iter().filter(|s| keep(&instances, s)).collect();
     match args.format {
-        Format::Json => write_json(
-            states
-                .iter()
-                .map(|s| row(config, &instances, &inputs, &recorded, s)),
-        ),
-        Format::Csv => write_csv(
-            states
-                .iter()
-                .map(|s| row(config, &instances, &inputs, &recorded, s)),
-        ),
+        Format::Json | Format::Csv => unreachable!("streamed above"),
         Format::Table => {
             let filtered = args.plan.is_some()
                 || args.agency.is_some()

@@ -28,5 +28,5 @@ pub mod warnings;
 pub use loaded::{Loaded, load};
 pub use moment::send;
 pub use plan::{Outgoing, Planned, plan};
-pub use states::{States, states_at};
+pub use states::{Lazy, States, lazy_states_at, states_at};
 pub use summary::{EngineError, Summary};

@@ -39,3 +39,42 @@ pub fn states_at(config: &Config, ledger: &Ledger, at: &Zoned) -> Result<States,
         inputs,
     })
 }
+
+/// The same, one instance at a time, for outputs that stream.
+pub struct Lazy {
+    pub instances: Vec<Instance>,
+    pub inputs: Vec<Option<policy::Inputs>>,
+    snapshot: policy::Snapshot,
+    at: jiff::Timestamp,
+    today: jiff::civil::Date,
+}
+
+/// The instances and inputs at `at`, their pairs' states evaluated on demand.
+pub fn lazy_states_at(config: &Config, ledger: &Ledger, at: &Zoned) -> Result<Lazy, EngineError> {
+    let instances = calendar::instances(config, calendar::horizon(at.date(), None));
+    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?)
+        .with_extensions(config, &ledger.extensions()?);
+    let inputs = policy::inputs(&instances, &snapshot, at.timestamp());
+    Ok(Lazy {
+        instances,
+        inputs,
+        snapshot,
+        at: at.timestamp(),
+        today: at.date(),
+    })
+}
+
+impl Lazy {
+    /// Replaces `out` with the states of instance `n`'s pairs (agency order).
+    pub fn instance(&self, n: usize, out: &mut Vec<policy::PairState>) {
+        out.clear();
+        policy::evaluate_instance(
+            n,
+            &self.instances[n],
+            &self.snapshot,
+            self.at,
+            self.today,
+            out,
+        );
+    }
+}

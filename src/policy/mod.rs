@@ -11,5 +11,5 @@ pub mod step;
 
 pub use reminders::{Batch, Reminder, batches, due_reminders};
 pub use snapshot::Snapshot;
-pub use states::{Inputs, PairState, State, evaluate, inputs};
+pub use states::{Inputs, PairState, State, evaluate, evaluate_instance, inputs};
 pub use step::Step;

@@ -92,30 +92,44 @@ pub fn evaluate(
     let today = at.to_zoned(tz.clone()).date();
     let mut out = Vec::with_capacity(instances.iter().map(|i| i.agencies.len()).sum());
     for (n, inst) in instances.iter().enumerate() {
-        let ledger = snapshot.instance(inst);
-        // Agencies, submissions and waivers are all sorted by agency index: merge.
-        let (mut s, mut w) = (0, 0);
-        for &agency in &inst.agencies {
-            let a = agency as u32;
-            while ledger.submissions.get(s).is_some_and(|x| x.0 < a) {
-                s += 1;
-            }
-            while ledger.waivers.get(w).is_some_and(|x| *x < a) {
-                w += 1;
-            }
-            let waived = ledger.waivers.get(w) == Some(&a);
-            let submitted = ledger
-                .submissions
-                .get(s)
-                .filter(|x| x.0 == a && x.1 <= at)
-                .map(|x| (x.1, x.2));
-            let extended = ledger.extended(a);
-            out.push(pair_state(
-                n, agency, inst, extended, waived, submitted, today,
-            ));
-        }
+        evaluate_instance(n, inst, snapshot, at, today, &mut out);
     }
     out
+}
+
+/// Appends the state of every owed pair of instance `n` (`inst`) to `out`,
+/// in agency order: for a caller that goes one instance at a time and reuses
+/// its buffer (a national `status` streams half a million pairs).
+pub fn evaluate_instance(
+    n: usize,
+    inst: &Instance,
+    snapshot: &Snapshot,
+    at: Timestamp,
+    today: jiff::civil::Date,
+    out: &mut Vec<PairState>,
+) {
+    let ledger = snapshot.instance(inst);
+    // Agencies, submissions and waivers are all sorted by agency index: merge.
+    let (mut s, mut w) = (0, 0);
+    for &agency in &inst.agencies {
+        let a = agency as u32;
+        while ledger.submissions.get(s).is_some_and(|x| x.0 < a) {
+            s += 1;
+        }
+        while ledger.waivers.get(w).is_some_and(|x| *x < a) {
+            w += 1;
+        }
+        let waived = ledger.waivers.get(w) == Some(&a);
+        let submitted = ledger
+            .submissions
+            .get(s)
+            .filter(|x| x.0 == a && x.1 <= at)
+            .map(|x| (x.1, x.2));
+        let extended = ledger.extended(a);
+        out.push(pair_state(
+            n, agency, inst, extended, waived, submitted, today,
+        ));
+    }
 }
 
 /// An upward report's progress: of the pairs of the instance it is built
