@@ -120,7 +120,12 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         let lazy =
             crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
         let mut buffer = Vec::new();
-        let rows = (0..lazy.instances.len()).flat_map(|n| {
+        let wanted = |n: &usize| {
+            let inst = &lazy.instances[*n];
+            args.plan.as_deref().is_none_or(|p| config.plans[inst.plan].id == p)
+                && since.is_none_or(|d| inst.due >= d)
+        };
+        let rows = (0..lazy.instances.len()).filter(wanted).flat_map(|n| {
             lazy.instance(n, &mut buffer);
             buffer
                 .iter()
