@@ -77,11 +77,34 @@ pub fn horizon(anchor: Date, to: Option<Date>) -> Date {
 /// Every instance of every obligation, open-ended schedules through `through`,
 /// sorted by (due, plan, obligation, period).
 pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
+    let mut out = collect(config, Date::MIN, through);
+    link_chains(config, &mut out);
+    out
+}
+
+/// The instances due from `from` to `through` (both included), sorted as
+/// [`instances`] sorts them, without computing the owing agencies of any
+/// other: for `check` and its warnings, which look a year ahead. `fed_by`
+/// is not set (what feeds an instance may fall outside the range).
+pub fn instances_due_between(config: &Config, from: Date, through: Date) -> Vec<Instance> {
+    // A due date moves off days off by days, never by a month: scheduled
+    // dates a month past `through` cover every due date up to it.
+    let periods_through = through.checked_add(1.months()).unwrap_or(through);
+    collect(config, from, periods_through)
+        .into_iter()
+        .filter(|i| i.due <= through)
+        .collect()
+}
+
+fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
     let mut out = Vec::new();
     for (p, plan) in config.plans.iter().enumerate() {
         for (o, ob) in plan.obligations.iter().enumerate() {
             for period in scheduled_dates(&ob.schedule, through) {
                 let due = due_date(config, ob, period);
+                if due < from {
+                    continue;
+                }
                 let agencies = ob
                     .agencies
                     .iter()
@@ -111,7 +134,6 @@ pub fn instances(config: &Config, through: Date) -> Vec<Instance> {
         };
         key(a).cmp(&key(b))
     });
-    link_chains(config, &mut out);
     out
 }
 

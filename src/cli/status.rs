@@ -122,7 +122,9 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         let mut buffer = Vec::new();
         let wanted = |n: &usize| {
             let inst = &lazy.instances[*n];
-            args.plan.as_deref().is_none_or(|p| config.plans[inst.plan].id == p)
+            args.plan
+                .as_deref()
+                .is_none_or(|p| config.plans[inst.plan].id == p)
                 && since.is_none_or(|d| inst.due >= d)
         };
         let rows = (0..lazy.instances.len()).filter(wanted).flat_map(|n| {

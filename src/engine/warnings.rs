@@ -15,10 +15,7 @@ use crate::dates;
 /// (what `check` also counts for its summary, so it computes them once).
 pub fn upcoming(config: &Config, today: Date) -> Vec<Instance> {
     let year_later = today.checked_add(12.months()).unwrap_or(today);
-    calendar::instances(config, calendar::horizon(today, Some(year_later)))
-        .into_iter()
-        .filter(|i| today <= i.due && i.due <= year_later)
-        .collect()
+    calendar::instances_due_between(config, today, year_later)
 }
 
 /// The warnings for `config` as of `today`, one line each; `upcoming` is
