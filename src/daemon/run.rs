@@ -98,6 +98,7 @@ pub async fn run(
     // stale), and the latest digest if it was missed.
     send_moment(&mut running, &clock, &stop).await;
     catch_up_digest(&mut running, &clock, &stop).await;
+    release_memory();
     systemd::status(&status_line(&running, &clock).await);
 
     let mut watchdog = systemd::watchdog_interval().map(tokio::time::interval);
@@ -107,6 +108,7 @@ pub async fn run(
             _ = stopped.changed() => break,
             Some(()) = reloads.recv() => {
                 running = reload(running, &options, &fire_tx).await;
+                release_memory();
                 log_warnings(&running, &clock);
                 systemd::ready(&status_line(&running, &clock).await);
                 continue;
@@ -121,6 +123,7 @@ pub async fn run(
                 continue;
             }
         }
+        release_memory();
         systemd::status(&status_line(&running, &clock).await);
     }
 
@@ -248,6 +251,17 @@ async fn schedule(
         .await
         .context("while starting the scheduler")?;
     Ok((scheduler, jobs))
+}
+
+/// Gives the heap freed by a batch back to the system. glibc keeps it
+/// otherwise: after 300 emails the idle daemon stayed at the batch's peak
+/// (29.6 MiB against 10.8 MiB before it) until the next moment.
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; any thread may call it.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// A send moment now — only on a working day.
