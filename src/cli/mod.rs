@@ -192,6 +192,38 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `--format table|json|csv|xlsx` and, for `xlsx`, `--output FILE`: what
+/// `status` and `report` take.
+#[derive(Debug, clap::Args)]
+pub struct Output {
+    /// Output format; `xlsx` writes a workbook (printable on A4) to --output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The file for `--format xlsx`.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Output {
+    /// `--output` goes with `xlsx`, and only with it.
+    fn check(&self) -> Result<(), CliError> {
+        if (self.format == Format::Xlsx) == self.output.is_some() {
+            return Ok(());
+        }
+        Err(CliError::Usage(
+            "--output FILE goes with --format xlsx, and only with it".into(),
+        ))
+    }
+}
+
 /// A table in the style every human-readable listing uses.
 fn table(header: &[&str]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();

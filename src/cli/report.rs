@@ -19,19 +19,8 @@ pub struct Args {
     /// The moment the states are taken at (default: now).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// The file for `--format xlsx`.
-    #[arg(long, value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    Xlsx,
+    #[command(flatten)]
+    out: super::Output,
 }
 
 /// One agency's year, keys exactly as SPEC.md gives them.
@@ -54,23 +43,19 @@ pub struct Row {
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
-    if (args.format == Format::Xlsx) != args.output.is_some() {
-        return Err(CliError::Usage(
-            "--output FILE goes with --format xlsx, and only with it".into(),
-        ));
-    }
+    args.out.check()?;
     let now = super::moment(config, args.at.as_deref())?;
     let ledger = super::open_ledger(config)?;
     let rows = rows(config, &ledger, &now, args.year)?;
-    match args.format {
-        Format::Json => super::print_json(&rows),
-        Format::Csv => write_csv(&rows),
-        Format::Table => {
+    match args.out.format {
+        super::Format::Json => super::print_json(&rows),
+        super::Format::Csv => write_csv(&rows),
+        super::Format::Table => {
             print_table(&rows, args.year, &now);
             Ok(())
         }
-        Format::Xlsx => {
-            let path = args.output.as_deref().expect("checked above");
+        super::Format::Xlsx => {
+            let path = args.out.output.as_deref().expect("checked above");
             write_xlsx(path, &rows, args.year, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(

@@ -35,20 +35,8 @@ pub struct Args {
     /// Only instances due on or after this date (dd/mm/yyyy), in every format.
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
-    /// Output format; `xlsx` writes a workbook (one sheet per plan) to --output.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// The file for `--format xlsx`.
-    #[arg(long, value_name = "FILE")]
-    output: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    Xlsx,
+    #[command(flatten)]
+    out: super::Output,
 }
 
 /// One JSON/CSV row, keys exactly as SPEC.md gives them.
@@ -75,11 +63,7 @@ struct Row<'a> {
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let now = super::moment(config, args.at.as_deref())?;
-    if (args.format == Format::Xlsx) != args.output.is_some() {
-        return Err(CliError::Usage(
-            "--output FILE goes with --format xlsx, and only with it".into(),
-        ));
-    }
+    args.out.check()?;
     if let Some(p) = args.plan.as_deref().filter(|p| config.plan(p).is_none()) {
         let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
         return Err(CliError::Usage(say!(
@@ -115,7 +99,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             && args.state.is_none_or(|st| s.state == st)
             && since.is_none_or(|d| inst.due >= d)
     };
-    if matches!(args.format, Format::Json | Format::Csv) {
+    if matches!(args.out.format, super::Format::Json | super::Format::Csv) {
         // One instance at a time into one buffer: constant memory in pairs.
         let lazy =
             crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
@@ -135,8 +119,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .map(|s| row(config, &lazy.instances, &lazy.inputs, &recorded, s))
                 .collect::<Vec<_>>()
         });
-        return match args.format {
-            Format::Json => write_json(rows),
+        return match args.out.format {
+            super::Format::Json => write_json(rows),
             _ => write_csv(rows),
         };
     }
@@ -146,9 +130,9 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         inputs: _,
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
     let states: Vec<PairState> = pairs.into_iter().filter(|s| keep(&instances, s)).collect();
-    match args.format {
-        Format::Json | Format::Csv => unreachable!("streamed above"),
-        Format::Table => {
+    match args.out.format {
+        super::Format::Json | super::Format::Csv => unreachable!("streamed above"),
+        super::Format::Table => {
             let filtered = args.plan.is_some()
                 || args.agency.is_some()
                 || args.state.is_some()
@@ -173,8 +157,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             }
             super::send::print_failures(config, &ledger)
         }
-        Format::Xlsx => {
-            let path = args.output.as_deref().expect("checked above");
+        super::Format::Xlsx => {
+            let path = args.out.output.as_deref().expect("checked above");
             super::xlsx::write(path, config, &instances, &states, &recorded, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
