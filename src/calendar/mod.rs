@@ -148,14 +148,19 @@ pub fn covered(ob: &Obligation, period: Date) -> Option<(Date, Date)> {
 }
 
 /// How the office names an instance's reporting period: its `period_label`,
-/// else its scheduled date (dd/mm/yyyy). A label that fails to evaluate at
-/// run time (checked against a sample at load) falls back to the date.
+/// else its scheduled date (dd/mm/yyyy).
 pub fn period_name(config: &Config, inst: &Instance) -> String {
+    period_label(config, inst).unwrap_or_else(|| crate::dates::vn(inst.period))
+}
+
+/// The period's name when the obligation names its periods (`period_label`),
+/// else none: a one-off report has no period to name. A label that fails to
+/// evaluate at run time (checked against a sample at load) falls back to the
+/// scheduled date.
+pub fn period_label(config: &Config, inst: &Instance) -> Option<String> {
     let ob = inst.obligation(config);
+    let expr = ob.period_label.as_ref()?;
     let date = crate::dates::vn(inst.period);
-    let Some(expr) = &ob.period_label else {
-        return date;
-    };
     let span = covered(ob, inst.period);
     let vars = crate::config::labels::LabelVars {
         period: date.clone(),
@@ -166,7 +171,7 @@ pub fn period_name(config: &Config, inst: &Instance) -> String {
         from: span.map(|s| crate::dates::vn(s.0)),
         to: span.map(|s| crate::dates::vn(s.1)),
     };
-    crate::config::labels::label(expr, &vars).unwrap_or(date)
+    Some(crate::config::labels::label(expr, &vars).unwrap_or(date))
 }
 
 /// Sets `fed_by` on every instance of an obligation with `after`. `list` is

@@ -91,12 +91,10 @@ pub fn write(
             let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
             let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
             ws.write_string_with_format(row, 0, &i.obligation(config).title, &cell)?;
-            if i.obligation(config).period_label.is_some() {
-                let name = crate::calendar::period_name(config, i);
-                ws.write_string_with_format(row, 1, name, &cell)?;
-            } else {
-                ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?;
-            }
+            match crate::calendar::period_label(config, i) {
+                Some(name) => ws.write_string_with_format(row, 1, name, &cell)?,
+                None => ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?,
+            };
             ws.write_datetime_with_format(row, 2, excel_date(i.due)?, &date_cell)?;
             ws.write_string_with_format(row, 3, &config.agencies[s.agency].name, &cell)?;
             ws.write_string_with_format(row, 4, s.state.vi(), &cell)?;

@@ -9,7 +9,7 @@ use jiff::{ToSpan, Zoned};
 
 use super::plan::{long_date, office};
 use super::summary::EngineError;
-use crate::calendar::{Instance, period_name};
+use crate::calendar::{Instance, period_label};
 use crate::config::Config;
 use crate::dates;
 use crate::ledger::Ledger;
@@ -77,7 +77,7 @@ pub fn overview(
                     *c = (c.0 + 1, c.1.max(days));
                     row.items.push(context::DigestOverdue {
                         title: inst.obligation(config).title.clone(),
-                        period: label(config, inst),
+                        period: period_label(config, inst),
                         due: dates::vn(s.due),
                         days,
                     });
@@ -102,7 +102,7 @@ pub fn overview(
             plan_number: i.plan(config).number.clone(),
             plan_title: i.plan(config).title.clone(),
             title: i.obligation(config).title.clone(),
-            period: label(config, i),
+            period: period_label(config, i),
             due: dates::vn(i.due),
             overdue,
             days,
@@ -129,14 +129,6 @@ pub fn overview(
             .map(|(_, r)| r)
             .collect(),
     })
-}
-
-/// The period's name when the obligation names its periods.
-fn label(config: &Config, inst: &Instance) -> Option<String> {
-    inst.obligation(config)
-        .period_label
-        .as_ref()
-        .map(|_| period_name(config, inst))
 }
 
 /// `agencies` (ranked) with equal figures merged, keeping the rank order.
@@ -176,7 +168,7 @@ fn row(
         plan_title: plan.title.clone(),
         obligation_id: inst.obligation(config).id.clone(),
         obligation_title: inst.obligation(config).title.clone(),
-        period: label(config, inst),
+        period: period_label(config, inst),
         due: dates::vn(inst.due),
         inputs,
         chained: false,

@@ -106,6 +106,7 @@ pub fn render(
             let plan = &config.plans[i.plan];
             let ob = i.obligation(config);
             let covered = calendar::covered(ob, i.period);
+            let label = calendar::period_label(config, i);
             let submit_to = ob.submit_to.as_ref().or(plan.submit_to.as_ref());
             context::Item {
                 plan_id: plan.id.clone(),
@@ -117,11 +118,8 @@ pub fn render(
                 obligation_id: ob.id.clone(),
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
-                period: calendar::period_name(config, i),
-                period_label: ob
-                    .period_label
-                    .as_ref()
-                    .map(|_| calendar::period_name(config, i)),
+                period: label.clone().unwrap_or_else(|| dates::vn(i.period)),
+                period_label: label,
                 period_from: covered.map(|c| dates::vn(c.0)),
                 period_to: covered.map(|c| dates::vn(c.1)),
                 due: dates::vn(r.due),
