@@ -6,6 +6,7 @@ pub mod compose;
 pub mod deliver;
 mod smtp;
 pub mod templates;
+mod wire;
 
 pub use compose::{Composed, compose_reminder};
 pub use deliver::{Deliverer, SendError};

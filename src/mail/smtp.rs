@@ -6,9 +6,10 @@
 //! for the server's delayed ACK (40 ms on Linux), which caps a connection at
 //! about 22 messages a second (upstream: lettre PR #1159). We open the TCP
 //! connection ourselves and hand it to lettre's low-level connection, which
-//! still does all of the SMTP and STARTTLS. Implicit TLS (port 465) goes
+//! still does all of the SMTP and STARTTLS, through [`WriteBeforeRead`] so
+//! that a message leaves in one write, not two. Implicit TLS (port 465) goes
 //! through lettre's own connect, which cannot take a socket: Nagle stays on
-//! there.
+//! there, and so do the separate writes.
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use lettre::transport::smtp::extension::ClientId;
 use tokio::net::TcpStream;
 
 use super::SendError;
+use super::wire::WriteBeforeRead;
 use crate::config::Security;
 
 /// How to reach the server.
@@ -89,9 +91,12 @@ impl Session {
             }
             Security::StartTls | Security::None => {
                 let tcp = self.tcp().await?;
-                let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello)
-                    .await
-                    .map_err(|e| classify(&e))?;
+                let mut conn = AsyncSmtpConnection::connect_with_transport(
+                    Box::new(WriteBeforeRead::new(tcp)),
+                    &hello,
+                )
+                .await
+                .map_err(|e| classify(&e))?;
                 if self.security == Security::StartTls {
                     // An error when the server does not offer STARTTLS: never
                     // falls back to clear text.
