@@ -284,9 +284,9 @@ fn kill_9_mid_batch_loses_nothing_and_duplicates_only_in_flight() {
     eprintln!(
         "kill -9 after {before_restart} of {N} delivered: {duplicates} duplicates after the restart"
     );
-    // At most the message on the wire plus the outcomes queued for the next
-    // group commit (README, "the guarantee").
-    let in_flight = dondoc::engine::deliver::RECORD_QUEUE + 1;
+    // At most the delivered messages whose outcomes were not yet committed,
+    // the one on the wire included (README, "the guarantee").
+    let in_flight = dondoc::engine::deliver::UNRECORDED_AT_MOST;
     assert!(
         duplicates <= in_flight,
         "{duplicates} duplicates: more than the {in_flight} messages in flight"

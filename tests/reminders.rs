@@ -193,6 +193,59 @@ fn a_server_answering_4xx_for_a_while_gets_every_message_once() {
     assert_eq!(server.received().len(), 2, "nothing resent");
 }
 
+/// A reminder that waited for a retry is not sent once its pair is settled
+/// meanwhile — by a submission or by a waiver — and the others still go; a
+/// submission dated after the retry's moment does not settle it yet.
+#[test]
+fn a_retried_reminder_whose_pair_was_settled_meanwhile_is_cancelled() {
+    let cases: [(&str, &[&str], &str); 3] = [
+        (
+            "submit",
+            &["--on", "24/04/2025"],
+            "delivered 1, will retry 0, failed 0, cancelled 1",
+        ),
+        (
+            "exempt",
+            &[],
+            "delivered 1, will retry 0, failed 0, cancelled 1",
+        ),
+        (
+            "submit",
+            &["--on", "25/04/2025"],
+            "delivered 2, will retry 0, failed 0, cancelled 0",
+        ),
+    ];
+    for (settle, on, expect) in cases {
+        let server = SmtpServer::start();
+        let dir = reminder_config(&smtp_mail(server.port));
+        let cfg = cfg(&dir);
+        server.fail_next(2);
+        let out = tick(&cfg, "24/04/2025 08:00");
+        assert!(out.contains("delivered 0, will retry 2"), "{out}");
+        let pair = [
+            "--plan",
+            "kh-2025",
+            "--obligation",
+            "kien-toan",
+            "--period",
+            "29/04/2025",
+            "--agency",
+            "so-y-te",
+        ];
+        let done = dondoc(&[&["--config", &cfg, settle][..], &pair, on].concat());
+        assert!(done.status.success(), "{settle}: {}", done.stderr);
+        let out = tick(&cfg, "24/04/2025 08:00:01");
+        assert!(out.contains(expect), "{settle} {on:?}: {out}");
+        let got = server.received();
+        let sent = if expect.contains("cancelled 1") { 1 } else { 2 };
+        assert_eq!(got.len(), sent, "{settle} {on:?}");
+        assert!(
+            got.iter().any(|m| m.to[0] == "vanthu@stp.example.gov.vn"),
+            "{settle} {on:?}"
+        );
+    }
+}
+
 #[test]
 fn a_5xx_for_one_address_does_not_block_the_others() {
     let server = SmtpServer::start();

@@ -1,6 +1,6 @@
 //! Delivering stored messages: lease them, send them, record what became of
-//! each — on a thread of its own, several outcomes per transaction — and
-//! schedule retries with backoff.
+//! each — on a thread of its own, up to COMMIT_GROUP outcomes per
+//! transaction — and schedule retries with backoff.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -42,11 +42,13 @@ pub async fn deliver_due(
         return Ok(Summary::default());
     }
     // Outcomes are recorded on a thread of their own (its own connection,
-    // synchronous=FULL) while the next messages are on the wire. It commits
-    // whatever has queued up in one transaction (group commit); the queue
-    // holds at most RECORD_QUEUE, which bounds how many delivered messages
-    // can be unrecorded at a crash (and so go out twice): see README.
-    let (record, outcomes) = tokio::sync::mpsc::channel::<Outcome>(RECORD_QUEUE);
+    // synchronous=FULL) while the next messages are on the wire, a group per
+    // transaction. A message takes one of UNRECORDED_AT_MOST permits before
+    // it is sent and gives it back once its outcome is committed: that bounds
+    // how many delivered messages can be unrecorded at a crash (and so go out
+    // twice), see README.
+    let (record, outcomes) = std::sync::mpsc::channel::<Outcome>();
+    let window = std::sync::Arc::new(tokio::sync::Semaphore::new(UNRECORDED_AT_MOST));
     let mut recorder_ledger = ledger.reopen()?;
     let recorder = std::thread::spawn(move || record_outcomes(&mut recorder_ledger, outcomes));
     let mail = &config.settings.mail;
@@ -84,19 +86,20 @@ pub async fn deliver_due(
         }
         let m = taken.pop_front().expect("not empty");
         // A message from an earlier moment may have become moot meanwhile.
-        if m.created < now && all_settled(ledger, &m.message_id, now)? {
-            if record
-                .send(Outcome {
-                    message: m,
-                    delivery: Delivery::Cancelled,
-                })
-                .await
-                .is_err()
-            {
+        if m.created < now && ledger.message_settled(&m.message_id, now)? {
+            let cancelled = Outcome {
+                message: m,
+                delivery: Delivery::Cancelled,
+                permit: None,
+            };
+            if record.send(cancelled).is_err() {
                 break;
             }
             continue;
         }
+        let Ok(permit) = window.clone().acquire_owned().await else {
+            break; // never closed
+        };
         let result = deliverer
             .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
             .await;
@@ -124,14 +127,12 @@ pub async fn deliver_due(
                 )
             }
         };
-        if record
-            .send(Outcome {
-                message: m,
-                delivery,
-            })
-            .await
-            .is_err()
-        {
+        let outcome = Outcome {
+            message: m,
+            delivery,
+            permit: Some(permit),
+        };
+        if record.send(outcome).is_err() {
             break; // the recorder stopped on an error: it is returned below
         }
     }
@@ -148,9 +149,18 @@ pub async fn deliver_due(
     Ok(summary)
 }
 
-/// At most this many delivery outcomes wait to be recorded: with the message
-/// on the wire, the most that a crash can send twice (README, the guarantee).
-pub const RECORD_QUEUE: usize = 8;
+/// At most this many delivered messages are unrecorded at any moment, the
+/// one on the wire included: the most that a crash can send twice (README,
+/// the guarantee).
+pub const UNRECORDED_AT_MOST: usize = 16;
+
+/// Outcomes committed per transaction when messages come fast: half the
+/// window, so the sender goes on with the other half during the `fsync`.
+const COMMIT_GROUP: usize = UNRECORDED_AT_MOST / 2;
+
+/// How long a group waits to fill before what it has is committed: at the
+/// production pace (`max_per_minute`) every outcome waits this long, alone.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Whether delivery as a whole works, as last recorded: a warning when it
 /// starts failing and when it recovers, not one per message.
@@ -205,23 +215,31 @@ impl Watch {
 /// Messages leased per write.
 const LEASE_CHUNK: usize = 16;
 
-/// One delivery attempt's outcome, on its way to the database.
+/// One delivery attempt's outcome, on its way to the database, with the
+/// sender's permit for a delivered message (given back once committed).
 struct Outcome {
     message: Stored,
     delivery: Delivery,
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
-/// Records outcomes as they come, grouping those already queued into one
-/// transaction; returns the tally.
+/// Records outcomes as they come, COMMIT_GROUP per transaction, or fewer
+/// when no other comes within LINGER; returns the tally.
 fn record_outcomes(
     ledger: &mut Ledger,
-    mut outcomes: tokio::sync::mpsc::Receiver<Outcome>,
+    outcomes: std::sync::mpsc::Receiver<Outcome>,
 ) -> Result<Summary, EngineError> {
+    use std::sync::mpsc::RecvTimeoutError;
     let mut summary = Summary::default();
-    while let Some(first) = outcomes.blocking_recv() {
+    while let Ok(first) = outcomes.recv() {
         let mut group = vec![first];
-        while let Ok(next) = outcomes.try_recv() {
-            group.push(next);
+        let until = std::time::Instant::now() + LINGER;
+        while group.len() < COMMIT_GROUP {
+            let wait = until.saturating_duration_since(std::time::Instant::now());
+            match outcomes.recv_timeout(wait) {
+                Ok(next) => group.push(next),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
         }
         let rows: Vec<(String, Delivery)> = group
             .iter()
@@ -231,8 +249,10 @@ fn record_outcomes(
         for Outcome {
             message: m,
             delivery,
+            permit,
         } in group
         {
+            drop(permit); // committed: the sender may have another in flight
             let id = &m.message_id;
             // The office digest is the one message with no agency.
             let agency = if m.agency.is_empty() {
@@ -258,17 +278,6 @@ fn record_outcomes(
         }
     }
     Ok(summary)
-}
-
-/// Whether every pair of a message is submitted (by `now`) or waived.
-fn all_settled(ledger: &Ledger, message_id: &str, now: Timestamp) -> Result<bool, EngineError> {
-    let pairs = ledger.message_pairs(message_id)?;
-    for p in &pairs {
-        if !ledger.settled(p, now)? {
-            return Ok(false);
-        }
-    }
-    Ok(!pairs.is_empty())
 }
 
 /// The delay before attempt `attempts + 1`: base × 2^attempts, at most an hour.

@@ -140,9 +140,12 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| sql.err(e))?;
         schema::migrate(&mut conn, path)?;
-        let lease_conn = Connection::open(path).map_err(|e| sql.err(e))?;
+        let mut lease_conn = Connection::open(path).map_err(|e| sql.err(e))?;
+        // A lease waits for the recorder's commit (an fsync, milliseconds):
+        // SQLite's own busy timeout sleeps 1, 2, 5, 10 … ms between tries and
+        // overshoots it, which stalls the sender; this one tries every 200 µs.
         lease_conn
-            .busy_timeout(std::time::Duration::from_secs(10))
+            .busy_handler(Some(retry_soon))
             .map_err(|e| sql.err(e))?;
         lease_conn
             .pragma_update(None, "synchronous", "NORMAL")
@@ -402,3 +405,13 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// A busy handler that tries again after 200 µs, for up to 10 s.
+fn retry_soon(tries: i32) -> bool {
+    const PAUSE: std::time::Duration = std::time::Duration::from_micros(200);
+    if tries >= 50_000 {
+        return false;
+    }
+    std::thread::sleep(PAUSE);
+    true
+}

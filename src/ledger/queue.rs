@@ -9,7 +9,7 @@
 //! next sender delivers byte for byte, with the same Message-ID.
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
 
@@ -307,18 +307,21 @@ impl Ledger {
         Ok((at(retry), at(lease)))
     }
 
-    /// The pairs a message reminds of.
-    pub fn message_pairs(&self, message_id: &str) -> Result<Vec<PairKey>, LedgerError> {
-        let mut stmt = self
-            .conn
+    /// Whether every pair a message reminds of is submitted (at any time up
+    /// to `at`) or waived, so that sending it late would be moot; false for
+    /// a message with no pairs (the digest). One statement, one read.
+    pub fn message_settled(&self, message_id: &str, at: Timestamp) -> Result<bool, LedgerError> {
+        self.conn
             .prepare_cached(
-                "SELECT plan, obligation, period, agency FROM sent_log WHERE message_id = ?1",
+                "SELECT count(*) > 0 AND count(*) = sum(
+                     EXISTS (SELECT 1 FROM submissions s WHERE s.plan = l.plan AND s.obligation = l.obligation
+                               AND s.period = l.period AND s.agency = l.agency AND s.submitted_at <= ?2)
+                     OR EXISTS (SELECT 1 FROM waivers w WHERE w.plan = l.plan AND w.obligation = l.obligation
+                               AND w.period = l.period AND w.agency = l.agency))
+                 FROM sent_log l WHERE l.message_id = ?1",
             )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([message_id], key_from_row)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+            .and_then(|mut stmt| stmt.query_row(params![message_id, at.as_second()], |r| r.get(0)))
+            .map_err(|e| self.sql(e))
     }
 
     /// Records what became of several delivery attempts, in one transaction.
@@ -360,23 +363,6 @@ impl Ledger {
             }
         }
         tx.commit().map_err(|e| sql.err(e))
-    }
-
-    /// Whether a pair is submitted (at any time up to `at`) or waived now.
-    pub fn settled(&self, key: &PairKey, at: Timestamp) -> Result<bool, LedgerError> {
-        if self.submission(key)?.is_some_and(|s| s.submitted_at <= at) {
-            return Ok(true);
-        }
-        let waived: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM waivers WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
-                key_params(key),
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        Ok(waived.is_some())
     }
 }
 
