@@ -215,6 +215,35 @@ fn ready_reload_keeps_sending_and_stops_cleanly() {
         "no reminder resent"
     );
 
+    // The digest taken out and the reminders moved to 08:00: the removed
+    // moments no longer fire (a job left behind would run every 2 s, and
+    // each run logs a "send moment" line).
+    let moved = std::fs::read_to_string(dir.path().join("dondoc.toml"))
+        .unwrap()
+        .replace(
+            &format!("\n[digest]\nto = [\"{DIGEST}\"]\nsend_at = [\"*/2 * * * * *\"]\n"),
+            "",
+        )
+        .replace(every_2s, "\n[calendar]\nsend_at = [\"0 0 8 * * *\"]\n");
+    std::fs::write(dir.path().join("dondoc.toml"), moved).unwrap();
+    signal(&child, libc::SIGHUP);
+    wait_for(
+        "READY=1 after the third reload",
+        Duration::from_secs(10),
+        || notify.count("READY=1") == 4,
+    );
+    let moments = || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .matches("send moment")
+            .count()
+    };
+    let (digests, before) = (to_count(&server, DIGEST), moments());
+    std::thread::sleep(Duration::from_millis(4500));
+    assert_eq!(to_count(&server, DIGEST), digests, "a removed digest fired");
+    assert_eq!(moments(), before, "a removed send moment fired");
+    assert!(notify.any("STATUS=next send "), "the 08:00 moment is next");
+
     let stop = Instant::now();
     signal(&child, libc::SIGTERM);
     let status = child.wait().unwrap();

@@ -89,7 +89,18 @@ pub async fn run(
         let _ = stopped_tx.send(true);
     });
     let (fire_tx, mut fires) = mpsc::channel::<Fire>(16);
-    let mut running = start(Arc::new(loaded), &fire_tx).await?;
+    // One scheduler for the daemon's life; a reload swaps its jobs. (A
+    // scheduler that is shut down is never freed: its job runner holds a
+    // handle to it, so its tasks and channels outlive it — 190 KB a reload
+    // when each reload made a new one.)
+    let scheduler = JobScheduler::new()
+        .await
+        .context("while starting the scheduler")?;
+    scheduler
+        .start()
+        .await
+        .context("while starting the scheduler")?;
+    let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
@@ -157,12 +168,16 @@ async fn tick(interval: &mut Option<tokio::time::Interval>) {
 }
 
 /// Opens the ledger and the transport and schedules the send moments.
-async fn start(loaded: Arc<Loaded>, fire_tx: &mpsc::Sender<Fire>) -> anyhow::Result<Running> {
+async fn start(
+    loaded: Arc<Loaded>,
+    scheduler: JobScheduler,
+    fire_tx: &mpsc::Sender<Fire>,
+) -> anyhow::Result<Running> {
     let config = &loaded.config;
     let ledger = Ledger::open(&config.settings.database, "dondoc-daemon")
         .with_context(|| "while opening the database")?;
     let deliverer = Deliverer::new(&config.settings.mail).map_err(|e| anyhow::anyhow!(e))?;
-    let (scheduler, jobs) = schedule(config, fire_tx).await?;
+    let jobs = schedule(&scheduler, config, fire_tx).await?;
     Ok(Running {
         loaded,
         ledger,
@@ -191,8 +206,8 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
         }
     };
     // Stop the old schedule first, so that no moment fires for both.
-    let _ = running.scheduler.shutdown().await;
-    match start(Arc::new(loaded), fire_tx).await {
+    unschedule(&running.scheduler, &mut running.jobs).await;
+    match start(Arc::new(loaded), running.scheduler.clone(), fire_tx).await {
         Ok(new) => {
             running.deliverer.close().await;
             tracing::info!("configuration reloaded");
@@ -200,11 +215,8 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
         }
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "cannot apply the new configuration; keeping the running one");
-            match schedule(&running.loaded.config, fire_tx).await {
-                Ok((scheduler, jobs)) => {
-                    running.scheduler = scheduler;
-                    running.jobs = jobs;
-                }
+            match schedule(&running.scheduler, &running.loaded.config, fire_tx).await {
+                Ok(jobs) => running.jobs = jobs,
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "cannot reschedule"),
             }
             running
@@ -218,12 +230,10 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
 /// from the one tz database dondoc uses (the scheduler reduces any zone to
 /// an offset when it creates a job).
 async fn schedule(
+    scheduler: &JobScheduler,
     config: &Config,
     fire_tx: &mpsc::Sender<Fire>,
-) -> anyhow::Result<(JobScheduler, Vec<uuid::Uuid>)> {
-    let scheduler = JobScheduler::new()
-        .await
-        .context("while starting the scheduler")?;
+) -> anyhow::Result<Vec<uuid::Uuid>> {
     let offset = dates::chrono_offset(&config.settings.timezone, Timestamp::now());
     let mut wanted: Vec<(&str, Fire)> = config
         .settings
@@ -244,13 +254,24 @@ async fn schedule(
             })
         })
         .map_err(|e| anyhow::anyhow!("send moment {expr:?}: {e}"))?;
-        jobs.push(scheduler.add(job).await.context("while scheduling")?);
+        match scheduler.add(job).await.context("while scheduling") {
+            Ok(id) => jobs.push(id),
+            Err(e) => {
+                unschedule(scheduler, &mut jobs).await;
+                return Err(e);
+            }
+        }
     }
-    scheduler
-        .start()
-        .await
-        .context("while starting the scheduler")?;
-    Ok((scheduler, jobs))
+    Ok(jobs)
+}
+
+/// Removes the jobs of a schedule (before a reload adds the new ones).
+async fn unschedule(scheduler: &JobScheduler, jobs: &mut Vec<uuid::Uuid>) {
+    for id in jobs.drain(..) {
+        if let Err(e) = scheduler.remove(&id).await {
+            tracing::warn!(error = %e, "cannot remove a send moment from the scheduler");
+        }
+    }
 }
 
 /// Gives the heap freed by a batch back to the system. glibc keeps it
