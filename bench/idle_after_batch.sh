@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Idle memory before and after a batch: `dondoc run` (outbox transport) on a
 # province of N agencies with one report due 29/04/2025 for all of them.
-# "before": the clock starts on 02/01/2025, nothing is due, idle 30 s.
+# "before": the clock starts on 02/01/2025, nothing is due.
 # "after": the clock starts on 29/04/2025 07:59, the start-up catch-up renders
-# and stores N emails (one each), then it idles 30 s. RSS of both, three runs.
+# and stores N emails (one each). Each beside a fresh Alertmanager (the
+# anchor), 60 s idle after 10 s to settle; RSS and CPU of both, three runs.
 # Usage: bench/idle_after_batch.sh [AGENCIES=2000]; DONDOC=path measures
 # another build.
 set -euo pipefail
@@ -25,15 +26,38 @@ title = "Báo cáo kết quả thực hiện"
 agencies = ["@tat-ca"]
 before = "30/04/2025"
 TOML
+# The anchor: Prometheus Alertmanager (Debian's prometheus-alertmanager), a
+# one-receiver config, started beside dondoc for each window.
+cat > "$work/am.yml" <<YML
+route:
+  receiver: none
+receivers:
+  - name: none
+YML
+ticks=$(getconf CLK_TCK)
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-run() { # $1 = clock start; prints RSS MiB after 30 s idle and the emails written
-  rm -rf "$work/cfg" && cp -r "$work/base" "$work/cfg"
+cpu() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
+run() { # $1 = clock start. Both settle 10 s (dondoc's catch-up), then the
+  # window: 60 s idle. Prints dondoc's and Alertmanager's RSS MiB at its end
+  # and CPU s in it, and the emails dondoc wrote.
+  rm -rf "$work/cfg" "$work/am" && cp -r "$work/base" "$work/cfg"
   "$dondoc" --config "$work/cfg" run --clock-start "$1" 2>"$work/log" &
-  pid=$!
-  sleep 30
-  echo "$(rss $pid) MiB, $(ls "$work/cfg/state/outbox" 2>/dev/null | wc -l) emails"
-  kill $pid; wait $pid 2>/dev/null || true
+  local pid=$!
+  prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
+    --web.listen-address=127.0.0.1:19093 --cluster.listen-address= 2>"$work/am.log" &
+  local apid=$!
+  sleep 10
+  local d0 a0; d0=$(cpu $pid); a0=$(cpu $apid)
+  sleep 60
+  local d1 a1; d1=$(cpu $pid); a1=$(cpu $apid)
+  local dr ar; dr=$(rss $pid); ar=$(rss $apid)
+  echo "dondoc $dr MiB, $(python3 -c "print(f'{$d1 - $d0:.3f}')") s CPU;" \
+    "alertmanager $ar MiB, $(python3 -c "print(f'{$a1 - $a0:.3f}')") s CPU;" \
+    "RSS ratio $(python3 -c "print(f'{$dr / $ar:.2f}')");" \
+    "$(ls "$work/cfg/state/outbox" 2>/dev/null | wc -l) emails"
+  kill $pid $apid; wait $pid $apid 2>/dev/null || true
 }
 for i in 1 2 3; do
-  echo "run $i: before $(run '02/01/2025 08:30') | after $(run '29/04/2025 07:59')"
+  echo "run $i before: $(run '02/01/2025 08:30')"
+  echo "run $i after:  $(run '29/04/2025 07:59')"
 done

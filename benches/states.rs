@@ -1,5 +1,7 @@
-//! Pair states for synthetic provinces of 10⁴, 10⁵ and 10⁶ pairs, and the whole
-//! `dondoc status --format json` process on a 10⁵-pair ledger.
+//! Pair states for synthetic provinces of 10³ to 10⁶ pairs — all at once into
+//! one vector (`policy::evaluate`), and one instance at a time into a reused
+//! buffer (`policy::evaluate_instance`, what `status` and the daemon do) —
+//! and the whole `dondoc status --format json` process on a 10⁵-pair ledger.
 
 #[path = "../examples/synth/mod.rs"]
 mod synth;
@@ -54,15 +56,43 @@ fn half_submitted(config: &Config, list: &[Instance]) -> Vec<Submission> {
 fn evaluate(c: &mut Criterion) {
     let mut group = c.benchmark_group("evaluate states");
     group.sample_size(10);
-    for target in [10_000, 100_000, 1_000_000] {
+    for target in [1_000, 10_000, 100_000, 1_000_000] {
         let (_dir, config, list) = province(target);
         let pairs: usize = list.iter().map(|i| i.agencies.len()).sum();
         let snapshot = dondoc::policy::Snapshot::new(&config, &half_submitted(&config, &list), &[]);
         let at: Timestamp = "2026-06-01T08:00:00+07:00".parse().unwrap();
+        let tz = &config.settings.timezone;
+        let today = at.to_zoned(tz.clone()).date();
         group.throughput(Throughput::Elements(pairs as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(pairs), &pairs, |b, _| {
-            b.iter(|| dondoc::policy::evaluate(&list, &snapshot, at, &config.settings.timezone))
+        group.bench_with_input(BenchmarkId::new("all at once", pairs), &pairs, |b, _| {
+            b.iter(|| dondoc::policy::evaluate(&list, &snapshot, at, tz))
         });
+        let mut buffer = Vec::new();
+        group.bench_with_input(
+            BenchmarkId::new("per instance, reused buffer", pairs),
+            &pairs,
+            |b, _| {
+                b.iter(|| {
+                    let mut overdue = 0;
+                    for (n, inst) in list.iter().enumerate() {
+                        buffer.clear();
+                        dondoc::policy::evaluate_instance(
+                            n,
+                            inst,
+                            &snapshot,
+                            at,
+                            today,
+                            &mut buffer,
+                        );
+                        overdue += buffer
+                            .iter()
+                            .filter(|s| s.state == dondoc::policy::State::Overdue)
+                            .count();
+                    }
+                    overdue
+                })
+            },
+        );
     }
     group.finish();
 }

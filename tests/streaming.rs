@@ -1,4 +1,5 @@
-//! `status --format json|csv` write row by row (constant memory in the
+//! `status --format json|csv`, `calendar` and `preview --format json` write
+//! row by row (constant memory in the
 //! number of pairs); what they write is what the code wrote when it built
 //! the whole document first: the golden files were made by that code, on the
 //! shipped config with submissions, a waiver and an extension recorded.
@@ -88,4 +89,37 @@ fn streamed_json_and_csv_are_the_rows_the_whole_document_had() {
     assert_eq!(got.as_array().unwrap().len(), 66);
     assert_eq!(got, want);
     golden("status-config-2025-12-22.csv", &status("csv"));
+}
+
+/// `calendar` and `preview` in JSON are streamed too: the same values as the
+/// whole documents the code printed before (goldens made by that code).
+#[test]
+fn streamed_calendar_and_preview_are_the_documents_they_were() {
+    let (_dir, cfg) = shipped_with_records();
+    let run = |args: &[&str]| {
+        let out = dondoc(&[&["--config", cfg.as_str()][..], args].concat());
+        assert!(out.status.success(), "{}", out.stderr);
+        out.stdout
+    };
+    let cases = [
+        (
+            "calendar-config-2025-12-22.json",
+            run(&["calendar", "--at", "22/12/2025 08:00", "--format", "json"]),
+        ),
+        (
+            "preview-config-2025-12-15.json",
+            run(&["preview", "--at", "15/12/2025 08:00", "--format", "json"]),
+        ),
+    ];
+    for (name, json) in cases {
+        let path = Path::new("tests/golden").join(name);
+        if std::env::var_os("DONDOC_BLESS").is_some() {
+            fs::write(&path, &json).unwrap();
+        }
+        let got: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let want: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert!(!got.as_array().unwrap().is_empty(), "{name}");
+        assert_eq!(got, want, "{name}");
+    }
 }

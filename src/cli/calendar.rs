@@ -65,10 +65,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         .filter(|i| from.is_none_or(|f| f <= i.due) && to.is_none_or(|t| i.due <= t))
         .collect();
     match args.format {
-        Format::Json => {
-            let rows: Vec<Row> = list.iter().map(|i| row(config, i)).collect();
-            super::print_json(&rows)
-        }
+        Format::Json => super::print_json_rows(list.iter().map(|i| row(config, i))),
         Format::Table => {
             print_table(config, &list);
             Ok(())

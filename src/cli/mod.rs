@@ -185,6 +185,26 @@ fn date_arg(name: &str, value: Option<&str>) -> Result<Option<Date>, CliError> {
         .transpose()
 }
 
+/// Prints a JSON array to stdout row by row, one row per line, as the rows
+/// come: memory stays flat however many there are (a national `status` has
+/// millions).
+fn print_json_rows<T: serde::Serialize>(rows: impl Iterator<Item = T>) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let io = |e: std::io::Error| CliError::Runtime(e.into());
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut empty = true;
+    w.write_all(b"[").map_err(io)?;
+    for r in rows {
+        w.write_all(if empty { b"\n  " } else { b",\n  " })
+            .map_err(io)?;
+        serde_json::to_writer(&mut w, &r).map_err(|e| CliError::Runtime(e.into()))?;
+        empty = false;
+    }
+    w.write_all(if empty { b"]\n" } else { b"\n]\n" })
+        .map_err(io)?;
+    w.flush().map_err(io)
+}
+
 /// Prints JSON to stdout, one array, pretty.
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?;

@@ -106,7 +106,7 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
         })
         .collect();
     match args.format {
-        Format::Json => super::print_json(&emails),
+        Format::Json => super::print_json_rows(emails.iter()),
         Format::Text => {
             let n = emails.len();
             for (k, e) in emails.iter().enumerate() {

@@ -120,7 +120,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .collect::<Vec<_>>()
         });
         return match args.out.format {
-            super::Format::Json => write_json(rows),
+            super::Format::Json => super::print_json_rows(rows),
             _ => write_csv(rows),
         };
     }
@@ -228,22 +228,6 @@ fn row<'a>(
 
 /// One JSON array, written a row at a time: memory stays constant however
 /// many pairs a national configuration has.
-fn write_json<'a>(rows: impl Iterator<Item = Row<'a>>) -> Result<(), CliError> {
-    let io = |e: std::io::Error| CliError::Runtime(e.into());
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut empty = true;
-    w.write_all(b"[").map_err(io)?;
-    for r in rows {
-        w.write_all(if empty { b"\n  " } else { b",\n  " })
-            .map_err(io)?;
-        serde_json::to_writer(&mut w, &r).map_err(|e| CliError::Runtime(e.into()))?;
-        empty = false;
-    }
-    w.write_all(if empty { b"]\n" } else { b"\n]\n" })
-        .map_err(io)?;
-    w.flush().map_err(io)
-}
-
 /// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
 pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     t.to_zoned(tz.clone())

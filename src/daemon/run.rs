@@ -418,12 +418,21 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 }
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
-    match engine::states_at(config, ledger, at) {
-        Ok(states) => states
-            .pairs
-            .iter()
-            .filter(|s| s.state == policy::State::Overdue)
-            .count(),
+    // One instance at a time into one buffer: the daemon's footprint does not
+    // grow with the number of pairs (a national config has millions).
+    match engine::lazy_states_at(config, ledger, at) {
+        Ok(lazy) => {
+            let mut buffer = Vec::new();
+            (0..lazy.instances.len())
+                .map(|n| {
+                    lazy.instance(n, &mut buffer);
+                    buffer
+                        .iter()
+                        .filter(|s| s.state == policy::State::Overdue)
+                        .count()
+                })
+                .sum()
+        }
         Err(e) => {
             tracing::warn!(error = %e, "cannot count overdue pairs");
             0
