@@ -49,11 +49,42 @@ pub struct SendTestArgs {
 #[derive(Serialize)]
 struct Email<'a> {
     agency: &'a str,
-    to: &'a [String],
-    cc: &'a [String],
-    subject: &'a str,
-    text: &'a str,
+    to: Vec<String>,
+    cc: Vec<String>,
+    subject: String,
+    text: String,
     items: Vec<Item<'a>>,
+}
+
+/// An email as `preview` shows it (its HTML part left out).
+fn email<'a>(
+    config: &'a Config,
+    instances: &[crate::calendar::Instance],
+    inputs: &[Option<crate::policy::Inputs>],
+    o: engine::Outgoing,
+) -> Email<'a> {
+    Email {
+        agency: &config.agencies[o.agency].id,
+        to: o.to,
+        cc: o.cc,
+        subject: o.rendered.subject,
+        text: o.rendered.text,
+        items: o
+            .items
+            .iter()
+            .map(|r| {
+                let i = &instances[r.instance];
+                Item {
+                    plan: &config.plans[i.plan].id,
+                    obligation: &i.obligation(config).id,
+                    period: i.period.to_string(),
+                    due: r.due.to_string(),
+                    step: r.step.to_string(),
+                    inputs: inputs[r.instance],
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -74,39 +105,38 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
     if args.digest {
         return preview_digest(loaded, &ledger, &at, args.format);
     }
+    if let Format::Json = args.format {
+        // Rendered, written and dropped one email at a time: a national
+        // moment has thousands of emails of 40 KB each.
+        let decided = engine::decide(config, &ledger, &at).map_err(anyhow::Error::from)?;
+        let rows = decided
+            .outgoing(config, &loaded.templates)
+            .filter_map(|o| match o {
+                Ok(o) => Some(email(config, &decided.instances, &decided.inputs, o)),
+                Err(e) => {
+                    eprintln!("error: cannot render the reminder of {e}");
+                    None
+                }
+            });
+        return super::print_json_rows(rows);
+    }
     let planned =
         engine::plan(config, &loaded.templates, &ledger, &at).map_err(anyhow::Error::from)?;
     for e in &planned.errors {
         eprintln!("error: cannot render the reminder of {e}");
     }
-    let emails: Vec<Email> = planned
-        .outgoing
-        .iter()
-        .map(|o| Email {
-            agency: &config.agencies[o.agency].id,
-            to: &o.to,
-            cc: &o.cc,
-            subject: &o.rendered.subject,
-            text: &o.rendered.text,
-            items: o
-                .items
-                .iter()
-                .map(|r| {
-                    let i = &planned.instances[r.instance];
-                    Item {
-                        plan: &config.plans[i.plan].id,
-                        obligation: &i.obligation(config).id,
-                        period: i.period.to_string(),
-                        due: r.due.to_string(),
-                        step: r.step.to_string(),
-                        inputs: planned.inputs[r.instance],
-                    }
-                })
-                .collect(),
-        })
+    let engine::Planned {
+        instances,
+        inputs,
+        outgoing,
+        ..
+    } = planned;
+    let emails: Vec<Email> = outgoing
+        .into_iter()
+        .map(|o| email(config, &instances, &inputs, o))
         .collect();
     match args.format {
-        Format::Json => super::print_json_rows(emails.iter()),
+        Format::Json => unreachable!("streamed above"),
         Format::Text => {
             let n = emails.len();
             for (k, e) in emails.iter().enumerate() {

@@ -27,6 +27,6 @@ pub mod warnings;
 
 pub use loaded::{Loaded, load};
 pub use moment::send;
-pub use plan::{Outgoing, Planned, plan};
+pub use plan::{Decided, Outgoing, Planned, decide, plan};
 pub use states::{Lazy, States, lazy_states_at, states_at};
 pub use summary::{EngineError, Summary};

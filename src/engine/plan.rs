@@ -38,14 +38,22 @@ pub struct Planned {
     pub errors: Vec<String>,
 }
 
-/// Decides and renders what a send moment at `at` sends. Reads the ledger,
-/// writes nothing.
-pub fn plan(
-    config: &Config,
-    templates: &Templates,
-    ledger: &Ledger,
-    at: &Zoned,
-) -> Result<Planned, EngineError> {
+/// What a send moment would send, decided but not yet rendered: the emails
+/// are rendered one at a time by [`Decided::outgoing`], so that a caller that
+/// writes each one out (`preview --format json`) never holds them all.
+#[derive(Debug)]
+pub struct Decided {
+    pub at: Zoned,
+    pub instances: Vec<Instance>,
+    /// Per instance: an upward report's inputs (`after`), else none.
+    pub inputs: Vec<Option<policy::Inputs>>,
+    /// One per email, in agency order.
+    pub batches: Vec<Batch>,
+}
+
+/// Decides what a send moment at `at` sends. Reads the ledger, writes
+/// nothing.
+pub fn decide(config: &Config, ledger: &Ledger, at: &Zoned) -> Result<Decided, EngineError> {
     let instances = calendar::instances(config, calendar::horizon(at.date(), None));
     let snapshot = policy::Snapshot::with_sent(
         config,
@@ -57,12 +65,35 @@ pub fn plan(
     let tz = &config.settings.timezone;
     let reminders = policy::due_reminders(config, &instances, &snapshot, at.timestamp(), tz);
     let inputs = policy::inputs(&instances, &snapshot, at.timestamp());
-    let mut outgoing = Vec::new();
-    let mut errors = Vec::new();
-    for batch in policy::batches(&reminders) {
-        let agency = &config.agencies[batch.agency];
-        match render(config, templates, &instances, &inputs, &batch, at) {
-            Ok(rendered) => outgoing.push(Outgoing {
+    let batches = policy::batches(&reminders);
+    Ok(Decided {
+        at: at.clone(),
+        instances,
+        inputs,
+        batches,
+    })
+}
+
+impl Decided {
+    /// The emails, rendered as they are taken; a batch that cannot be
+    /// rendered (a template error at run time) is an `Err` naming its agency.
+    pub fn outgoing<'a>(
+        &'a self,
+        config: &'a Config,
+        templates: &'a Templates,
+    ) -> impl Iterator<Item = Result<Outgoing, String>> + 'a {
+        self.batches.iter().map(move |batch| {
+            let agency = &config.agencies[batch.agency];
+            let rendered = render(
+                config,
+                templates,
+                &self.instances,
+                &self.inputs,
+                batch,
+                &self.at,
+            )
+            .map_err(|e| format!("{}: {e}", agency.id))?;
+            Ok(Outgoing {
                 agency: batch.agency,
                 to: agency.email.clone(),
                 cc: compose::copies(
@@ -72,14 +103,38 @@ pub fn plan(
                     batch.escalated(),
                 ),
                 rendered,
-                thread: thread_id(config, &instances, &batch),
-                items: batch.items,
-            }),
-            Err(e) => errors.push(format!("{}: {e}", agency.id)),
+                thread: thread_id(config, &self.instances, batch),
+                items: batch.items.clone(),
+            })
+        })
+    }
+}
+
+/// Decides and renders what a send moment at `at` sends. Reads the ledger,
+/// writes nothing.
+pub fn plan(
+    config: &Config,
+    templates: &Templates,
+    ledger: &Ledger,
+    at: &Zoned,
+) -> Result<Planned, EngineError> {
+    let decided = decide(config, ledger, at)?;
+    let mut outgoing = Vec::with_capacity(decided.batches.len());
+    let mut errors = Vec::new();
+    for email in decided.outgoing(config, templates) {
+        match email {
+            Ok(o) => outgoing.push(o),
+            Err(e) => errors.push(e),
         }
     }
+    let Decided {
+        at,
+        instances,
+        inputs,
+        ..
+    } = decided;
     Ok(Planned {
-        at: at.clone(),
+        at,
         instances,
         inputs,
         outgoing,
