@@ -9,31 +9,16 @@
 # another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 n=${1:-2000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --example synth_config
 dondoc=${DONDOC:-target/release/dondoc}
-target/release/examples/synth_config "$work/base" "$n" 1 1 >/dev/null
-cat > "$work/base/plans/ke-hoach-000.toml" <<TOML
-[plan]
-id = "ke-hoach-000"
-number = "1/KH-UBND"
-title = "Kế hoạch phòng, chống ma túy"
-[[obligation]]
-id = "bao-cao"
-title = "Báo cáo kết quả thực hiện"
-agencies = ["@tat-ca"]
-before = "30/04/2025"
-TOML
+one_report_province "$work/base" "$n"
 # The anchor: Prometheus Alertmanager (Debian's prometheus-alertmanager), a
 # one-receiver config, started beside dondoc for each window.
-cat > "$work/am.yml" <<YML
-route:
-  receiver: none
-receivers:
-  - name: none
-YML
+alertmanager_config "$work/am.yml"
 ticks=$(getconf CLK_TCK)
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }

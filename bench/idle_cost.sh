@@ -5,6 +5,7 @@
 # idle for the same time. Usage: bench/idle_cost.sh [SECONDS=300]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 secs=${1:-300}
 work=$(mktemp -d)
 trap 'kill $dpid $apid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -13,12 +14,7 @@ cp -r config "$work/cfg"
 sed -i "s|^database = .*|database = \"$work/state/dondoc.db\"|; s|^outbox = .*|outbox = \"$work/state/outbox\"|" "$work/cfg/dondoc.toml"
 target/dist/dondoc --config "$work/cfg" run 2>"$work/dondoc.log" &
 dpid=$!
-cat > "$work/am.yml" <<YML
-route:
-  receiver: none
-receivers:
-  - name: none
-YML
+alertmanager_config "$work/am.yml"
 prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
   --web.listen-address=127.0.0.1:19093 --cluster.listen-address= 2>"$work/am.log" &
 apid=$!

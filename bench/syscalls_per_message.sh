@@ -9,6 +9,7 @@
 # kernel.perf_event_paranoid <= -1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 n=${1:-2000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -16,29 +17,11 @@ cargo build --release --quiet --example synth_config --example smtp_sink
 cargo build --release --quiet
 dondoc=${DONDOC:-target/release/dondoc}
 
-target/release/examples/synth_config "$work/cfg" "$n" 1 1 >/dev/null
-cat > "$work/cfg/plans/ke-hoach-000.toml" <<TOML
-[plan]
-id = "ke-hoach-000"
-number = "1/KH-UBND"
-title = "Kế hoạch phòng, chống ma túy"
-[[obligation]]
-id = "bao-cao"
-title = "Báo cáo kết quả thực hiện"
-agencies = ["@tat-ca"]
-before = "30/04/2025"
-TOML
+one_report_province "$work/cfg" "$n"
 cp -r "$work/cfg" "$work/outbox-cfg"
 "$dondoc" --config "$work/outbox-cfg" tick --at "29/04/2025 08:00" >/dev/null
 emails=$(ls "$work/outbox-cfg/state/outbox" | wc -l)
 
-start_sink() {
-  rm -f "$work/port"
-  coproc SINK { target/release/examples/smtp_sink "$work/port"; }
-  while [ ! -s "$work/port" ]; do sleep 0.05; done
-  port=$(cat "$work/port")
-}
-stop_sink() { exec {SINK[1]}>&-; wait "$SINK_PID" 2>/dev/null || true; }
 
 # Prints "syscalls fsyncs socket-writes" per message from an strace -c table.
 per_message() {
