@@ -51,13 +51,16 @@ fn submit_then_status_shows_on_time() {
             "obligation",
             "period",
             "plan",
+            "recorded_by",
             "ref",
             "state",
             "submitted_on"
         ]
     );
-    // What was recorded is shown: the document number, no note.
+    // What was recorded is shown: the document number, no note, and who
+    // recorded it (`cli:` + the Unix user; the test runs as "thuky").
     assert_eq!(r["ref"], "125/BC-SYT");
+    assert_eq!(r["recorded_by"], "cli:thuky");
     assert_eq!(r["note"], Value::Null);
     // Before the submission's time it does not count, nor does its number show.
     let early = status(&cfg, "29/04/2025 15:00");
@@ -113,16 +116,28 @@ fn exempt_wins_and_can_be_lifted() {
         .status
         .success()
     );
-    let out = dondoc(
-        &[
-            &["--config", &cfg, "exempt"],
-            &PAIR[..],
-            &["--note", "sáp nhập"],
-        ]
-        .concat(),
+    // The head of office waives it through sudo: recorded as the login
+    // behind sudo, not root.
+    let out = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(
+            [
+                &["--config", &cfg, "exempt"],
+                &PAIR[..],
+                &["--note", "sáp nhập"],
+            ]
+            .concat(),
+        )
+        .env("SUDO_USER", "truongphong")
+        .env("USER", "root")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "{}", out.stderr);
     let r = status(&cfg, "05/05/2025");
+    assert_eq!(pair(&r, "so-y-te")["recorded_by"], "cli:truongphong");
     assert_eq!(pair(&r, "so-y-te")["state"], "exempt");
     assert_eq!(pair(&r, "so-y-te")["submitted_on"], Value::Null);
     // The waiver's note is shown; the submission under it (and its number) is not.
@@ -133,10 +148,9 @@ fn exempt_wins_and_can_be_lifted() {
             .status
             .success()
     );
-    assert_eq!(
-        pair(&status(&cfg, "05/05/2025"), "so-y-te")["state"],
-        "late"
-    );
+    let r = status(&cfg, "05/05/2025");
+    assert_eq!(pair(&r, "so-y-te")["state"], "late");
+    assert_eq!(pair(&r, "so-y-te")["recorded_by"], "cli:thuky");
 }
 
 #[test]

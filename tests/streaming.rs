@@ -1,8 +1,9 @@
 //! `status --format json|csv`, `calendar` and `preview --format json` write
-//! row by row (constant memory in the
-//! number of pairs); what they write is what the code wrote when it built
-//! the whole document first: the golden files were made by that code, on the
-//! shipped config with submissions, a waiver and an extension recorded.
+//! row by row (constant memory in the number of pairs); what they write is
+//! what the code wrote when it built the whole document first: the golden
+//! files were made by that code, on the shipped config with submissions, a
+//! waiver and an extension recorded. (The status JSON golden was re-made when
+//! rows gained `recorded_by`; checked equal to the old one without that key.)
 
 mod common;
 

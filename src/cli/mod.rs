@@ -159,12 +159,14 @@ fn open_ledger(config: &Config) -> Result<crate::ledger::Ledger, CliError> {
         .map_err(|e| CliError::Runtime(e.into()))
 }
 
-/// Who is recording, for `recorded_by`: the login behind sudo, else the user.
+/// Who is recording, for `recorded_by`: `cli:` and the login behind sudo,
+/// else the user (SPEC: the web console records its user, the API its token).
 fn actor() -> String {
-    ["SUDO_USER", "USER", "LOGNAME"]
+    let user = ["SUDO_USER", "USER", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| "unknown".into());
+    format!("cli:{user}")
 }
 
 /// `--at`, or now, in the configured zone.

@@ -20,6 +20,9 @@ type Key = (usize, usize, Date, usize);
 pub struct Recorded {
     submissions: HashMap<Key, (Option<String>, Option<String>)>,
     waivers: HashMap<Key, Option<String>>,
+    /// `recorded_by` of each submission and waiver.
+    submitters: HashMap<Key, String>,
+    waivers_by: HashMap<Key, String>,
 }
 
 impl Recorded {
@@ -36,7 +39,15 @@ impl Recorded {
                 .ok()?;
             Some((p, o, k.period, a))
         };
+        let recorders = ledger.recorders()?;
+        let by = |rows: Vec<(PairKey, String)>| -> HashMap<Key, String> {
+            rows.into_iter()
+                .filter_map(|(k, who)| Some((index(&k)?, who)))
+                .collect()
+        };
         Ok(Recorded {
+            submitters: by(recorders.submissions),
+            waivers_by: by(recorders.waivers),
             submissions: ledger
                 .submissions()?
                 .into_iter()
@@ -62,6 +73,18 @@ impl Recorded {
                 .map_or((None, None), |(r, n)| (r.as_deref(), n.as_deref())),
             State::Exempt => (None, self.waivers.get(&key).and_then(|n| n.as_deref())),
             State::Pending | State::Overdue => (None, None),
+        }
+    }
+
+    /// Who recorded what the pair's state rests on: its submission when it
+    /// counts as submitted, its waiver when exempt.
+    pub fn recorded_by(&self, instances: &[Instance], s: &PairState) -> Option<&str> {
+        let i = &instances[s.instance];
+        let key = (i.plan, i.obligation, i.period, s.agency);
+        match s.state {
+            State::OnTime | State::Late => self.submitters.get(&key).map(String::as_str),
+            State::Exempt => self.waivers_by.get(&key).map(String::as_str),
+            State::Pending | State::Overdue => None,
         }
     }
 }

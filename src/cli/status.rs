@@ -59,6 +59,8 @@ struct Row<'a> {
     reference: Option<&'a str>,
     /// The submission's or the waiver's note.
     note: Option<&'a str>,
+    /// Who recorded the submission or the waiver (`cli:USER`, …).
+    recorded_by: Option<&'a str>,
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
@@ -223,11 +225,10 @@ fn row<'a>(
         inputs: inputs[s.instance],
         reference,
         note,
+        recorded_by: recorded.recorded_by(instances, s),
     }
 }
 
-/// One JSON array, written a row at a time: memory stays constant however
-/// many pairs a national configuration has.
 /// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
 pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     t.to_zoned(tz.clone())

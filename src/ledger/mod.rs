@@ -70,6 +70,13 @@ pub struct Submission {
     pub note: Option<String>,
 }
 
+/// Who recorded what: [`Ledger::recorders`].
+#[derive(Debug, Default)]
+pub struct Recorders {
+    pub submissions: Vec<(PairKey, String)>,
+    pub waivers: Vec<(PairKey, String)>,
+}
+
 /// A recorded waiver (*miễn*).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiver {
@@ -205,6 +212,27 @@ impl Ledger {
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Who recorded each submission and each waiver (`recorded_by`): the
+    /// command line's `cli:USER`, the daemon, later the web user or token.
+    pub fn recorders(&self) -> Result<Recorders, LedgerError> {
+        let read = |table: &str| -> Result<Vec<(PairKey, String)>, LedgerError> {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT plan, obligation, period, agency, recorded_by FROM {table}"
+                ))
+                .map_err(|e| self.sql(e))?;
+            let rows = stmt
+                .query_map([], |r| Ok((key_from_row(r)?, r.get(4)?)))
+                .map_err(|e| self.sql(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+        };
+        Ok(Recorders {
+            submissions: read("submissions")?,
+            waivers: read("waivers")?,
+        })
     }
 
     /// Every waiver, in key order.

@@ -28,6 +28,9 @@ pub fn dondoc_in(global: &[&str], args: &[&str]) -> Output {
         .args(args)
         .env_remove("DONDOC_CONFIG")
         .env_remove("DONDOC_LANG")
+        // `recorded_by` is `cli:` + this user: the same on every machine.
+        .env_remove("SUDO_USER")
+        .env("USER", "thuky")
         .output()
         .expect("run dondoc");
     Output {
