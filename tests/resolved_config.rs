@@ -134,6 +134,14 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     );
     let crons: Vec<&str> = digest.send_at.iter().map(|m| m.cron.as_str()).collect();
     assert_eq!(crons, ["0 0 16 * * Fri"]);
+    let web = s.web.as_ref().unwrap();
+    assert_eq!(web.listen.to_string(), "[::1]:8443");
+    assert_eq!(web.users, at("secrets/users.toml"));
+    assert_eq!(
+        web.base_url.as_deref(),
+        Some("https://dondoc.ninhbinh.example.gov.vn"),
+        "no trailing slash"
+    );
 
     // Agencies, sorted by id.
     let ids: Vec<&str> = c.agencies.iter().map(|a| a.id.as_str()).collect();
@@ -379,6 +387,7 @@ fn the_golden_fixture_sets_every_key_the_loader_accepts() {
         ("dondoc.toml", vec![k("mail")]),
         ("dondoc.toml", vec![k("mail"), k("smtp")]),
         ("dondoc.toml", vec![k("digest")]),
+        ("dondoc.toml", vec![k("web")]),
         ("agencies.toml", vec![]),
         ("agencies.toml", vec![k("agency"), Step::Index(0)]),
         ("holidays.toml", vec![]),

@@ -9,6 +9,15 @@ use crate::engine::warnings;
 
 /// Prints the summary of a config that [`crate::config::load`] accepted.
 pub fn run(config: &Config) -> Result<(), CliError> {
+    // The console's accounts are checked with the rest (they are read on
+    // their own: a broken users.toml must not stop the reminders).
+    let accounts = match &config.settings.web {
+        Some(web) => {
+            let shown = web.users.strip_prefix(&config.dir).unwrap_or(&web.users);
+            Some((web, crate::config::users::load(&web.users, shown)?))
+        }
+        None => None,
+    };
     let today = super::moment(config, None)?.date();
     let year_later = today
         .checked_add(12.months())
@@ -32,7 +41,29 @@ pub fn run(config: &Config) -> Result<(), CliError> {
             config.dir.display(),
         )
     );
-    for w in warnings::warnings(config, today, &upcoming) {
+    if let Some((web, accounts)) = &accounts {
+        println!(
+            "{}",
+            crate::lang::say!(
+                "Trang quản trị: {}, {} tài khoản, {} mã truy cập ({})",
+                "Web console: {}, {} users, {} tokens ({})",
+                web.listen,
+                accounts.users.len(),
+                accounts.tokens.len(),
+                web.users.display()
+            )
+        );
+    }
+    let mut notes = warnings::warnings(config, today, &upcoming);
+    if accounts.is_some() {
+        notes.push(crate::lang::say!(
+            "[web] đã được đọc và users.toml đã được kiểm tra, nhưng bản này chưa phục vụ trang \
+             quản trị (đang xây dựng); chưa mở cổng nào",
+            "[web] is read and users.toml checked, but this version does not serve the console \
+             yet (in progress); no port is opened"
+        ));
+    }
+    for w in notes {
         println!("{}{w}", crate::lang::say!("cảnh báo: ", "warning: "));
     }
     Ok(())

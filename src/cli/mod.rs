@@ -2,6 +2,7 @@
 //! library's own code paths (the same loader, the same calendar), so that what
 //! a command shows is what the daemon does.
 
+mod accounts;
 mod calendar;
 mod check;
 mod daemon;
@@ -92,6 +93,11 @@ pub enum Command {
     Tick(send::TickArgs),
     /// Send one test email through the configured transport.
     SendTest(send::SendTestArgs),
+    /// Set a web console user's password (creating the user with --role):
+    /// asks twice on a terminal, else reads one line from stdin.
+    Passwd(accounts::PasswdArgs),
+    /// Make an API token for a program (printed once; users.toml keeps its hash).
+    Token(accounts::TokenArgs),
 }
 
 /// A failed command, classified for the exit code.
@@ -141,6 +147,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Preview(args) => send::preview(&loaded, &args),
         Command::Tick(args) => send::tick(&loaded, &args),
         Command::SendTest(args) => send::send_test(config, &args),
+        Command::Passwd(args) => accounts::passwd(config, &args),
+        Command::Token(args) => accounts::token(config, &args),
         Command::Calendar(args) => calendar::run(config, &args),
         Command::Holidays(args) => holidays::run(config, &args),
         Command::Status(args) => status::run(config, &args),

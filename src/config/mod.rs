@@ -17,6 +17,7 @@ mod raw;
 mod schedules;
 pub mod schema;
 mod settings;
+pub mod users;
 mod values;
 
 use std::collections::BTreeMap;
@@ -70,6 +71,18 @@ pub struct Settings {
     pub reminders: Policy,
     pub mail: Mail,
     pub digest: Option<Digest>,
+    /// `[web]`: absent when the console is not configured.
+    pub web: Option<Web>,
+}
+
+/// `[web]`: where the console listens and whom it lets in.
+#[derive(Debug, Clone)]
+pub struct Web {
+    pub listen: std::net::SocketAddr,
+    /// `users.toml`, resolved against the config directory.
+    pub users: PathBuf,
+    /// The public address (`https://…`), without a trailing slash.
+    pub base_url: Option<String>,
 }
 
 /// The sender, shown in every email.

@@ -35,6 +35,23 @@ pub struct Main {
     /// Thư tổng hợp gửi lãnh đạo văn phòng (tùy chọn). / The leaders' digest (optional).
     #[schemars(with = "Option<Digest>")]
     pub digest: Option<S<Digest>>,
+    /// Trang quản trị trên trình duyệt (tùy chọn). / The web console (optional).
+    #[schemars(with = "Option<Web>")]
+    pub web: Option<S<Web>>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    /// Địa chỉ lắng nghe, mặc định "127.0.0.1:8138" (chỉ máy này). / The address to listen on; loopback by default.
+    #[schemars(with = "Option<String>")]
+    pub listen: Option<S<String>>,
+    /// Tệp tài khoản (`dondoc passwd`), mặc định "users.toml". / The accounts file, resolved like `database`.
+    #[schemars(with = "Option<String>")]
+    pub users: Option<S<String>>,
+    /// Địa chỉ công khai, ví dụ "https://dondoc.example.gov.vn". / The public address, for links.
+    #[schemars(with = "Option<String>")]
+    pub base_url: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

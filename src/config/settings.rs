@@ -11,10 +11,11 @@ use super::error::{SourceFile, quote};
 use super::mail::mail;
 use super::moments::{self, send_moments};
 use super::values::{check_email, check_emails, check_text, parse, policy};
-use super::{Digest, Office, Policy, Settings, raw, resolve_path};
+use super::{Digest, Office, Policy, Settings, Web, raw, resolve_path};
 
 const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
 const DEFAULT_DATABASE: &str = "/var/lib/dondoc/dondoc.db";
+const DEFAULT_WEB_PORT: u16 = 8138;
 
 /// Monday to Friday: the working week unless `[calendar] working_days` says otherwise.
 pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
@@ -59,6 +60,7 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
     let reminders = policy(src, &raw.reminders, &Policy::default(), "reminders");
     let mail = mail(dir, src, &raw.mail, office.as_ref());
     let digest = raw.digest.as_ref().map(|d| digest(src, d));
+    let web = raw.web.as_ref().and_then(|w| web(dir, src, w));
     let database = resolve_path(
         dir,
         raw.database.as_ref().map(|v| v.get_ref().as_str()),
@@ -75,6 +77,67 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
         reminders,
         mail: mail?,
         digest,
+        web,
+    })
+}
+
+/// `[web]`: the listening address, the accounts file and the public address.
+fn web(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Web>) -> Option<Web> {
+    let w = raw.get_ref();
+    let listen = match &w.listen {
+        None => Some(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            DEFAULT_WEB_PORT,
+        ))),
+        Some(l) => match l.get_ref().parse() {
+            Ok(addr) => Some(addr),
+            Err(_) => {
+                src.error(
+                    l.span(),
+                    "web.listen",
+                    format!(
+                        "{} is not an address and port; write e.g. \"127.0.0.1:8138\" \
+                         (loopback, behind a reverse proxy) or \"0.0.0.0:8138\"",
+                        quote(l.get_ref())
+                    ),
+                );
+                None
+            }
+        },
+    };
+    let base_url = w.base_url.as_ref().and_then(|b| {
+        let url = b.get_ref().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        match host {
+            Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Some(url.to_string()),
+            _ => {
+                src.error(
+                    b.span(),
+                    "web.base_url",
+                    format!(
+                        "{} is not an http(s) address; write e.g. \"https://dondoc.example.gov.vn\"",
+                        quote(b.get_ref())
+                    ),
+                );
+                None
+            }
+        }
+    });
+    let users = resolve_path(
+        dir,
+        w.users.as_ref().map(|v| v.get_ref().as_str()),
+        "users.toml",
+    );
+    Some(Web {
+        listen: listen?,
+        users,
+        base_url: if w.base_url.is_some() {
+            Some(base_url?)
+        } else {
+            None
+        },
     })
 }
 
