@@ -156,6 +156,11 @@ fn log_warnings(running: &Running, clock: &Clock) {
     for w in engine::warnings::warnings(config, today, &upcoming) {
         tracing::warn!("{w}");
     }
+    if config.settings.web.is_some() {
+        tracing::warn!(
+            "[web] is configured, but this version does not serve the console yet; no port is opened"
+        );
+    }
 }
 
 async fn tick(interval: &mut Option<tokio::time::Interval>) {
