@@ -20,6 +20,8 @@
 //!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
 //! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
 //!   `preview`, `tick` and the daemon loop.
+//! - [`inbox`]: pure, in progress. What an agency's reply says (its document
+//!   number); the IMAP watcher comes next.
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
 
 pub mod calendar;
@@ -30,6 +32,7 @@ pub mod daemon;
 pub mod dates;
 pub mod engine;
 pub mod files;
+pub mod inbox;
 pub mod lang;
 pub mod ledger;
 pub mod mail;
