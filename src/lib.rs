@@ -20,8 +20,9 @@
 //!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
 //! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
 //!   `preview`, `tick` and the daemon loop.
-//! - [`inbox`]: pure, in progress. What an agency's reply says (its document
-//!   number); the IMAP watcher comes next.
+//! - [`inbox`]: pure, in progress. What an agency's reply says: whom it
+//!   answers, whether a person wrote it (not an auto-reply or a bounce), its
+//!   document number; the proposals and the IMAP watcher come next.
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
 
 pub mod calendar;

@@ -1,6 +1,8 @@
 //! Submissions from the mailbox (SPEC, "Submissions from the mailbox"): an
 //! agency's reply to a reminder becomes a proposal to record its
-//! submission. In progress: what is here reads a message's text; the IMAP
-//! watcher and the proposals come next.
+//! submission. In progress: what is here reads one message (who sent it,
+//! what it answers, whether a person wrote it, the document number it
+//! gives); the proposals, the commands and the IMAP watcher come next.
 
+pub mod message;
 pub mod reference;
