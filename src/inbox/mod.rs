@@ -4,5 +4,6 @@
 //! what it answers, whether a person wrote it, the document number it
 //! gives); the proposals, the commands and the IMAP watcher come next.
 
+pub mod matching;
 pub mod message;
 pub mod reference;

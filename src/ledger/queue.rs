@@ -9,7 +9,7 @@
 //! next sender delivers byte for byte, with the same Message-ID.
 
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
 
@@ -305,6 +305,30 @@ impl Ledger {
             .map_err(|e| self.sql(e))?;
         let at = |s: Option<i64>| s.and_then(|s| Timestamp::from_second(s).ok());
         Ok((at(retry), at(lease)))
+    }
+
+    /// The agency a stored message was sent to (`None` for the digest, or a
+    /// Message-ID that is not ours). `message_id` with its angle brackets.
+    pub fn message_agency(&self, message_id: &str) -> Result<Option<String>, LedgerError> {
+        self.conn
+            .prepare_cached("SELECT agency FROM messages WHERE message_id = ?1 AND agency != ''")
+            .and_then(|mut stmt| stmt.query_row([message_id], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The pairs a message reminded of (`message_id` with its brackets).
+    pub fn message_pairs(&self, message_id: &str) -> Result<Vec<PairKey>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT plan, obligation, period, agency FROM sent_log WHERE message_id = ?1
+                 ORDER BY plan, obligation, period",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([message_id], key_from_row)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
     /// Whether every pair a message reminds of is submitted (at any time up
