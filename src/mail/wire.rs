@@ -142,6 +142,33 @@ mod tests {
         assert_eq!(&client.await.unwrap(), b"250 OK\r\n");
     }
 
+    /// A large message (attachments) is not held whole: past HOLD_AT_MOST
+    /// it goes out as it is written, and arrives complete and in order.
+    #[tokio::test]
+    async fn a_large_message_goes_out_as_it_is_written() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let total = 3 * super::HOLD_AT_MOST + 12_345;
+        let server = tokio::spawn(async move {
+            let (mut peer, _) = listener.accept().await.unwrap();
+            let mut got = vec![0u8; total];
+            peer.read_exact(&mut got).await.unwrap();
+            peer.write_all(b"250 OK\r\n").await.unwrap();
+            got
+        });
+        let mut stream = WriteBeforeRead::new(tokio::net::TcpStream::connect(addr).await.unwrap());
+        let body: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+        for chunk in body.chunks(64 * 1024) {
+            stream.write_all(chunk).await.unwrap();
+            stream.flush().await.unwrap();
+            assert!(stream.held.len() <= super::HOLD_AT_MOST + 64 * 1024);
+        }
+        let mut answer = [0u8; 8];
+        stream.read_exact(&mut answer).await.unwrap();
+        assert_eq!(&answer, b"250 OK\r\n");
+        assert_eq!(server.await.unwrap(), body);
+    }
+
     #[tokio::test]
     async fn shutdown_sends_what_is_held() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
