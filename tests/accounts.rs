@@ -130,6 +130,12 @@ fn passwd_and_token_write_what_the_loader_reads() {
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, format!("# Tài khoản của Văn phòng\n{text}")).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+    // So does the group the daemon reads it through (as root the test can
+    // give it any group; as another user, it keeps its own).
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(&file).unwrap();
+    let group = if meta.uid() == 0 { 4 } else { meta.gid() };
+    std::os::unix::fs::chown(&file, None, Some(group)).unwrap();
     let (code, out, err) = with_stdin(
         &["--config", &cfg, "passwd", "thuky"],
         "mật khẩu mới hơn 2026\n",
@@ -143,6 +149,7 @@ fn passwd_and_token_write_what_the_loader_reads() {
         fs::metadata(&file).unwrap().permissions().mode() & 0o777,
         0o600
     );
+    assert_eq!(fs::metadata(&file).unwrap().gid(), group);
     let a = accounts(&cfg);
     let u = a.user("thuky").unwrap();
     assert!(u.verify("mật khẩu mới hơn 2026") && !u.verify("mật khẩu văn thư 2025"));

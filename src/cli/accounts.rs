@@ -228,7 +228,8 @@ fn entry_exists(path: &Path, kind: &str, name: &str) -> Result<bool, CliError> {
 
 /// Sets `fields` (those given) of the `[[kind]]` entry named `name`, adding
 /// the entry when there is none, and writes the file atomically (a new file
-/// is 0640: the daemon's group reads it; an existing one keeps its mode).
+/// is 0640: the daemon's group reads it; an existing one keeps its mode,
+/// owner and group).
 fn set_entry(
     path: &Path,
     kind: &str,
@@ -263,7 +264,10 @@ fn set_entry(
             table.insert(key, toml_edit::value(v.as_str()));
         }
     }
-    let mode = std::fs::metadata(path).map_or(0o640, |m| m.permissions().mode() & 0o7777);
+    let existing = std::fs::metadata(path).ok();
+    let mode = existing
+        .as_ref()
+        .map_or(0o640, |m| m.permissions().mode() & 0o7777);
     let tmp = path.with_extension("toml.new");
     let _ = std::fs::remove_file(&tmp);
     let mut file = std::fs::OpenOptions::new()
@@ -272,6 +276,12 @@ fn set_entry(
         .mode(mode)
         .open(&tmp)
         .map_err(runtime)?;
+    // The new file keeps the old one's owner and group (root:dondoc when
+    // packaged, so that the daemon can read it).
+    if let Some(m) = &existing {
+        use std::os::unix::fs::MetadataExt;
+        std::os::unix::fs::fchown(&file, Some(m.uid()), Some(m.gid())).map_err(runtime)?;
+    }
     file.write_all(doc.to_string().as_bytes())
         .map_err(runtime)?;
     file.sync_all().map_err(runtime)?;
