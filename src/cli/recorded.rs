@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{Ledger, LedgerError, PairKey};
+use crate::ledger::{Entry, Ledger, LedgerError, PairKey};
 use crate::policy::{PairState, State};
 
 /// (plan, obligation, period, agency), as indices into the config.
@@ -18,11 +18,19 @@ type Key = (usize, usize, Date, usize);
 
 #[derive(Debug, Default)]
 pub struct Recorded {
-    submissions: HashMap<Key, (Option<String>, Option<String>)>,
-    waivers: HashMap<Key, Option<String>>,
-    /// `recorded_by` of each submission and waiver.
-    submitters: HashMap<Key, String>,
-    waivers_by: HashMap<Key, String>,
+    submissions: HashMap<Key, Entry>,
+    waivers: HashMap<Key, Entry>,
+}
+
+/// What the outputs show beside a pair's state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown<'a> {
+    /// The submission's document number.
+    pub reference: Option<&'a str>,
+    /// The submission's or the waiver's note.
+    pub note: Option<&'a str>,
+    /// Who recorded that submission or waiver.
+    pub recorded_by: Option<&'a str>,
 }
 
 impl Recorded {
@@ -39,52 +47,34 @@ impl Recorded {
                 .ok()?;
             Some((p, o, k.period, a))
         };
-        let recorders = ledger.recorders()?;
-        let by = |rows: Vec<(PairKey, String)>| -> HashMap<Key, String> {
-            rows.into_iter()
-                .filter_map(|(k, who)| Some((index(&k)?, who)))
+        let by_key = |entries: Vec<Entry>| -> HashMap<Key, Entry> {
+            entries
+                .into_iter()
+                .filter_map(|e| Some((index(&e.key)?, e)))
                 .collect()
         };
+        let entries = ledger.entries()?;
         Ok(Recorded {
-            submitters: by(recorders.submissions),
-            waivers_by: by(recorders.waivers),
-            submissions: ledger
-                .submissions()?
-                .into_iter()
-                .filter_map(|s| Some((index(&s.key)?, (s.reference, s.note))))
-                .collect(),
-            waivers: ledger
-                .waivers()?
-                .into_iter()
-                .filter_map(|w| Some((index(&w.key)?, w.note)))
-                .collect(),
+            submissions: by_key(entries.submissions),
+            waivers: by_key(entries.waivers),
         })
     }
 
-    /// `(ref, note)` of a pair: the submission's when the pair counts as
-    /// submitted at the moment evaluated, the waiver's note when exempt.
-    pub fn of(&self, instances: &[Instance], s: &PairState) -> (Option<&str>, Option<&str>) {
+    /// What to show beside a pair: its submission's number, note and
+    /// recorder when the pair counts as submitted at the moment evaluated,
+    /// its waiver's note and recorder when exempt, nothing otherwise.
+    pub fn of(&self, instances: &[Instance], s: &PairState) -> Shown<'_> {
         let i = &instances[s.instance];
         let key = (i.plan, i.obligation, i.period, s.agency);
-        match s.state {
-            State::OnTime | State::Late => self
-                .submissions
-                .get(&key)
-                .map_or((None, None), |(r, n)| (r.as_deref(), n.as_deref())),
-            State::Exempt => (None, self.waivers.get(&key).and_then(|n| n.as_deref())),
-            State::Pending | State::Overdue => (None, None),
-        }
-    }
-
-    /// Who recorded what the pair's state rests on: its submission when it
-    /// counts as submitted, its waiver when exempt.
-    pub fn recorded_by(&self, instances: &[Instance], s: &PairState) -> Option<&str> {
-        let i = &instances[s.instance];
-        let key = (i.plan, i.obligation, i.period, s.agency);
-        match s.state {
-            State::OnTime | State::Late => self.submitters.get(&key).map(String::as_str),
-            State::Exempt => self.waivers_by.get(&key).map(String::as_str),
+        let entry = match s.state {
+            State::OnTime | State::Late => self.submissions.get(&key),
+            State::Exempt => self.waivers.get(&key),
             State::Pending | State::Overdue => None,
-        }
+        };
+        entry.map_or_else(Shown::default, |e| Shown {
+            reference: e.reference.as_deref(),
+            note: e.note.as_deref(),
+            recorded_by: Some(&e.recorded_by),
+        })
     }
 }

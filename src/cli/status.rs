@@ -89,30 +89,27 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let ledger = super::open_ledger(config)?;
     let recorded = super::recorded::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
     let since = super::date_arg("--since", args.since.as_deref())?;
-    let keep = |instances: &[Instance], s: &PairState| {
-        let inst = &instances[s.instance];
+    // The filters on the instance (--plan, --since), then on the pair.
+    let instance_kept = |inst: &Instance| {
         args.plan
             .as_deref()
             .is_none_or(|p| config.plans[inst.plan].id == p)
+            && since.is_none_or(|d| inst.due >= d)
+    };
+    let keep = |instances: &[Instance], s: &PairState| {
+        instance_kept(&instances[s.instance])
             && args
                 .agency
                 .as_deref()
                 .is_none_or(|a| config.agencies[s.agency].id == a)
             && args.state.is_none_or(|st| s.state == st)
-            && since.is_none_or(|d| inst.due >= d)
     };
     if matches!(args.out.format, super::Format::Json | super::Format::Csv) {
         // One instance at a time into one buffer: constant memory in pairs.
         let lazy =
             crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
         let mut buffer = Vec::new();
-        let wanted = |n: &usize| {
-            let inst = &lazy.instances[*n];
-            args.plan
-                .as_deref()
-                .is_none_or(|p| config.plans[inst.plan].id == p)
-                && since.is_none_or(|d| inst.due >= d)
-        };
+        let wanted = |n: &usize| instance_kept(&lazy.instances[*n]);
         let rows = (0..lazy.instances.len()).filter(wanted).flat_map(|n| {
             lazy.instance(n, &mut buffer);
             buffer
@@ -209,7 +206,7 @@ fn row<'a>(
     s: &PairState,
 ) -> Row<'a> {
     let i = &instances[s.instance];
-    let (reference, note) = recorded.of(instances, s);
+    let shown = recorded.of(instances, s);
     Row {
         plan: &config.plans[i.plan].id,
         obligation: &config.plans[i.plan].obligations[i.obligation].id,
@@ -223,9 +220,9 @@ fn row<'a>(
         days_late: s.days_late,
         extended_from: s.extended_from.map(|d| d.to_string()),
         inputs: inputs[s.instance],
-        reference,
-        note,
-        recorded_by: recorded.recorded_by(instances, s),
+        reference: shown.reference,
+        note: shown.note,
+        recorded_by: shown.recorded_by,
     }
 }
 
@@ -360,8 +357,8 @@ fn print_table(
                     ),
                     None => state_name(s.state),
                 };
-                let (reference, note) = recorded.of(instances, s);
-                let written = [reference, note.map(|n| n.trim())]
+                let shown = recorded.of(instances, s);
+                let written = [shown.reference, shown.note.map(|n| n.trim())]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()

@@ -114,9 +114,9 @@ pub fn write(
                 Some(d) => ws.write_number_with_format(row, 6, f64::from(d), &cell)?,
                 None => ws.write_blank(row, 6, &cell)?,
             };
-            let (reference, note) = recorded.of(instances, s);
-            ws.write_string_with_format(row, 7, reference.unwrap_or(""), &cell)?;
-            ws.write_string_with_format(row, 8, note.unwrap_or(""), &cell)?;
+            let shown = recorded.of(instances, s);
+            ws.write_string_with_format(row, 7, shown.reference.unwrap_or(""), &cell)?;
+            ws.write_string_with_format(row, 8, shown.note.unwrap_or(""), &cell)?;
         }
         ws.set_freeze_panes(4, 0)?;
         ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;

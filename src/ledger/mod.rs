@@ -70,11 +70,21 @@ pub struct Submission {
     pub note: Option<String>,
 }
 
-/// Who recorded what: [`Ledger::recorders`].
+/// What was written down about a submission or a waiver: [`Ledger::entries`].
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: PairKey,
+    /// The document number (*số văn bản*); none for a waiver.
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: String,
+}
+
+/// Every submission's and waiver's [`Entry`].
 #[derive(Debug, Default)]
-pub struct Recorders {
-    pub submissions: Vec<(PairKey, String)>,
-    pub waivers: Vec<(PairKey, String)>,
+pub struct Entries {
+    pub submissions: Vec<Entry>,
+    pub waivers: Vec<Entry>,
 }
 
 /// A recorded waiver (*miễn*).
@@ -214,24 +224,31 @@ impl Ledger {
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
-    /// Who recorded each submission and each waiver (`recorded_by`): the
-    /// command line's `cli:USER`, the daemon, later the web user or token.
-    pub fn recorders(&self) -> Result<Recorders, LedgerError> {
-        let read = |table: &str| -> Result<Vec<(PairKey, String)>, LedgerError> {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT plan, obligation, period, agency, recorded_by FROM {table}"
-                ))
-                .map_err(|e| self.sql(e))?;
+    /// What was written down for each submission and each waiver: its
+    /// document number (submissions only), note and `recorded_by` — the
+    /// command line's `cli:USER`, later the web user or token.
+    pub fn entries(&self) -> Result<Entries, LedgerError> {
+        let read = |sql: &str| -> Result<Vec<Entry>, LedgerError> {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
             let rows = stmt
-                .query_map([], |r| Ok((key_from_row(r)?, r.get(4)?)))
+                .query_map([], |r| {
+                    Ok(Entry {
+                        key: key_from_row(r)?,
+                        reference: r.get(4)?,
+                        note: r.get(5)?,
+                        recorded_by: r.get(6)?,
+                    })
+                })
                 .map_err(|e| self.sql(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
         };
-        Ok(Recorders {
-            submissions: read("submissions")?,
-            waivers: read("waivers")?,
+        Ok(Entries {
+            submissions: read(
+                "SELECT plan, obligation, period, agency, ref, note, recorded_by FROM submissions",
+            )?,
+            waivers: read(
+                "SELECT plan, obligation, period, agency, NULL, note, recorded_by FROM waivers",
+            )?,
         })
     }
 
