@@ -42,7 +42,8 @@ const MIN_PASSWORD: usize = 10;
 pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
     check_name(&args.name)?;
     let path = users_file(config);
-    let exists = entry_exists(&path, "user", &args.name)?;
+    let doc = read_doc(&path)?;
+    let exists = has_entry(&doc, "user", &args.name);
     if !exists && args.role.is_none() {
         return Err(CliError::Usage(say!(
             "{} là tài khoản mới: thêm --role viewer|clerk|admin",
@@ -64,7 +65,7 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
         ("role", args.role.clone()),
         ("password_hash", Some(hash)),
     ];
-    set_entry(&path, "user", &args.name, &fields)?;
+    set_entry(&path, doc, "user", &args.name, &fields)?;
     println!(
         "{}",
         if exists {
@@ -92,13 +93,14 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
 pub fn token(config: &Config, args: &TokenArgs) -> Result<(), CliError> {
     check_name(&args.name)?;
     let path = users_file(config);
-    let replaced = entry_exists(&path, "token", &args.name)?;
+    let doc = read_doc(&path)?;
+    let replaced = has_entry(&doc, "token", &args.name);
     let (token, hash) = users::new_token();
     let fields = [
         ("role", Some(args.role.clone())),
         ("token_hash", Some(hash)),
     ];
-    set_entry(&path, "token", &args.name, &fields)?;
+    set_entry(&path, doc, "token", &args.name, &fields)?;
     println!("{token}");
     eprintln!(
         "{}",
@@ -199,10 +201,10 @@ fn prompt(question: &str) -> Result<String, CliError> {
 }
 
 /// The file as a document (empty when it does not exist yet).
-fn read_doc(path: &Path) -> Result<Option<toml_edit::DocumentMut>, CliError> {
+fn read_doc(path: &Path) -> Result<toml_edit::DocumentMut, CliError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => {
             return Err(CliError::Runtime(anyhow::anyhow!(
                 "{}: {e}",
@@ -211,33 +213,32 @@ fn read_doc(path: &Path) -> Result<Option<toml_edit::DocumentMut>, CliError> {
         }
     };
     text.parse::<toml_edit::DocumentMut>()
-        .map(Some)
         .map_err(|e| CliError::Usage(format!("{}: {}", path.display(), e.to_string().trim_end())))
 }
 
-fn entry_exists(path: &Path, kind: &str, name: &str) -> Result<bool, CliError> {
-    Ok(read_doc(path)?.is_some_and(|doc| {
-        doc.get(kind)
-            .and_then(|v| v.as_array_of_tables())
-            .is_some_and(|list| {
-                list.iter()
-                    .any(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
-            })
-    }))
+/// Whether `table` is the entry named `name`.
+fn named(table: &toml_edit::Table, name: &str) -> bool {
+    table.get("name").and_then(|n| n.as_str()) == Some(name)
 }
 
-/// Sets `fields` (those given) of the `[[kind]]` entry named `name`, adding
+fn has_entry(doc: &toml_edit::DocumentMut, kind: &str, name: &str) -> bool {
+    doc.get(kind)
+        .and_then(|v| v.as_array_of_tables())
+        .is_some_and(|list| list.iter().any(|t| named(t, name)))
+}
+
+/// Sets `fields` (those given) of `doc`'s `[[kind]]` entry named `name`, adding
 /// the entry when there is none, and writes the file atomically (a new file
 /// is 0640: the daemon's group reads it; an existing one keeps its mode,
 /// owner and group).
 fn set_entry(
     path: &Path,
+    mut doc: toml_edit::DocumentMut,
     kind: &str,
     name: &str,
     fields: &[(&str, Option<String>)],
 ) -> Result<(), CliError> {
     let runtime = |e: std::io::Error| CliError::Runtime(anyhow::anyhow!("{}: {e}", path.display()));
-    let mut doc = read_doc(path)?.unwrap_or_default();
     if doc.get(kind).is_none() {
         doc.insert(kind, toml_edit::Item::ArrayOfTables(Default::default()));
     }
@@ -247,9 +248,7 @@ fn set_entry(
             path.display()
         )));
     };
-    let found = list
-        .iter_mut()
-        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name));
+    let found = list.iter_mut().find(|t| named(t, name));
     let table = match found {
         Some(t) => t,
         None => {

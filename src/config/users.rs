@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Argon2, Params};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
@@ -279,18 +279,14 @@ fn role(src: &mut SourceFile, raw: &Spanned<String>, key: &str) -> Option<Role> 
     role
 }
 
-/// The Argon2id PHC string of `password`, with a fresh salt (OWASP's
-/// parameters: 19 MiB, 2 passes, 1 lane — the crate's defaults).
+/// The Argon2id PHC string of `password`, with a fresh salt (the crate's
+/// defaults: Argon2id v1.3, 19 MiB, 2 passes, 1 lane — OWASP's parameters).
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::new(
-        argon2::Algorithm::Argon2id,
-        argon2::Version::V0x13,
-        Params::default(),
-    )
-    .hash_password(password.as_bytes(), &salt)
-    .expect("Argon2 with default parameters and a generated salt cannot fail")
-    .to_string()
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("Argon2 with default parameters and a generated salt cannot fail")
+        .to_string()
 }
 
 /// A new API token and the hash `users.toml` keeps: `ddt_` and 64 hex digits.
