@@ -105,26 +105,32 @@ fn web(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Web>) -> Option<Web>
             }
         },
     };
-    let base_url = w.base_url.as_ref().and_then(|b| {
-        let url = b.get_ref().trim_end_matches('/');
-        let host = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        match host {
-            Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Some(url.to_string()),
-            _ => {
-                src.error(
-                    b.span(),
-                    "web.base_url",
-                    format!(
-                        "{} is not an http(s) address; write e.g. \"https://dondoc.example.gov.vn\"",
-                        quote(b.get_ref())
-                    ),
-                );
-                None
+    // `Some(None)`: no base_url; `None`: a bad one (reported).
+    let base_url = match &w.base_url {
+        None => Some(None),
+        Some(b) => {
+            let url = b.get_ref().trim_end_matches('/');
+            let host = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
+            match host {
+                Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => {
+                    Some(Some(url.to_string()))
+                }
+                _ => {
+                    src.error(
+                        b.span(),
+                        "web.base_url",
+                        format!(
+                            "{} is not an http(s) address; write e.g. \"https://dondoc.example.gov.vn\"",
+                            quote(b.get_ref())
+                        ),
+                    );
+                    None
+                }
             }
         }
-    });
+    };
     let users = resolve_path(
         dir,
         w.users.as_ref().map(|v| v.get_ref().as_str()),
@@ -133,11 +139,7 @@ fn web(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Web>) -> Option<Web>
     Some(Web {
         listen: listen?,
         users,
-        base_url: if w.base_url.is_some() {
-            Some(base_url?)
-        } else {
-            None
-        },
+        base_url: base_url?,
     })
 }
 
