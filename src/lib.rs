@@ -37,6 +37,7 @@ pub mod inbox;
 pub mod lang;
 pub mod ledger;
 pub mod mail;
+pub mod output;
 pub mod policy;
 pub mod suggest;
 pub mod workdays;

@@ -12,11 +12,9 @@ mod import;
 mod init;
 use crate::lang;
 mod record;
-mod recorded;
 mod report;
 mod send;
 mod status;
-mod xlsx;
 
 use std::path::PathBuf;
 

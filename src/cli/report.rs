@@ -278,6 +278,6 @@ fn write_xlsx(
             None => ws.write_blank(row, 8, &cell)?,
         };
     }
-    super::xlsx::print_setup(ws, 3)?;
+    crate::output::xlsx::print_setup(ws, 3)?;
     wb.save(path)
 }

@@ -4,15 +4,13 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use jiff::Timestamp;
-use serde::Serialize;
 
 use super::CliError;
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
-use crate::policy::{Inputs, PairState, State};
+use crate::policy::{PairState, State};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,30 +37,6 @@ pub struct Args {
     out: super::Output,
 }
 
-/// One JSON/CSV row, keys exactly as SPEC.md gives them.
-#[derive(Serialize)]
-struct Row<'a> {
-    plan: &'a str,
-    obligation: &'a str,
-    period: String,
-    due: String,
-    agency: &'a str,
-    state: State,
-    submitted_on: Option<String>,
-    days_late: Option<i32>,
-    /// The instance's own due date when the office extended this pair.
-    extended_from: Option<String>,
-    /// An upward report's progress (`after`): null for other obligations.
-    inputs: Option<Inputs>,
-    /// The submission's document number (*số, ký hiệu*).
-    #[serde(rename = "ref")]
-    reference: Option<&'a str>,
-    /// The submission's or the waiver's note.
-    note: Option<&'a str>,
-    /// Who recorded the submission or the waiver (`cli:USER`, …).
-    recorded_by: Option<&'a str>,
-}
-
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let now = super::moment(config, args.at.as_deref())?;
     args.out.check()?;
@@ -87,7 +61,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         )));
     }
     let ledger = super::open_ledger(config)?;
-    let recorded = super::recorded::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
+    let recorded = crate::output::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
     let since = super::date_arg("--since", args.since.as_deref())?;
     // The filters on the instance (--plan, --since), then on the pair.
     let instance_kept = |inst: &Instance| {
@@ -115,12 +89,13 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             buffer
                 .iter()
                 .filter(|s| keep(&lazy.instances, s))
-                .map(|s| row(config, &lazy.instances, &lazy.inputs, &recorded, s))
+                .map(|s| crate::output::row(config, &lazy.instances, &lazy.inputs, &recorded, s))
                 .collect::<Vec<_>>()
         });
         return match args.out.format {
             super::Format::Json => super::print_json_rows(rows),
-            _ => write_csv(rows),
+            _ => crate::output::write_csv(std::io::stdout().lock(), rows)
+                .map_err(|e| CliError::Runtime(e.into())),
         };
     }
     let crate::engine::States {
@@ -158,7 +133,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         }
         super::Format::Xlsx => {
             let path = args.out.output.as_deref().expect("checked above");
-            super::xlsx::write(path, config, &instances, &states, &recorded, &now)
+            crate::output::xlsx::write(path, config, &instances, &states, &recorded, &now)
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
                 "{}",
@@ -197,82 +172,12 @@ fn focus(
     (shown, hidden)
 }
 
-/// One pair as JSON and CSV give it.
-fn row<'a>(
-    config: &'a Config,
-    instances: &[Instance],
-    inputs: &[Option<Inputs>],
-    recorded: &'a super::recorded::Recorded,
-    s: &PairState,
-) -> Row<'a> {
-    let i = &instances[s.instance];
-    let shown = recorded.of(instances, s);
-    Row {
-        plan: &config.plans[i.plan].id,
-        obligation: &config.plans[i.plan].obligations[i.obligation].id,
-        period: i.period.to_string(),
-        due: s.due.to_string(),
-        agency: &config.agencies[s.agency].id,
-        state: s.state,
-        submitted_on: s
-            .submitted_at
-            .map(|t| rfc3339(t, &config.settings.timezone)),
-        days_late: s.days_late,
-        extended_from: s.extended_from.map(|d| d.to_string()),
-        inputs: inputs[s.instance],
-        reference: shown.reference,
-        note: shown.note,
-        recorded_by: shown.recorded_by,
-    }
-}
-
-/// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
-pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
-    t.to_zoned(tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
-fn write_csv<'a>(rows: impl Iterator<Item = Row<'a>>) -> Result<(), CliError> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    let io = |e: csv::Error| CliError::Runtime(e.into());
-    w.write_record([
-        "plan",
-        "obligation",
-        "period",
-        "due",
-        "agency",
-        "state",
-        "submitted_on",
-        "days_late",
-        "ref",
-        "note",
-    ])
-    .map_err(io)?;
-    for r in rows {
-        w.write_record([
-            r.plan,
-            r.obligation,
-            &r.period,
-            &r.due,
-            r.agency,
-            r.state.as_str(),
-            r.submitted_on.as_deref().unwrap_or(""),
-            &r.days_late.map(|d| d.to_string()).unwrap_or_default(),
-            r.reference.unwrap_or(""),
-            r.note.unwrap_or(""),
-        ])
-        .map_err(io)?;
-    }
-    w.flush().map_err(|e| CliError::Runtime(e.into()))
-}
-
 /// Grouped by plan, then instance; Vietnamese state names and dates.
 fn print_table(
     config: &Config,
     instances: &[Instance],
     states: &[PairState],
-    recorded: &super::recorded::Recorded,
+    recorded: &crate::output::Recorded,
     now: &jiff::Zoned,
 ) {
     let mut by_plan: BTreeMap<&str, BTreeMap<usize, Vec<&PairState>>> = BTreeMap::new();

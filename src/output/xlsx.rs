@@ -34,7 +34,8 @@ fn fill(state: State) -> Color {
     }
 }
 
-/// Writes the workbook; `states` in instance order, as `evaluate` returns them.
+/// Writes the workbook to `path`; `states` in instance order, as `evaluate`
+/// returns them.
 pub fn write(
     path: &Path,
     config: &Config,
@@ -43,6 +44,17 @@ pub fn write(
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
 ) -> Result<(), XlsxError> {
+    workbook(config, instances, states, recorded, now)?.save(path)
+}
+
+/// The workbook itself (the console sends it as a download).
+pub fn workbook(
+    config: &Config,
+    instances: &[Instance],
+    states: &[PairState],
+    recorded: &super::recorded::Recorded,
+    now: &jiff::Zoned,
+) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let header = Format::new()
@@ -122,7 +134,7 @@ pub fn write(
         ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;
         print_setup(ws, 3)?;
     }
-    wb.save(path)
+    Ok(wb)
 }
 
 /// The first sheet: per plan, the pairs in each state.

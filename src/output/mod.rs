@@ -1,0 +1,16 @@
+//! What the office reads, in the forms it reads it — shared by the command
+//! line and the web console, so that a page, a download and a command show
+//! the same thing:
+//!
+//! - [`recorded`]: a pair's document number, note and recorder;
+//! - [`rows`]: a pair as `status` JSON/CSV (and the API) gives it;
+//! - [`xlsx`]: the status workbook;
+//! - [`ics`]: iCalendar files and feeds.
+
+pub mod ics;
+pub mod recorded;
+pub mod rows;
+pub mod xlsx;
+
+pub use recorded::Recorded;
+pub use rows::{Row, rfc3339, row, write_csv};

@@ -1,0 +1,104 @@
+//! A pair as `status --format json|csv` and the console's API give it.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::calendar::Instance;
+use crate::config::Config;
+use crate::policy::{Inputs, PairState, State};
+
+/// One JSON/CSV row, keys exactly as SPEC.md gives them.
+#[derive(Serialize)]
+pub struct Row<'a> {
+    pub plan: &'a str,
+    pub obligation: &'a str,
+    pub period: String,
+    pub due: String,
+    pub agency: &'a str,
+    pub state: State,
+    pub submitted_on: Option<String>,
+    pub days_late: Option<i32>,
+    /// The instance's own due date when the office extended this pair.
+    pub extended_from: Option<String>,
+    /// An upward report's progress (`after`): null for other obligations.
+    pub inputs: Option<Inputs>,
+    /// The submission's document number (*số, ký hiệu*).
+    #[serde(rename = "ref")]
+    pub reference: Option<&'a str>,
+    /// The submission's or the waiver's note.
+    pub note: Option<&'a str>,
+    /// Who recorded the submission or the waiver (`cli:USER`, …).
+    pub recorded_by: Option<&'a str>,
+}
+
+/// One pair as JSON and CSV give it.
+pub fn row<'a>(
+    config: &'a Config,
+    instances: &[Instance],
+    inputs: &[Option<Inputs>],
+    recorded: &'a super::recorded::Recorded,
+    s: &PairState,
+) -> Row<'a> {
+    let i = &instances[s.instance];
+    let shown = recorded.of(instances, s);
+    Row {
+        plan: &config.plans[i.plan].id,
+        obligation: &config.plans[i.plan].obligations[i.obligation].id,
+        period: i.period.to_string(),
+        due: s.due.to_string(),
+        agency: &config.agencies[s.agency].id,
+        state: s.state,
+        submitted_on: s
+            .submitted_at
+            .map(|t| rfc3339(t, &config.settings.timezone)),
+        days_late: s.days_late,
+        extended_from: s.extended_from.map(|d| d.to_string()),
+        inputs: inputs[s.instance],
+        reference: shown.reference,
+        note: shown.note,
+        recorded_by: shown.recorded_by,
+    }
+}
+
+/// RFC 3339 with the local offset, e.g. `2025-06-16T08:30:00+07:00`.
+pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// Writes rows as `status --format csv` does.
+pub fn write_csv<'a>(out: impl std::io::Write, rows: impl Iterator<Item = Row<'a>>) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| e;
+    w.write_record([
+        "plan",
+        "obligation",
+        "period",
+        "due",
+        "agency",
+        "state",
+        "submitted_on",
+        "days_late",
+        "ref",
+        "note",
+    ])
+    .map_err(io)?;
+    for r in rows {
+        w.write_record([
+            r.plan,
+            r.obligation,
+            &r.period,
+            &r.due,
+            r.agency,
+            r.state.as_str(),
+            r.submitted_on.as_deref().unwrap_or(""),
+            &r.days_late.map(|d| d.to_string()).unwrap_or_default(),
+            r.reference.unwrap_or(""),
+            r.note.unwrap_or(""),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(csv::Error::from)
+}
+
