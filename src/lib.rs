@@ -40,4 +40,5 @@ pub mod mail;
 pub mod output;
 pub mod policy;
 pub mod suggest;
+pub mod web;
 pub mod workdays;

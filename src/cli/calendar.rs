@@ -1,7 +1,6 @@
 //! `dondoc calendar`: every instance with its scheduled and due dates, as a
 //! table, JSON, or an iCalendar file a calendar program imports.
 
-
 use serde::Serialize;
 
 use super::CliError;

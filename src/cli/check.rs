@@ -55,13 +55,27 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         );
     }
     let mut notes = warnings::warnings(config, today, &upcoming);
-    if accounts.is_some() {
-        notes.push(crate::lang::say!(
-            "[web] đã được đọc và users.toml đã được kiểm tra, nhưng bản này chưa phục vụ trang \
-             quản trị (đang xây dựng); chưa mở cổng nào",
-            "[web] is read and users.toml checked, but this version does not serve the console \
-             yet (in progress); no port is opened"
-        ));
+    if let Some((web, accounts)) = &accounts {
+        if accounts.users.is_empty() && accounts.tokens.is_empty() {
+            notes.push(crate::lang::say!(
+                "{} chưa có tài khoản nào: chưa ai đăng nhập được; tạo bằng `dondoc passwd TÊN --role admin`",
+                "{} has no accounts: nobody can log in; make one with `dondoc passwd NAME --role admin`",
+                web.users.display()
+            ));
+        }
+        let https = web
+            .base_url
+            .as_deref()
+            .is_some_and(|b| b.starts_with("https://"));
+        if !web.listen.ip().is_loopback() && !https {
+            notes.push(crate::lang::say!(
+                "[web] listen = \"{}\" không phải địa chỉ nội bộ (loopback) và base_url không là https: \
+                 mật khẩu sẽ đi qua mạng không mã hóa; hãy đặt nginx có TLS phía trước (xem README)",
+                "[web] listen = \"{}\" is not loopback and base_url is not https: passwords would \
+                 cross the network in clear; put a TLS proxy (nginx) in front (see README)",
+                web.listen
+            ));
+        }
     }
     for w in notes {
         println!("{}{w}", crate::lang::say!("cảnh báo: ", "warning: "));

@@ -57,6 +57,70 @@ pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
     })
 }
 
+/// `dondoc web`: the console alone, without sending reminders (another
+/// host runs `dondoc run`, or the office only wants the pages for now).
+pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
+    init_logging("info");
+    let config = &loaded.config;
+    let Some(settings) = config.settings.web.clone() else {
+        return Err(CliError::Usage(crate::lang::say!(
+            "{} chưa có mục [web]; thêm [web] (listen, users) rồi chạy lại",
+            "{} has no [web] table; add one (listen, users) and run again",
+            dir.join("dondoc.toml").display()
+        )));
+    };
+    let shown = settings.users.strip_prefix(dir).unwrap_or(&settings.users);
+    crate::config::users::load(&settings.users, shown)?;
+    let clock = crate::engine::Clock::new(match &args.clock_start {
+        Some(text) => Some(
+            crate::dates::parse_moment(text, &config.settings.timezone)
+                .map_err(|e| CliError::Usage(format!("--clock-start: {e}")))?
+                .timestamp(),
+        ),
+        None => None,
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(e.into()))?;
+    let dir = dir.to_path_buf();
+    rt.block_on(async move {
+        let console = crate::web::Console::new(std::sync::Arc::new(loaded), clock)?;
+        let listener = crate::web::bind(&settings)?;
+        let mut hup = signal(SignalKind::hangup())?;
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        let reloading = console.clone();
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                match crate::engine::load(&dir) {
+                    Ok(l) => {
+                        if let Err(e) = reloading.reload(std::sync::Arc::new(l)) {
+                            tracing::error!(error = %format!("{e:#}"), "keeping the running users and settings");
+                        }
+                    }
+                    Err(errors) => {
+                        for e in &errors.0 {
+                            tracing::error!("{e}");
+                        }
+                        tracing::error!("the new configuration is invalid; keeping the running one");
+                    }
+                }
+            }
+        });
+        crate::daemon::systemd::ready("serving the web console");
+        let shutdown = async move {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => tracing::info!("SIGINT"),
+            }
+        };
+        crate::web::serve(console, listener, shutdown).await;
+        anyhow::Ok(())
+    })
+    .map_err(CliError::Runtime)
+}
+
 /// Logs to journald (structured fields) when systemd gave us a journal
 /// stream, to stderr otherwise; `RUST_LOG` filters, `default` when unset.
 pub fn init_logging(default: &str) {

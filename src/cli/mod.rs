@@ -96,6 +96,19 @@ pub enum Command {
     Passwd(accounts::PasswdArgs),
     /// Make an API token for a program (printed once; users.toml keeps its hash).
     Token(accounts::TokenArgs),
+    /// Serve the web console alone, without sending reminders (`run` serves
+    /// it too when [web] is set); SIGHUP reloads users and settings.
+    Web(daemon::Args),
+    /// Print the secret address of a calendar feed to subscribe to in Outlook
+    /// or Google Calendar: every deadline, or one agency's with --agency.
+    FeedUrl(FeedUrlArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FeedUrlArgs {
+    /// The agency whose deadlines the feed holds (default: every instance).
+    #[arg(long, value_name = "ID")]
+    agency: Option<String>,
 }
 
 /// A failed command, classified for the exit code.
@@ -132,13 +145,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         _ => {}
     }
     let loaded = crate::engine::load(&cli.config)?;
-    if let Command::Run(args) = &cli.command {
-        return daemon::run(&cli.config, loaded, args);
+    match &cli.command {
+        Command::Run(args) => return daemon::run(&cli.config, loaded, args),
+        Command::Web(args) => return daemon::web(&cli.config, loaded, args),
+        _ => {}
     }
     daemon::init_logging("warn");
     let config = &loaded.config;
     match cli.command {
-        Command::Run(_) | Command::Init(_) | Command::Generate(_) => {
+        Command::Run(_) | Command::Web(_) | Command::Init(_) | Command::Generate(_) => {
             unreachable!("handled above")
         }
         Command::Check => check::run(config),
@@ -147,6 +162,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::SendTest(args) => send::send_test(config, &args),
         Command::Passwd(args) => accounts::passwd(config, &args),
         Command::Token(args) => accounts::token(config, &args),
+        Command::FeedUrl(args) => feed_url(config, &args),
         Command::Calendar(args) => calendar::run(config, &args),
         Command::Holidays(args) => holidays::run(config, &args),
         Command::Status(args) => status::run(config, &args),
@@ -157,6 +173,30 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => import::run(config, &args),
         Command::Report(args) => report::run(config, &args),
     }
+}
+
+/// `dondoc feed-url [--agency ID]`.
+fn feed_url(config: &Config, args: &FeedUrlArgs) -> Result<(), CliError> {
+    if config.settings.web.is_none() {
+        return Err(CliError::Usage(lang::say!(
+            "chưa có mục [web] trong dondoc.toml; lịch chỉ được phục vụ khi có trang quản trị",
+            "dondoc.toml has no [web] table; the feeds are served by the web console"
+        )));
+    }
+    if let Some(id) = args
+        .agency
+        .as_deref()
+        .filter(|a| config.agency(a).is_none())
+    {
+        return Err(CliError::Usage(lang::say!(
+            "--agency: không có đơn vị \"{id}\"{}",
+            "--agency: unknown agency \"{id}\"{}",
+            crate::suggest::hint(id, config.agencies.iter().map(|x| x.id.as_str()))
+        )));
+    }
+    let url = crate::web::feed_url(config, args.agency.as_deref()).map_err(CliError::Runtime)?;
+    println!("{url}");
+    Ok(())
 }
 
 /// Opens the config's database (creating it on first use).

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-
 use super::CliError;
 use crate::calendar::Instance;
 use crate::config::Config;

@@ -66,6 +66,23 @@ pub struct User {
 }
 
 impl User {
+    /// A user with this hash and no name, whom no login finds: checking a
+    /// password against it takes as long as against a real one.
+    pub fn unusable(password_hash: &str) -> User {
+        User {
+            name: String::new(),
+            display_name: String::new(),
+            role: Role::Viewer,
+            password_hash: password_hash.to_string(),
+        }
+    }
+
+    /// Changes when the password does: a session made with the old one ends.
+    pub fn fingerprint(&self) -> [u8; 8] {
+        let digest = Sha256::digest(self.password_hash.as_bytes());
+        digest[..8].try_into().expect("8 bytes")
+    }
+
     /// Whether `password` is this user's (Argon2id, constant time).
     pub fn verify(&self, password: &str) -> bool {
         PasswordHash::new(&self.password_hash).is_ok_and(|h| {
@@ -287,6 +304,18 @@ pub fn hash_password(password: &str) -> String {
         .hash_password(password.as_bytes(), &salt)
         .expect("Argon2 with default parameters and a generated salt cannot fail")
         .to_string()
+}
+
+/// 32 bytes from the system's random source (session ids, keys).
+pub fn random_bytes() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// Lowercase hexadecimal.
+pub fn to_hex(bytes: &[u8]) -> String {
+    hex(bytes)
 }
 
 /// A new API token and the hash `users.toml` keeps: `ddt_` and 64 hex digits.

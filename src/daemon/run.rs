@@ -14,16 +14,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use jiff::{SignedDuration, Timestamp, Zoned};
+use jiff::{Timestamp, Zoned};
 use tokio::sync::{mpsc, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use super::systemd;
 use crate::config::Config;
-use crate::engine::{self, Loaded, digest};
+use crate::engine::{self, Clock, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::Deliverer;
-use crate::{dates, policy};
+use crate::{dates, policy, web};
 
 /// How the daemon was started.
 #[derive(Debug, Clone)]
@@ -32,26 +32,6 @@ pub struct Options {
     pub dir: PathBuf,
     /// Testing aid: run as if the clock had read this at start.
     pub clock_start: Option<Timestamp>,
-}
-
-/// The daemon's clock: real time, or real time shifted so that it read
-/// `--clock-start` when the daemon started.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    offset: SignedDuration,
-}
-
-impl Clock {
-    pub fn new(start: Option<Timestamp>) -> Clock {
-        let offset = start.map_or(SignedDuration::ZERO, |s| s.duration_since(Timestamp::now()));
-        Clock { offset }
-    }
-
-    pub fn now(&self) -> Timestamp {
-        Timestamp::now()
-            .checked_add(self.offset)
-            .unwrap_or_else(|_| Timestamp::now())
-    }
 }
 
 /// What the scheduler fired.
@@ -101,6 +81,7 @@ pub async fn run(
         .await
         .context("while starting the scheduler")?;
     let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
+    let mut console = open_console(&running.loaded, clock, &stopped);
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
@@ -118,7 +99,14 @@ pub async fn run(
         tokio::select! {
             _ = stopped.changed() => break,
             Some(()) = reloads.recv() => {
+                let before = running.loaded.clone();
                 running = reload(running, &options, &fire_tx).await;
+                if !Arc::ptr_eq(&before, &running.loaded) {
+                    match &console {
+                        Some(c) => reload_console(&c.console, &running.loaded),
+                        None => console = open_console(&running.loaded, clock, &stopped),
+                    }
+                }
                 release_memory(&running.ledger);
                 log_warnings(&running, &clock);
                 systemd::ready(&status_line(&running, &clock).await);
@@ -142,7 +130,56 @@ pub async fn run(
     tracing::info!("stopping");
     let _ = running.scheduler.shutdown().await;
     running.deliverer.close().await;
+    if let Some(c) = console {
+        // `serve` stopped accepting when `stopped` changed, and gives the
+        // requests in flight at most web::DRAIN.
+        let _ = c.task.await;
+    }
     Ok(())
+}
+
+/// The web console, served beside the reminders.
+struct Console {
+    console: Arc<web::Console>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the console when `[web]` is set. A console that cannot start
+/// (users.toml broken, the port taken) is logged: the reminders go on.
+fn open_console(
+    loaded: &Arc<Loaded>,
+    clock: Clock,
+    stopped: &watch::Receiver<bool>,
+) -> Option<Console> {
+    let web = loaded.config.settings.web.as_ref()?;
+    let started =
+        web::Console::new(loaded.clone(), clock).and_then(|console| Ok((console, web::bind(web)?)));
+    match started {
+        Ok((console, listener)) => {
+            let mut stopped = stopped.clone();
+            let shutdown = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            let task = tokio::spawn(web::serve(console.clone(), listener, shutdown));
+            Some(Console { console, task })
+        }
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "the web console cannot start; reminders go on without it");
+            None
+        }
+    }
+}
+
+/// Hands a reloaded configuration to the console; it keeps its accounts if
+/// users.toml no longer loads.
+fn reload_console(console: &web::Console, loaded: &Arc<Loaded>) {
+    if loaded.config.settings.web.is_none() {
+        tracing::warn!("[web] was removed: the console keeps running until a restart");
+        return;
+    }
+    if let Err(e) = console.reload(loaded.clone()) {
+        tracing::error!(error = %format!("{e:#}"), "web console: the new users.toml or [web] is invalid; keeping the running ones");
+    }
 }
 
 /// The configuration's warnings, as `check` prints them.
@@ -155,11 +192,6 @@ fn log_warnings(running: &Running, clock: &Clock) {
     let upcoming = engine::warnings::upcoming(config, today);
     for w in engine::warnings::warnings(config, today, &upcoming) {
         tracing::warn!("{w}");
-    }
-    if config.settings.web.is_some() {
-        tracing::warn!(
-            "[web] is configured, but this version does not serve the console yet; no port is opened"
-        );
     }
 }
 

@@ -15,16 +15,19 @@
 //! Submodules import their siblings, never this file.
 
 pub mod claim;
+pub mod clock;
 pub mod deliver;
 pub mod digest;
 pub mod loaded;
 pub mod moment;
 pub mod overview;
 pub mod plan;
+pub mod record;
 pub mod states;
 pub mod summary;
 pub mod warnings;
 
+pub use clock::Clock;
 pub use loaded::{Loaded, load};
 pub use moment::send;
 pub use plan::{Decided, Outgoing, Planned, decide, plan};

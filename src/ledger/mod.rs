@@ -6,6 +6,7 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
+pub mod console;
 mod digest;
 mod extensions;
 mod health;
@@ -287,6 +288,16 @@ impl Ledger {
         batch: &[Submission],
         replace: bool,
     ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
+        self.record_submissions_each(batch, |_| replace)
+    }
+
+    /// The same, with replacing asked for per submission (the API's
+    /// `"replace": true` on one object of a batch).
+    pub fn record_submissions_each(
+        &mut self,
+        batch: &[Submission],
+        replace: impl Fn(usize) -> bool,
+    ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
         let now = Timestamp::now().as_second();
         let (tx, sql) = write_tx(&mut self.conn, &self.path)?;
         let mut outcome = RecordOutcome::default();
@@ -307,7 +318,7 @@ impl Ledger {
                         outcome.unchanged += 1;
                         continue;
                     }
-                    Some(e) if !replace => return Ok(Err(Conflict { index, existing: e })),
+                    Some(e) if !replace(index) => return Ok(Err(Conflict { index, existing: e })),
                     Some(_) => outcome.replaced += 1,
                     None => outcome.added += 1,
                 }
@@ -329,6 +340,56 @@ impl Ledger {
         }
         tx.commit().map_err(|e| sql.err(e))?;
         Ok(Ok(outcome))
+    }
+
+    /// The secret `name`, stored as `fresh` if there is none yet.
+    pub fn secret(&mut self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, fresh],
+            )
+            .map_err(|e| self.sql(e))?;
+        self.conn
+            .query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Who records from now on: the console records each request as its
+    /// user or token.
+    pub fn set_actor(&mut self, actor: &str) {
+        actor.clone_into(&mut self.actor);
+    }
+
+    /// Deletes the submissions of `keys` in one transaction, all or none.
+    /// `Err` lists the indices of keys with no submission; nothing is
+    /// deleted then.
+    pub fn delete_submissions(
+        &mut self,
+        keys: &[PairKey],
+    ) -> Result<Result<usize, Vec<usize>>, LedgerError> {
+        let (tx, sql) = write_tx(&mut self.conn, &self.path)?;
+        let mut missing = Vec::new();
+        {
+            let mut delete = tx
+                .prepare_cached(
+                    "DELETE FROM submissions
+                     WHERE plan = ?1 AND obligation = ?2 AND period = ?3 AND agency = ?4",
+                )
+                .map_err(|e| sql.err(e))?;
+            for (index, key) in keys.iter().enumerate() {
+                if delete.execute(key_params(key)).map_err(|e| sql.err(e))? == 0 {
+                    missing.push(index);
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Ok(Err(missing)); // the transaction rolls back when dropped
+        }
+        tx.commit().map_err(|e| sql.err(e))?;
+        Ok(Ok(keys.len()))
     }
 
     /// Deletes the submission for `key`; whether there was one.

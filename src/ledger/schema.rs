@@ -100,6 +100,11 @@ const MIGRATIONS: &[&str] = &[
         recorded_by TEXT NOT NULL,
         PRIMARY KEY (plan, obligation, period, agency)
     ) WITHOUT ROWID;",
+    // 4 → 5: keys made once and kept (the web console's feed key).
+    "CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this dondoc writes.

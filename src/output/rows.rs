@@ -68,7 +68,10 @@ pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
 }
 
 /// Writes rows as `status --format csv` does.
-pub fn write_csv<'a>(out: impl std::io::Write, rows: impl Iterator<Item = Row<'a>>) -> Result<(), csv::Error> {
+pub fn write_csv<'a>(
+    out: impl std::io::Write,
+    rows: impl Iterator<Item = Row<'a>>,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     let io = |e: csv::Error| e;
     w.write_record([
@@ -101,4 +104,3 @@ pub fn write_csv<'a>(out: impl std::io::Write, rows: impl Iterator<Item = Row<'a
     }
     w.flush().map_err(csv::Error::from)
 }
-

@@ -13,9 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::CliError;
-use crate::calendar::lookup::find_pair;
 use crate::config::Config;
-use crate::dates;
 use crate::lang::say;
 use crate::ledger::{PairKey, Submission};
 
@@ -76,7 +74,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                  nothing was imported; pass --replace to replace recorded submissions",
                 args.file.display(),
                 lines[c.index],
-                super::record::describe(config, &c.existing)
+                crate::engine::record::describe(config, &c.existing)
             ))
         })?;
     let file = args.file.display();
@@ -193,7 +191,7 @@ fn check(
             continue;
         }
         let get = |c: usize| at[c].and_then(|i| cells.get(i)).map_or("", String::as_str);
-        match row(config, &get, &now) {
+        match crate::engine::record::submission_from(config, &get, &now) {
             Ok(s) => {
                 if let Some(first) = seen.insert(s.key.clone(), *line) {
                     errors.push(RowError {
@@ -243,57 +241,6 @@ fn check(
         errors.len()
     ));
     Err(CliError::Usage(text.join("\n")))
-}
-
-/// One row as a submission, or the index in [`COLUMNS`] of what is wrong.
-fn row<'a>(
-    config: &Config,
-    get: &impl Fn(usize) -> &'a str,
-    now: &jiff::Zoned,
-) -> Result<Submission, (usize, String)> {
-    let period = dates::parse_date(get(2)).map_err(|e| (2, e.to_string()))?;
-    find_pair(config, get(0), get(1), period, get(3)).map_err(|e| {
-        let c = match e.field {
-            "plan" => 0,
-            "obligation" => 1,
-            "period" => 2,
-            _ => 3,
-        };
-        (c, e.message)
-    })?;
-    if get(4).is_empty() {
-        return Err((
-            4,
-            "is empty; write the date it was submitted (dd/mm/yyyy)".into(),
-        ));
-    }
-    let on =
-        dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
-    super::record::sane_date(&on, now).map_err(|m| (4, m))?;
-    let issued = config.plan(get(0)).and_then(|p| p.issued);
-    if let Some(issued) = issued.filter(|d| on.date() < *d) {
-        return Err((
-            4,
-            say!(
-                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
-                "{} is before the plan was issued ({}); check the date",
-                dates::vn(on.date()),
-                dates::vn(issued)
-            ),
-        ));
-    }
-    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Ok(Submission {
-        key: PairKey {
-            plan: get(0).into(),
-            obligation: get(1).into(),
-            period,
-            agency: get(3).into(),
-        },
-        submitted_at: on.timestamp(),
-        reference: opt(get(5)),
-        note: opt(get(6)),
-    })
 }
 
 #[cfg(test)]

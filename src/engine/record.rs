@@ -1,0 +1,389 @@
+//! Recording what the office learns about one pair — a submission, a
+//! waiver, an extension, or their undoing — with the same checks and the same
+//! messages wherever it comes from: `dondoc submit` and its siblings, the web
+//! console's forms and its API. Each returns the sentence to show the clerk,
+//! or what is wrong and in which field.
+
+use jiff::Zoned;
+use jiff::civil::Date;
+
+use crate::calendar::Instance;
+use crate::calendar::lookup::find_pair;
+use crate::config::Config;
+use crate::dates;
+use crate::lang::say;
+use crate::ledger::{Extension, Ledger, LedgerError, PairKey, Submission};
+use crate::policy::states::on_time_for;
+
+/// The pair a request is about, as typed (the period as `calendar` shows it).
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    pub plan: &'a str,
+    pub obligation: &'a str,
+    pub period: &'a str,
+    pub agency: &'a str,
+}
+
+/// Why a request was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// A field is wrong: `field` is the command line's option without `--`
+    /// (`plan`, `period`, `on`, `to`, …), which the console maps to its label.
+    #[error("--{field}: {message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
+    /// A date a clerk rarely means (ahead of today, before the plan): right
+    /// only when confirmed (`--force`, or the console's checkbox).
+    #[error("--{field}: {message}")]
+    Unconfirmed {
+        field: &'static str,
+        message: String,
+    },
+    /// Another submission is recorded for the pair; replacing it must be asked for.
+    #[error("{existing}")]
+    Conflict { existing: String },
+    /// There is nothing to undo.
+    #[error("{0}")]
+    Nothing(String),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+fn field(field: &'static str, message: impl Into<String>) -> Refused {
+    Refused::Field {
+        field,
+        message: message.into(),
+    }
+}
+
+/// Resolves the pair against the config: each field checked, with a hint.
+pub fn resolve(config: &Config, pair: Pair<'_>) -> Result<(PairKey, Instance), Refused> {
+    let period = dates::parse_date(pair.period).map_err(|e| field("period", e.to_string()))?;
+    let (instance, _) = find_pair(config, pair.plan, pair.obligation, period, pair.agency)
+        .map_err(|e| field(e.field, e.message))?;
+    let key = PairKey {
+        plan: pair.plan.to_string(),
+        obligation: pair.obligation.to_string(),
+        period,
+        agency: pair.agency.to_string(),
+    };
+    Ok((key, instance))
+}
+
+/// A submission to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Submit<'a> {
+    pub pair: Pair<'a>,
+    /// A date (00:00) or "dd/mm/yyyy HH:MM"; `None`: now.
+    pub on: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub replace: bool,
+    /// The clerk confirmed a date ahead of today or before the plan.
+    pub force: bool,
+}
+
+/// Records a submission: "recorded: Sở Y tế — … — on time (due …)".
+pub fn submit(
+    config: &Config,
+    ledger: &mut Ledger,
+    request: &Submit<'_>,
+    now: &Zoned,
+) -> Result<String, Refused> {
+    let (key, instance) = resolve(config, request.pair)?;
+    let on: Zoned = match request.on.filter(|t| !t.trim().is_empty()) {
+        Some(text) => dates::parse_moment(text, &config.settings.timezone)
+            .map_err(|e| field("on", e.to_string()))?,
+        None => now.clone(),
+    };
+    check_date(config, &instance, &on, now, request.force)?;
+    let kept = |t: Option<&str>| t.map(str::trim).filter(|t| !t.is_empty()).map(String::from);
+    let submission = Submission {
+        key,
+        submitted_at: on.timestamp(),
+        reference: kept(request.reference),
+        note: kept(request.note),
+    };
+    let outcome = ledger.record_submissions(std::slice::from_ref(&submission), request.replace)?;
+    let outcome = outcome.map_err(|c| Refused::Conflict {
+        existing: describe(config, &c.existing),
+    })?;
+    let verb = if outcome.replaced > 0 {
+        say!("đã thay", "replaced")
+    } else if outcome.unchanged > 0 {
+        say!("đã có, không đổi", "already recorded, unchanged")
+    } else {
+        say!("đã ghi nhận", "recorded")
+    };
+    // The rule `status` applies: deadlines with a time of day, extensions.
+    let extended = extension_of(ledger, &submission.key)?;
+    let due = extended.unwrap_or(instance.due);
+    let timing = if on_time_for(&instance, extended, on.timestamp(), on.date()) {
+        say!("đúng hạn (hạn {})", "on time (due {})", dates::vn(due))
+    } else {
+        let late = crate::lang::days(dates::days_between(due, on.date()));
+        say!(
+            "trễ {late} (hạn {})",
+            "{late} late (due {})",
+            dates::vn(due)
+        )
+    };
+    Ok(format!(
+        "{verb}: {} — {timing}",
+        describe(config, &submission)
+    ))
+}
+
+/// Removes a recorded submission.
+pub fn unsubmit(config: &Config, ledger: &mut Ledger, pair: Pair<'_>) -> Result<String, Refused> {
+    let (key, _) = resolve(config, pair)?;
+    let what = pair_text(config, &key);
+    if ledger.delete_submission(&key)? {
+        Ok(say!(
+            "đã xóa bản nộp của {what}",
+            "removed the submission of {what}"
+        ))
+    } else {
+        Err(Refused::Nothing(say!(
+            "chưa có bản nộp nào của {what}; không có gì để hoàn tác",
+            "no submission is recorded for {what}; nothing to undo"
+        )))
+    }
+}
+
+/// Waives a pair (or lifts the waiver with `undo`).
+pub fn exempt(
+    config: &Config,
+    ledger: &mut Ledger,
+    pair: Pair<'_>,
+    note: Option<&str>,
+    undo: bool,
+) -> Result<String, Refused> {
+    let (key, _) = resolve(config, pair)?;
+    let what = pair_text(config, &key);
+    if undo {
+        return if ledger.remove_waiver(&key)? {
+            Ok(say!(
+                "đã bỏ miễn nộp: {what}",
+                "lifted the waiver of {what}"
+            ))
+        } else {
+            Err(Refused::Nothing(say!(
+                "{what} không được miễn; không có gì để hoàn tác",
+                "{what} is not exempt; nothing to undo"
+            )))
+        };
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if ledger.add_waiver(&key, note)? {
+        Ok(say!("đã miễn nộp: {what}", "exempted {what}"))
+    } else {
+        Ok(say!(
+            "{what} đã được miễn từ trước; không đổi",
+            "{what} was already exempt; unchanged"
+        ))
+    }
+}
+
+/// Moves a pair's due date later to `to` (or lifts the extension: `to` is `None`).
+pub fn extend(
+    config: &Config,
+    ledger: &mut Ledger,
+    pair: Pair<'_>,
+    to: Option<&str>,
+    note: Option<&str>,
+) -> Result<String, Refused> {
+    let (key, instance) = resolve(config, pair)?;
+    let what = pair_text(config, &key);
+    let Some(text) = to else {
+        let due = dates::vn(instance.due);
+        return if ledger.remove_extension(&key)? {
+            Ok(say!(
+                "đã bỏ gia hạn {what}: hạn lại là {due}",
+                "lifted the extension of {what}: due {due} again"
+            ))
+        } else {
+            Err(Refused::Nothing(say!(
+                "{what} chưa được gia hạn; không có gì để hoàn tác",
+                "{what} is not extended; nothing to undo"
+            )))
+        };
+    };
+    let to = dates::parse_date(text).map_err(|e| field("to", e.to_string()))?;
+    if to <= instance.due {
+        return Err(field(
+            "to",
+            say!(
+                "{} không sau hạn {}; gia hạn là dời hạn về sau",
+                "{} is not later than the due date {}; an extension moves it later",
+                dates::vn(to),
+                dates::vn(instance.due)
+            ),
+        ));
+    }
+    let extension = Extension {
+        key,
+        due: to,
+        note: note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(String::from),
+    };
+    ledger.set_extension(&extension)?;
+    let (from, to) = (dates::vn(instance.due), dates::vn(to));
+    Ok(say!(
+        "đã gia hạn {what}: hạn {from} → {to}",
+        "extended {what}: due {from} → {to}"
+    ))
+}
+
+/// "Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 29/04/2025 15:30, số 125/BC-SYT".
+pub fn describe(config: &Config, s: &Submission) -> String {
+    let local = s.submitted_at.to_zoned(config.settings.timezone.clone());
+    let when = format!("{} {}", dates::vn(local.date()), local.strftime("%H:%M"));
+    let mut text = say!(
+        "{}, nộp {when}",
+        "{}, submitted {when}",
+        pair_text(config, &s.key)
+    );
+    if let Some(r) = &s.reference {
+        text.push_str(&say!(", số {r}", ", ref {r}"));
+    }
+    text
+}
+
+/// "Sở Y tế — p/bao-cao kỳ 29/04/2025", as the messages name a pair.
+pub fn pair_text(config: &Config, key: &PairKey) -> String {
+    let name = config
+        .agency(&key.agency)
+        .map_or(key.agency.as_str(), |a| a.name.as_str());
+    say!(
+        "{name} — {}/{} kỳ {}",
+        "{name} — {}/{} period {}",
+        key.plan,
+        key.obligation,
+        dates::vn(key.period)
+    )
+}
+
+/// A submission date a clerk rarely means: more than a day ahead, or before
+/// the plan was issued, needs confirming; before 2000 is always refused.
+fn check_date(
+    config: &Config,
+    instance: &Instance,
+    on: &Zoned,
+    now: &Zoned,
+    force: bool,
+) -> Result<(), Refused> {
+    if let Err(message) = sane_date(on, now) {
+        if on.date().year() < 2000 {
+            return Err(field("on", message));
+        }
+        if !force {
+            return Err(Refused::Unconfirmed {
+                field: "on",
+                message,
+            });
+        }
+    }
+    let issued = config.plans[instance.plan].issued;
+    if let Some(issued) = issued.filter(|d| on.date() < *d && !force) {
+        return Err(Refused::Unconfirmed {
+            field: "on",
+            message: say!(
+                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
+                "{} is before the plan was issued ({}); check the date",
+                dates::vn(on.date()),
+                dates::vn(issued)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The extended due date of a pair, if the office granted one.
+fn extension_of(ledger: &Ledger, key: &PairKey) -> Result<Option<Date>, LedgerError> {
+    let all = ledger.extensions()?;
+    Ok(all.into_iter().find(|e| e.key == *key).map(|e| e.due))
+}
+
+/// A submission date a clerk could not have meant: more than a day ahead of
+/// now, or before 2000 (a year typed as 0025 or 1925).
+pub fn sane_date(on: &Zoned, now: &Zoned) -> Result<(), String> {
+    use jiff::ToSpan;
+    let tomorrow = now.checked_add(1.day()).unwrap_or_else(|_| now.clone());
+    if *on > tomorrow {
+        return Err(say!(
+            "{} là ngày trong tương lai (hôm nay là {}); kiểm tra lại ngày và năm",
+            "{} is in the future (today is {}); check the day and the year",
+            dates::vn(on.date()),
+            dates::vn(now.date())
+        ));
+    }
+    if on.date().year() < 2000 {
+        return Err(say!(
+            "{} là trước năm 2000; kiểm tra lại năm",
+            "{} is before 2000; check the year",
+            dates::vn(on.date())
+        ));
+    }
+    Ok(())
+}
+
+/// The fields of one submission as a CSV row or an API object gives them,
+/// in the order of `import`'s columns: plan, obligation, period, agency,
+/// submitted_on, ref, note. A wrong field is reported with its index.
+pub fn submission_from<'a>(
+    config: &Config,
+    get: &impl Fn(usize) -> &'a str,
+    now: &Zoned,
+) -> Result<Submission, (usize, String)> {
+    let period = dates::parse_date(get(2)).map_err(|e| (2, e.to_string()))?;
+    find_pair(config, get(0), get(1), period, get(3)).map_err(|e| {
+        let c = match e.field {
+            "plan" => 0,
+            "obligation" => 1,
+            "period" => 2,
+            _ => 3,
+        };
+        (c, e.message)
+    })?;
+    if get(4).is_empty() {
+        return Err((
+            4,
+            say!(
+                "để trống; ghi ngày nộp (dd/mm/yyyy)",
+                "is empty; write the date it was submitted (dd/mm/yyyy)"
+            ),
+        ));
+    }
+    let on =
+        dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
+    sane_date(&on, now).map_err(|m| (4, m))?;
+    let issued = config.plan(get(0)).and_then(|p| p.issued);
+    if let Some(issued) = issued.filter(|d| on.date() < *d) {
+        return Err((
+            4,
+            say!(
+                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
+                "{} is before the plan was issued ({}); check the date",
+                dates::vn(on.date()),
+                dates::vn(issued)
+            ),
+        ));
+    }
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(Submission {
+        key: PairKey {
+            plan: get(0).into(),
+            obligation: get(1).into(),
+            period,
+            agency: get(3).into(),
+        },
+        submitted_at: on.timestamp(),
+        reference: opt(get(5)),
+        note: opt(get(6)),
+    })
+}

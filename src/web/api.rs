@@ -1,0 +1,383 @@
+//! The JSON API, for the province's document-management software: the
+//! `status` rows, and submissions recorded or removed in batches, all or
+//! nothing, with the checks `import` makes.
+//!
+//! - `GET /api/status?at=&plan=&agency=&state=` → 200, the status JSON;
+//! - `POST /api/submissions` (one object or an array; fields as `import`'s
+//!   columns, plus `"replace": true`) → 201 with the recorded rows, 409 on a
+//!   conflicting submission, 422 with one message per bad row;
+//! - `DELETE /api/submissions` (the same objects) → 200 `{"deleted": N}`,
+//!   422 when one of them has no submission.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Console, Current, Failure, auth};
+use crate::dates;
+use crate::engine::record;
+use crate::ledger::{Ledger, PairKey, Submission};
+use crate::output::Recorded;
+use crate::policy::State as PairStateKind;
+
+/// The fields of one object, in `import`'s column order.
+const FIELDS: [&str; 7] = [
+    "plan",
+    "obligation",
+    "period",
+    "agency",
+    "submitted_on",
+    "ref",
+    "note",
+];
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    (status, axum::Json(value)).into_response()
+}
+
+fn unprocessable(errors: Vec<Value>) -> Response {
+    let n = errors.len();
+    json_response(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &json!({ "errors": errors, "message": format!("{n} bad rows; nothing was recorded") }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusQuery {
+    at: Option<String>,
+    plan: Option<String>,
+    agency: Option<String>,
+    state: Option<String>,
+}
+
+/// `GET /api/status`.
+pub async fn status(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(q): Query<StatusQuery>,
+) -> Result<Response, Failure> {
+    if auth::who(&console, &headers).is_none() {
+        return Ok(json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": "a session or an Authorization: Bearer token is required"}),
+        ));
+    }
+    let c = console.clone();
+    let (_, out) = console
+        .with_ledger(move |current, ledger| status_rows(&c, current, ledger, &q))
+        .await?;
+    Ok(match out {
+        Ok(body) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Err(errors) => unprocessable(errors),
+    })
+}
+
+fn status_rows(
+    console: &Console,
+    current: &Current,
+    ledger: &Ledger,
+    q: &StatusQuery,
+) -> Result<Vec<u8>, Vec<Value>> {
+    let config = current.config();
+    let mut errors = Vec::new();
+    let now = match q.at.as_deref() {
+        Some(text) => dates::parse_moment(text, &config.settings.timezone)
+            .map_err(|e| errors.push(json!({"field": "at", "message": e.to_string()})))
+            .ok(),
+        None => Some(console.now(current)),
+    };
+    if let Some(p) = q.plan.as_deref().filter(|p| config.plan(p).is_none()) {
+        errors.push(json!({"field": "plan", "message": format!("unknown plan \"{p}\"")}));
+    }
+    if let Some(a) = q.agency.as_deref().filter(|a| config.agency(a).is_none()) {
+        errors.push(json!({"field": "agency", "message": format!("unknown agency \"{a}\"")}));
+    }
+    let state = match q.state.as_deref() {
+        Some(s) => match PairStateKind::ALL.iter().find(|x| x.as_str() == s) {
+            Some(st) => Some(*st),
+            None => {
+                errors.push(json!({"field": "state", "message": format!(
+                    "unknown state \"{s}\"; one of on_time, late, pending, overdue, exempt")}));
+                None
+            }
+        },
+        None => None,
+    };
+    let Some(now) = now.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    let failed = |e: String| vec![json!({"message": e})];
+    let lazy =
+        crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| failed(e.to_string()))?;
+    let recorded = Recorded::load(config, ledger).map_err(|e| failed(e.to_string()))?;
+    let agency = q
+        .agency
+        .as_deref()
+        .and_then(|id| config.agencies.iter().position(|a| a.id == id));
+    let mut out = Vec::with_capacity(1 << 16);
+    out.push(b'[');
+    let mut buffer = Vec::new();
+    let mut first = true;
+    for n in 0..lazy.instances.len() {
+        let inst = &lazy.instances[n];
+        if q.plan.as_deref().is_some_and(|p| inst.plan(config).id != p) {
+            continue;
+        }
+        lazy.instance(n, &mut buffer);
+        for s in &buffer {
+            if agency.is_some_and(|a| s.agency != a) || state.is_some_and(|st| s.state != st) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            let row = crate::output::row(config, &lazy.instances, &lazy.inputs, &recorded, s);
+            serde_json::to_writer(&mut out, &row).map_err(|e| failed(e.to_string()))?;
+        }
+    }
+    out.push(b']');
+    Ok(out)
+}
+
+/// The objects of a request body: one object, or an array of them.
+fn objects(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Response> {
+    let bad = |text: String| json_response(StatusCode::BAD_REQUEST, &json!({ "error": text }));
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
+    let list = match value {
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Object(m) => Ok(m),
+            _ => Err(bad(format!("item {i} is not an object"))),
+        })
+        .collect()
+}
+
+/// One object's field as text (a string, or a number for `ref`); unknown
+/// fields and wrong types are errors of that row.
+fn text_fields(
+    index: usize,
+    object: &serde_json::Map<String, Value>,
+    allowed: &[&str],
+    errors: &mut Vec<Value>,
+) -> [String; 7] {
+    let mut out: [String; 7] = Default::default();
+    for (k, v) in object {
+        if k == "replace" {
+            if !v.is_boolean() {
+                errors
+                    .push(json!({"index": index, "field": k, "message": "must be true or false"}));
+            }
+            continue;
+        }
+        let Some(pos) = FIELDS
+            .iter()
+            .position(|f| f == k)
+            .filter(|_| allowed.contains(&k.as_str()))
+        else {
+            errors.push(json!({"index": index, "field": k, "message": format!(
+                "unknown field; the fields are {}", allowed.join(", "))}));
+            continue;
+        };
+        match v {
+            Value::String(s) => out[pos] = s.trim().to_string(),
+            Value::Null => {}
+            Value::Number(n) if pos >= 5 => out[pos] = n.to_string(),
+            _ => errors.push(json!({"index": index, "field": k, "message": "must be a string"})),
+        }
+    }
+    out
+}
+
+/// `POST /api/submissions`.
+pub async fn submit(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let who = match auth::writer(&console, &headers) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let objects = match objects(&body) {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    let c = console.clone();
+    let (_, out) = console
+        .with_ledger(move |current, ledger| -> Result<Response, Failure> {
+            let config = current.config();
+            let now = c.now(current);
+            let mut errors = Vec::new();
+            let mut batch: Vec<Submission> = Vec::new();
+            let mut replace = Vec::new();
+            let mut seen = HashSet::new();
+            for (index, object) in objects.iter().enumerate() {
+                let fields = text_fields(index, object, &FIELDS, &mut errors);
+                let get = |i: usize| fields[i].as_str();
+                match record::submission_from(config, &get, &now) {
+                    Ok(s) => {
+                        if !seen.insert(s.key.clone()) {
+                            errors.push(json!({"index": index, "field": "agency",
+                                "message": "the same pair is already in this batch; send one object per pair"}));
+                        }
+                        batch.push(s);
+                        replace.push(object.get("replace") == Some(&Value::Bool(true)));
+                    }
+                    Err((field, message)) => errors.push(json!({
+                        "index": index, "field": FIELDS[field], "message": message
+                    })),
+                }
+            }
+            if !errors.is_empty() {
+                return Ok(unprocessable(errors));
+            }
+            ledger.set_actor(&who.name);
+            let outcome = ledger.record_submissions_each(&batch, |i| replace[i]);
+            ledger.set_actor("web");
+            match outcome.map_err(|e| Failure::Internal(e.to_string()))? {
+                Err(conflict) => Ok(json_response(
+                    StatusCode::CONFLICT,
+                    &json!({
+                        "index": conflict.index,
+                        "error": format!(
+                            "a different submission is recorded for this pair: {}; send \"replace\": true to replace it",
+                            record::describe(config, &conflict.existing)
+                        ),
+                        "existing": {
+                            "submitted_on": crate::output::rfc3339(conflict.existing.submitted_at, &config.settings.timezone),
+                            "ref": conflict.existing.reference,
+                            "note": conflict.existing.note,
+                        },
+                    }),
+                )),
+                Ok(outcome) => {
+                    tracing::info!(
+                        by = %who.name, added = outcome.added, replaced = outcome.replaced,
+                        unchanged = outcome.unchanged, "api: submissions recorded"
+                    );
+                    let keys: Vec<PairKey> = batch.into_iter().map(|s| s.key).collect();
+                    let rows = rows_of(current, ledger, &now, &keys)?;
+                    Ok(json_response(StatusCode::CREATED, &Value::Array(rows)))
+                }
+            }
+        })
+        .await?;
+    out
+}
+
+/// `DELETE /api/submissions`.
+pub async fn unsubmit(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let who = match auth::writer(&console, &headers) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let objects = match objects(&body) {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    let (_, out) = console
+        .with_ledger(move |current, ledger| -> Result<Response, Failure> {
+            let config = current.config();
+            let mut errors = Vec::new();
+            let mut keys = Vec::new();
+            let allowed = &FIELDS[..4];
+            for (index, object) in objects.iter().enumerate() {
+                let f = text_fields(index, object, allowed, &mut errors);
+                let pair = record::Pair {
+                    plan: &f[0],
+                    obligation: &f[1],
+                    period: &f[2],
+                    agency: &f[3],
+                };
+                match record::resolve(config, pair) {
+                    Ok((key, _)) => keys.push((index, key)),
+                    Err(record::Refused::Field { field, message }) => {
+                        errors.push(json!({"index": index, "field": field, "message": message}));
+                    }
+                    Err(other) => {
+                        errors.push(json!({"index": index, "message": other.to_string()}))
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Ok(unprocessable(errors));
+            }
+            let just_keys: Vec<PairKey> = keys.iter().map(|(_, k)| k.clone()).collect();
+            match ledger
+                .delete_submissions(&just_keys)
+                .map_err(|e| Failure::Internal(e.to_string()))?
+            {
+                Ok(n) => {
+                    tracing::info!(by = %who.name, deleted = n, "api: submissions removed");
+                    Ok(json_response(StatusCode::OK, &json!({ "deleted": n })))
+                }
+                Err(missing) => Ok(unprocessable(
+                    missing
+                        .into_iter()
+                        .map(|i| {
+                            json!({"index": keys[i].0, "message": format!(
+                                "no submission is recorded for {}; nothing to remove",
+                                record::pair_text(config, &keys[i].1))})
+                        })
+                        .collect(),
+                )),
+            }
+        })
+        .await?;
+    out
+}
+
+/// The status rows of `keys` at `now`, in the order given.
+fn rows_of(
+    current: &Current,
+    ledger: &Ledger,
+    now: &jiff::Zoned,
+    keys: &[PairKey],
+) -> Result<Vec<Value>, Failure> {
+    let config = current.config();
+    let internal = |e: String| Failure::Internal(e);
+    let lazy =
+        crate::engine::lazy_states_at(config, ledger, now).map_err(|e| internal(e.to_string()))?;
+    let recorded = Recorded::load(config, ledger).map_err(|e| internal(e.to_string()))?;
+    let mut buffer = Vec::new();
+    let mut out = Vec::new();
+    for key in keys {
+        let n = lazy.instances.iter().position(|i| {
+            i.period == key.period
+                && i.plan(config).id == key.plan
+                && i.obligation(config).id == key.obligation
+        });
+        let Some(n) = n else { continue };
+        lazy.instance(n, &mut buffer);
+        if let Some(s) = buffer
+            .iter()
+            .find(|s| config.agencies[s.agency].id == key.agency)
+        {
+            let row = crate::output::row(config, &lazy.instances, &lazy.inputs, &recorded, s);
+            out.push(serde_json::to_value(&row).map_err(|e| internal(e.to_string()))?);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,471 @@
+//! Who is asking, and whether they may: sessions for people (a cookie made
+//! at login, `HttpOnly`, `SameSite=Strict`, `Secure` behind https), bearer
+//! tokens for programs, a throttle on failed logins, and the `Origin` check
+//! on every write.
+//!
+//! Sessions live in memory: a restart logs everyone out, a reload does not
+//! (a session stays valid while its user exists with the same password; the
+//! role is read from `users.toml` at each request).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Console, Current};
+use crate::config::users::{self, Role};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "dondoc_session";
+/// A session unused this long ends.
+const IDLE: Duration = Duration::from_secs(8 * 3600);
+/// At most this many sessions are kept; the least recently used go first.
+const MAX_SESSIONS: usize = 10_000;
+/// Failed logins allowed per user name before each further try waits.
+const FREE_TRIES: u32 = 5;
+/// … and per client address (many names from one place).
+const FREE_TRIES_PER_PEER: u32 = 20;
+/// The first wait; it doubles with each further failure, up to [`MAX_WAIT`].
+const FIRST_WAIT: Duration = Duration::from_secs(30);
+const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// Who a request comes from.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// The user's or the token's name: what `recorded_by` says.
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The session id, for a person logged in.
+    pub session: Option<String>,
+}
+
+impl Who {
+    pub fn may_record(&self) -> bool {
+        self.role >= Role::Clerk
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role >= Role::Admin
+    }
+}
+
+/// A message shown once on the next page (after a form was sent).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+}
+
+struct Session {
+    user: String,
+    fingerprint: [u8; 8],
+    last_seen: Instant,
+    flash: Option<Flash>,
+}
+
+#[derive(Default)]
+pub struct Sessions {
+    map: Mutex<HashMap<String, Session>>,
+}
+
+impl Sessions {
+    /// A new session for `user`: always a fresh id (no fixation).
+    fn create(&self, user: &users::User) -> String {
+        let id = users::to_hex(&users::random_bytes());
+        let mut map = self.map.lock().expect("not poisoned");
+        map.retain(|_, s| s.last_seen.elapsed() < IDLE);
+        if map.len() >= MAX_SESSIONS {
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, s)| s.last_seen)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                map.remove(&k);
+            }
+        }
+        map.insert(
+            id.clone(),
+            Session {
+                user: user.name.clone(),
+                fingerprint: user.fingerprint(),
+                last_seen: Instant::now(),
+                flash: None,
+            },
+        );
+        id
+    }
+
+    fn remove(&self, id: &str) {
+        self.map.lock().expect("not poisoned").remove(id);
+    }
+
+    /// The user of a live session, whose password has not changed since.
+    fn user<'a>(&self, id: &str, current: &'a Current) -> Option<&'a users::User> {
+        let mut map = self.map.lock().expect("not poisoned");
+        let session = map.get_mut(id)?;
+        let user = current
+            .accounts
+            .user(&session.user)
+            .filter(|u| u.fingerprint() == session.fingerprint);
+        if session.last_seen.elapsed() >= IDLE || user.is_none() {
+            map.remove(id);
+            return None;
+        }
+        session.last_seen = Instant::now();
+        user
+    }
+
+    pub fn set_flash(&self, id: &str, flash: Flash) {
+        if let Some(s) = self.map.lock().expect("not poisoned").get_mut(id) {
+            s.flash = Some(flash);
+        }
+    }
+
+    pub fn take_flash(&self, id: &str) -> Option<Flash> {
+        self.map
+            .lock()
+            .expect("not poisoned")
+            .get_mut(id)
+            .and_then(|s| s.flash.take())
+    }
+}
+
+/// Failed logins, by user name and by client address.
+#[derive(Default)]
+pub struct Throttle {
+    map: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl Throttle {
+    /// How long the keys must still wait, if any is locked.
+    fn wait(&self, keys: &[(String, u32)]) -> Option<Duration> {
+        let map = self.map.lock().expect("not poisoned");
+        keys.iter()
+            .filter_map(|(k, free)| {
+                let (count, last) = map.get(k)?;
+                let over = count.checked_sub(*free)?;
+                let wait = FIRST_WAIT.saturating_mul(1 << over.min(10)).min(MAX_WAIT);
+                wait.checked_sub(last.elapsed()).filter(|d| !d.is_zero())
+            })
+            .max()
+    }
+
+    fn fail(&self, keys: &[(String, u32)]) {
+        let mut map = self.map.lock().expect("not poisoned");
+        if map.len() > 100_000 {
+            map.retain(|_, (_, last)| last.elapsed() < MAX_WAIT);
+        }
+        for (k, _) in keys {
+            let e = map.entry(k.clone()).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= MAX_WAIT {
+                e.0 = 0;
+            }
+            e.0 += 1;
+            e.1 = Instant::now();
+        }
+    }
+
+    fn clear(&self, key: &str) {
+        self.map.lock().expect("not poisoned").remove(key);
+    }
+}
+
+/// The session id a request's cookie carries.
+fn session_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter(|id| id.len() == 64)
+}
+
+/// Who a request comes from: a bearer token, else a session cookie.
+pub fn who(console: &Console, headers: &HeaderMap) -> Option<Who> {
+    let current = console.current();
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let token = auth.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+        let t = current.accounts.token(token)?;
+        return Some(Who {
+            name: t.name.clone(),
+            display_name: t.name.clone(),
+            role: t.role,
+            session: None,
+        });
+    }
+    let id = session_id(headers)?;
+    let user = console.sessions.user(id, &current)?;
+    Some(Who {
+        name: user.name.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        session: Some(id.to_string()),
+    })
+}
+
+/// A page's reader, or the redirect to `/login` that brings them back.
+pub fn reader(console: &Console, headers: &HeaderMap, back: &str) -> Result<Who, Response> {
+    who(console, headers).ok_or_else(|| {
+        let next: String = url_escape(back);
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    })
+}
+
+/// The writer of a form or an API call: someone allowed to record, whose
+/// request comes from the console's own pages (`Origin`).
+pub fn writer(console: &Console, headers: &HeaderMap) -> Result<Who, Response> {
+    let Some(who) = who(console, headers) else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "Cần đăng nhập (hoặc mã API) để ghi nhận",
+        ));
+    };
+    origin_ok(&console.current(), headers, who.session.is_some())?;
+    if !who.may_record() {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "Tài khoản này chỉ được xem (viewer); việc ghi nhận cần quyền clerk",
+        ));
+    }
+    Ok(who)
+}
+
+/// A write must come from the console's own origin: `base_url`'s, else the
+/// `Host` the request was sent to. A browser always sends `Origin` with a
+/// POST; a program with a token may leave it out.
+pub fn origin_ok(current: &Current, headers: &HeaderMap, required: bool) -> Result<(), Response> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return if required {
+            Err(refuse(
+                StatusCode::FORBIDDEN,
+                "Yêu cầu không có tiêu đề Origin; hãy gửi từ trang của dondoc",
+            ))
+        } else {
+            Ok(())
+        };
+    };
+    let expected: Vec<String> = match super::public_origin(&current.web) {
+        Some(o) => vec![o],
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
+            vec![format!("http://{host}"), format!("https://{host}")]
+        }
+    };
+    if expected.iter().any(|e| e.eq_ignore_ascii_case(origin)) {
+        Ok(())
+    } else {
+        tracing::warn!(
+            origin,
+            "web console: a write from another origin was refused"
+        );
+        Err(refuse(
+            StatusCode::FORBIDDEN,
+            "Yêu cầu đến từ trang khác (Origin không khớp); đã từ chối",
+        ))
+    }
+}
+
+/// A short plain-text refusal.
+pub fn refuse(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Where to go after login: a path of ours, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        _ => "/".into(),
+    }
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(q): Query<Next>,
+) -> Response {
+    if who(&console, &headers).is_some_and(|w| w.session.is_some()) {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    console.pages.login(
+        &console.current(),
+        &safe_next(q.next.as_deref()),
+        None,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: a new session on the right password; the throttle counts
+/// the wrong ones.
+pub async fn login(
+    State(console): State<Arc<Console>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let current = console.current();
+    if let Err(r) = origin_ok(&current, &headers, true) {
+        return r;
+    }
+    let next = safe_next(form.next.as_deref());
+    let name = form.username.trim().to_string();
+    let user_key = format!("user:{}", name.to_lowercase());
+    let keys = [
+        (user_key.clone(), FREE_TRIES),
+        (format!("peer:{}", peer.ip()), FREE_TRIES_PER_PEER),
+    ];
+    if let Some(wait) = console.throttle.wait(&keys) {
+        tracing::warn!(user = %name, peer = %peer.ip(), "web console: login refused, too many failures");
+        let text = format!(
+            "Đăng nhập sai quá nhiều lần; thử lại sau {} giây",
+            wait.as_secs().max(1)
+        );
+        let mut r =
+            console
+                .pages
+                .login(&current, &next, Some(&text), StatusCode::TOO_MANY_REQUESTS);
+        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return r;
+    }
+    let user = current.accounts.user(&name).cloned();
+    let password = form.password;
+    // Argon2 takes tens of milliseconds: off the runtime. An unknown name is
+    // checked against a dummy hash, so that it takes as long as a known one.
+    let verified = tokio::task::spawn_blocking(move || match user {
+        Some(u) if u.verify(&password) => Some(u),
+        Some(_) => None,
+        None => {
+            let _ = dummy_user().verify(&password);
+            None
+        }
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(user) = verified else {
+        console.throttle.fail(&keys);
+        tracing::warn!(user = %name, peer = %peer.ip(), "web console: wrong user name or password");
+        return console.pages.login(
+            &current,
+            &next,
+            Some("Tên đăng nhập hoặc mật khẩu không đúng"),
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    console.throttle.clear(&user_key);
+    if let Some(old) = session_id(&headers) {
+        console.sessions.remove(old);
+    }
+    let id = console.sessions.create(&user);
+    tracing::info!(user = %user.name, role = %user.role, "web console: logged in");
+    let secure = current
+        .web
+        .base_url
+        .as_deref()
+        .is_some_and(|b| b.starts_with("https://"));
+    let cookie = format!(
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let mut r = Redirect::to(&next).into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ASCII cookie"),
+    );
+    r
+}
+
+/// `POST /logout`.
+pub async fn logout(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
+    if let Err(r) = origin_ok(&console.current(), &headers, true) {
+        return r;
+    }
+    if let Some(id) = session_id(&headers) {
+        console.sessions.remove(id);
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("dondoc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    r
+}
+
+/// A user whose password nobody knows, to spend the time of a real check.
+fn dummy_user() -> &'static users::User {
+    static DUMMY: OnceLock<users::User> = OnceLock::new();
+    DUMMY.get_or_init(|| users::User::unusable(&users::hash_password("dondoc-dummy")))
+}
+
+/// Percent-encodes a path for a query value.
+pub fn url_escape(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char);
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/agencies/so-y-te")), "/agencies/so-y-te");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_throttle_waits_after_the_free_tries_and_doubles() {
+        let t = Throttle::default();
+        let keys = [("user:a".to_string(), 2)];
+        t.fail(&keys);
+        assert_eq!(t.wait(&keys), None);
+        t.fail(&keys);
+        let first = t.wait(&keys).expect("locked after 2");
+        assert!(first <= FIRST_WAIT && first > FIRST_WAIT - Duration::from_secs(5));
+        t.fail(&keys);
+        assert!(t.wait(&keys).expect("locked") > FIRST_WAIT);
+        t.clear("user:a");
+        assert_eq!(t.wait(&keys), None);
+    }
+}

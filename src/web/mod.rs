@@ -1,0 +1,331 @@
+//! The web console (SPEC, "The web console"): the office's clerks and
+//! leaders see who is late and record what came in, from a browser; the
+//! province's document system records submissions through the JSON API.
+//!
+//! Served by the daemon on its own runtime (`run`, when `[web]` is set) or
+//! alone (`dondoc web`), from the same [`Loaded`] configuration and the same
+//! engine as every command: a page shows what `status` shows, a form records
+//! what `submit` records, with the same checks and the same messages.
+//!
+//! - [`auth`]: accounts, sessions, tokens, the login throttle, `Origin`;
+//! - [`pages`]: the HTML pages and their forms, the downloads;
+//! - [`api`]: `/api/status` and `/api/submissions`;
+//! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
+//!
+//! Database work runs on the blocking pool, on connections kept between
+//! requests, so that a page never holds up a send moment.
+
+// A refusal is an axum `Response`, as every handler's answer is: built once
+// per request, its size does not matter.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+pub mod auth;
+pub mod ops;
+pub mod pages;
+mod view;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::config::{Config, Web, users};
+use crate::engine::{Clock, Loaded};
+use crate::ledger::{Ledger, LedgerError};
+
+/// How long in-flight requests may take to finish once the server is asked to stop.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// What a reload replaces: the configuration and the accounts.
+pub struct Current {
+    pub loaded: Arc<Loaded>,
+    pub accounts: users::Accounts,
+    pub web: Web,
+    /// 1 at start, +1 at each reload that applied (`/metrics`).
+    pub generation: u64,
+}
+
+impl Current {
+    pub fn config(&self) -> &Config {
+        &self.loaded.config
+    }
+}
+
+/// The console's state, shared by every request.
+pub struct Console {
+    current: RwLock<Arc<Current>>,
+    sessions: auth::Sessions,
+    throttle: auth::Throttle,
+    /// Idle database connections, reused between requests.
+    ledgers: Mutex<Vec<Ledger>>,
+    /// The key the feeds' secret URLs are made from (kept in the database).
+    feed_key: RwLock<Vec<u8>>,
+    pages: pages::Templates,
+    clock: Clock,
+}
+
+impl Console {
+    /// Reads `users.toml` and the feed key: a console ready to serve
+    /// `loaded`, which must have `[web]`.
+    pub fn new(loaded: Arc<Loaded>, clock: Clock) -> anyhow::Result<Arc<Console>> {
+        let current = current(loaded, 1)?;
+        let feed_key = feed_key(current.config())?;
+        Ok(Arc::new(Console {
+            current: RwLock::new(Arc::new(current)),
+            sessions: auth::Sessions::default(),
+            throttle: auth::Throttle::default(),
+            ledgers: Mutex::new(Vec::new()),
+            feed_key: RwLock::new(feed_key),
+            pages: pages::Templates::new(),
+            clock,
+        }))
+    }
+
+    /// The configuration and accounts in force.
+    pub fn current(&self) -> Arc<Current> {
+        self.current.read().expect("not poisoned").clone()
+    }
+
+    /// Swaps in a reloaded configuration and re-reads `users.toml`; on an
+    /// error the running ones stay. Sessions whose user still exists with
+    /// the same password stay logged in.
+    pub fn reload(&self, loaded: Arc<Loaded>) -> anyhow::Result<()> {
+        let old = self.current();
+        let new = current(loaded, old.generation + 1)?;
+        if new.web.listen != old.web.listen {
+            tracing::warn!(
+                old = %old.web.listen,
+                new = %new.web.listen,
+                "[web] listen changed: the console keeps listening on the old address until a restart"
+            );
+        }
+        let database_moved = new.config().settings.database != old.config().settings.database;
+        if database_moved {
+            let key = feed_key(new.config())?;
+            *self.feed_key.write().expect("not poisoned") = key;
+            self.ledgers.lock().expect("not poisoned").clear();
+        }
+        tracing::info!(
+            users = new.accounts.users.len(),
+            tokens = new.accounts.tokens.len(),
+            "web console: configuration and users reloaded"
+        );
+        *self.current.write().expect("not poisoned") = Arc::new(new);
+        Ok(())
+    }
+
+    /// Runs `work` with a database connection on the blocking pool.
+    pub async fn with_ledger<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Current, &mut Ledger) -> T + Send + 'static,
+    ) -> Result<(Arc<Current>, T), Failure> {
+        let console = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let current = console.current();
+            let pooled = console.ledgers.lock().expect("not poisoned").pop();
+            let mut ledger = match pooled {
+                Some(l) => l,
+                None => Ledger::open(&current.config().settings.database, "web")?,
+            };
+            let out = work(&current, &mut ledger);
+            let mut pool = console.ledgers.lock().expect("not poisoned");
+            if pool.len() < 4 {
+                pool.push(ledger);
+            }
+            Ok((current, out))
+        })
+        .await
+        .map_err(|e| Failure::Internal(format!("{e}")))?
+        .map_err(|e: LedgerError| Failure::Internal(format!("{e}")))
+    }
+}
+
+/// Reads `users.toml` for a configuration with `[web]`.
+fn current(loaded: Arc<Loaded>, generation: u64) -> anyhow::Result<Current> {
+    let web = loaded
+        .config
+        .settings
+        .web
+        .clone()
+        .context("[web] is not configured")?;
+    let accounts = users::load(&web.users, &web.users).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Current {
+        loaded,
+        accounts,
+        web,
+        generation,
+    })
+}
+
+/// The feed key: made once, kept in the database.
+fn feed_key(config: &Config) -> anyhow::Result<Vec<u8>> {
+    let mut ledger = Ledger::open(&config.settings.database, "web")?;
+    Ok(ledger.secret("feed", &users::random_bytes())?)
+}
+
+/// A request that could not be served, as the client sees it.
+#[derive(Debug)]
+pub enum Failure {
+    /// 500: logged, with a generic page for the client.
+    Internal(String),
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::Internal(e) => {
+                tracing::error!(error = %e, "web console: request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi máy chủ; xem nhật ký (journalctl -u dondoc)\n",
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// Every route.
+pub fn router(console: Arc<Console>) -> Router {
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/instances/{plan}/{obligation}/{period}",
+            get(pages::instance),
+        )
+        .route("/agencies/{id}", get(pages::agency))
+        .route("/admin", get(pages::admin))
+        .route("/record", get(pages::record_form))
+        .route("/record/{action}", post(pages::record))
+        .route("/export/{file}", get(pages::export))
+        .route("/api/status", get(api::status))
+        .route("/api/submissions", post(api::submit).delete(api::unsubmit))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/calendar.ics", get(ops::calendar))
+        .route("/static/{file}", get(ops::static_file))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(console)
+}
+
+/// Headers on every response: no framing, no sniffing, no caching of pages
+/// that show the ledger, and scripts only from here (there are none).
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    );
+    set(h, header::CACHE_CONTROL, "no-store");
+    response
+}
+
+/// Binds `[web] listen`.
+pub fn bind(web: &Web) -> anyhow::Result<tokio::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(web.listen)
+        .with_context(|| format!("cannot listen on {} ([web] listen)", web.listen))?;
+    listener.set_nonblocking(true)?;
+    Ok(tokio::net::TcpListener::from_std(listener)?)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish for
+/// at most [`DRAIN`].
+pub async fn serve(
+    console: Arc<Console>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let address = listener.local_addr().ok();
+    tracing::info!(address = ?address, "web console listening");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let app = router(console).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stop_rx.await;
+    });
+    let mut server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = &mut server => {
+            if let Err(e) = result {
+                tracing::error!(error = %e, "web console stopped");
+            }
+            return;
+        }
+        () = shutdown => {}
+    }
+    let _ = stop_tx.send(());
+    if tokio::time::timeout(DRAIN, server).await.is_err() {
+        tracing::warn!(
+            seconds = DRAIN.as_secs(),
+            "web console: requests still running after the drain time; closing them"
+        );
+    }
+    tracing::info!("web console stopped");
+}
+
+/// The origin the console is reached at: `base_url`'s when set.
+pub fn public_origin(web: &Web) -> Option<String> {
+    let base = web.base_url.as_deref()?;
+    let (scheme, rest) = base.split_once("://")?;
+    let host = rest.split('/').next()?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// The console's address for links: `base_url`, else `http://` + `listen`.
+pub fn base(web: &Web) -> String {
+    match &web.base_url {
+        Some(b) => b.trim_end_matches('/').to_string(),
+        None => format!("http://{}", web.listen),
+    }
+}
+
+/// The secret of a feed (`calendar`, or `agency:ID`).
+pub fn feed_secret(key: &[u8], scope: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(key);
+    h.update([0]);
+    h.update(scope.as_bytes());
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The subscribable URL of a feed: `dondoc feed-url`.
+pub fn feed_url(config: &Config, agency: Option<&str>) -> anyhow::Result<String> {
+    let web = config
+        .settings
+        .web
+        .as_ref()
+        .context("[web] is not configured")?;
+    let key = feed_key(config)?;
+    Ok(match agency {
+        Some(id) => format!(
+            "{}/agencies/{id}.ics?key={}",
+            base(web),
+            feed_secret(&key, &format!("agency:{id}"))
+        ),
+        None => format!(
+            "{}/calendar.ics?key={}",
+            base(web),
+            feed_secret(&key, "calendar")
+        ),
+    })
+}

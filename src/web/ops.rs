@@ -1,0 +1,210 @@
+//! For the machines around the console: `/healthz` for the load balancer,
+//! `/metrics` for Prometheus, the calendar feeds for Outlook and Google
+//! Calendar, and the stylesheet.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{Console, Failure, auth, feed_secret};
+use crate::calendar;
+use crate::policy::State as PairStateKind;
+
+/// The static files: compiled in, looked up by exact name (no paths).
+const STATIC: [(&str, &str, &str); 1] = [(
+    "dondoc.css",
+    "text/css; charset=utf-8",
+    include_str!("static/dondoc.css"),
+)];
+
+/// `GET /static/NAME`.
+pub async fn static_file(Path(name): Path<String>) -> Response {
+    match STATIC.iter().find(|(n, _, _)| *n == name) {
+        Some((_, kind, body)) => {
+            let mut r = (*body).into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
+            r
+        }
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}
+
+/// `GET /healthz`: `ok` when the database answers.
+pub async fn healthz(State(console): State<Arc<Console>>) -> Response {
+    match console.with_ledger(|_, ledger| ledger.ping()).await {
+        Ok((_, Ok(()))) => (StatusCode::OK, "ok\n").into_response(),
+        Ok((_, Err(e))) => {
+            tracing::error!(error = %e, "healthz: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+/// `GET /metrics` (admins and tokens): Prometheus text format.
+pub async fn metrics(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let Some(who) = auth::who(&console, &headers) else {
+        return Ok(auth::refuse(
+            StatusCode::UNAUTHORIZED,
+            "login or token required",
+        ));
+    };
+    if !(who.is_admin() || who.session.is_none()) {
+        return Ok(auth::refuse(
+            StatusCode::FORBIDDEN,
+            "admins and tokens only",
+        ));
+    }
+    let c = console.clone();
+    let (current, text) = console
+        .with_ledger(move |current, ledger| -> Result<String, String> {
+            let config = current.config();
+            let now = c.now(current);
+            let lazy = crate::engine::lazy_states_at(config, ledger, &now)
+                .map_err(|e| e.to_string())?;
+            let mut counts = [0u64; 5];
+            let mut buffer = Vec::new();
+            for n in 0..lazy.instances.len() {
+                lazy.instance(n, &mut buffer);
+                for s in &buffer {
+                    let i = PairStateKind::ALL
+                        .iter()
+                        .position(|x| *x == s.state)
+                        .expect("a state");
+                    counts[i] += 1;
+                }
+            }
+            let figures = ledger.queue_figures().map_err(|e| e.to_string())?;
+            let mut out = String::new();
+            out.push_str("# HELP dondoc_pairs Pairs (instance, agency) by state now, instances generated so far.\n# TYPE dondoc_pairs gauge\n");
+            for (st, n) in PairStateKind::ALL.iter().zip(counts) {
+                let _ = writeln!(out, "dondoc_pairs{{state=\"{}\"}} {n}", st.as_str());
+            }
+            out.push_str("# HELP dondoc_messages Emails in the queue by state (sent, failed, pending, retry, cancelled).\n# TYPE dondoc_messages gauge\n");
+            for state in ["sent", "failed", "pending", "retry", "cancelled"] {
+                let n = figures
+                    .by_state
+                    .iter()
+                    .find(|(s, _)| s == state)
+                    .map_or(0, |(_, n)| *n);
+                let _ = writeln!(out, "dondoc_messages{{state=\"{state}\"}} {n}");
+            }
+            out.push_str("# HELP dondoc_last_sent_timestamp_seconds When the mail server last accepted an email.\n# TYPE dondoc_last_sent_timestamp_seconds gauge\n");
+            let _ = writeln!(
+                out,
+                "dondoc_last_sent_timestamp_seconds {}",
+                figures.last_sent.map_or(0, |t| t.as_second())
+            );
+            out.push_str("# HELP dondoc_config_generation 1 at start, +1 at each reload applied.\n# TYPE dondoc_config_generation counter\n");
+            let _ = writeln!(out, "dondoc_config_generation {}", current.generation);
+            Ok(out)
+        })
+        .await?;
+    let _ = current;
+    let text = text.map_err(Failure::Internal)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FeedQuery {
+    key: Option<String>,
+}
+
+/// Whether the feed `scope` may be read: its secret key, or a logged-in reader.
+fn feed_allowed(console: &Console, headers: &HeaderMap, scope: &str, key: Option<&str>) -> bool {
+    let secret = feed_secret(&console.feed_key.read().expect("not poisoned"), scope);
+    match key {
+        Some(k) => {
+            k.len() == secret.len()
+                && k.bytes()
+                    .zip(secret.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        }
+        None => auth::who(console, headers).is_some(),
+    }
+}
+
+fn ics_response(text: String, name: &str) -> Response {
+    let mut r = text.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// `GET /calendar.ics?key=…`: every instance.
+pub async fn calendar(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(q): Query<FeedQuery>,
+) -> Response {
+    if !feed_allowed(&console, &headers, "calendar", q.key.as_deref()) {
+        return auth::refuse(
+            StatusCode::NOT_FOUND,
+            "no such feed; `dondoc feed-url` prints its address",
+        );
+    }
+    let current = console.current();
+    let config = current.config();
+    let now = console.now(&current);
+    let list = calendar::instances(config, calendar::horizon(now.date(), None));
+    ics_response(
+        crate::output::ics::calendar(config, &list, &now),
+        "dondoc.ics",
+    )
+}
+
+/// `GET /agencies/ID.ics?key=…`: what one agency owes.
+pub async fn agency_feed(
+    console: Arc<Console>,
+    headers: HeaderMap,
+    id: String,
+    q: FeedQuery,
+) -> Result<Response, Failure> {
+    let current = console.current();
+    let config = current.config();
+    let scope = format!("agency:{id}");
+    let agency = config.agencies.iter().position(|a| a.id == id);
+    let Some(agency) =
+        agency.filter(|_| feed_allowed(&console, &headers, &scope, q.key.as_deref()))
+    else {
+        return Ok(auth::refuse(
+            StatusCode::NOT_FOUND,
+            "no such feed; `dondoc feed-url --agency ID` prints its address",
+        ));
+    };
+    let now = console.now(&current);
+    let list: Vec<_> = calendar::instances(config, calendar::horizon(now.date(), None))
+        .into_iter()
+        .filter(|i| i.agencies.contains(&agency))
+        .collect();
+    Ok(ics_response(
+        crate::output::ics::calendar(config, &list, &now),
+        &format!("{id}.ics"),
+    ))
+}

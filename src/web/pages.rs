@@ -1,0 +1,666 @@
+//! The console's pages: the overview, one instance, one agency, the record
+//! form, the admin's view of the mail, and the downloads of what they show.
+//! Rendered on the server from the templates beside this file (minijinja,
+//! which escapes every value in `.html` templates).
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::Zoned;
+use jiff::civil::Date;
+use minijinja::{Environment, Value, context};
+use serde::{Deserialize, Serialize};
+
+use super::auth::{self, Flash, Who};
+use super::view::{self, ExportFilter};
+use super::{Console, Current, Failure};
+use crate::config::users::Role;
+use crate::dates;
+use crate::engine::record::{self, Pair, Refused};
+
+const TEMPLATES: [(&str, &str); 10] = [
+    ("layout.html", include_str!("templates/layout.html")),
+    ("macros.html", include_str!("templates/macros.html")),
+    ("login.html", include_str!("templates/login.html")),
+    ("overview.html", include_str!("templates/overview.html")),
+    ("instance.html", include_str!("templates/instance.html")),
+    ("agency.html", include_str!("templates/agency.html")),
+    ("record.html", include_str!("templates/record.html")),
+    (
+        "pair_fields.html",
+        include_str!("templates/pair_fields.html"),
+    ),
+    ("admin.html", include_str!("templates/admin.html")),
+    ("error.html", include_str!("templates/error.html")),
+];
+
+/// The compiled templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+/// What the layout shows of the reader.
+#[derive(Debug, Serialize)]
+struct Reader<'a> {
+    display_name: &'a str,
+    role_label: &'static str,
+    may_record: bool,
+    admin: bool,
+}
+
+fn reader_of(who: &Who) -> Reader<'_> {
+    Reader {
+        display_name: &who.display_name,
+        role_label: match who.role {
+            Role::Viewer => "xem",
+            Role::Clerk => "văn thư",
+            Role::Admin => "quản trị",
+        },
+        may_record: who.may_record(),
+        admin: who.is_admin(),
+    }
+}
+
+impl Templates {
+    pub fn new() -> Templates {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .expect("the built-in console templates compile");
+        }
+        Templates { env }
+    }
+
+    /// Renders `name` with the layout's values and `page`'s.
+    fn render(
+        &self,
+        current: &Current,
+        who: Option<&Who>,
+        flash: Option<Flash>,
+        name: &str,
+        page: Value,
+        status: StatusCode,
+    ) -> Response {
+        let config = current.config();
+        let now = Zoned::now().with_time_zone(config.settings.timezone.clone());
+        let base = context! {
+            office => config.settings.office.name,
+            who => who.map(reader_of),
+            flash => flash,
+            now => format!("{} {}", dates::vn(now.date()), now.strftime("%H:%M")),
+            version => env!("CARGO_PKG_VERSION"),
+        };
+        let template = self.env.get_template(name).expect("a built-in template");
+        match template.render(context! { ..page, ..base }) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => Failure::Internal(format!("template {name}: {e:#}")).into_response(),
+        }
+    }
+
+    pub fn login(
+        &self,
+        current: &Current,
+        next: &str,
+        error: Option<&str>,
+        status: StatusCode,
+    ) -> Response {
+        self.render(
+            current,
+            None,
+            None,
+            "login.html",
+            context! { next, error },
+            status,
+        )
+    }
+
+    fn error(
+        &self,
+        current: &Current,
+        who: Option<&Who>,
+        status: StatusCode,
+        text: &str,
+    ) -> Response {
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Không tìm thấy",
+            StatusCode::FORBIDDEN => "Không có quyền",
+            _ => "Không thực hiện được",
+        };
+        self.render(
+            current,
+            who,
+            None,
+            "error.html",
+            context! { heading, text },
+            status,
+        )
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Templates {
+        Templates::new()
+    }
+}
+
+impl Console {
+    /// The moment pages show, in the configured zone.
+    pub(super) fn now(&self, current: &Current) -> Zoned {
+        self.clock
+            .now()
+            .to_zoned(current.config().settings.timezone.clone())
+    }
+
+    fn flash(&self, who: &Who) -> Option<Flash> {
+        who.session
+            .as_deref()
+            .and_then(|id| self.sessions.take_flash(id))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OverviewQuery {
+    all: Option<String>,
+}
+
+/// `GET /`.
+pub async fn overview(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, Failure> {
+    let who = match auth::reader(&console, &headers, "/") {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let all = q.all.is_some();
+    let c = console.clone();
+    let (current, page) = console
+        .with_ledger(move |current, ledger| {
+            let now = c.now(current);
+            view::overview(current.config(), ledger, &now, all)
+        })
+        .await?;
+    let page = page.map_err(|e| Failure::Internal(e.to_string()))?;
+    let flash = console.flash(&who);
+    Ok(console.pages.render(
+        &current,
+        Some(&who),
+        flash,
+        "overview.html",
+        Value::from_serialize(&page),
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InstanceQuery {
+    state: Option<String>,
+}
+
+/// `GET /instances/PLAN/OBLIGATION/PERIOD`.
+pub async fn instance(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((plan, obligation, period)): Path<(String, String, String)>,
+    Query(q): Query<InstanceQuery>,
+) -> Result<Response, Failure> {
+    let here = format!("/instances/{plan}/{obligation}/{period}");
+    let who = match auth::reader(&console, &headers, &here) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let current = console.current();
+    let Ok(period) = period.parse::<Date>() else {
+        return Ok(not_found_for(&console, &current, Some(&who)));
+    };
+    let c = console.clone();
+    let (current, page) = console
+        .with_ledger(move |current, ledger| {
+            let now = c.now(current);
+            view::instance(current.config(), ledger, &now, &plan, &obligation, period)
+        })
+        .await?;
+    let Some(mut page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
+        return Ok(not_found_for(&console, &current, Some(&who)));
+    };
+    let filter = q.state.filter(|s| !s.is_empty());
+    let mut filter_label = None;
+    if let Some(st) = &filter {
+        page.rows.retain(|r| r.state == st);
+        filter_label = page.rows.first().map(|r| r.state_label);
+    }
+    let flash = console.flash(&who);
+    let value = Value::from_serialize(&page);
+    Ok(console.pages.render(
+        &current,
+        Some(&who),
+        flash,
+        "instance.html",
+        context! { filter => filter_label.or(filter.as_ref().map(|_| "—")), ..value },
+        StatusCode::OK,
+    ))
+}
+
+/// `GET /agencies/ID` (and `/agencies/ID.ics`, the agency's feed).
+pub async fn agency(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(feed): Query<super::ops::FeedQuery>,
+) -> Result<Response, Failure> {
+    if let Some(agency) = id.strip_suffix(".ics") {
+        return super::ops::agency_feed(console, headers, agency.to_string(), feed).await;
+    }
+    let who = match auth::reader(&console, &headers, &view::agency_url(&id)) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let c = console.clone();
+    let (current, page) = console
+        .with_ledger(move |current, ledger| {
+            let now = c.now(current);
+            view::agency(current.config(), ledger, &now, &id)
+        })
+        .await?;
+    let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
+        return Ok(not_found_for(&console, &current, Some(&who)));
+    };
+    let flash = console.flash(&who);
+    Ok(console.pages.render(
+        &current,
+        Some(&who),
+        flash,
+        "agency.html",
+        Value::from_serialize(&page),
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PairQuery {
+    plan: String,
+    obligation: String,
+    period: String,
+    agency: String,
+}
+
+/// `GET /record?plan=…&obligation=…&period=…&agency=…`: the form (clerks).
+pub async fn record_form(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Query(q): Query<PairQuery>,
+) -> Result<Response, Failure> {
+    let here = format!(
+        "/record?plan={}&obligation={}&period={}&agency={}",
+        auth::url_escape(&q.plan),
+        auth::url_escape(&q.obligation),
+        auth::url_escape(&q.period),
+        auth::url_escape(&q.agency)
+    );
+    let who = match auth::reader(&console, &headers, &here) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let current = console.current();
+    if !who.may_record() {
+        return Ok(console.pages.error(
+            &current,
+            Some(&who),
+            StatusCode::FORBIDDEN,
+            "Tài khoản này chỉ được xem; việc ghi nhận cần quyền văn thư (clerk).",
+        ));
+    }
+    let key = match record::resolve(
+        current.config(),
+        Pair {
+            plan: &q.plan,
+            obligation: &q.obligation,
+            period: &q.period,
+            agency: &q.agency,
+        },
+    ) {
+        Ok((key, _)) => key,
+        Err(e) => {
+            return Ok(console.pages.error(
+                &current,
+                Some(&who),
+                StatusCode::NOT_FOUND,
+                &e.to_string(),
+            ));
+        }
+    };
+    let c = console.clone();
+    let (current, page) = console
+        .with_ledger(move |current, ledger| {
+            let now = c.now(current);
+            view::record_page(current.config(), ledger, &now, &key)
+        })
+        .await?;
+    let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
+        return Ok(not_found_for(&console, &current, Some(&who)));
+    };
+    let flash = console.flash(&who);
+    Ok(console.pages.render(
+        &current,
+        Some(&who),
+        flash,
+        "record.html",
+        Value::from_serialize(&page),
+        StatusCode::OK,
+    ))
+}
+
+/// The fields of every record form.
+#[derive(Debug, Deserialize)]
+pub struct RecordForm {
+    plan: String,
+    obligation: String,
+    period: String,
+    agency: String,
+    back: Option<String>,
+    on_date: Option<String>,
+    on_time: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    note: Option<String>,
+    to: Option<String>,
+    replace: Option<String>,
+    force: Option<String>,
+}
+
+/// `POST /record/ACTION` (`submit`, `unsubmit`, `exempt`, `unexempt`,
+/// `extend`, `unextend`): records, then back to the page with the outcome.
+pub async fn record(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(action): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Result<Response, Failure> {
+    let who = match auth::writer(&console, &headers) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    if !matches!(
+        action.as_str(),
+        "submit" | "unsubmit" | "exempt" | "unexempt" | "extend" | "unextend"
+    ) {
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    }
+    let actor = who.name.clone();
+    let c = console.clone();
+    let (_, (back, outcome)) = console
+        .with_ledger(move |current, ledger| {
+            let config = current.config();
+            let now = c.now(current);
+            let pair = Pair {
+                plan: &form.plan,
+                obligation: &form.obligation,
+                period: &form.period,
+                agency: &form.agency,
+            };
+            // The moment typed: the date field (yyyy-mm-dd) and the time.
+            let on = form.on_date.as_deref().filter(|d| !d.is_empty()).map(|d| {
+                match form.on_time.as_deref().filter(|t| !t.is_empty()) {
+                    Some(t) => format!("{d}T{t}"),
+                    None => d.to_string(),
+                }
+            });
+            ledger.set_actor(&actor);
+            let outcome = match action.as_str() {
+                "submit" => record::submit(
+                    config,
+                    ledger,
+                    &record::Submit {
+                        pair,
+                        on: on.as_deref(),
+                        reference: form.reference.as_deref(),
+                        note: form.note.as_deref(),
+                        replace: form.replace.is_some(),
+                        force: form.force.is_some(),
+                    },
+                    &now,
+                ),
+                "unsubmit" => record::unsubmit(config, ledger, pair),
+                "exempt" => record::exempt(config, ledger, pair, form.note.as_deref(), false),
+                "unexempt" => record::exempt(config, ledger, pair, None, true),
+                "extend" => record::extend(
+                    config,
+                    ledger,
+                    pair,
+                    Some(form.to.as_deref().unwrap_or("")),
+                    form.note.as_deref(),
+                ),
+                _ => record::extend(config, ledger, pair, None, None),
+            };
+            ledger.set_actor("web");
+            let back = form
+                .back
+                .filter(|b| b.starts_with("/instances/") || b.starts_with("/agencies/"))
+                .unwrap_or_else(|| "/".into());
+            (
+                format!("{back}#row-{}", auth::url_escape(&form.agency)),
+                outcome,
+            )
+        })
+        .await?;
+    let flash = match outcome {
+        Ok(text) => {
+            tracing::info!(user = %who.name, "web console: {text}");
+            Flash { ok: true, text }
+        }
+        Err(Refused::Ledger(e)) => return Err(Failure::Internal(e.to_string())),
+        Err(r) => Flash {
+            ok: false,
+            text: refusal_text(r),
+        },
+    };
+    if let Some(id) = &who.session {
+        console.sessions.set_flash(id, flash);
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// A refusal as the console words it: the field's label instead of the
+/// command line's option.
+fn refusal_text(r: Refused) -> String {
+    let label = |field: &str| match field {
+        "plan" => "Kế hoạch",
+        "obligation" => "Nội dung",
+        "period" => "Kỳ",
+        "agency" => "Đơn vị",
+        "on" => "Ngày nộp",
+        "to" => "Hạn mới",
+        _ => "Giá trị",
+    };
+    match r {
+        Refused::Field { field, message } => format!("{}: {message}", label(field)),
+        Refused::Unconfirmed { field, message } => format!(
+            "{}: {message}; nếu đúng là vậy, đánh dấu ô «Xác nhận ngày nộp là đúng» rồi gửi lại",
+            label(field)
+        ),
+        Refused::Conflict { existing } => format!(
+            "Đơn vị này đã có bản nộp cho kỳ này: {existing}; đánh dấu ô «Thay bản nộp đã ghi nhận» để thay"
+        ),
+        Refused::Nothing(text) => text,
+        Refused::Ledger(e) => e.to_string(),
+    }
+}
+
+/// `GET /admin`: the mail queue and what failed (admins).
+pub async fn admin(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let who = match auth::reader(&console, &headers, "/admin") {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let current = console.current();
+    if !who.is_admin() {
+        return Ok(console.pages.error(
+            &current,
+            Some(&who),
+            StatusCode::FORBIDDEN,
+            "Trang này dành cho quản trị viên (admin).",
+        ));
+    }
+    let (current, page) = console
+        .with_ledger(|current, ledger| admin_page(current, ledger))
+        .await?;
+    let page = page.map_err(|e| Failure::Internal(e.to_string()))?;
+    Ok(console.pages.render(
+        &current,
+        Some(&who),
+        None,
+        "admin.html",
+        page,
+        StatusCode::OK,
+    ))
+}
+
+fn admin_page(
+    current: &Current,
+    ledger: &crate::ledger::Ledger,
+) -> Result<Value, crate::ledger::LedgerError> {
+    let config = current.config();
+    let tz = &config.settings.timezone;
+    let when = |t: jiff::Timestamp| {
+        let z = t.to_zoned(tz.clone());
+        format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+    };
+    let figures = ledger.queue_figures()?;
+    let queue: Vec<Value> = figures
+        .by_state
+        .iter()
+        .map(|(state, count)| {
+            let label = match state.as_str() {
+                "sent" => "đã gửi",
+                "failed" => "gửi lỗi",
+                "retry" => "chờ thử lại",
+                "cancelled" => "đã hủy",
+                _ => "chờ gửi",
+            };
+            context! { label, count }
+        })
+        .collect();
+    let failures: Vec<Value> = ledger
+        .failures()?
+        .into_iter()
+        .map(|f| {
+            let agency = config
+                .agency(&f.agency)
+                .map_or(f.agency.clone(), |a| a.name.clone());
+            let items: Vec<String> = f
+                .items
+                .iter()
+                .map(|(k, step)| {
+                    format!(
+                        "{}/{} kỳ {} ({step})",
+                        k.plan,
+                        k.obligation,
+                        dates::vn(k.period)
+                    )
+                })
+                .collect();
+            context! {
+                at => when(f.moment),
+                agency,
+                agency_url => view::agency_url(&f.agency),
+                items,
+                error => f.error,
+            }
+        })
+        .collect();
+    let failing = ledger.delivery_failing()?.map(|h| {
+        context! { since => when(h.since), error => h.last_error }
+    });
+    Ok(context! {
+        queue,
+        last_sent => figures.last_sent.map(when),
+        failures,
+        failing,
+    })
+}
+
+/// `GET /export/status.csv` / `status.xlsx`, with the page's filter.
+pub async fn export(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    Query(filter): Query<ExportFilter>,
+) -> Result<Response, Failure> {
+    let who = match auth::reader(&console, &headers, "/") {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let xlsx = match file.as_str() {
+        "status.csv" => false,
+        "status.xlsx" => true,
+        _ => return Ok(not_found_for(&console, &console.current(), Some(&who))),
+    };
+    let c = console.clone();
+    let (_, bytes) = console
+        .with_ledger(move |current, ledger| -> Result<Vec<u8>, String> {
+            let config = current.config();
+            let now = c.now(current);
+            let (states, recorded) =
+                view::export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
+            if xlsx {
+                crate::output::xlsx::workbook(
+                    config,
+                    &states.instances,
+                    &states.pairs,
+                    &recorded,
+                    &now,
+                )
+                .and_then(|mut wb| wb.save_to_buffer())
+                .map_err(|e| e.to_string())
+            } else {
+                let mut out = Vec::new();
+                let rows = states.pairs.iter().map(|s| {
+                    crate::output::row(config, &states.instances, &states.inputs, &recorded, s)
+                });
+                crate::output::write_csv(&mut out, rows).map_err(|e| e.to_string())?;
+                Ok(out)
+            }
+        })
+        .await?;
+    let bytes = bytes.map_err(Failure::Internal)?;
+    let (kind, name) = if xlsx {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "dondoc-status.xlsx",
+        )
+    } else {
+        ("text/csv; charset=utf-8", "dondoc-status.csv")
+    };
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ASCII"),
+    );
+    Ok(r)
+}
+
+/// Anything else: 404 for a reader, the login page for anyone else.
+pub async fn not_found(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
+    match auth::reader(&console, &headers, "/") {
+        Ok(who) => not_found_for(&console, &console.current(), Some(&who)),
+        Err(r) => r,
+    }
+}
+
+fn not_found_for(console: &Console, current: &Current, who: Option<&Who>) -> Response {
+    console.pages.error(
+        current,
+        who,
+        StatusCode::NOT_FOUND,
+        "Trang này không có (kế hoạch, kỳ hoặc đơn vị không có trong cấu hình).",
+    )
+}

@@ -1,0 +1,524 @@
+//! What each page shows, computed from the engine's states and the ledger
+//! and handed to the templates as plain data (which escape every string).
+
+use jiff::civil::Date;
+use jiff::{ToSpan, Zoned};
+use serde::Serialize;
+
+use super::auth::url_escape;
+use crate::calendar::{Instance, period_name};
+use crate::config::Config;
+use crate::dates;
+use crate::engine::{self, EngineError};
+use crate::ledger::Ledger;
+use crate::ledger::console::{Of, Reminder};
+use crate::output::Recorded;
+use crate::policy::{PairState, State};
+
+/// How many overdue agencies the overview names per instance.
+const NAMED: usize = 12;
+
+#[derive(Debug, Serialize, Default, Clone, Copy)]
+pub struct Counts {
+    pub on_time: usize,
+    pub late: usize,
+    pub pending: usize,
+    pub overdue: usize,
+    pub exempt: usize,
+    pub total: usize,
+}
+
+impl Counts {
+    fn add(&mut self, state: State) {
+        self.total += 1;
+        match state {
+            State::OnTime => self.on_time += 1,
+            State::Late => self.late += 1,
+            State::Pending => self.pending += 1,
+            State::Overdue => self.overdue += 1,
+            State::Exempt => self.exempt += 1,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanHead {
+    pub id: String,
+    pub label: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued: Option<String>,
+}
+
+fn plan_head(config: &Config, plan: usize) -> PlanHead {
+    let p = &config.plans[plan];
+    PlanHead {
+        id: p.id.clone(),
+        label: p.label().to_string(),
+        title: p.title.clone(),
+        issuer: p.issuer.clone(),
+        issued: p.issued.map(dates::vn),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstanceHead {
+    pub url: String,
+    pub title: String,
+    pub obligation: String,
+    pub period: String,
+    pub due: String,
+    pub weekday: &'static str,
+    pub submit_to: Option<String>,
+}
+
+fn instance_head(config: &Config, i: &Instance) -> InstanceHead {
+    let ob = i.obligation(config);
+    InstanceHead {
+        url: instance_url(config, i),
+        title: ob.title.clone(),
+        obligation: ob.id.clone(),
+        period: period_name(config, i),
+        due: dates::vn(i.due),
+        weekday: dates::vn_weekday(i.due),
+        submit_to: ob
+            .submit_to
+            .clone()
+            .or_else(|| i.plan(config).submit_to.clone()),
+    }
+}
+
+pub fn instance_url(config: &Config, i: &Instance) -> String {
+    format!(
+        "/instances/{}/{}/{}",
+        url_escape(&i.plan(config).id),
+        url_escape(&i.obligation(config).id),
+        i.period
+    )
+}
+
+pub fn agency_url(id: &str) -> String {
+    format!("/agencies/{}", url_escape(id))
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverviewInstance {
+    pub head: InstanceHead,
+    pub counts: Counts,
+    pub overdue: Vec<Link>,
+    pub overdue_more: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverviewPlan {
+    pub head: PlanHead,
+    pub instances: Vec<OverviewInstance>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub plans: Vec<OverviewPlan>,
+    pub totals: Counts,
+    /// Instances left out (closed, or far ahead): `?all=1` shows them.
+    pub hidden: usize,
+}
+
+/// Per plan and instance: counts by state and the overdue agencies. By
+/// default the instances due from 60 days ago to 60 days ahead, and older
+/// ones still owed.
+pub fn overview(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    all: bool,
+) -> Result<Overview, EngineError> {
+    let today = at.date();
+    let (from, to) = (
+        today.checked_sub(60.days()).unwrap_or(today),
+        today.checked_add(60.days()).unwrap_or(today),
+    );
+    let lazy = engine::lazy_states_at(config, ledger, at)?;
+    let mut plans: Vec<OverviewPlan> = config
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(n, _)| OverviewPlan {
+            head: plan_head(config, n),
+            instances: Vec::new(),
+        })
+        .collect();
+    let mut totals = Counts::default();
+    let mut hidden = 0;
+    let mut buffer = Vec::new();
+    for (n, inst) in lazy.instances.iter().enumerate() {
+        lazy.instance(n, &mut buffer);
+        let mut counts = Counts::default();
+        let mut overdue = Vec::new();
+        for s in &buffer {
+            counts.add(s.state);
+            if s.state == State::Overdue {
+                overdue.push(s.agency);
+            }
+        }
+        let shown = all || (from <= inst.due && inst.due <= to) || counts.overdue > 0;
+        if !shown || counts.total == 0 {
+            hidden += usize::from(counts.total > 0);
+            continue;
+        }
+        if inst.due <= today {
+            totals.on_time += counts.on_time;
+            totals.late += counts.late;
+            totals.overdue += counts.overdue;
+            totals.exempt += counts.exempt;
+            totals.total += counts.total - counts.pending;
+        }
+        overdue.sort_by(|a, b| {
+            crate::collate::cmp(&config.agencies[*a].name, &config.agencies[*b].name)
+        });
+        let more = overdue.len().saturating_sub(NAMED);
+        plans[inst.plan].instances.push(OverviewInstance {
+            head: instance_head(config, inst),
+            counts,
+            overdue: overdue
+                .iter()
+                .take(NAMED)
+                .map(|&a| Link {
+                    name: config.agencies[a].name.clone(),
+                    url: agency_url(&config.agencies[a].id),
+                })
+                .collect(),
+            overdue_more: more,
+        });
+    }
+    for p in &mut plans {
+        // The latest first: what the office works on is at the top.
+        p.instances.reverse();
+    }
+    plans.retain(|p| !p.instances.is_empty());
+    Ok(Overview {
+        plans,
+        totals,
+        hidden,
+    })
+}
+
+/// One row of the instance and agency pages.
+#[derive(Debug, Serialize)]
+pub struct PairRow {
+    pub agency: Link,
+    pub agency_id: String,
+    pub instance: Option<InstanceHead>,
+    pub plan: String,
+    pub obligation: String,
+    pub period: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub due: String,
+    pub extended_from: Option<String>,
+    pub submitted: Option<String>,
+    pub days_late: Option<i32>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub reminders: Vec<ReminderView>,
+    /// The URL of the record form for this pair.
+    pub record_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReminderView {
+    pub step: String,
+    pub state: String,
+    pub state_label: &'static str,
+    pub at: String,
+    pub error: Option<String>,
+}
+
+fn reminder_view(r: &Reminder, config: &Config) -> ReminderView {
+    let at = r.at.to_zoned(config.settings.timezone.clone());
+    ReminderView {
+        step: step_label(&r.step),
+        state: r.state.clone(),
+        state_label: match r.state.as_str() {
+            "sent" => "đã gửi",
+            "failed" => "gửi lỗi",
+            "retry" => "đang thử lại",
+            "cancelled" => "đã hủy (đã nộp)",
+            _ => "chờ gửi",
+        },
+        at: format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M")),
+        error: r.error.clone(),
+    }
+}
+
+/// `before-3` → "trước hạn 3 ngày", as the office says it.
+fn step_label(step: &str) -> String {
+    if let Some(n) = step.strip_prefix("before-") {
+        format!("trước hạn {n} ngày")
+    } else if let Some(k) = step.strip_prefix("overdue-") {
+        format!("quá hạn, lần {k}")
+    } else if step == "due" {
+        "đúng ngày hạn".into()
+    } else {
+        step.into()
+    }
+}
+
+fn pair_row(
+    config: &Config,
+    instances: &[Instance],
+    recorded: &Recorded,
+    reminders: &[&Reminder],
+    s: &PairState,
+    with_instance: bool,
+) -> PairRow {
+    let i = &instances[s.instance];
+    let agency = &config.agencies[s.agency];
+    let shown = recorded.of(instances, s);
+    let tz = &config.settings.timezone;
+    let plan = &i.plan(config).id;
+    let obligation = &i.obligation(config).id;
+    PairRow {
+        agency: Link {
+            name: agency.name.clone(),
+            url: agency_url(&agency.id),
+        },
+        agency_id: agency.id.clone(),
+        instance: with_instance.then(|| instance_head(config, i)),
+        plan: plan.clone(),
+        obligation: obligation.clone(),
+        period: i.period.to_string(),
+        state: s.state.as_str(),
+        state_label: s.state.vi(),
+        due: dates::vn(s.due),
+        extended_from: s.extended_from.map(dates::vn),
+        submitted: s.submitted_at.map(|t| {
+            let z = t.to_zoned(tz.clone());
+            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+        }),
+        days_late: s.days_late,
+        reference: shown.reference.map(String::from),
+        note: shown.note.map(String::from),
+        recorded_by: shown.recorded_by.map(String::from),
+        reminders: reminders.iter().map(|r| reminder_view(r, config)).collect(),
+        record_url: format!(
+            "/record?plan={}&obligation={}&period={}&agency={}",
+            url_escape(plan),
+            url_escape(obligation),
+            i.period,
+            url_escape(&agency.id)
+        ),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstancePage {
+    pub plan: PlanHead,
+    pub head: InstanceHead,
+    pub counts: Counts,
+    pub rows: Vec<PairRow>,
+    pub inputs: Option<crate::policy::Inputs>,
+    pub export: String,
+}
+
+/// Every agency that owes one instance, with its reminders.
+pub fn instance(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    plan: &str,
+    obligation: &str,
+    period: Date,
+) -> Result<Option<InstancePage>, EngineError> {
+    let lazy = engine::lazy_states_at(config, ledger, at)?;
+    let Some(n) = lazy.instances.iter().position(|i| {
+        i.period == period && i.plan(config).id == plan && i.obligation(config).id == obligation
+    }) else {
+        return Ok(None);
+    };
+    let mut states = Vec::new();
+    lazy.instance(n, &mut states);
+    let recorded = Recorded::load(config, ledger)?;
+    let reminders = ledger.reminders(Of::Instance {
+        plan,
+        obligation,
+        period,
+    })?;
+    let inst = &lazy.instances[n];
+    let mut counts = Counts::default();
+    let mut rows: Vec<PairRow> = states
+        .iter()
+        .map(|s| {
+            counts.add(s.state);
+            let id = &config.agencies[s.agency].id;
+            let mine: Vec<&Reminder> = reminders.iter().filter(|r| &r.key.agency == id).collect();
+            pair_row(config, &lazy.instances, &recorded, &mine, s, false)
+        })
+        .collect();
+    rows.sort_by(|a, b| crate::collate::cmp(&a.agency.name, &b.agency.name));
+    Ok(Some(InstancePage {
+        plan: plan_head(config, inst.plan),
+        head: instance_head(config, inst),
+        counts,
+        rows,
+        inputs: lazy.inputs[n],
+        export: format!(
+            "plan={}&obligation={}&period={}",
+            url_escape(plan),
+            url_escape(obligation),
+            period
+        ),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgencyPage {
+    pub id: String,
+    pub name: String,
+    pub email: Vec<String>,
+    pub successors: Vec<String>,
+    pub active_until: Option<String>,
+    pub counts: Counts,
+    pub rows: Vec<PairRow>,
+    pub export: String,
+}
+
+/// Everything one agency owes, owed and sent, the latest first.
+pub fn agency(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    id: &str,
+) -> Result<Option<AgencyPage>, EngineError> {
+    let Some(a) = config.agencies.iter().position(|x| x.id == id) else {
+        return Ok(None);
+    };
+    let agency = &config.agencies[a];
+    let lazy = engine::lazy_states_at(config, ledger, at)?;
+    let recorded = Recorded::load(config, ledger)?;
+    let reminders = ledger.reminders(Of::Agency(id))?;
+    let mut buffer = Vec::new();
+    let mut counts = Counts::default();
+    let mut rows = Vec::new();
+    for n in 0..lazy.instances.len() {
+        if !lazy.instances[n].agencies.contains(&a) {
+            continue;
+        }
+        lazy.instance(n, &mut buffer);
+        for s in buffer.iter().filter(|s| s.agency == a) {
+            counts.add(s.state);
+            let i = &lazy.instances[n];
+            let mine: Vec<&Reminder> = reminders
+                .iter()
+                .filter(|r| {
+                    r.key.period == i.period
+                        && r.key.plan == i.plan(config).id
+                        && r.key.obligation == i.obligation(config).id
+                })
+                .collect();
+            rows.push(pair_row(config, &lazy.instances, &recorded, &mine, s, true));
+        }
+    }
+    rows.reverse();
+    Ok(Some(AgencyPage {
+        id: agency.id.clone(),
+        name: agency.name.clone(),
+        email: agency.email.clone(),
+        successors: engine::overview::successor_names(config, agency),
+        active_until: agency.active_until.map(dates::vn),
+        counts,
+        rows,
+        export: format!("agency={}", url_escape(id)),
+    }))
+}
+
+/// The pair the record form is about, with what is recorded for it now.
+#[derive(Debug, Serialize)]
+pub struct RecordPage {
+    pub plan: PlanHead,
+    pub row: PairRow,
+    pub head: InstanceHead,
+    pub back: String,
+    /// Today, for the date field (`yyyy-mm-dd`), and the time now.
+    pub today: String,
+    pub now: String,
+    pub exempt: bool,
+    pub submitted: bool,
+    pub extended: bool,
+}
+
+pub fn record_page(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    key: &crate::ledger::PairKey,
+) -> Result<Option<RecordPage>, EngineError> {
+    let Some(mut page) = instance(config, ledger, at, &key.plan, &key.obligation, key.period)?
+    else {
+        return Ok(None);
+    };
+    let Some(pos) = page.rows.iter().position(|r| r.agency_id == key.agency) else {
+        return Ok(None);
+    };
+    let row = page.rows.swap_remove(pos);
+    Ok(Some(RecordPage {
+        back: page.head.url.clone(),
+        exempt: row.state == "exempt",
+        submitted: row.submitted.is_some(),
+        extended: row.extended_from.is_some(),
+        plan: page.plan,
+        head: page.head,
+        row,
+        today: at.date().to_string(),
+        now: at.strftime("%H:%M").to_string(),
+    }))
+}
+
+/// The states behind a download: the pairs of one instance, of one agency,
+/// or (no filter) every pair the overview counts.
+pub fn export_states(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    filter: &ExportFilter,
+) -> Result<(engine::States, Recorded), EngineError> {
+    let mut states = engine::states_at(config, ledger, at)?;
+    let agency = filter
+        .agency
+        .as_deref()
+        .and_then(|id| config.agencies.iter().position(|a| a.id == id));
+    let instances = &states.instances;
+    states.pairs.retain(|s| {
+        let i = &instances[s.instance];
+        filter
+            .plan
+            .as_deref()
+            .is_none_or(|p| i.plan(config).id == p)
+            && filter
+                .obligation
+                .as_deref()
+                .is_none_or(|o| i.obligation(config).id == o)
+            && filter
+                .period
+                .as_deref()
+                .is_none_or(|d| i.period.to_string() == d)
+            && (filter.agency.is_none() || agency == Some(s.agency))
+    });
+    let recorded = Recorded::load(config, ledger)?;
+    Ok((states, recorded))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportFilter {
+    pub plan: Option<String>,
+    pub obligation: Option<String>,
+    /// The instance's period, ISO (`2025-06-15`).
+    pub period: Option<String>,
+    pub agency: Option<String>,
+}
