@@ -64,6 +64,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+pub mod http;
 pub mod records;
 pub mod smtp;
 

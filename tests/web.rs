@@ -1,0 +1,880 @@
+//! The web console through the real binary (`dondoc web`, and `run` with
+//! `[web]`), over real HTTP on loopback: the API's status codes and
+//! all-or-nothing batches, `recorded_by`, and the security rules of SPEC's
+//! "The web console" — anonymous clients sent to `/login`, session ids new at
+//! each login, cookie flags, `Origin` on writes, the login throttle, escaping
+//! of what comes from the config and the ledger, no path out of `/static/`.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::http::{self, Response, form};
+use common::{dondoc, fixture_config};
+use serde_json::{Value, json};
+
+const CLERK: (&str, &str) = ("thuky", "mật khẩu văn thư 2025");
+const VIEWER: (&str, &str) = ("lanhdao", "mật khẩu lãnh đạo 2025");
+const ADMIN: (&str, &str) = ("quantri", "mật khẩu quản trị 2025");
+
+/// A console serving a copy of the web fixture, killed when dropped.
+struct Console {
+    dir: tempfile::TempDir,
+    cfg: String,
+    port: u16,
+    child: Child,
+    /// A clerk's and a viewer's API tokens.
+    clerk_token: String,
+    viewer_token: String,
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `dondoc ARGS` with `input` on stdin.
+fn with_stdin(args: &[&str], input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(["--lang", "en"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes `[web]` (with `extra` lines), three users and two tokens, then
+/// starts `dondoc COMMAND` with the clock at 28/04/2025 09:00 (the day
+/// before the fixture's deadline).
+fn start_with(command: &str, extra: &str) -> Console {
+    let dir = fixture_config(Some(Path::new("tests/fixtures/web")));
+    let cfg = dir.path().to_str().unwrap().to_string();
+    let port = free_port();
+    let main = dir.path().join("dondoc.toml");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        format!("{text}\n[web]\nlisten = \"127.0.0.1:{port}\"\nusers = \"users.toml\"\n{extra}"),
+    )
+    .unwrap();
+    for ((name, password), role) in [CLERK, VIEWER, ADMIN]
+        .into_iter()
+        .zip(["clerk", "viewer", "admin"])
+    {
+        with_stdin(
+            &["--config", &cfg, "passwd", name, "--role", role],
+            &format!("{password}\n"),
+        );
+    }
+    let token = |name: &str, role: &str| {
+        let out = dondoc(&["--config", &cfg, "token", name, "--role", role]);
+        assert!(out.status.success(), "{}", out.stderr);
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with("ddt_"))
+            .expect("the token")
+            .to_string()
+    };
+    let clerk_token = token("he-thong-van-ban", "clerk");
+    let viewer_token = token("bang-tin", "viewer");
+    let log = std::fs::File::create(dir.path().join("console.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--config",
+            &cfg,
+            command,
+            "--clock-start",
+            "28/04/2025 09:00",
+        ])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let console = Console {
+        dir,
+        cfg,
+        port,
+        child,
+        clerk_token,
+        viewer_token,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && console.get("/healthz", &[]).status == 200
+        {
+            return console;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the console did not start: {}",
+            console.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn start() -> Console {
+    start_with("web", "")
+}
+
+impl Console {
+    fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("console.log")).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        http::request(self.port, "GET", path, headers, b"")
+    }
+
+    /// A logged-in session's cookie header.
+    fn login(&self, (name, password): (&str, &str)) -> String {
+        let r = self.post_form(
+            "/login",
+            &[("username", name), ("password", password), ("next", "/")],
+            None,
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        format!("dondoc_session={}", r.session().expect("a session cookie"))
+    }
+
+    fn post_form(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Response {
+        let origin = self.origin();
+        let mut headers = vec![
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", origin.as_str()),
+        ];
+        if let Some(c) = cookie {
+            headers.push(("Cookie", c));
+        }
+        http::request(self.port, "POST", path, &headers, form(fields).as_bytes())
+    }
+
+    fn api(&self, method: &str, token: &str, body: &Value) -> Response {
+        let auth = format!("Bearer {token}");
+        http::request(
+            self.port,
+            method,
+            "/api/submissions",
+            &[
+                ("Authorization", auth.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        )
+    }
+
+    fn status(&self, token: &str) -> Vec<Value> {
+        let auth = format!("Bearer {token}");
+        let r = self.get("/api/status", &[("Authorization", auth.as_str())]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        serde_json::from_str::<Value>(&r.body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+fn row<'a>(rows: &'a [Value], agency: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["agency"] == agency)
+        .unwrap_or_else(|| panic!("no row for {agency}"))
+}
+
+fn submission(agency: &str, on: &str, reference: &str) -> Value {
+    json!({"plan": "p", "obligation": "bao-cao", "period": "29/04/2025",
+           "agency": agency, "submitted_on": on, "ref": reference})
+}
+
+#[test]
+fn the_api_records_all_or_nothing_with_the_status_codes_of_spec() {
+    let c = start();
+    let token = c.clerk_token.clone();
+
+    // One object: 201 with its row, recorded by the token's name.
+    let r = c.api(
+        "POST",
+        &token,
+        &submission("so-y-te", "28/04/2025 08:30", "125/BC-SYT"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rows: Vec<Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["state"], "on_time");
+    assert_eq!(rows[0]["ref"], "125/BC-SYT");
+    assert_eq!(rows[0]["recorded_by"], "he-thong-van-ban");
+    assert_eq!(rows[0]["submitted_on"], "2025-04-28T08:30:00+07:00");
+
+    // A batch with one bad row: 422 naming it, and nothing of the batch recorded.
+    let batch = json!([
+        submission("cong-an-tinh", "27/04/2025", "77/BC-CAT"),
+        submission("so-khong-co", "27/04/2025", "1/BC"),
+        submission("so-xss", "31/02/2025", "2/BC"),
+    ]);
+    let r = c.api("POST", &token, &batch);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let body: Value = serde_json::from_str(&r.body).unwrap();
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{}", r.body);
+    assert_eq!(errors[0]["index"], 1);
+    assert_eq!(errors[0]["field"], "agency");
+    assert_eq!(errors[1]["index"], 2);
+    assert_eq!(errors[1]["field"], "submitted_on");
+    assert_eq!(row(&c.status(&token), "cong-an-tinh")["state"], "pending");
+
+    // A different submission for a recorded pair: 409, unless replace.
+    let other = submission("so-y-te", "28/04/2025 08:45", "126/BC-SYT");
+    let r = c.api(
+        "POST",
+        &token,
+        &json!([submission("cong-an-tinh", "27/04/2025", "77/BC-CAT"), other]),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let body: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(body["index"], 1);
+    assert_eq!(body["existing"]["ref"], "125/BC-SYT");
+    assert_eq!(
+        row(&c.status(&token), "cong-an-tinh")["state"],
+        "pending",
+        "all or nothing"
+    );
+    let mut replacing = other.clone();
+    replacing["replace"] = json!(true);
+    let r = c.api("POST", &token, &replacing);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(row(&c.status(&token), "so-y-te")["ref"], "126/BC-SYT");
+    // The same again changes nothing and is not a conflict.
+    assert_eq!(c.api("POST", &token, &other).status, 201);
+
+    // DELETE: all or nothing too.
+    let pair = |a: &str| json!({"plan": "p", "obligation": "bao-cao", "period": "2025-04-29", "agency": a});
+    let r = c.api(
+        "DELETE",
+        &token,
+        &json!([pair("so-y-te"), pair("cong-an-tinh")]),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("no submission is recorded"), "{}", r.body);
+    assert_eq!(row(&c.status(&token), "so-y-te")["state"], "on_time");
+    let r = c.api("DELETE", &token, &pair("so-y-te"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.body).unwrap()["deleted"],
+        1
+    );
+    assert_eq!(row(&c.status(&token), "so-y-te")["state"], "pending");
+
+    // Who may: a viewer's token reads but does not write; no token, or a
+    // wrong one, is 401; a body that is not JSON is 400.
+    assert_eq!(c.api("POST", &c.viewer_token, &other).status, 403);
+    assert_eq!(c.status(&c.viewer_token).len(), 3);
+    assert_eq!(c.api("POST", "ddt_0000", &other).status, 401);
+    let r = http::request(
+        c.port,
+        "POST",
+        "/api/submissions",
+        &[],
+        other.to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+    let auth = format!("Bearer {token}");
+    let r = http::request(
+        c.port,
+        "POST",
+        "/api/submissions",
+        &[("Authorization", auth.as_str())],
+        b"{plan",
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn api_status_is_the_status_command() {
+    let c = start();
+    let r = c.api(
+        "POST",
+        &c.clerk_token,
+        &submission("so-y-te", "29/04/2025 08:00", "125/BC-SYT"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let auth = format!("Bearer {}", c.clerk_token);
+    for query in [
+        "at=2025-05-02T09:00:00%2B07:00",
+        "at=2025-05-02T09:00:00%2B07:00&state=overdue",
+        "at=2025-05-02T09:00:00%2B07:00&agency=so-y-te",
+    ] {
+        let r = c.get(
+            &format!("/api/status?{query}"),
+            &[("Authorization", auth.as_str())],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let api: Value = serde_json::from_str(&r.body).unwrap();
+        let mut args = vec![
+            "--config",
+            &c.cfg,
+            "status",
+            "--format",
+            "json",
+            "--at",
+            "2025-05-02T09:00:00+07:00",
+        ];
+        if query.contains("state=") {
+            args.extend(["--state", "overdue"]);
+        }
+        if query.contains("agency=") {
+            args.extend(["--agency", "so-y-te"]);
+        }
+        let out = dondoc(&args);
+        let cli: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(api, cli, "{query}");
+    }
+    // At the console's own clock (28/04, before the submission's time) the
+    // pair is still pending; on 02/05 it is on time, recorded by the token.
+    assert_eq!(row(&c.status(&c.clerk_token), "so-y-te")["state"], "pending");
+    let r = c.get(
+        "/api/status?at=02/05/2025%2009:00&agency=so-y-te",
+        &[("Authorization", auth.as_str())],
+    );
+    let rows: Vec<Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(rows[0]["state"], "on_time");
+    assert_eq!(rows[0]["recorded_by"], "he-thong-van-ban");
+    let r = c.get(
+        "/api/status?state=lost",
+        &[("Authorization", auth.as_str())],
+    );
+    assert_eq!(r.status, 422);
+}
+
+#[test]
+fn an_anonymous_client_sees_only_login_healthz_and_static_files() {
+    let c = start();
+    for path in [
+        "/",
+        "/?all=1",
+        "/instances/p/bao-cao/2025-04-29",
+        "/agencies/so-y-te",
+        "/admin",
+        "/record?plan=p&obligation=bao-cao&period=2025-04-29&agency=so-y-te",
+        "/export/status.csv",
+        "/export/status.xlsx",
+        "/no-such-page",
+    ] {
+        let r = c.get(path, &[]);
+        assert_eq!(r.status, 303, "{path}");
+        assert!(
+            r.header("location").unwrap().starts_with("/login?next="),
+            "{path}"
+        );
+    }
+    for path in ["/api/status", "/metrics"] {
+        assert_eq!(c.get(path, &[]).status, 401, "{path}");
+    }
+    assert_eq!(c.get("/calendar.ics", &[]).status, 404);
+    assert_eq!(c.get("/agencies/so-y-te.ics", &[]).status, 404);
+    let r = c.get("/login", &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("name=\"username\"") && r.body.contains("name=\"password\""));
+    assert_eq!(c.get("/healthz", &[]).body, "ok\n");
+    let css = c.get("/static/dondoc.css", &[]);
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    // No way out of /static/, however the dots are written.
+    for path in [
+        "/static/../dondoc.toml",
+        "/static/..%2fdondoc.toml",
+        "/static/%2e%2e%2fusers.toml",
+        "/static/..%5cusers.toml",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/dondoc.css%00.toml",
+    ] {
+        let r = c.get(path, &[]);
+        assert!(
+            r.status == 404 || r.status == 303 || r.status == 400,
+            "{path}: {}",
+            r.status
+        );
+        assert!(
+            !r.body.contains("password_hash")
+                && !r.body.contains("[office]")
+                && !r.body.contains("root:"),
+            "{path}"
+        );
+    }
+    // A write without a session is refused and records nothing.
+    let r = http::request(
+        c.port,
+        "POST",
+        "/record/submit",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", c.origin().as_str()),
+        ],
+        form(&[
+            ("plan", "p"),
+            ("obligation", "bao-cao"),
+            ("period", "2025-04-29"),
+            ("agency", "so-y-te"),
+        ])
+        .as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
+}
+
+#[test]
+fn login_makes_a_new_session_with_strict_cookies() {
+    let c = start();
+    let planted = "a".repeat(64);
+    let planted_cookie = format!("dondoc_session={planted}");
+    let r = c.post_form(
+        "/login",
+        &[
+            ("username", CLERK.0),
+            ("password", CLERK.1),
+            ("next", "/agencies/so-y-te"),
+        ],
+        Some(&planted_cookie),
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/agencies/so-y-te"));
+    let id = r.session().unwrap();
+    assert_ne!(
+        id, planted,
+        "a session id chosen by someone else is never kept"
+    );
+    assert_eq!(id.len(), 64);
+    let set = r.header("set-cookie").unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "no https base_url: {set}");
+    // The planted id lets nobody in; the new one does.
+    assert_eq!(
+        c.get("/", &[("Cookie", planted_cookie.as_str())]).status,
+        303
+    );
+    let cookie = format!("dondoc_session={id}");
+    let page = c.get("/", &[("Cookie", cookie.as_str())]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Tình hình gửi kế hoạch, báo cáo"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(
+        page.header("content-security-policy")
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    // A login elsewhere is a second session; logging out ends only this one.
+    let second = c.login(CLERK);
+    let r = c.post_form("/logout", &[], Some(&cookie));
+    assert_eq!(r.status, 303);
+    assert_eq!(c.get("/", &[("Cookie", cookie.as_str())]).status, 303);
+    assert_eq!(c.get("/", &[("Cookie", second.as_str())]).status, 200);
+    // Never redirected off the site after login.
+    let r = c.post_form(
+        "/login",
+        &[
+            ("username", CLERK.0),
+            ("password", CLERK.1),
+            ("next", "//evil.example/"),
+        ],
+        None,
+    );
+    assert_eq!(r.header("location"), Some("/"));
+}
+
+#[test]
+fn behind_https_the_cookie_is_secure_and_the_origin_is_base_url() {
+    let c = start_with("web", "base_url = \"https://dondoc.example.gov.vn\"\n");
+    let r = http::request(
+        c.port,
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "https://dondoc.example.gov.vn"),
+        ],
+        form(&[("username", CLERK.0), ("password", CLERK.1)]).as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("set-cookie").unwrap().contains("; Secure"));
+    // The console's own host:port is not the public origin.
+    let r = c.post_form(
+        "/login",
+        &[("username", CLERK.0), ("password", CLERK.1)],
+        None,
+    );
+    assert_eq!(r.status, 403);
+    // The feed URL uses base_url.
+    let out = dondoc(&["--config", &c.cfg, "feed-url"]);
+    assert!(
+        out.stdout
+            .starts_with("https://dondoc.example.gov.vn/calendar.ics?key="),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn writes_from_another_origin_are_refused() {
+    let c = start();
+    let cookie = c.login(CLERK);
+    let fields = form(&[
+        ("plan", "p"),
+        ("obligation", "bao-cao"),
+        ("period", "2025-04-29"),
+        ("agency", "so-y-te"),
+        ("on_date", "2025-04-28"),
+    ]);
+    for origin in [Some("http://evil.example"), Some("null"), None] {
+        let mut headers = vec![
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookie.as_str()),
+        ];
+        if let Some(o) = origin {
+            headers.push(("Origin", o));
+        }
+        let r = http::request(
+            c.port,
+            "POST",
+            "/record/submit",
+            &headers,
+            fields.as_bytes(),
+        );
+        assert_eq!(r.status, 403, "{origin:?}");
+    }
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
+    // The same from the console's own origin is recorded, by the clerk.
+    let r = http::request(
+        c.port,
+        "POST",
+        "/record/submit",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookie.as_str()),
+            ("Origin", c.origin().as_str()),
+        ],
+        fields.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let s = row(&c.status(&c.clerk_token), "so-y-te").clone();
+    assert_eq!(s["state"], "on_time");
+    assert_eq!(s["recorded_by"], "thuky");
+    // A login from another origin is refused too (no login CSRF).
+    let r = http::request(
+        c.port,
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "http://evil.example"),
+        ],
+        form(&[("username", CLERK.0), ("password", CLERK.1)]).as_bytes(),
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn twenty_wrong_passwords_are_throttled() {
+    let c = start();
+    let mut codes = Vec::new();
+    for _ in 0..20 {
+        let r = c.post_form(
+            "/login",
+            &[("username", CLERK.0), ("password", "sai mật khẩu")],
+            None,
+        );
+        codes.push(r.status);
+    }
+    assert_eq!(&codes[..5], &[401; 5], "{codes:?}");
+    assert!(codes[5..].iter().all(|&s| s == 429), "{codes:?}");
+    // Locked: even the right password waits, and says how long.
+    let r = c.post_form(
+        "/login",
+        &[("username", CLERK.0), ("password", CLERK.1)],
+        None,
+    );
+    assert_eq!(r.status, 429);
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    assert!(r.body.contains("thử lại sau"), "{}", r.body);
+    // Another user is not locked out by it.
+    c.login(VIEWER);
+    assert!(c.log().contains("too many failures"));
+}
+
+#[test]
+fn a_viewer_reads_but_cannot_record() {
+    let c = start();
+    let cookie = c.login(VIEWER);
+    let page = c.get(
+        "/instances/p/bao-cao/2025-04-29",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("/record?"),
+        "no record link for a viewer"
+    );
+    let form_page = c.get(
+        "/record?plan=p&obligation=bao-cao&period=2025-04-29&agency=so-y-te",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert_eq!(form_page.status, 403);
+    let r = c.post_form(
+        "/record/submit",
+        &[
+            ("plan", "p"),
+            ("obligation", "bao-cao"),
+            ("period", "2025-04-29"),
+            ("agency", "so-y-te"),
+            ("on_date", "2025-04-28"),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
+    // Admin pages are for admins.
+    assert_eq!(c.get("/admin", &[("Cookie", cookie.as_str())]).status, 403);
+    assert_eq!(
+        c.get("/metrics", &[("Cookie", cookie.as_str())]).status,
+        403
+    );
+    let admin = c.login(ADMIN);
+    assert_eq!(c.get("/admin", &[("Cookie", admin.as_str())]).status, 200);
+}
+
+#[test]
+fn every_field_from_the_config_and_the_ledger_is_escaped() {
+    let c = start();
+    let out = dondoc(&[
+        "--config",
+        &c.cfg,
+        "submit",
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "so-xss",
+        "--on",
+        "28/04/2025",
+        "--ref",
+        "<b>9</b>/BC",
+        "--note",
+        "\"><svg onload=alert(2)>",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let cookie = c.login(ADMIN);
+    for path in ["/", "/instances/p/bao-cao/2025-04-29", "/agencies/so-xss"] {
+        let page = c.get(path, &[("Cookie", cookie.as_str())]);
+        assert_eq!(page.status, 200, "{path}");
+        for raw in ["<script>alert", "<img src=x", "<svg", "<b>9</b>"] {
+            assert!(!page.body.contains(raw), "{path} shows {raw} unescaped");
+        }
+        assert!(
+            page.body.contains("&lt;script&gt;") || page.body.contains("&lt;img"),
+            "{path}"
+        );
+    }
+    let page = c.get(
+        "/instances/p/bao-cao/2025-04-29",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        page.body.contains("&lt;b&gt;9&lt;&#x2f;b&gt;&#x2f;BC"),
+        "the ref, escaped"
+    );
+    assert!(page.body.contains("cli:thuky"), "recorded_by is shown");
+}
+
+#[test]
+fn sighup_keeps_valid_sessions_and_ends_those_whose_password_changed() {
+    let c = start();
+    let clerk = c.login(CLERK);
+    let viewer = c.login(VIEWER);
+    with_stdin(
+        &["--config", &c.cfg, "passwd", VIEWER.0],
+        "một mật khẩu mới hẳn\n",
+    );
+    with_stdin(
+        &["--config", &c.cfg, "passwd", "moi", "--role", "viewer"],
+        "mật khẩu người mới\n",
+    );
+    libc_kill(c.child.id() as i32, libc::SIGHUP);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c.log().contains("users reloaded") {
+        assert!(Instant::now() < deadline, "{}", c.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        c.get("/", &[("Cookie", clerk.as_str())]).status,
+        200,
+        "still valid"
+    );
+    assert_eq!(
+        c.get("/", &[("Cookie", viewer.as_str())]).status,
+        303,
+        "password changed"
+    );
+    c.login(("moi", "mật khẩu người mới"));
+    // A broken users.toml keeps the running accounts.
+    std::fs::write(c.dir.path().join("users.toml"), "[[user]]\nname = 1\n").unwrap();
+    libc_kill(c.child.id() as i32, libc::SIGHUP);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c.log().contains("keeping the running") {
+        assert!(Instant::now() < deadline, "{}", c.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(c.get("/", &[("Cookie", clerk.as_str())]).status, 200);
+}
+
+#[test]
+fn metrics_and_feeds() {
+    let c = start();
+    let r = c.api(
+        "POST",
+        &c.clerk_token,
+        &submission("so-y-te", "28/04/2025 08:30", "125/BC-SYT"),
+    );
+    assert_eq!(r.status, 201);
+    let auth = format!("Bearer {}", c.viewer_token);
+    let m = c.get("/metrics", &[("Authorization", auth.as_str())]);
+    assert_eq!(m.status, 200);
+    assert!(
+        m.header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    for line in [
+        "dondoc_pairs{state=\"on_time\"} 1",
+        "dondoc_pairs{state=\"pending\"} 2",
+        "dondoc_pairs{state=\"overdue\"} 0",
+        "dondoc_messages{state=\"sent\"} 0",
+        "dondoc_config_generation 1",
+    ] {
+        assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
+    }
+    // Feeds: the secret URL works without login; a wrong key does not.
+    let out = dondoc(&["--config", &c.cfg, "feed-url"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let url = out.stdout.trim();
+    let path = url
+        .strip_prefix(&c.origin())
+        .expect("http://listen without base_url");
+    let feed = c.get(path, &[]);
+    assert_eq!(feed.status, 200);
+    assert!(
+        feed.header("content-type")
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(feed.body.contains("DTSTART;VALUE=DATE:20250429"));
+    let forged = format!("{}0", &path[..path.len() - 1]);
+    assert_eq!(c.get(&forged, &[]).status, 404);
+    let out = dondoc(&["--config", &c.cfg, "feed-url", "--agency", "so-y-te"]);
+    let path = out
+        .stdout
+        .trim()
+        .strip_prefix(&c.origin())
+        .unwrap()
+        .to_string();
+    assert!(path.starts_with("/agencies/so-y-te.ics?key="));
+    let feed = c.get(&path, &[]);
+    assert_eq!(feed.status, 200);
+    assert!(feed.body.contains("BEGIN:VEVENT"));
+    // One agency's key opens no other agency's feed.
+    let other = path.replace("so-y-te", "cong-an-tinh");
+    assert_eq!(c.get(&other, &[]).status, 404);
+    let out = dondoc(&["--config", &c.cfg, "feed-url", "--agency", "so-y-tee"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("so-y-te"), "{}", out.stderr);
+    // Downloads of what a page shows.
+    let cookie = c.login(CLERK);
+    let csv = c.get(
+        "/export/status.csv?plan=p&obligation=bao-cao&period=2025-04-29",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.body.lines().count(), 4, "{}", csv.body);
+    assert!(csv.body.contains("so-y-te,on_time"));
+    let csv = c.get(
+        "/export/status.csv?agency=cong-an-tinh",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
+}
+
+#[test]
+fn run_serves_the_console_and_sigterm_stops_both() {
+    let c = start_with("run", "");
+    let cookie = c.login(CLERK);
+    assert_eq!(c.get("/", &[("Cookie", cookie.as_str())]).status, 200);
+    let started = Instant::now();
+    libc_kill(c.child.id() as i32, libc::SIGTERM);
+    let mut c = c;
+    let status = loop {
+        if let Some(s) = c.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{}", c.log());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{}", c.log());
+    assert!(c.log().contains("web console stopped"), "{}", c.log());
+    assert!(std::net::TcpStream::connect(("127.0.0.1", c.port)).is_err());
+}
+
+/// Sends `sig` to the console.
+fn libc_kill(pid: i32, sig: i32) {
+    // SAFETY: kill(2) on a child this test started and has not reaped.
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
