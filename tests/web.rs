@@ -364,7 +364,10 @@ fn api_status_is_the_status_command() {
     }
     // At the console's own clock (28/04, before the submission's time) the
     // pair is still pending; on 02/05 it is on time, recorded by the token.
-    assert_eq!(row(&c.status(&c.clerk_token), "so-y-te")["state"], "pending");
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
     let r = c.get(
         "/api/status?at=02/05/2025%2009:00&agency=so-y-te",
         &[("Authorization", auth.as_str())],
@@ -561,7 +564,7 @@ fn writes_from_another_origin_are_refused() {
         ("obligation", "bao-cao"),
         ("period", "2025-04-29"),
         ("agency", "so-y-te"),
-        ("on_date", "2025-04-28"),
+        ("on", "28/04/2025"),
     ]);
     for origin in [Some("http://evil.example"), Some("null"), None] {
         let mut headers = vec![
@@ -668,7 +671,7 @@ fn a_viewer_reads_but_cannot_record() {
             ("obligation", "bao-cao"),
             ("period", "2025-04-29"),
             ("agency", "so-y-te"),
-            ("on_date", "2025-04-28"),
+            ("on", "28/04/2025"),
         ],
         Some(&cookie),
     );
@@ -869,6 +872,69 @@ fn run_serves_the_console_and_sigterm_stops_both() {
     assert!(status.success(), "{}", c.log());
     assert!(c.log().contains("web console stopped"), "{}", c.log());
     assert!(std::net::TcpStream::connect(("127.0.0.1", c.port)).is_err());
+}
+
+/// The browser test (`tests/scripts/browser_console.py`): Debian's chromium
+/// and chromedriver, driven by Selenium. Without them it says so and passes,
+/// unless `DONDOC_REQUIRE_BROWSER=1` (as `.ci/run` sets). The screenshots
+/// stay in `target/tmp/browser-screenshots/`.
+#[test]
+fn a_real_browser_records_a_submission() {
+    let have = Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && Command::new("python3")
+            .args(["-c", "import selenium"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !have {
+        assert!(
+            std::env::var("DONDOC_REQUIRE_BROWSER").is_err(),
+            "chromium, chromedriver and selenium are required: \
+             apt-get install chromium chromium-driver; pip install selenium"
+        );
+        eprintln!("SKIPPED: chromium, chromedriver or python3's selenium not found");
+        return;
+    }
+    let c = start();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    let out = Command::new("python3")
+        .arg("tests/scripts/browser_console.py")
+        .arg(c.origin())
+        .arg(&shots)
+        .args([CLERK.0, CLERK.1, VIEWER.0, VIEWER.1])
+        .env("SE_OFFLINE", "true")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}\nconsole log:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        c.log()
+    );
+    for name in [
+        "01-login",
+        "03-instance",
+        "05-recorded",
+        "06-phone",
+        "07-print",
+        "08-viewer",
+    ] {
+        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 5_000,
+            "{name}.png"
+        );
+    }
+    let s = row(&c.status(&c.clerk_token), "so-y-te").clone();
+    assert_eq!(s["state"], "on_time");
+    assert_eq!(s["ref"], "125/BC-SYT");
+    assert_eq!(s["recorded_by"], CLERK.0);
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "cong-an-tinh")["state"],
+        "pending"
+    );
 }
 
 /// Sends `sig` to the console.

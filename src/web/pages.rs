@@ -75,9 +75,11 @@ impl Templates {
     }
 
     /// Renders `name` with the layout's values and `page`'s.
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
         current: &Current,
+        now: &Zoned,
         who: Option<&Who>,
         flash: Option<Flash>,
         name: &str,
@@ -85,7 +87,6 @@ impl Templates {
         status: StatusCode,
     ) -> Response {
         let config = current.config();
-        let now = Zoned::now().with_time_zone(config.settings.timezone.clone());
         let base = context! {
             office => config.settings.office.name,
             who => who.map(reader_of),
@@ -107,8 +108,10 @@ impl Templates {
         error: Option<&str>,
         status: StatusCode,
     ) -> Response {
+        let now = Zoned::now().with_time_zone(current.config().settings.timezone.clone());
         self.render(
             current,
+            &now,
             None,
             None,
             "login.html",
@@ -129,8 +132,10 @@ impl Templates {
             StatusCode::FORBIDDEN => "Không có quyền",
             _ => "Không thực hiện được",
         };
+        let now = Zoned::now().with_time_zone(current.config().settings.timezone.clone());
         self.render(
             current,
+            &now,
             who,
             None,
             "error.html",
@@ -188,6 +193,7 @@ pub async fn overview(
     let flash = console.flash(&who);
     Ok(console.pages.render(
         &current,
+        &console.now(&current),
         Some(&who),
         flash,
         "overview.html",
@@ -237,6 +243,7 @@ pub async fn instance(
     let value = Value::from_serialize(&page);
     Ok(console.pages.render(
         &current,
+        &console.now(&current),
         Some(&who),
         flash,
         "instance.html",
@@ -272,6 +279,7 @@ pub async fn agency(
     let flash = console.flash(&who);
     Ok(console.pages.render(
         &current,
+        &console.now(&current),
         Some(&who),
         flash,
         "agency.html",
@@ -346,6 +354,7 @@ pub async fn record_form(
     let flash = console.flash(&who);
     Ok(console.pages.render(
         &current,
+        &console.now(&current),
         Some(&who),
         flash,
         "record.html",
@@ -362,8 +371,8 @@ pub struct RecordForm {
     period: String,
     agency: String,
     back: Option<String>,
-    on_date: Option<String>,
-    on_time: Option<String>,
+    /// `dd/mm/yyyy HH:MM` (or a date alone), as `submit --on` takes it.
+    on: Option<String>,
     #[serde(rename = "ref")]
     reference: Option<String>,
     note: Option<String>,
@@ -402,13 +411,6 @@ pub async fn record(
                 period: &form.period,
                 agency: &form.agency,
             };
-            // The moment typed: the date field (yyyy-mm-dd) and the time.
-            let on = form.on_date.as_deref().filter(|d| !d.is_empty()).map(|d| {
-                match form.on_time.as_deref().filter(|t| !t.is_empty()) {
-                    Some(t) => format!("{d}T{t}"),
-                    None => d.to_string(),
-                }
-            });
             ledger.set_actor(&actor);
             let outcome = match action.as_str() {
                 "submit" => record::submit(
@@ -416,7 +418,7 @@ pub async fn record(
                     ledger,
                     &record::Submit {
                         pair,
-                        on: on.as_deref(),
+                        on: form.on.as_deref(),
                         reference: form.reference.as_deref(),
                         note: form.note.as_deref(),
                         replace: form.replace.is_some(),
@@ -441,16 +443,28 @@ pub async fn record(
                 .back
                 .filter(|b| b.starts_with("/instances/") || b.starts_with("/agencies/"))
                 .unwrap_or_else(|| "/".into());
-            (
-                format!("{back}#row-{}", auth::url_escape(&form.agency)),
-                outcome,
-            )
+            // Done: back to the page, at the row. Refused: back to the form.
+            let back = if outcome.is_ok() {
+                format!("{back}#row-{}", auth::url_escape(&form.agency))
+            } else {
+                format!(
+                    "/record?plan={}&obligation={}&period={}&agency={}",
+                    auth::url_escape(&form.plan),
+                    auth::url_escape(&form.obligation),
+                    auth::url_escape(&form.period),
+                    auth::url_escape(&form.agency)
+                )
+            };
+            (back, outcome)
         })
         .await?;
     let flash = match outcome {
         Ok(text) => {
             tracing::info!(user = %who.name, "web console: {text}");
-            Flash { ok: true, text }
+            Flash {
+                ok: true,
+                text: sentence(&text),
+            }
         }
         Err(Refused::Ledger(e)) => return Err(Failure::Internal(e.to_string())),
         Err(r) => Flash {
@@ -462,6 +476,15 @@ pub async fn record(
         console.sessions.set_flash(id, flash);
     }
     Ok(Redirect::to(&back).into_response())
+}
+
+/// The text with a capital first letter, as a sentence on a page.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A refusal as the console words it: the field's label instead of the
@@ -485,7 +508,7 @@ fn refusal_text(r: Refused) -> String {
         Refused::Conflict { existing } => format!(
             "Đơn vị này đã có bản nộp cho kỳ này: {existing}; đánh dấu ô «Thay bản nộp đã ghi nhận» để thay"
         ),
-        Refused::Nothing(text) => text,
+        Refused::Nothing(text) => sentence(&text),
         Refused::Ledger(e) => e.to_string(),
     }
 }
@@ -514,6 +537,7 @@ pub async fn admin(
     let page = page.map_err(|e| Failure::Internal(e.to_string()))?;
     Ok(console.pages.render(
         &current,
+        &console.now(&current),
         Some(&who),
         None,
         "admin.html",

@@ -445,9 +445,8 @@ pub struct RecordPage {
     pub row: PairRow,
     pub head: InstanceHead,
     pub back: String,
-    /// Today, for the date field (`yyyy-mm-dd`), and the time now.
-    pub today: String,
-    pub now: String,
+    /// The submission field's default: now, as `dd/mm/yyyy HH:MM`.
+    pub submitted_default: String,
     pub exempt: bool,
     pub submitted: bool,
     pub extended: bool,
@@ -475,8 +474,7 @@ pub fn record_page(
         plan: page.plan,
         head: page.head,
         row,
-        today: at.date().to_string(),
-        now: at.strftime("%H:%M").to_string(),
+        submitted_default: format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M")),
     }))
 }
 

@@ -1,0 +1,154 @@
+"""The web console in a real browser (Debian's chromium, driven through
+chromedriver by Selenium), as a clerk and a leader use it.
+
+Run by tests/web.rs (`a_real_browser_records_a_submission`) against a
+console it started: python3 browser_console.py BASE_URL SHOTS_DIR
+CLERK_NAME CLERK_PASSWORD VIEWER_NAME VIEWER_PASSWORD. Exits non-zero,
+saying why, on the first check that fails; saves a screenshot of each step
+in SHOTS_DIR.
+"""
+
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+base, shots, clerk, clerk_pw, viewer, viewer_pw = sys.argv[1:7]
+os.makedirs(shots, exist_ok=True)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--lang=vi",
+    "--window-size=1280,900",
+]:
+    options.add_argument(flag)
+driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+driver.set_page_load_timeout(30)
+
+
+def check(ok, what):
+    if not ok:
+        driver.save_screenshot(os.path.join(shots, "failed.png"))
+        print(f"FAILED: {what} (at {driver.current_url})", file=sys.stderr)
+        driver.quit()
+        sys.exit(1)
+
+
+def shot(name):
+    # The whole page, not only the window.
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    width = driver.get_window_size()["width"]
+    driver.set_window_size(width, min(max(height + 120, 600), 4000))
+    driver.save_screenshot(os.path.join(shots, f"{name}.png"))
+
+
+def path():
+    return driver.current_url[len(base):]
+
+
+def login(name, password):
+    driver.get(base + "/login")
+    driver.find_element(By.NAME, "username").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+instance = "/instances/p/bao-cao/2025-04-29"
+
+# 1. An anonymous visitor is sent to /login, whatever page they ask for.
+for page in ["/", instance, "/agencies/so-y-te", "/admin", "/export/status.csv"]:
+    driver.get(base + page)
+    check(path().startswith("/login"), f"{page} without login goes to /login")
+shot("01-login")
+
+# 2. The clerk logs in and sees the overview.
+login(clerk, clerk_pw)
+check(path() == "/", "after login, the overview")
+check("Tình hình gửi kế hoạch, báo cáo" in driver.page_source, "the overview's heading")
+shot("02-overview")
+
+# 3. Opens the instance from the overview.
+driver.find_element(By.LINK_TEXT, "Báo cáo kết quả").click()
+check(path() == instance, "the instance page")
+row = driver.find_element(By.ID, "row-so-y-te")
+check(row.get_attribute("data-state") == "pending", "Sở Y tế is pending before")
+shot("03-instance")
+
+# 4. A date that does not exist is refused with the command line's message,
+#    naming the field; nothing is recorded.
+row.find_element(By.LINK_TEXT, "Ghi nhận").click()
+check(path().startswith("/record?"), "the record form")
+on = driver.find_element(By.NAME, "on")
+on.clear()
+on.send_keys("31/04/2025 09:00")
+driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']").click()
+error = driver.find_element(By.CSS_SELECTOR, ".flash.err").text
+check(error.startswith("Ngày nộp:") and "31/04/2025" in error, f"the refusal names the field: {error}")
+check(path().startswith("/record?"), "a refusal comes back to the form")
+check("chưa đến hạn" in driver.page_source, "nothing recorded")
+shot("04-refused")
+
+# 5. Records Sở Y tế's report with its document number: two clicks from the
+#    instance page (the link, then the button).
+driver.get(base + instance)
+driver.find_element(By.ID, "row-so-y-te").find_element(By.LINK_TEXT, "Ghi nhận").click()
+shot("04-record-form")
+driver.find_element(By.NAME, "ref").send_keys("125/BC-SYT")
+driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']").click()
+check(path().startswith(instance), "back on the instance page")
+row = driver.find_element(By.ID, "row-so-y-te")
+check(row.get_attribute("data-state") == "on_time", "Sở Y tế turned on time")
+check("125/BC-SYT" in row.text, "the document number is shown")
+check(clerk in row.text, "who recorded it is shown")
+flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok").text
+check("đúng hạn" in flash, f"the confirmation says on time: {flash}")
+shot("05-recorded")
+
+# 6. A phone: the same page, narrow.
+driver.set_window_size(390, 844)
+driver.get(base + instance)
+shot("06-phone")
+driver.set_window_size(1280, 900)
+
+# 7. Printed: navigation and buttons are left out.
+driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+driver.get(base + instance)
+check(not driver.find_element(By.CSS_SELECTOR, "header.top").is_displayed(), "no header in print")
+shot("07-print")
+driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+# 8. Logs out.
+driver.find_element(By.XPATH, "//button[normalize-space()='Đăng xuất']").click()
+check(path().startswith("/login"), "logged out, at /login")
+driver.get(base + "/")
+check(path().startswith("/login"), "the session is gone")
+
+# 9. A leader (viewer) sees the page without the record buttons, and a
+#    forged POST from their session is refused.
+login(viewer, viewer_pw)
+driver.get(base + instance)
+check(not driver.find_elements(By.LINK_TEXT, "Ghi nhận"), "no record button for a viewer")
+check("125/BC-SYT" in driver.page_source, "the viewer sees the submission")
+status = driver.execute_async_script(
+    """
+    const done = arguments[arguments.length - 1];
+    fetch('/record/submit', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+      body: 'plan=p&obligation=bao-cao&period=2025-04-29&agency=cong-an-tinh&on=28%2F04%2F2025'})
+      .then(r => done(r.status)).catch(e => done(String(e)));
+    """
+)
+check(status == 403, f"a viewer's forged POST is refused with 403, got {status}")
+driver.get(base + instance)
+check(
+    driver.find_element(By.ID, "row-cong-an-tinh").get_attribute("data-state") == "pending",
+    "the forged POST recorded nothing",
+)
+shot("08-viewer")
+driver.quit()
+print("browser: all checks passed; screenshots in " + shots)
