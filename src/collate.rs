@@ -22,6 +22,18 @@ pub struct Key {
     tones: Vec<u8>,
 }
 
+/// Each name's place in Vietnamese order (`ranks[i]` for `names[i]`): one
+/// key per name, for lists sorted many times (the console's pages).
+pub fn ranks<'a>(names: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut keyed: Vec<(Key, usize)> = names.enumerate().map(|(i, n)| (key(n), i)).collect();
+    keyed.sort();
+    let mut ranks = vec![0; keyed.len()];
+    for (place, (_, i)) in keyed.into_iter().enumerate() {
+        ranks[i] = place;
+    }
+    ranks
+}
+
 pub fn key(text: &str) -> Key {
     let decomposed: Vec<char> = text.to_lowercase().nfd().collect();
     let mut primary = Vec::with_capacity(decomposed.len());

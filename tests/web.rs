@@ -944,3 +944,42 @@ fn libc_kill(pid: i32, sig: i32) {
         libc::kill(pid, sig);
     }
 }
+
+#[test]
+fn the_overview_shows_the_consoles_own_writes_at_once() {
+    let c = start();
+    let cookie = c.login(VIEWER);
+    let table = |page: &Response| {
+        let start = page.body.find("<table").expect("a table");
+        let end = page.body.find("</table>").expect("its end");
+        page.body[start..end].to_string()
+    };
+    let before = table(&c.get("/", &[("Cookie", cookie.as_str())]));
+    // Cached: the same page again.
+    assert_eq!(before, table(&c.get("/", &[("Cookie", cookie.as_str())])));
+    let r = c.api(
+        "POST",
+        &c.clerk_token,
+        &submission("so-y-te", "28/04/2025 08:30", "125/BC-SYT"),
+    );
+    assert_eq!(r.status, 201);
+    let after = table(&c.get("/", &[("Cookie", cookie.as_str())]));
+    // The instance's row: on time 0 → 1, pending 3 → 2.
+    let cells = |t: &str| -> Vec<String> {
+        t.split("<td class=\"n")
+            .skip(1)
+            .map(|c| {
+                c.split('>')
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .filter(|c| c.parse::<u32>().is_ok())
+            .collect()
+    };
+    assert_eq!(cells(&before), ["0", "0", "0", "3", "0"]);
+    assert_eq!(cells(&after), ["1", "0", "0", "2", "0"]);
+}

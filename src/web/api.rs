@@ -269,6 +269,7 @@ pub async fn submit(
                     }),
                 )),
                 Ok(outcome) => {
+                    c.overview.invalidate();
                     tracing::info!(
                         by = %who.name, added = outcome.added, replaced = outcome.replaced,
                         unchanged = outcome.unchanged, "api: submissions recorded"
@@ -297,6 +298,7 @@ pub async fn unsubmit(
         Ok(o) => o,
         Err(r) => return Ok(r),
     };
+    let c = console.clone();
     let (_, out) = console
         .with_ledger(move |current, ledger| -> Result<Response, Failure> {
             let config = current.config();
@@ -330,6 +332,7 @@ pub async fn unsubmit(
                 .map_err(|e| Failure::Internal(e.to_string()))?
             {
                 Ok(n) => {
+                    c.overview.invalidate();
                     tracing::info!(by = %who.name, deleted = n, "api: submissions removed");
                     Ok(json_response(StatusCode::OK, &json!({ "deleted": n })))
                 }

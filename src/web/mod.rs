@@ -50,6 +50,8 @@ pub struct Current {
     pub web: Web,
     /// 1 at start, +1 at each reload that applied (`/metrics`).
     pub generation: u64,
+    /// Each agency's place in Vietnamese alphabetical order.
+    pub agency_rank: Vec<usize>,
 }
 
 impl Current {
@@ -69,6 +71,7 @@ pub struct Console {
     feed_key: RwLock<Vec<u8>>,
     pages: pages::Templates,
     clock: Clock,
+    overview: pages::OverviewCache,
 }
 
 impl Console {
@@ -85,6 +88,7 @@ impl Console {
             feed_key: RwLock::new(feed_key),
             pages: pages::Templates::new(),
             clock,
+            overview: pages::OverviewCache::default(),
         }))
     }
 
@@ -156,11 +160,13 @@ fn current(loaded: Arc<Loaded>, generation: u64) -> anyhow::Result<Current> {
         .clone()
         .context("[web] is not configured")?;
     let accounts = users::load(&web.users, &web.users).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let agency_rank = crate::collate::ranks(loaded.config.agencies.iter().map(|a| a.name.as_str()));
     Ok(Current {
         loaded,
         accounts,
         web,
         generation,
+        agency_rank,
     })
 }
 

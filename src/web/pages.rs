@@ -3,7 +3,8 @@
 //! Rendered on the server from the templates beside this file (minijinja,
 //! which escapes every value in `.html` templates).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -21,11 +22,15 @@ use crate::config::users::Role;
 use crate::dates;
 use crate::engine::record::{self, Pair, Refused};
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 11] = [
     ("layout.html", include_str!("templates/layout.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("login.html", include_str!("templates/login.html")),
     ("overview.html", include_str!("templates/overview.html")),
+    (
+        "overview_main.html",
+        include_str!("templates/overview_main.html"),
+    ),
     ("instance.html", include_str!("templates/instance.html")),
     ("agency.html", include_str!("templates/agency.html")),
     ("record.html", include_str!("templates/record.html")),
@@ -99,6 +104,14 @@ impl Templates {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => Failure::Internal(format!("template {name}: {e:#}")).into_response(),
         }
+    }
+
+    /// A template without the layout (a cached part of a page).
+    fn fragment(&self, name: &str, page: Value) -> Result<String, String> {
+        let template = self.env.get_template(name).expect("a built-in template");
+        template
+            .render(page)
+            .map_err(|e| format!("template {name}: {e:#}"))
     }
 
     pub fn login(
@@ -181,25 +194,97 @@ pub async fn overview(
         Ok(w) => w,
         Err(r) => return Ok(r),
     };
-    let all = q.all.is_some();
-    let c = console.clone();
-    let (current, page) = console
-        .with_ledger(move |current, ledger| {
-            let now = c.now(current);
-            view::overview(current.config(), ledger, &now, all)
-        })
-        .await?;
-    let page = page.map_err(|e| Failure::Internal(e.to_string()))?;
+    let (html, at) = overview_html(&console, q.all.is_some()).await?;
     let flash = console.flash(&who);
     Ok(console.pages.render(
-        &current,
-        &console.now(&current),
+        &console.current(),
+        &at,
         Some(&who),
         flash,
         "overview.html",
-        Value::from_serialize(&page),
+        context! { main => Value::from_safe_string(html.to_string()) },
         StatusCode::OK,
     ))
+}
+
+/// A computed overview is served this long; then the next request gets it
+/// while a new one is computed in the background. The console's own writes
+/// drop it at once; another process's (the command line, the daemon) show
+/// within this time. Every pair of a province is evaluated for it: 0.1 s
+/// for 3 400 agencies (BENCHMARKS.md), too long for every request.
+const OVERVIEW_FRESH: Duration = Duration::from_secs(10);
+
+/// The overview's content, rendered, with and without `?all=1`.
+#[derive(Default)]
+pub struct OverviewCache {
+    slots: Mutex<[Option<Slot>; 2]>,
+}
+
+struct Slot {
+    generation: u64,
+    made: Instant,
+    at: Zoned,
+    html: Arc<str>,
+    refreshing: bool,
+}
+
+impl OverviewCache {
+    /// Forgets what was computed (after a write).
+    pub fn invalidate(&self) {
+        *self.slots.lock().expect("not poisoned") = [None, None];
+    }
+}
+
+async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Zoned), Failure> {
+    let generation = console.current().generation;
+    {
+        let mut slots = console.overview.slots.lock().expect("not poisoned");
+        if let Some(slot) = slots[usize::from(all)]
+            .as_mut()
+            .filter(|s| s.generation == generation)
+        {
+            if slot.made.elapsed() >= OVERVIEW_FRESH && !slot.refreshing {
+                slot.refreshing = true;
+                let c = console.clone();
+                tokio::spawn(async move {
+                    if refresh_overview(&c, all).await.is_err() {
+                        if let Some(s) =
+                            &mut c.overview.slots.lock().expect("not poisoned")[usize::from(all)]
+                        {
+                            s.refreshing = false;
+                        }
+                    }
+                });
+            }
+            return Ok((slot.html.clone(), slot.at.clone()));
+        }
+    }
+    refresh_overview(console, all).await
+}
+
+async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Zoned), Failure> {
+    let c = console.clone();
+    let (current, out) = console
+        .with_ledger(move |current, ledger| -> Result<(String, Zoned), String> {
+            let now = c.now(current);
+            let page = view::overview(current.config(), ledger, &now, all, &current.agency_rank)
+                .map_err(|e| e.to_string())?;
+            let html = c
+                .pages
+                .fragment("overview_main.html", Value::from_serialize(&page))?;
+            Ok((html, now))
+        })
+        .await?;
+    let (html, at) = out.map_err(Failure::Internal)?;
+    let html: Arc<str> = html.into();
+    console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
+        generation: current.generation,
+        made: Instant::now(),
+        at: at.clone(),
+        html: html.clone(),
+        refreshing: false,
+    });
+    Ok((html, at))
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,7 +312,13 @@ pub async fn instance(
     let (current, page) = console
         .with_ledger(move |current, ledger| {
             let now = c.now(current);
-            view::instance(current.config(), ledger, &now, &plan, &obligation, period)
+            view::instance(
+                current.config(),
+                ledger,
+                &now,
+                (&plan, &obligation, period),
+                &current.agency_rank,
+            )
         })
         .await?;
     let Some(mut page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
@@ -345,7 +436,7 @@ pub async fn record_form(
     let (current, page) = console
         .with_ledger(move |current, ledger| {
             let now = c.now(current);
-            view::record_page(current.config(), ledger, &now, &key)
+            view::record_page(current.config(), ledger, &now, &key, &current.agency_rank)
         })
         .await?;
     let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
@@ -458,6 +549,9 @@ pub async fn record(
             (back, outcome)
         })
         .await?;
+    if outcome.is_ok() {
+        console.overview.invalidate();
+    }
     let flash = match outcome {
         Ok(text) => {
             tracing::info!(user = %who.name, "web console: {text}");

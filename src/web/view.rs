@@ -137,6 +137,7 @@ pub fn overview(
     ledger: &Ledger,
     at: &Zoned,
     all: bool,
+    rank: &[usize],
 ) -> Result<Overview, EngineError> {
     let today = at.date();
     let (from, to) = (
@@ -178,10 +179,13 @@ pub fn overview(
             totals.exempt += counts.exempt;
             totals.total += counts.total - counts.pending;
         }
-        overdue.sort_by(|a, b| {
-            crate::collate::cmp(&config.agencies[*a].name, &config.agencies[*b].name)
-        });
-        let more = overdue.len().saturating_sub(NAMED);
+        // The first few in alphabetical order, without sorting them all.
+        if overdue.len() > NAMED {
+            overdue.select_nth_unstable_by_key(NAMED, |a| rank[*a]);
+            overdue.truncate(NAMED + 1);
+        }
+        overdue.sort_by_key(|a| rank[*a]);
+        let more = counts.overdue.saturating_sub(NAMED);
         plans[inst.plan].instances.push(OverviewInstance {
             head: instance_head(config, inst),
             counts,
@@ -332,9 +336,8 @@ pub fn instance(
     config: &Config,
     ledger: &Ledger,
     at: &Zoned,
-    plan: &str,
-    obligation: &str,
-    period: Date,
+    (plan, obligation, period): (&str, &str, Date),
+    rank: &[usize],
 ) -> Result<Option<InstancePage>, EngineError> {
     let lazy = engine::lazy_states_at(config, ledger, at)?;
     let Some(n) = lazy.instances.iter().position(|i| {
@@ -344,6 +347,7 @@ pub fn instance(
     };
     let mut states = Vec::new();
     lazy.instance(n, &mut states);
+    states.sort_by_key(|s| rank[s.agency]);
     let recorded = Recorded::load(config, ledger)?;
     let reminders = ledger.reminders(Of::Instance {
         plan,
@@ -352,7 +356,7 @@ pub fn instance(
     })?;
     let inst = &lazy.instances[n];
     let mut counts = Counts::default();
-    let mut rows: Vec<PairRow> = states
+    let rows: Vec<PairRow> = states
         .iter()
         .map(|s| {
             counts.add(s.state);
@@ -361,7 +365,6 @@ pub fn instance(
             pair_row(config, &lazy.instances, &recorded, &mine, s, false)
         })
         .collect();
-    rows.sort_by(|a, b| crate::collate::cmp(&a.agency.name, &b.agency.name));
     Ok(Some(InstancePage {
         plan: plan_head(config, inst.plan),
         head: instance_head(config, inst),
@@ -457,9 +460,10 @@ pub fn record_page(
     ledger: &Ledger,
     at: &Zoned,
     key: &crate::ledger::PairKey,
+    rank: &[usize],
 ) -> Result<Option<RecordPage>, EngineError> {
-    let Some(mut page) = instance(config, ledger, at, &key.plan, &key.obligation, key.period)?
-    else {
+    let pair = (key.plan.as_str(), key.obligation.as_str(), key.period);
+    let Some(mut page) = instance(config, ledger, at, pair, rank)? else {
         return Ok(None);
     };
     let Some(pos) = page.rows.iter().position(|r| r.agency_id == key.agency) else {
