@@ -819,7 +819,8 @@ fn metrics_and_feeds() {
     );
     assert!(feed.body.starts_with("BEGIN:VCALENDAR\r\n"));
     assert!(feed.body.contains("DTSTART;VALUE=DATE:20250429"));
-    let forged = format!("{}0", &path[..path.len() - 1]);
+    let last = if path.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &path[..path.len() - 1]);
     assert_eq!(c.get(&forged, &[]).status, 404);
     let out = dondoc(&["--config", &c.cfg, "feed-url", "--agency", "so-y-te"]);
     let path = out

@@ -152,6 +152,16 @@ fn status_rows(
     Ok(out)
 }
 
+/// Who writes (a clerk, from our origin) and the objects they send.
+fn writer_and_objects(
+    console: &Console,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(auth::Who, Vec<serde_json::Map<String, Value>>), Response> {
+    let who = auth::writer(console, headers)?;
+    Ok((who, objects(body)?))
+}
+
 /// The objects of a request body: one object, or an array of them.
 fn objects(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Response> {
     let bad = |text: String| json_response(StatusCode::BAD_REQUEST, &json!({ "error": text }));
@@ -212,12 +222,8 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let who = match auth::writer(&console, &headers) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
-    let objects = match objects(&body) {
-        Ok(o) => o,
+    let (who, objects) = match writer_and_objects(&console, &headers, &body) {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
     let c = console.clone();
@@ -290,12 +296,8 @@ pub async fn unsubmit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let who = match auth::writer(&console, &headers) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
-    let objects = match objects(&body) {
-        Ok(o) => o,
+    let (who, objects) = match writer_and_objects(&console, &headers, &body) {
+        Ok(x) => x,
         Err(r) => return Ok(r),
     };
     let c = console.clone();

@@ -20,7 +20,9 @@ use super::view::{self, ExportFilter};
 use super::{Console, Current, Failure};
 use crate::config::users::Role;
 use crate::dates;
+use crate::engine::EngineError;
 use crate::engine::record::{self, Pair, Refused};
+use crate::ledger::Ledger;
 
 const TEMPLATES: [(&str, &str); 11] = [
     ("layout.html", include_str!("templates/layout.html")),
@@ -287,8 +289,36 @@ async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>
     Ok((html, at))
 }
 
+/// Computes a page from the ledger at the console's clock and renders it
+/// for `who`: 404 when `view` finds nothing to show.
+async fn show(
+    console: &Arc<Console>,
+    who: &Who,
+    template: &'static str,
+    view: impl FnOnce(&Current, &Ledger, &Zoned) -> Result<Option<Value>, EngineError> + Send + 'static,
+) -> Result<Response, Failure> {
+    let c = console.clone();
+    let (current, page) = console
+        .with_ledger(move |current, ledger| view(current, ledger, &c.now(current)))
+        .await?;
+    let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
+        return Ok(not_found_for(console, &current, Some(who)));
+    };
+    let flash = console.flash(who);
+    Ok(console.pages.render(
+        &current,
+        &console.now(&current),
+        Some(who),
+        flash,
+        template,
+        page,
+        StatusCode::OK,
+    ))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct InstanceQuery {
+    /// Only the agencies in this state (`overdue`, …).
     state: Option<String>,
 }
 
@@ -304,43 +334,26 @@ pub async fn instance(
         Ok(w) => w,
         Err(r) => return Ok(r),
     };
-    let current = console.current();
     let Ok(period) = period.parse::<Date>() else {
-        return Ok(not_found_for(&console, &current, Some(&who)));
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
     };
-    let c = console.clone();
-    let (current, page) = console
-        .with_ledger(move |current, ledger| {
-            let now = c.now(current);
-            view::instance(
-                current.config(),
-                ledger,
-                &now,
-                (&plan, &obligation, period),
-                &current.agency_rank,
-            )
-        })
-        .await?;
-    let Some(mut page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
-        return Ok(not_found_for(&console, &current, Some(&who)));
-    };
-    let filter = q.state.filter(|s| !s.is_empty());
-    let mut filter_label = None;
-    if let Some(st) = &filter {
-        page.rows.retain(|r| r.state == st);
-        filter_label = page.rows.first().map(|r| r.state_label);
-    }
-    let flash = console.flash(&who);
-    let value = Value::from_serialize(&page);
-    Ok(console.pages.render(
-        &current,
-        &console.now(&current),
-        Some(&who),
-        flash,
+    show(
+        &console,
+        &who,
         "instance.html",
-        context! { filter => filter_label.or(filter.as_ref().map(|_| "—")), ..value },
-        StatusCode::OK,
-    ))
+        move |current, ledger, now| {
+            let pair = (plan.as_str(), obligation.as_str(), period);
+            let page = view::instance(current.config(), ledger, now, pair, &current.agency_rank)?;
+            Ok(page.map(|mut page| {
+                let filter = q.state.filter(|s| !s.is_empty()).map(|st| {
+                    page.rows.retain(|r| r.state == st);
+                    page.rows.first().map_or("—", |r| r.state_label)
+                });
+                context! { filter, ..Value::from_serialize(&page) }
+            }))
+        },
+    )
+    .await
 }
 
 /// `GET /agencies/ID` (and `/agencies/ID.ics`, the agency's feed).
@@ -357,26 +370,16 @@ pub async fn agency(
         Ok(w) => w,
         Err(r) => return Ok(r),
     };
-    let c = console.clone();
-    let (current, page) = console
-        .with_ledger(move |current, ledger| {
-            let now = c.now(current);
-            view::agency(current.config(), ledger, &now, &id)
-        })
-        .await?;
-    let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
-        return Ok(not_found_for(&console, &current, Some(&who)));
-    };
-    let flash = console.flash(&who);
-    Ok(console.pages.render(
-        &current,
-        &console.now(&current),
-        Some(&who),
-        flash,
+    show(
+        &console,
+        &who,
         "agency.html",
-        Value::from_serialize(&page),
-        StatusCode::OK,
-    ))
+        move |current, ledger, now| {
+            let page = view::agency(current.config(), ledger, now, &id)?;
+            Ok(page.map(|p| Value::from_serialize(&p)))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -393,13 +396,7 @@ pub async fn record_form(
     headers: HeaderMap,
     Query(q): Query<PairQuery>,
 ) -> Result<Response, Failure> {
-    let here = format!(
-        "/record?plan={}&obligation={}&period={}&agency={}",
-        auth::url_escape(&q.plan),
-        auth::url_escape(&q.obligation),
-        auth::url_escape(&q.period),
-        auth::url_escape(&q.agency)
-    );
+    let here = view::record_url(&q.plan, &q.obligation, &q.period, &q.agency);
     let who = match auth::reader(&console, &headers, &here) {
         Ok(w) => w,
         Err(r) => return Ok(r),
@@ -413,15 +410,13 @@ pub async fn record_form(
             "Tài khoản này chỉ được xem; việc ghi nhận cần quyền văn thư (clerk).",
         ));
     }
-    let key = match record::resolve(
-        current.config(),
-        Pair {
-            plan: &q.plan,
-            obligation: &q.obligation,
-            period: &q.period,
-            agency: &q.agency,
-        },
-    ) {
+    let pair = Pair {
+        plan: &q.plan,
+        obligation: &q.obligation,
+        period: &q.period,
+        agency: &q.agency,
+    };
+    let key = match record::resolve(current.config(), pair) {
         Ok((key, _)) => key,
         Err(e) => {
             return Ok(console.pages.error(
@@ -432,26 +427,17 @@ pub async fn record_form(
             ));
         }
     };
-    let c = console.clone();
-    let (current, page) = console
-        .with_ledger(move |current, ledger| {
-            let now = c.now(current);
-            view::record_page(current.config(), ledger, &now, &key, &current.agency_rank)
-        })
-        .await?;
-    let Some(page) = page.map_err(|e| Failure::Internal(e.to_string()))? else {
-        return Ok(not_found_for(&console, &current, Some(&who)));
-    };
-    let flash = console.flash(&who);
-    Ok(console.pages.render(
-        &current,
-        &console.now(&current),
-        Some(&who),
-        flash,
+    show(
+        &console,
+        &who,
         "record.html",
-        Value::from_serialize(&page),
-        StatusCode::OK,
-    ))
+        move |current, ledger, now| {
+            let page =
+                view::record_page(current.config(), ledger, now, &key, &current.agency_rank)?;
+            Ok(page.map(|p| Value::from_serialize(&p)))
+        },
+    )
+    .await
 }
 
 /// The fields of every record form.
@@ -538,13 +524,7 @@ pub async fn record(
             let back = if outcome.is_ok() {
                 format!("{back}#row-{}", auth::url_escape(&form.agency))
             } else {
-                format!(
-                    "/record?plan={}&obligation={}&period={}&agency={}",
-                    auth::url_escape(&form.plan),
-                    auth::url_escape(&form.obligation),
-                    auth::url_escape(&form.period),
-                    auth::url_escape(&form.agency)
-                )
+                view::record_url(&form.plan, &form.obligation, &form.period, &form.agency)
             };
             (back, outcome)
         })

@@ -103,6 +103,17 @@ pub fn instance_url(config: &Config, i: &Instance) -> String {
     )
 }
 
+/// The record form of one pair.
+pub fn record_url(plan: &str, obligation: &str, period: &str, agency: &str) -> String {
+    format!(
+        "/record?plan={}&obligation={}&period={}&agency={}",
+        url_escape(plan),
+        url_escape(obligation),
+        url_escape(period),
+        url_escape(agency)
+    )
+}
+
 pub fn agency_url(id: &str) -> String {
     format!("/agencies/{}", url_escape(id))
 }
@@ -311,13 +322,7 @@ fn pair_row(
         note: shown.note.map(String::from),
         recorded_by: shown.recorded_by.map(String::from),
         reminders: reminders.iter().map(|r| reminder_view(r, config)).collect(),
-        record_url: format!(
-            "/record?plan={}&obligation={}&period={}&agency={}",
-            url_escape(plan),
-            url_escape(obligation),
-            i.period,
-            url_escape(&agency.id)
-        ),
+        record_url: record_url(plan, obligation, &i.period.to_string(), &agency.id),
     }
 }
 
