@@ -984,3 +984,27 @@ fn the_overview_shows_the_consoles_own_writes_at_once() {
     assert_eq!(cells(&before), ["0", "0", "0", "3", "0"]);
     assert_eq!(cells(&after), ["1", "0", "0", "2", "0"]);
 }
+
+/// A client that hangs up before the answer is written (a browser closing
+/// a tab, a load tester ending) costs that answer, not the server: the write
+/// gets EPIPE, which must not be the SIGPIPE that ends the process — as it
+/// did (exit 141) under `oha` before the servers ignored SIGPIPE. Which write
+/// meets a closed peer is a race no test here wins every time, so this reads
+/// the disposition itself: SIGPIPE (13) is in the process's ignored set.
+#[test]
+fn the_servers_ignore_sigpipe() {
+    for command in ["run", "web"] {
+        let c = start_with(command, "");
+        let status = std::fs::read_to_string(format!("/proc/{}/status", c.child.id())).unwrap();
+        let ignored = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .map(|m| u64::from_str_radix(m.trim(), 16).unwrap())
+            .unwrap();
+        assert_ne!(
+            ignored & (1 << (libc::SIGPIPE - 1)),
+            0,
+            "{command}: {status}"
+        );
+    }
+}

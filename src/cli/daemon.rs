@@ -18,6 +18,7 @@ pub struct Args {
 
 pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
     init_logging("info,tokio_cron_scheduler=warn");
+    ignore_sigpipe();
     let clock_start = match &args.clock_start {
         Some(text) => Some(
             crate::dates::parse_moment(text, &loaded.config.settings.timezone)
@@ -61,6 +62,7 @@ pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
 /// host runs `dondoc run`, or the office only wants the pages for now).
 pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
     init_logging("info");
+    ignore_sigpipe();
     let config = &loaded.config;
     let Some(settings) = config.settings.web.clone() else {
         return Err(CliError::Usage(crate::lang::say!(
@@ -119,6 +121,18 @@ pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
         anyhow::Ok(())
     })
     .map_err(CliError::Runtime)
+}
+
+/// A server must outlive its peers: `main` restores SIGPIPE's default (so
+/// that `dondoc status | head` ends quietly), which would end the daemon the
+/// first time a browser or a mail server closed a connection before our
+/// write — an error to handle, not a reason to die.
+fn ignore_sigpipe() {
+    // SAFETY: called before the runtime starts any thread; SIG_IGN is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
 }
 
 /// Logs to journald (structured fields) when systemd gave us a journal
