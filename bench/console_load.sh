@@ -43,7 +43,7 @@ oha --no-tui -q 100 -z 30s -c 8 -H "Cookie: $cookie" "$url/" \
   | grep -E "Success rate|Requests/sec|Slowest|Fastest|Average|50.00%|90.00%|99.00%|99.90%|\[200\]"
 echo "== wrk: 4 connections, 20 s, on the overview"
 wrk -t2 -c4 -d20s --latency -H "Cookie: $cookie" "$url/" | grep -E "Requests/sec|99%|50%|Latency "
-page=$(grep -o 'href="&#x2f;instances[^"]*' "$work/ov.html" | head -1 | sed 's/href="//; s/&#x2f;/\//g')
+page=$(grep -o -m1 'href="&#x2f;instances[^"]*' "$work/ov.html" | sed -n '1{s/href="//; s/&#x2f;/\//g; p}')
 for p in "$page" /agencies/don-vi-00001; do
   echo "== $p (not cached): 20 requests, one at a time"
   for i in $(seq 20); do curl -s -o /dev/null -w "%{time_total}\n" -b "$cookie" "$url$p"; done \
