@@ -1008,3 +1008,89 @@ fn the_servers_ignore_sigpipe() {
         );
     }
 }
+
+#[test]
+fn the_forms_waive_and_extend_as_the_commands_do() {
+    let c = start();
+    let cookie = c.login(CLERK);
+    let pair = [
+        ("plan", "p"),
+        ("obligation", "bao-cao"),
+        ("period", "2025-04-29"),
+        ("agency", "cong-an-tinh"),
+        ("back", "/instances/p/bao-cao/2025-04-29"),
+    ];
+    let post = |action: &str, extra: &[(&str, &str)]| {
+        let mut fields = pair.to_vec();
+        fields.extend_from_slice(extra);
+        c.post_form(&format!("/record/{action}"), &fields, Some(&cookie))
+    };
+    let state = || row(&c.status(&c.clerk_token), "cong-an-tinh").clone();
+
+    // An extension to a date not after the due date is refused, with the
+    // command's message naming the field, and the clerk is sent back to the form.
+    let r = post("extend", &[("to", "28/04/2025")]);
+    assert_eq!(r.status, 303);
+    assert!(r.header("location").unwrap().starts_with("/record?"));
+    let form = c.get(
+        r.header("location").unwrap(),
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        form.body
+            .contains("Hạn mới: 28&#x2f;04&#x2f;2025 không sau hạn 29&#x2f;04&#x2f;2025"),
+        "{}",
+        form.body
+    );
+    assert_eq!(state()["extended_from"], Value::Null);
+
+    let r = post(
+        "extend",
+        &[("to", "15/05/2025"), ("note", "Công văn 12/CV")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/instances/p/bao-cao/2025-04-29#row-cong-an-tinh")
+    );
+    let s = state();
+    assert_eq!(s["due"], "2025-05-15");
+    assert_eq!(s["extended_from"], "2025-04-29");
+    let page = c.get(
+        "/instances/p/bao-cao/2025-04-29",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(page.body.contains("Đã gia hạn Công an tỉnh"), "the flash");
+    assert!(page.body.contains("gia hạn đến 15&#x2f;05&#x2f;2025"));
+    post("unextend", &[]);
+    assert_eq!(state()["extended_from"], Value::Null);
+
+    post("exempt", &[("note", "Không phát sinh")]);
+    let s = state();
+    assert_eq!(s["state"], "exempt");
+    assert_eq!(s["note"], "Không phát sinh");
+    assert_eq!(s["recorded_by"], "thuky");
+    post("unexempt", &[]);
+    assert_eq!(state()["state"], "pending");
+    // Undoing what is not there says so.
+    let r = post("unexempt", &[]);
+    let form = c.get(
+        r.header("location").unwrap(),
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        form.body
+            .contains("không được miễn; không có gì để hoàn tác"),
+        "{}",
+        form.body
+    );
+
+    // The workbook of what the page shows.
+    let xlsx = c.get("/export/status.xlsx?plan=p", &[("Cookie", cookie.as_str())]);
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(xlsx.body.starts_with("PK"));
+}
