@@ -20,9 +20,12 @@
 //!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
 //! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
 //!   `preview`, `tick` and the daemon loop.
-//! - [`inbox`]: pure, in progress. What an agency's reply says: whom it
-//!   answers, whether a person wrote it (not an auto-reply or a bounce), its
-//!   document number; the proposals and the IMAP watcher come next.
+//! - [`inbox`]: in progress. What an agency's reply says (whom it answers,
+//!   whether a person wrote it, its document number), and reading it into
+//!   the ledger exactly once as a proposal; the IMAP watcher comes next.
+//! - [`output`]: status rows, the workbook, iCalendar — shared by the
+//!   command line and the console.
+//! - [`web`]: the web console and its JSON API, served by the daemon.
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
 
 pub mod calendar;

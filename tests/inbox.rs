@@ -106,3 +106,157 @@ fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {
     );
     assert_eq!(mean(dsn), Meaning::Bounced(format!("<{syt}>")));
 }
+
+/// A reply as Thunderbird writes one: text and a PDF attachment.
+fn reply_with_pdf(from: &str, id: &str, reminder: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: V/v nhắc thời hạn gửi báo cáo\r\n\
+         Date: Fri, 25 Apr 2025 10:15:00 +0700\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <{reminder}>\r\n\
+         References: <{reminder}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n\
+         --b1\r\nContent-Type: application/pdf; name=\"../Báo cáo kiện toàn.pdf\"\r\n\
+         Content-Disposition: attachment; filename=\"../Báo cáo kiện toàn.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK\r\n\
+         --b1--\r\n"
+    )
+}
+
+#[test]
+fn inbox_read_proposes_once_and_accept_records_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    let write = |name: &str, text: String| {
+        let p = mail.join(name);
+        fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let reply = write(
+        "1-reply.eml",
+        reply_with_pdf(
+            "vanthu@syt.example.gov.vn",
+            "r1@syt.example.gov.vn",
+            &syt,
+            "Sở Y tế gửi báo cáo Số: 125/BC-SYT ngày 25/4/2025.",
+        ),
+    );
+    let again = write("2-again.eml", fs::read_to_string(&reply).unwrap());
+    let stranger = write(
+        "3-stranger.eml",
+        reply_with_pdf("ai-do@gmail.com", "x1@gmail.com", &syt, "Số: 1/BC-X"),
+    );
+    let away = write(
+        "4-away.eml",
+        reply_with_pdf(
+            "vanthu@stp.example.gov.vn",
+            "a1@stp.example.gov.vn",
+            &stp,
+            "Tôi vắng mặt.",
+        )
+        .replace(
+            "MIME-Version",
+            "Auto-Submitted: auto-replied\r\nMIME-Version",
+        ),
+    );
+    let dsn = write(
+        "5-dsn.eml",
+        format!(
+            "From: MAILER-DAEMON@mail.example.gov.vn\r\nSubject: Undelivered Mail\r\n\
+             Message-ID: <dsn1@mail.example.gov.vn>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
+             --r\r\nContent-Type: text/plain\r\n\r\n550 5.1.1 user unknown\r\n\
+             --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\nSubject: V/v\r\n\
+             --r--\r\n"
+        ),
+    );
+    let out = dondoc(&[
+        "--config", cfg, "inbox", "read", &reply, &again, &stranger, &away, &dsn,
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("5 messages: 1 proposals, 1 bounced, 2 ignored, 1 read before"),
+        "{}",
+        out.stdout
+    );
+    // Reading them all again changes nothing.
+    let out = dondoc(&["--config", cfg, "inbox", "read", &reply, &dsn]);
+    assert!(
+        out.stdout
+            .contains("0 proposals, 0 bounced, 0 ignored, 2 read before"),
+        "{}",
+        out.stdout
+    );
+
+    let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{}", out.stdout);
+    let p = &list[0];
+    assert_eq!(p["agency"], "so-y-te");
+    assert_eq!(p["ref"], "125/BC-SYT");
+    assert_eq!(p["certain"], true);
+    assert_eq!(p["from"], "vanthu@syt.example.gov.vn");
+    assert_eq!(p["received"], "2025-04-25T10:15:00+07:00");
+    assert_eq!(
+        p["items"],
+        serde_json::json!([{"plan": "kh-2025", "obligation": "kien-toan", "period": "2025-04-29"}])
+    );
+    // The PDF is kept beside the database, 0600, under a safe name.
+    let file = p["files"][0].as_str().unwrap();
+    assert_eq!(file, "attachments/1-0-Báo_cáo_kiện_toàn.pdf");
+    let path = dir.path().join("state").join(file);
+    assert!(fs::read(&path).unwrap().starts_with(b"%PDF-1.4"));
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // The bounce shows in status: the office must phone.
+    let out = dondoc(&["--config", cfg, "status", "--at", "25/04/2025 12:00"]);
+    assert!(
+        out.stdout.contains("550 5.1.1 user unknown"),
+        "{}",
+        out.stdout
+    );
+
+    // Accepting records the reply's date and number, by the clerk.
+    let id = p["id"].to_string();
+    let out = dondoc(&["--config", cfg, "inbox", "accept", &id]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows = common::records::status(cfg, "30/04/2025 12:00");
+    let s = common::records::pair(&rows, "so-y-te");
+    assert_eq!(s["state"], "on_time");
+    assert_eq!(s["submitted_on"], "2025-04-25T10:15:00+07:00");
+    assert_eq!(s["ref"], "125/BC-SYT");
+    assert_eq!(s["recorded_by"], "cli:thuky");
+    let out = dondoc(&["--config", cfg, "inbox", "accept", &id]);
+    assert_eq!(out.code, 2, "a decided proposal is not open");
+    let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
+    assert_eq!(out.stdout.trim(), "[]");
+
+    // --auto (accept = "auto") records a certain reply at once, by "inbox".
+    let stp_reply = write(
+        "6-stp.eml",
+        reply_with_pdf(
+            "vanthu@stp.example.gov.vn",
+            "r2@stp.example.gov.vn",
+            &stp,
+            "Số 77/BC-STP",
+        ),
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "read", "--auto", &stp_reply]);
+    assert!(out.stdout.contains("accepted"), "{}", out.stdout);
+    let rows = common::records::status(cfg, "30/04/2025 12:00");
+    let s = common::records::pair(&rows, "so-tu-phap");
+    assert_eq!(s["ref"], "77/BC-STP");
+    assert_eq!(s["recorded_by"], "inbox");
+}

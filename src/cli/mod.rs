@@ -9,6 +9,7 @@ mod daemon;
 mod generate;
 mod holidays;
 mod import;
+mod inbox;
 mod init;
 use crate::lang;
 mod record;
@@ -99,6 +100,9 @@ pub enum Command {
     /// Serve the web console alone, without sending reminders (`run` serves
     /// it too when [web] is set); SIGHUP reloads users and settings.
     Web(daemon::Args),
+    /// Submissions from the mailbox: list the proposals agencies' replies
+    /// made, accept or reject them, or read saved messages (.eml).
+    Inbox(inbox::Args),
     /// Print the secret address of a calendar feed to subscribe to in Outlook
     /// or Google Calendar: every deadline, or one agency's with --agency.
     FeedUrl(FeedUrlArgs),
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Passwd(args) => accounts::passwd(config, &args),
         Command::Token(args) => accounts::token(config, &args),
         Command::FeedUrl(args) => feed_url(config, &args),
+        Command::Inbox(args) => inbox::run(config, &args),
         Command::Calendar(args) => calendar::run(config, &args),
         Command::Holidays(args) => holidays::run(config, &args),
         Command::Status(args) => status::run(config, &args),
@@ -207,7 +212,7 @@ fn open_ledger(config: &Config) -> Result<crate::ledger::Ledger, CliError> {
 
 /// Who is recording, for `recorded_by`: `cli:` and the login behind sudo,
 /// else the user (SPEC: the web console records its user, the API its token).
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     let user = ["SUDO_USER", "USER", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))

@@ -10,6 +10,7 @@ pub mod console;
 mod digest;
 mod extensions;
 mod health;
+pub mod inbox;
 mod queue;
 mod schema;
 

@@ -105,6 +105,40 @@ const MIGRATIONS: &[&str] = &[
         name  TEXT PRIMARY KEY,
         value BLOB NOT NULL
     ) WITHOUT ROWID;",
+    // 5 → 6: the mailbox. Every message read is recorded by its Message-ID
+    // (or a hash of its headers) before anything else, in the transaction
+    // that stores what it proposes: a message is never processed twice.
+    "CREATE TABLE inbox_messages (
+        message_id TEXT PRIMARY KEY,
+        read_at    INTEGER NOT NULL,
+        outcome    TEXT NOT NULL          -- proposal, bounce, or why it was ignored
+    ) WITHOUT ROWID;
+    CREATE TABLE proposals (
+        id          INTEGER PRIMARY KEY,
+        message_id  TEXT NOT NULL REFERENCES inbox_messages (message_id),
+        agency      TEXT NOT NULL,
+        received    INTEGER,              -- the message's Date (Unix seconds)
+        ref         TEXT,                 -- the document number found
+        sender      TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        certain     INTEGER NOT NULL,     -- 1: a reply to a reminder
+        state       TEXT NOT NULL,        -- open, accepted, rejected
+        decided_at  INTEGER,
+        decided_by  TEXT
+    );
+    CREATE TABLE proposal_items (
+        proposal   INTEGER NOT NULL REFERENCES proposals (id),
+        plan       TEXT NOT NULL,
+        obligation TEXT NOT NULL,
+        period     TEXT NOT NULL,
+        PRIMARY KEY (proposal, plan, obligation, period)
+    ) WITHOUT ROWID;
+    CREATE TABLE proposal_files (
+        proposal INTEGER NOT NULL REFERENCES proposals (id),
+        name     TEXT NOT NULL,           -- as the message named it
+        path     TEXT NOT NULL,           -- under attachments/, beside the database
+        size     INTEGER NOT NULL
+    );",
 ];
 
 /// The schema version this dondoc writes.

@@ -1,0 +1,249 @@
+//! `dondoc inbox`: the proposals made by agencies' replies, and deciding
+//! them. `inbox read FILE…` reads messages saved as `.eml` files, as the
+//! mailbox watcher will read them over IMAP.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::CliError;
+use crate::config::Config;
+use crate::dates;
+use crate::inbox::ingest::{self, Outcome};
+use crate::lang::say;
+use crate::ledger::inbox::Proposal;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The list as a table or JSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+    /// List the proposals already accepted or rejected too.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Record proposals' items as submitted (on the message's date, with its
+    /// document number; recorded_by = cli:USER).
+    Accept {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+    },
+    /// Drop proposals (nothing is recorded).
+    Reject {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+    },
+    /// Read messages saved as .eml files: a reply to a reminder from the
+    /// agency becomes a proposal, a bounce marks its reminder failed; a
+    /// message read before changes nothing.
+    Read {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Accept what is certain at once (as [inbox] accept = "auto").
+        #[arg(long)]
+        auto: bool,
+    },
+}
+
+/// A proposal as `inbox --format json` lists it (SPEC's keys, then ours).
+#[derive(Serialize)]
+struct Row<'a> {
+    id: i64,
+    agency: &'a str,
+    items: Vec<Item<'a>>,
+    received: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
+    from: &'a str,
+    subject: &'a str,
+    certain: bool,
+    state: &'a str,
+    files: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    plan: &'a str,
+    obligation: &'a str,
+    period: String,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+    let mut ledger = super::open_ledger(config)?;
+    match &args.command {
+        None => list(config, &ledger, args),
+        Some(Command::Read { files, auto }) => {
+            ledger.set_actor("inbox");
+            let (mut proposed, mut bounced, mut ignored, mut seen) = (0, 0, 0, 0);
+            for f in files {
+                let raw = std::fs::read(f)
+                    .map_err(|e| CliError::Usage(format!("{}: {e}", f.display())))?;
+                let outcome = ingest::ingest(config, &mut ledger, &raw, *auto)
+                    .map_err(anyhow::Error::from)?;
+                let what = match &outcome {
+                    Outcome::Seen => {
+                        seen += 1;
+                        say!("đã đọc từ trước", "read before")
+                    }
+                    Outcome::Proposed { id, accepted } => {
+                        proposed += 1;
+                        match accepted {
+                            true => say!("đề xuất {id}, đã ghi nhận", "proposal {id}, accepted"),
+                            false => say!("đề xuất {id}", "proposal {id}"),
+                        }
+                    }
+                    Outcome::Bounced(id) => {
+                        bounced += 1;
+                        say!("thư nhắc {id} bị trả lại", "reminder {id} bounced")
+                    }
+                    Outcome::Ignored(why) => {
+                        ignored += 1;
+                        say!("bỏ qua: {why}", "ignored: {why}")
+                    }
+                };
+                println!("{}: {what}", f.display());
+            }
+            println!(
+                "{}",
+                say!(
+                    "{} thư: {proposed} đề xuất, {bounced} bị trả lại, {ignored} bỏ qua, {seen} đã đọc từ trước",
+                    "{} messages: {proposed} proposals, {bounced} bounced, {ignored} ignored, {seen} read before",
+                    files.len()
+                )
+            );
+            Ok(())
+        }
+        Some(Command::Accept { ids }) => {
+            let by = super::actor();
+            let mut failed = Vec::new();
+            for id in ids {
+                match ingest::accept(config, &mut ledger, *id, &by).map_err(anyhow::Error::from)? {
+                    Ok(text) => println!("{text}"),
+                    Err(why) => failed.push(format!("{id}: {why}")),
+                }
+            }
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::Usage(failed.join("\n")))
+            }
+        }
+        Some(Command::Reject { ids }) => {
+            let by = super::actor();
+            let mut failed = Vec::new();
+            for id in ids {
+                if ledger
+                    .decide_proposal(*id, false, &by)
+                    .map_err(anyhow::Error::from)?
+                {
+                    println!("{}", say!("đã bỏ đề xuất {id}", "rejected proposal {id}"));
+                } else {
+                    failed.push(say!(
+                        "{id}: không có đề xuất nào đang chờ với số này",
+                        "{id}: no open proposal"
+                    ));
+                }
+            }
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::Usage(failed.join("\n")))
+            }
+        }
+    }
+}
+
+fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<(), CliError> {
+    let proposals: Vec<Proposal> = ledger.proposals(!args.all).map_err(anyhow::Error::from)?;
+    let tz = &config.settings.timezone;
+    let rows = proposals.iter().map(|p| Row {
+        id: p.id,
+        agency: &p.agency,
+        items: p
+            .items
+            .iter()
+            .map(|(plan, obligation, period)| Item {
+                plan,
+                obligation,
+                period: period.to_string(),
+            })
+            .collect(),
+        received: p.received.map(|t| crate::output::rfc3339(t, tz)),
+        reference: p.reference.as_deref(),
+        from: &p.sender,
+        subject: &p.subject,
+        certain: p.certain,
+        state: &p.state,
+        files: p.files.iter().map(|f| f.path.as_str()).collect(),
+    });
+    if args.format == ListFormat::Json {
+        return super::print_json_rows(rows);
+    }
+    let mut t = super::table(&match crate::lang::get() {
+        crate::lang::Lang::Vi => [
+            "Số",
+            "Đơn vị",
+            "Nội dung, kỳ",
+            "Thư ngày",
+            "Số, ký hiệu",
+            "Tiêu đề thư",
+            "Tệp",
+        ],
+        crate::lang::Lang::En => [
+            "ID", "Agency", "Items", "Received", "Number", "Subject", "Files",
+        ],
+    });
+    for p in &proposals {
+        let name = config
+            .agency(&p.agency)
+            .map_or(p.agency.as_str(), |a| a.name.as_str());
+        let items: Vec<String> = p
+            .items
+            .iter()
+            .map(|(plan, ob, period)| format!("{plan}/{ob} {}", dates::vn(*period)))
+            .collect();
+        let received = p.received.map_or(String::new(), |t| {
+            let z = t.to_zoned(tz.clone());
+            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+        });
+        t.add_row(vec![
+            p.id.to_string(),
+            name.to_string(),
+            items.join("\n"),
+            received,
+            p.reference.clone().unwrap_or_default(),
+            p.subject.clone(),
+            p.files
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "{}",
+        say!(
+            "{} đề xuất{}; ghi nhận: dondoc inbox accept SỐ…, bỏ: dondoc inbox reject SỐ…",
+            "{} proposals{}; record: dondoc inbox accept ID…, drop: dondoc inbox reject ID…",
+            proposals.len(),
+            if args.all {
+                String::new()
+            } else {
+                say!(" đang chờ", " waiting")
+            }
+        )
+    );
+    Ok(())
+}
