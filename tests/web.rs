@@ -1094,3 +1094,83 @@ fn the_forms_waive_and_extend_as_the_commands_do() {
     );
     assert!(xlsx.body.starts_with("PK"));
 }
+
+#[test]
+fn a_clerk_accepts_a_reply_from_the_inbox_page() {
+    let c = start_with("web", "\n[mail]\noutbox = \"state/outbox\"\n");
+    let out = dondoc(&["--config", &c.cfg, "tick", "--at", "28/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    // The reminder to Sở Y tế, as the outbox transport wrote it.
+    let mut emls = Vec::new();
+    let mut stack = vec![c.dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "eml") {
+                emls.push(p);
+            }
+        }
+    }
+    let reminder = emls
+        .iter()
+        .map(|p| dondoc::inbox::message::read(&std::fs::read(p).unwrap()).unwrap())
+        .find(|m| {
+            dondoc::ledger::Ledger::open(&c.dir.path().join("state/dondoc.db"), "t")
+                .unwrap()
+                .message_agency(&format!("<{}>", m.id))
+                .unwrap()
+                .as_deref()
+                == Some("so-y-te")
+        })
+        .expect("a reminder to so-y-te");
+    let reply = format!(
+        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: nhắc báo cáo\r\n\
+         Date: Mon, 28 Apr 2025 08:40:00 +0700\r\nMessage-ID: <r9@syt.example.gov.vn>\r\n\
+         In-Reply-To: <{}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGửi báo cáo số 125/BC-SYT.\r\n\
+         --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"bc.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n",
+        reminder.id
+    );
+    let file = c.dir.path().join("reply.eml");
+    std::fs::write(&file, reply).unwrap();
+    let out = dondoc(&["--config", &c.cfg, "inbox", "read", file.to_str().unwrap()]);
+    assert!(out.stdout.contains("1 proposals"), "{}", out.stdout);
+
+    // A viewer sees it, with its file, but cannot accept it.
+    let viewer = c.login(VIEWER);
+    let page = c.get("/inbox", &[("Cookie", viewer.as_str())]);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("125&#x2f;BC-SYT") && page.body.contains("bc.pdf"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("/inbox/1/accept"));
+    let pdf = c.get("/inbox/1/files/0", &[("Cookie", viewer.as_str())]);
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with("%PDF-1.4"));
+    assert_eq!(
+        c.post_form("/inbox/1/accept", &[], Some(&viewer)).status,
+        403
+    );
+    assert_eq!(c.get("/inbox/1/files/0", &[]).status, 303, "anonymous");
+
+    // A clerk accepts it in one click: recorded on the message's date.
+    let clerk = c.login(CLERK);
+    let r = c.post_form("/inbox/1/accept", &[], Some(&clerk));
+    assert_eq!(r.status, 303);
+    let s = row(&c.status(&c.clerk_token), "so-y-te").clone();
+    assert_eq!(s["state"], "on_time");
+    assert_eq!(s["submitted_on"], "2025-04-28T08:40:00+07:00");
+    assert_eq!(s["ref"], "125/BC-SYT");
+    assert_eq!(s["recorded_by"], "thuky");
+    let page = c.get("/inbox", &[("Cookie", clerk.as_str())]);
+    assert!(
+        page.body.contains("Đã ghi nhận đề xuất 1: Sở Y tế"),
+        "the flash"
+    );
+    assert!(page.body.contains("Không có thư nào đang chờ"));
+}

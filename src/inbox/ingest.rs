@@ -106,7 +106,10 @@ pub fn accept(
     by: &str,
 ) -> Result<Result<String, String>, LedgerError> {
     let Some(p) = ledger.proposals(true)?.into_iter().find(|p| p.id == id) else {
-        return Ok(Err(format!("no open proposal {id}")));
+        return Ok(Err(crate::lang::say!(
+            "không có đề xuất nào đang chờ số {id}",
+            "no open proposal {id}"
+        )));
     };
     let now = Timestamp::now();
     let at = p.received.filter(|t| *t <= now).unwrap_or(now);
@@ -129,17 +132,21 @@ pub fn accept(
     let recorded = ledger.record_submissions(&batch, false);
     ledger.set_actor("inbox");
     if let Err(conflict) = recorded? {
-        return Ok(Err(format!(
-            "a different submission is already recorded: {}",
+        return Ok(Err(crate::lang::say!(
+            "đơn vị này đã có bản nộp khác cho kỳ này: {}; bỏ đề xuất, hoặc xóa bản nộp đó trước",
+            "a different submission is already recorded: {}; reject the proposal, or remove that submission first",
             crate::engine::record::describe(config, &conflict.existing)
         )));
     }
     ledger.decide_proposal(id, true, by)?;
     let local = at.to_zoned(config.settings.timezone.clone());
-    Ok(Ok(format!(
-        "accepted proposal {id}: {} item(s) of {} recorded as submitted on {}",
+    let name = config
+        .agency(&p.agency)
+        .map_or(p.agency.as_str(), |a| a.name.as_str());
+    Ok(Ok(crate::lang::say!(
+        "Đã ghi nhận đề xuất {id}: {name} đã nộp {} nội dung ngày {}",
+        "accepted proposal {id}: {name} submitted {} item(s) on {}",
         batch.len(),
-        p.agency,
         dates::vn(local.date())
     )))
 }

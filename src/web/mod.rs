@@ -10,6 +10,7 @@
 //! - [`auth`]: accounts, sessions, tokens, the login throttle, `Origin`;
 //! - [`pages`]: the HTML pages and their forms, the downloads;
 //! - [`api`]: `/api/status` and `/api/submissions`;
+//! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
 //! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
 //!
 //! Database work runs on the blocking pool, on connections kept between
@@ -21,6 +22,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod inbox;
 pub mod ops;
 pub mod pages;
 mod view;
@@ -210,6 +212,9 @@ pub fn router(console: Arc<Console>) -> Router {
         )
         .route("/agencies/{id}", get(pages::agency))
         .route("/admin", get(pages::admin))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/{id}/{action}", post(inbox::decide))
+        .route("/inbox/{id}/files/{n}", get(inbox::file))
         .route("/record", get(pages::record_form))
         .route("/record/{action}", post(pages::record))
         .route("/export/{file}", get(pages::export))

@@ -24,7 +24,7 @@ use crate::engine::EngineError;
 use crate::engine::record::{self, Pair, Refused};
 use crate::ledger::Ledger;
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("layout.html", include_str!("templates/layout.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("login.html", include_str!("templates/login.html")),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 11] = [
         include_str!("templates/pair_fields.html"),
     ),
     ("admin.html", include_str!("templates/admin.html")),
+    ("inbox.html", include_str!("templates/inbox.html")),
     ("error.html", include_str!("templates/error.html")),
 ];
 
@@ -83,7 +84,7 @@ impl Templates {
 
     /// Renders `name` with the layout's values and `page`'s.
     #[allow(clippy::too_many_arguments)]
-    fn render(
+    pub(super) fn render(
         &self,
         current: &Current,
         now: &Zoned,

@@ -1,0 +1,215 @@
+//! The mailbox's proposals in the console: a clerk sees the message, the
+//! items it proposes and its attachments, and accepts it in one click (or
+//! drops it) — the same `inbox::ingest::accept` as `dondoc inbox accept`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Serialize;
+
+use super::auth::{self, Flash};
+use super::{Console, Failure, view};
+use crate::dates;
+use crate::inbox::ingest;
+
+#[derive(Serialize)]
+struct Item {
+    title: String,
+    period: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct File {
+    name: String,
+    size: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Shown {
+    id: i64,
+    agency: String,
+    agency_url: String,
+    items: Vec<Item>,
+    received: Option<String>,
+    reference: Option<String>,
+    sender: String,
+    subject: String,
+    certain: bool,
+    files: Vec<File>,
+}
+
+/// `GET /inbox`: the open proposals.
+pub async fn list(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let who = match auth::reader(&console, &headers, "/inbox") {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let (current, proposals) = console
+        .with_ledger(|_, ledger| ledger.proposals(true))
+        .await?;
+    let proposals = proposals.map_err(|e| Failure::Internal(e.to_string()))?;
+    let config = current.config();
+    let tz = &config.settings.timezone;
+    let shown: Vec<Shown> = proposals
+        .into_iter()
+        .map(|p| Shown {
+            id: p.id,
+            agency: config
+                .agency(&p.agency)
+                .map_or(p.agency.clone(), |a| a.name.clone()),
+            agency_url: view::agency_url(&p.agency),
+            items: p
+                .items
+                .iter()
+                .map(|(plan, ob, period)| Item {
+                    title: config
+                        .plan(plan)
+                        .and_then(|pl| pl.obligations.iter().find(|o| &o.id == ob))
+                        .map_or_else(|| format!("{plan}/{ob}"), |o| o.title.clone()),
+                    period: dates::vn(*period),
+                    url: format!(
+                        "/instances/{}/{}/{period}",
+                        auth::url_escape(plan),
+                        auth::url_escape(ob)
+                    ),
+                })
+                .collect(),
+            received: p.received.map(|t| {
+                let z = t.to_zoned(tz.clone());
+                format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+            }),
+            reference: p.reference,
+            sender: p.sender,
+            subject: p.subject,
+            certain: p.certain,
+            files: p
+                .files
+                .iter()
+                .enumerate()
+                .map(|(n, f)| File {
+                    name: f.name.clone(),
+                    size: format!("{} KB", f.size.div_ceil(1024)),
+                    url: format!("/inbox/{}/files/{n}", p.id),
+                })
+                .collect(),
+        })
+        .collect();
+    let flash = who
+        .session
+        .as_deref()
+        .and_then(|id| console.sessions.take_flash(id));
+    Ok(console.pages.render(
+        &current,
+        &console.now(&current),
+        Some(&who),
+        flash,
+        "inbox.html",
+        context! { proposals => shown },
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /inbox/ID/accept` and `/inbox/ID/reject` (clerks).
+pub async fn decide(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+) -> Result<Response, Failure> {
+    let who = match auth::writer(&console, &headers) {
+        Ok(w) => w,
+        Err(r) => return Ok(r),
+    };
+    let accept = match action.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such action")),
+    };
+    let by = who.name.clone();
+    let (_, outcome) = console
+        .with_ledger(move |current, ledger| {
+            if accept {
+                ingest::accept(current.config(), ledger, id, &by)
+            } else {
+                ledger
+                    .decide_proposal(id, false, &by)
+                    .map(|open| match open {
+                        true => Ok(format!("Đã bỏ đề xuất {id}")),
+                        false => Err(format!("Không có đề xuất nào đang chờ số {id}")),
+                    })
+            }
+        })
+        .await?;
+    let outcome = outcome.map_err(|e| Failure::Internal(e.to_string()))?;
+    if outcome.is_ok() && accept {
+        console.overview.invalidate();
+    }
+    let flash = match outcome {
+        Ok(text) => Flash { ok: true, text },
+        Err(text) => Flash { ok: false, text },
+    };
+    tracing::info!(user = %who.name, proposal = id, ok = flash.ok, "web console: {}", flash.text);
+    if let Some(s) = &who.session {
+        console.sessions.set_flash(s, flash);
+    }
+    Ok(Redirect::to("/inbox").into_response())
+}
+
+/// `GET /inbox/ID/files/N`: an attachment, as a download.
+pub async fn file(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((id, n)): Path<(i64, usize)>,
+) -> Result<Response, Failure> {
+    if let Err(r) = auth::reader(&console, &headers, "/inbox") {
+        return Ok(r);
+    }
+    let (current, proposals) = console
+        .with_ledger(|_, ledger| ledger.proposals(false))
+        .await?;
+    let proposals = proposals.map_err(|e| Failure::Internal(e.to_string()))?;
+    let Some(kept) = proposals
+        .into_iter()
+        .find(|p| p.id == id)
+        .and_then(|p| p.files.into_iter().nth(n))
+    else {
+        return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such file"));
+    };
+    // The path is ours (attachments/NAME, a safe name); only its file name
+    // is taken, joined to the attachments directory.
+    let name = kept.path.rsplit('/').next().unwrap_or_default().to_string();
+    let path = ingest::attachments_dir(&current.config().settings.database).join(&name);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        auth::url_escape(&name)
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
