@@ -280,6 +280,14 @@ async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>
         .await?;
     let (html, at) = out.map_err(Failure::Internal)?;
     let html: Arc<str> = html.into();
+    // Evaluating every pair of a large province allocates tens of MB for a
+    // moment; give it back, as the daemon does after a batch (glibc keeps
+    // freed heap otherwise).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; any thread may call it.
+    unsafe {
+        libc::malloc_trim(0);
+    }
     console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
         generation: current.generation,
         made: Instant::now(),
