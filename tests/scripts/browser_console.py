@@ -14,6 +14,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, shots, clerk, clerk_pw, viewer, viewer_pw = sys.argv[1:7]
 os.makedirs(shots, exist_ok=True)
@@ -51,11 +52,29 @@ def path():
     return driver.current_url[len(base):]
 
 
+def click_and_wait(element):
+    """Clicks a link or a submit button and waits until the next page has
+    loaded (a click does not wait for the navigation it starts)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(
+        lambda d: _stale(old) and d.execute_script("return document.readyState") == "complete"
+    )
+
+
+def _stale(element):
+    try:
+        element.tag_name
+        return False
+    except Exception:
+        return True
+
+
 def login(name, password):
     driver.get(base + "/login")
     driver.find_element(By.NAME, "username").send_keys(name)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
 
 instance = "/instances/p/bao-cao/2025-04-29"
@@ -73,7 +92,7 @@ check("Tình hình gửi kế hoạch, báo cáo" in driver.page_source, "the ov
 shot("02-overview")
 
 # 3. Opens the instance from the overview.
-driver.find_element(By.LINK_TEXT, "Báo cáo kết quả").click()
+click_and_wait(driver.find_element(By.LINK_TEXT, "Báo cáo kết quả"))
 check(path() == instance, "the instance page")
 row = driver.find_element(By.ID, "row-so-y-te")
 check(row.get_attribute("data-state") == "pending", "Sở Y tế is pending before")
@@ -81,12 +100,12 @@ shot("03-instance")
 
 # 4. A date that does not exist is refused with the command line's message,
 #    naming the field; nothing is recorded.
-row.find_element(By.LINK_TEXT, "Ghi nhận").click()
+click_and_wait(row.find_element(By.LINK_TEXT, "Ghi nhận"))
 check(path().startswith("/record?"), "the record form")
 on = driver.find_element(By.NAME, "on")
 on.clear()
 on.send_keys("31/04/2025 09:00")
-driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']").click()
+click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']"))
 error = driver.find_element(By.CSS_SELECTOR, ".flash.err").text
 check(error.startswith("Ngày nộp:") and "31/04/2025" in error, f"the refusal names the field: {error}")
 check(path().startswith("/record?"), "a refusal comes back to the form")
@@ -96,10 +115,10 @@ shot("04-refused")
 # 5. Records Sở Y tế's report with its document number: two clicks from the
 #    instance page (the link, then the button).
 driver.get(base + instance)
-driver.find_element(By.ID, "row-so-y-te").find_element(By.LINK_TEXT, "Ghi nhận").click()
+click_and_wait(driver.find_element(By.ID, "row-so-y-te").find_element(By.LINK_TEXT, "Ghi nhận"))
 shot("04-record-form")
 driver.find_element(By.NAME, "ref").send_keys("125/BC-SYT")
-driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']").click()
+click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']"))
 check(path().startswith(instance), "back on the instance page")
 row = driver.find_element(By.ID, "row-so-y-te")
 check(row.get_attribute("data-state") == "on_time", "Sở Y tế turned on time")
@@ -123,7 +142,7 @@ shot("07-print")
 driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 # 8. Logs out.
-driver.find_element(By.XPATH, "//button[normalize-space()='Đăng xuất']").click()
+click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Đăng xuất']"))
 check(path().startswith("/login"), "logged out, at /login")
 driver.get(base + "/")
 check(path().startswith("/login"), "the session is gone")
