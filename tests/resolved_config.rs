@@ -134,6 +134,22 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     );
     let crons: Vec<&str> = digest.send_at.iter().map(|m| m.cron.as_str()).collect();
     assert_eq!(crons, ["0 0 16 * * Fri"]);
+    let inbox = s.inbox.as_ref().unwrap();
+    assert_eq!(
+        (inbox.host.as_str(), inbox.port, inbox.security),
+        ("imap.ninhbinh.example.gov.vn", 1993, Security::StartTls)
+    );
+    assert_eq!(inbox.username, "vptt138-nhan");
+    assert_eq!(
+        inbox.password,
+        PasswordSource::File(at("secrets/imap-password"))
+    );
+    assert_eq!(
+        inbox.ca_file.as_deref(),
+        Some(at("secrets/ca.pem").as_path())
+    );
+    assert_eq!(inbox.folder, "Bao cao");
+    assert!(inbox.auto_accept);
     let web = s.web.as_ref().unwrap();
     assert_eq!(web.listen.to_string(), "[::1]:8443");
     assert_eq!(web.users, at("secrets/users.toml"));
@@ -388,6 +404,7 @@ fn the_golden_fixture_sets_every_key_the_loader_accepts() {
         ("dondoc.toml", vec![k("mail"), k("smtp")]),
         ("dondoc.toml", vec![k("digest")]),
         ("dondoc.toml", vec![k("web")]),
+        ("dondoc.toml", vec![k("inbox")]),
         ("agencies.toml", vec![]),
         ("agencies.toml", vec![k("agency"), Step::Index(0)]),
         ("holidays.toml", vec![]),

@@ -54,6 +54,25 @@ pub fn run(config: &Config) -> Result<(), CliError> {
             )
         );
     }
+    if let Some(inbox) = &config.settings.inbox {
+        println!(
+            "{}",
+            crate::lang::say!(
+                "Hộp thư nhận: {}:{} ({:?}), thư mục {}, tài khoản {}, {}",
+                "Mailbox: {}:{} ({:?}), folder {}, user {}, {}",
+                inbox.host,
+                inbox.port,
+                inbox.security,
+                inbox.folder,
+                inbox.username,
+                if inbox.auto_accept {
+                    crate::lang::say!("tự ghi nhận", "accepted automatically")
+                } else {
+                    crate::lang::say!("văn thư xác nhận", "a clerk confirms")
+                }
+            )
+        );
+    }
     let mut notes = warnings::warnings(config, today, &upcoming);
     if let Some((web, accounts)) = &accounts {
         if accounts.users.is_empty() && accounts.tokens.is_empty() {

@@ -44,6 +44,9 @@ enum Command {
         #[arg(required = true, value_name = "ID")]
         ids: Vec<i64>,
     },
+    /// Read the [inbox] mailbox's unseen messages once, over IMAP (the daemon
+    /// will watch it): proposals are flagged \Seen, the rest stays unread.
+    Fetch,
     /// Read messages saved as .eml files: a reply to a reminder from the
     /// agency becomes a proposal, a bounce marks its reminder failed; a
     /// message read before changes nothing.
@@ -83,6 +86,31 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
     match &args.command {
         None => list(config, &ledger, args),
+        Some(Command::Fetch) => {
+            let Some(inbox) = &config.settings.inbox else {
+                return Err(CliError::Usage(say!(
+                    "chưa có mục [inbox] trong dondoc.toml (máy chủ IMAP, tài khoản); thêm vào rồi chạy lại",
+                    "dondoc.toml has no [inbox] table (the IMAP server and account); add one and run again"
+                )));
+            };
+            ledger.set_actor("inbox");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::Runtime(e.into()))?;
+            let started = std::time::Instant::now();
+            let done = rt
+                .block_on(crate::inbox::imap::fetch(config, inbox, &mut ledger))
+                .map_err(CliError::Runtime)?;
+            println!(
+                "{}:{} {} — {done} ({:.2} s)",
+                inbox.host,
+                inbox.port,
+                inbox.folder,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Some(Command::Read { files, auto }) => {
             ledger.set_actor("inbox");
             let (mut proposed, mut bounced, mut ignored, mut seen) = (0, 0, 0, 0);

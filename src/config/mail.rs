@@ -11,7 +11,9 @@ use toml::Spanned;
 
 use super::error::{SourceFile, quote};
 use super::values::{bounded, check_text, is_email};
-use super::{Lang, Mail, Office, PasswordSource, Security, Smtp, Transport, raw, resolve_path};
+use super::{
+    Inbox, Lang, Mail, Office, PasswordSource, Security, Smtp, Transport, raw, resolve_path,
+};
 
 const DEFAULT_OUTBOX: &str = "/var/lib/dondoc/outbox";
 
@@ -213,14 +215,40 @@ fn smtp(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Sm
     })
 }
 
-/// Where the password comes from; a file must exist and be readable now,
-/// as the daemon reads it at start.
+/// Where the SMTP password comes from; with a username.
 fn password(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<PasswordSource> {
     let s = raw.get_ref();
-    let source = match (&s.password_file, &s.password_env) {
+    let source = password_source(
+        dir,
+        src,
+        s.password_file.as_ref(),
+        s.password_env.as_ref(),
+        "mail.smtp",
+    );
+    if source.is_some() && s.username.is_none() {
+        src.error(
+            raw.span(),
+            "mail.smtp.username",
+            "a password is set, so username is required",
+        );
+    }
+    source
+}
+
+/// Where a password comes from (`PREFIX.password_file` or
+/// `PREFIX.password_env`); a file must exist and be readable now, as the
+/// daemon reads it at start.
+fn password_source(
+    dir: &Path,
+    src: &mut SourceFile,
+    file: Option<&Spanned<String>>,
+    env: Option<&Spanned<String>>,
+    prefix: &str,
+) -> Option<PasswordSource> {
+    match (file, env) {
         (Some(f), None) => {
             let path = resolve_path(dir, Some(f.get_ref()), "");
-            readable(src, f, &path, "mail.smtp.password_file");
+            readable(src, f, &path, &format!("{prefix}.password_file"));
             Some(PasswordSource::File(path))
         }
         (None, Some(e)) => {
@@ -229,7 +257,7 @@ fn password(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Optio
             if std::env::var_os(e.get_ref()).is_none() {
                 src.error(
                     e.span(),
-                    "mail.smtp.password_env",
+                    format!("{prefix}.password_env"),
                     format!(
                         "the environment variable {} is not set; set it in the service's \
                          environment (a drop-in with Environment= or EnvironmentFile=), where \
@@ -244,33 +272,119 @@ fn password(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Optio
         (Some(_), Some(e)) => {
             src.error(
                 e.span(),
-                "mail.smtp.password_env",
+                format!("{prefix}.password_env"),
                 "give either password_file or password_env, not both",
             );
             None
         }
+    }
+}
+
+/// `[inbox]`: the IMAP mailbox, checked as `[mail.smtp]` is.
+pub(super) fn inbox(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Inbox>) -> Option<Inbox> {
+    let s = raw.get_ref();
+    let host = check_text(src, &s.host, "inbox.host");
+    let username = check_text(src, &s.username, "inbox.username");
+    let security = match s.security.as_ref().map(|v| v.get_ref().as_str()) {
+        None | Some("tls") => Security::Tls,
+        Some("starttls") => Security::StartTls,
+        Some("none") => Security::None,
+        Some(other) => {
+            let span = s.security.as_ref().map_or(0..0, |v| v.span());
+            src.error(
+                span,
+                "inbox.security",
+                format!(
+                    "{} is not a security mode; use \"tls\", \"starttls\" or \"none\"",
+                    quote(other)
+                ),
+            );
+            Security::Tls
+        }
     };
-    if source.is_some() && s.username.is_none() {
+    if security == Security::None && !is_loopback(&host) {
         src.error(
-            raw.span(),
-            "mail.smtp.username",
-            "a password is set, so username is required",
+            s.security.as_ref().map_or(0..0, |v| v.span()),
+            "inbox.security",
+            format!(
+                "\"none\" sends the password and the agencies' mail in clear text, so it is \
+                 allowed only for a loopback host, not {}; use \"tls\" or \"starttls\"",
+                quote(&host)
+            ),
         );
     }
-    source
+    let default_port = if security == Security::Tls { 993 } else { 143 };
+    let port = bounded(src, s.port.as_ref(), "inbox.port", 1, 65535, default_port);
+    let password = password_source(
+        dir,
+        src,
+        s.password_file.as_ref(),
+        s.password_env.as_ref(),
+        "inbox",
+    );
+    if password.is_none() && s.password_file.is_none() && s.password_env.is_none() {
+        src.error(
+            raw.span(),
+            "inbox.password_file",
+            "the mailbox needs a password: set password_file (e.g. a systemd credential, \
+             /run/credentials/dondoc.service/imap-password) or password_env",
+        );
+    }
+    let ca_file = s
+        .ca_file
+        .as_ref()
+        .and_then(|f| ca_file_at(dir, src, f, "inbox.ca_file"));
+    let folder = s.folder.as_ref().map_or_else(
+        || "INBOX".to_string(),
+        |f| check_text(src, f, "inbox.folder"),
+    );
+    let auto_accept = match s.accept.as_ref().map(|v| v.get_ref().as_str()) {
+        None | Some("confirm") => false,
+        Some("auto") => true,
+        Some(other) => {
+            src.error(
+                s.accept.as_ref().map_or(0..0, |v| v.span()),
+                "inbox.accept",
+                format!(
+                    "{} is not a way to accept; use \"confirm\" (a clerk decides) or \"auto\"",
+                    quote(other)
+                ),
+            );
+            false
+        }
+    };
+    Some(Inbox {
+        host,
+        port: port as u16,
+        security,
+        username,
+        password: password?,
+        ca_file,
+        folder,
+        auto_accept,
+    })
 }
 
 /// The extra CA: readable, and a PEM certificate the TLS setup accepts.
 fn ca_file(dir: &Path, src: &mut SourceFile, value: &Spanned<String>) -> Option<PathBuf> {
+    ca_file_at(dir, src, value, "mail.smtp.ca_file")
+}
+
+fn ca_file_at(
+    dir: &Path,
+    src: &mut SourceFile,
+    value: &Spanned<String>,
+    key: &str,
+) -> Option<PathBuf> {
     let path = resolve_path(dir, Some(value.get_ref()), "");
-    if !readable(src, value, &path, "mail.smtp.ca_file") {
+    if !readable(src, value, &path, key) {
         return None;
     }
     let pem = std::fs::read(&path).unwrap_or_default();
     if Certificate::from_pem(&pem).is_err() {
         src.error(
             value.span(),
-            "mail.smtp.ca_file",
+            key,
             format!(
                 "{} is not a PEM certificate; give the CA's certificate \
                  (\"-----BEGIN CERTIFICATE-----\" …)",

@@ -73,6 +73,22 @@ pub struct Settings {
     pub digest: Option<Digest>,
     /// `[web]`: absent when the console is not configured.
     pub web: Option<Web>,
+    /// `[inbox]`: absent when replies are not read.
+    pub inbox: Option<Inbox>,
+}
+
+/// `[inbox]`: the IMAP mailbox agencies reply to.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: PasswordSource,
+    pub ca_file: Option<PathBuf>,
+    pub folder: String,
+    /// `accept = "auto"`: certain proposals are recorded at once.
+    pub auto_accept: bool,
 }
 
 /// `[web]`: where the console listens and whom it lets in.

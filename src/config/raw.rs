@@ -38,6 +38,41 @@ pub struct Main {
     /// Trang quản trị trên trình duyệt (tùy chọn). / The web console (optional).
     #[schemars(with = "Option<Web>")]
     pub web: Option<S<Web>>,
+    /// Hộp thư nhận thư trả lời của các đơn vị (tùy chọn). / The mailbox agencies reply to (optional).
+    #[schemars(with = "Option<Inbox>")]
+    pub inbox: Option<S<Inbox>>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inbox {
+    /// Máy chủ IMAP. / The IMAP host.
+    #[schemars(with = "String")]
+    pub host: S<String>,
+    /// Cổng, mặc định 993 (tls) hoặc 143. / Port: 993 for "tls", else 143.
+    #[schemars(with = "Option<i64>")]
+    pub port: Option<S<i64>>,
+    /// "tls" (mặc định), "starttls" hoặc "none" (chỉ loopback). / "tls" (default), "starttls" or "none" (loopback only).
+    #[schemars(with = "Option<String>")]
+    pub security: Option<S<String>>,
+    /// Tên đăng nhập. / User name.
+    #[schemars(with = "String")]
+    pub username: S<String>,
+    /// Tệp chứa mật khẩu (hoặc systemd credential). / A file holding the password.
+    #[schemars(with = "Option<String>")]
+    pub password_file: Option<S<String>>,
+    /// Biến môi trường chứa mật khẩu. / An environment variable holding the password.
+    #[schemars(with = "Option<String>")]
+    pub password_env: Option<S<String>>,
+    /// Tệp CA (PEM) tin cậy thêm. / A PEM CA to trust besides the system's.
+    #[schemars(with = "Option<String>")]
+    pub ca_file: Option<S<String>>,
+    /// Thư mục, mặc định "INBOX". / The folder, "INBOX" by default.
+    #[schemars(with = "Option<String>")]
+    pub folder: Option<S<String>>,
+    /// "confirm" (mặc định: văn thư xác nhận) hoặc "auto". / "confirm" (a clerk decides, the default) or "auto".
+    #[schemars(with = "Option<String>")]
+    pub accept: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

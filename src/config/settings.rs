@@ -61,6 +61,10 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
     let mail = mail(dir, src, &raw.mail, office.as_ref());
     let digest = raw.digest.as_ref().map(|d| digest(src, d));
     let web = raw.web.as_ref().and_then(|w| web(dir, src, w));
+    let inbox = raw
+        .inbox
+        .as_ref()
+        .and_then(|i| super::mail::inbox(dir, src, i));
     let database = resolve_path(
         dir,
         raw.database.as_ref().map(|v| v.get_ref().as_str()),
@@ -78,6 +82,7 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
         mail: mail?,
         digest,
         web,
+        inbox,
     })
 }
 

@@ -6,6 +6,7 @@
 //! attachments; `dondoc inbox` lists and decides them. The `[inbox]`
 //! settings, the IMAP watcher and the console's confirmation page come next.
 
+pub mod imap;
 pub mod ingest;
 pub mod matching;
 pub mod message;

@@ -1,0 +1,361 @@
+//! `dondoc inbox fetch` against a real IMAP server: Dovecot from Debian's
+//! `dovecot-imapd`, started by the test with a throwaway config, a user
+//! whose maildir the test fills, and TLS with a CA from trustme.
+//!
+//! Dovecot must run as root (it drops to its own users). Without it (or
+//! without root, or trustme) these tests say so and pass, unless
+//! `DONDOC_REQUIRE_DOVECOT=1` (as `.ci/run` sets), where they fail.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{dondoc, reminder_config};
+
+const PASSWORD: &str = "mat-khau-hop-thu";
+
+struct Dovecot {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = Command::new("dovecot")
+            .arg("-c")
+            .arg(self.dir.path().join("dovecot.conf"))
+            .arg("stop")
+            .status();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Dovecot {
+    fn start() -> Option<Dovecot> {
+        // SAFETY: getuid has no preconditions.
+        let root = unsafe { libc::getuid() } == 0;
+        let have = root
+            && Command::new("dovecot").arg("--version").output().is_ok()
+            && Command::new("python3")
+                .args(["-c", "import trustme"])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !have {
+            assert!(
+                std::env::var("DONDOC_REQUIRE_DOVECOT").is_err(),
+                "dovecot (apt-get install dovecot-imapd), root and trustme are required"
+            );
+            eprintln!("SKIPPED: dovecot, root or python3's trustme not available");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+        for sub in [
+            "run",
+            "state",
+            "home/vptt/Maildir/new",
+            "home/vptt/Maildir/cur",
+            "home/vptt/Maildir/tmp",
+        ] {
+            fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        let status = Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import sys, trustme\nca = trustme.CA()\nc = ca.issue_cert('localhost', '127.0.0.1')\n\
+                 c.private_key_pem.write_to_path(sys.argv[1] + '/key.pem')\n\
+                 c.cert_chain_pems[0].write_to_path(sys.argv[1] + '/cert.pem')\n\
+                 ca.cert_pem.write_to_path(sys.argv[1] + '/ca.pem')",
+            )
+            .arg(d)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let port = free_port();
+        let p = d.display();
+        fs::write(
+            d.join("dovecot.conf"),
+            format!(
+                "base_dir = {p}/run\nstate_dir = {p}/state\nlog_path = {p}/log\nprotocols = imap\n\
+                 listen = 127.0.0.1\nssl = yes\nssl_cert = <{p}/cert.pem\nssl_key = <{p}/key.pem\n\
+                 auth_mechanisms = plain\ndisable_plaintext_auth = no\nfirst_valid_uid = 1\n\
+                 mail_location = maildir:{p}/home/%u/Maildir\n\
+                 passdb {{\n  driver = static\n  args = password={PASSWORD}\n}}\n\
+                 userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home={p}/home/%u\n}}\n\
+                 service imap-login {{\n  inet_listener imap {{\n    port = 0\n  }}\n  \
+                 inet_listener imaps {{\n    port = {port}\n    ssl = yes\n  }}\n  chroot =\n}}\n\
+                 service anvil {{\n  chroot =\n}}\n"
+            ),
+        )
+        .unwrap();
+        let status = Command::new("chown")
+            .args(["-R", "nobody:nogroup"])
+            .arg(d.join("home"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let status = Command::new("dovecot")
+            .arg("-c")
+            .arg(d.join("dovecot.conf"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "dovecot did not start");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "dovecot does not listen: {}",
+                fs::read_to_string(d.join("log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Dovecot { dir, port })
+    }
+
+    fn maildir(&self) -> PathBuf {
+        self.dir.path().join("home/vptt/Maildir")
+    }
+
+    /// Delivers `raw` as a new message, as a local delivery agent would.
+    fn deliver(&self, n: usize, raw: &str) {
+        let path = self.maildir().join(format!("new/{n}.M{n}P1.test"));
+        fs::write(&path, raw).unwrap();
+        Command::new("chown")
+            .args(["nobody:nogroup"])
+            .arg(&path)
+            .status()
+            .unwrap();
+    }
+
+    fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+}
+
+/// The Message-ID (without brackets) of the reminder sent to `to`.
+fn reminder_to(outbox: &Path, to: &str) -> String {
+    for entry in fs::read_dir(outbox).unwrap() {
+        let raw = fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        if text.contains(&format!("To: {to}")) || text.contains(&format!("<{to}>")) {
+            return dondoc::inbox::message::read(&raw).unwrap().id;
+        }
+    }
+    panic!("no reminder to {to}");
+}
+
+fn reply(from: &str, id: &str, reminder: &str, extra: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: V/v nhắc thời hạn gửi báo cáo\r\n\
+         Date: Fri, 25 Apr 2025 10:15:00 +0700\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <{reminder}>\r\n\
+         {extra}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n\
+         --b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"bao-cao.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b1--\r\n"
+    )
+}
+
+/// The flags Dovecot keeps in a message's maildir file name (`:2,S`).
+fn flags_of(maildir: &Path, message_id: &str) -> String {
+    for sub in ["cur", "new"] {
+        for entry in fs::read_dir(maildir.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            if text.contains(&format!("Message-ID: <{message_id}>")) {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                return name.split(":2,").nth(1).unwrap_or("").to_string();
+            }
+        }
+    }
+    panic!("no message {message_id}");
+}
+
+#[test]
+fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
+    let Some(server) = Dovecot::start() else {
+        return;
+    };
+    let inbox = format!(
+        "[mail]\noutbox = \"state/outbox\"\n\n[inbox]\nhost = \"127.0.0.1\"\nport = {}\n\
+         username = \"vptt\"\npassword_file = \"imap-password\"\nca_file = \"{}\"\n",
+        server.port,
+        server.ca().display()
+    );
+    let dir = reminder_config(&inbox);
+    fs::write(dir.path().join("imap-password"), format!("{PASSWORD}\n")).unwrap();
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+
+    let first = reply(
+        "vanthu@syt.example.gov.vn",
+        "r1@syt.example.gov.vn",
+        &syt,
+        "",
+        "Số: 125/BC-SYT",
+    );
+    server.deliver(1, &first);
+    server.deliver(2, &first); // the same message twice
+    server.deliver(
+        3,
+        &reply("ai-do@gmail.com", "x1@gmail.com", &syt, "", "Số: 1/BC-X"),
+    );
+    server.deliver(
+        4,
+        &reply(
+            "vanthu@stp.example.gov.vn",
+            "a1@stp.example.gov.vn",
+            &stp,
+            "Auto-Submitted: auto-replied\r\n",
+            "Vắng mặt.",
+        ),
+    );
+    server.deliver(
+        5,
+        &format!(
+            "From: MAILER-DAEMON@mail.example.gov.vn\r\nSubject: Undelivered Mail\r\n\
+             Message-ID: <dsn1@mail.example.gov.vn>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
+             --r\r\nContent-Type: text/plain\r\n\r\n550 5.1.1 user unknown\r\n\
+             --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\nSubject: V/v\r\n--r--\r\n"
+        ),
+    );
+
+    let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        out.stderr,
+        fs::read_to_string(server.dir.path().join("log")).unwrap_or_default()
+    );
+    assert!(
+        out.stdout
+            .contains("5 messages: 1 proposals (0 accepted), 1 bounced, 2 ignored, 1 read before"),
+        "{}",
+        out.stdout
+    );
+    // Only what became a proposal is flagged \Seen; the rest stays unread.
+    assert!(!flags_of(&server.maildir(), "x1@gmail.com").contains('S'));
+    assert!(!flags_of(&server.maildir(), "a1@stp.example.gov.vn").contains('S'));
+    assert!(!flags_of(&server.maildir(), "dsn1@mail.example.gov.vn").contains('S'));
+    let seen = fs::read_dir(server.maildir().join("cur"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(":2,S")
+        })
+        .count();
+    assert_eq!(
+        seen, 1,
+        "exactly the proposal (one of the two copies) is \\Seen"
+    );
+
+    // A second fetch: the four unread ones again, all read before.
+    let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
+    assert!(
+        out.stdout
+            .contains("4 messages: 0 proposals (0 accepted), 0 bounced, 0 ignored, 4 read before"),
+        "{}",
+        out.stdout
+    );
+
+    let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["ref"], "125/BC-SYT");
+    assert_eq!(list[0]["agency"], "so-y-te");
+    assert_eq!(list[0]["files"][0], "attachments/1-0-bao-cao.pdf");
+    // The bounce is in status: the office must phone.
+    let out = dondoc(&["--config", cfg, "status", "--at", "25/04/2025 12:00"]);
+    assert!(
+        out.stdout.contains("550 5.1.1 user unknown"),
+        "{}",
+        out.stdout
+    );
+
+    // A wrong password: a clear error, exit 1, nothing changed.
+    fs::write(dir.path().join("imap-password"), "sai\n").unwrap();
+    let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("refused the login of vptt"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("sai"), "the password is never printed");
+}
+
+#[test]
+fn inbox_settings_are_checked_with_the_key_and_the_fix() {
+    for (table, key, says) in [
+        (
+            "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"v\"\npassword_file = \"imap-password\"\nsecurity = \"ssl\"\n",
+            "inbox.security",
+            "use \"tls\", \"starttls\" or \"none\"",
+        ),
+        (
+            "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"v\"\npassword_file = \"imap-password\"\nsecurity = \"none\"\n",
+            "inbox.security",
+            "allowed only for a loopback host",
+        ),
+        (
+            "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"v\"\n",
+            "inbox.password_file",
+            "the mailbox needs a password",
+        ),
+        (
+            "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"v\"\npassword_file = \"missing\"\n",
+            "inbox.password_file",
+            "create it",
+        ),
+        (
+            "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"v\"\npassword_file = \"imap-password\"\naccept = \"yes\"\n",
+            "inbox.accept",
+            "use \"confirm\" (a clerk decides) or \"auto\"",
+        ),
+    ] {
+        let dir = reminder_config(table);
+        fs::write(dir.path().join("imap-password"), "x\n").unwrap();
+        let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
+        assert_eq!(out.code, 2, "{table}");
+        assert!(out.stderr.contains("dondoc.toml"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(key) && out.stderr.contains(says),
+            "{table}: {}",
+            out.stderr
+        );
+    }
+    // A valid one is summarised by check.
+    let dir = reminder_config(
+        "[inbox]\nhost = \"mail.example.gov.vn\"\nusername = \"vptt\"\npassword_file = \"imap-password\"\n",
+    );
+    fs::write(dir.path().join("imap-password"), "x\n").unwrap();
+    let out = dondoc(&["--config", dir.path().to_str().unwrap(), "check"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "Mailbox: mail.example.gov.vn:993 (Tls), folder INBOX, user vptt, a clerk confirms"
+        ),
+        "{}",
+        out.stdout
+    );
+}
