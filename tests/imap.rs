@@ -359,3 +359,106 @@ fn inbox_settings_are_checked_with_the_key_and_the_fix() {
         out.stdout
     );
 }
+
+/// Waits for `done`, at most 20 s.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(20), "{what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The daemon reads the mailbox at start (and every 5 minutes); with the
+/// IMAP server down it says so and the reminders go out all the same.
+#[test]
+fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
+    // Down: nothing listens on the port.
+    let closed = free_port();
+    let dir = reminder_config(&format!(
+        "[mail]\noutbox = \"state/outbox\"\n\n[inbox]\nhost = \"127.0.0.1\"\nport = {closed}\n\
+         username = \"vptt\"\npassword_file = \"imap-password\"\n"
+    ));
+    fs::write(dir.path().join("imap-password"), "x\n").unwrap();
+    let cfg = dir.path().to_str().unwrap().to_string();
+    let log = dir.path().join("daemon.log");
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--lang",
+            "en",
+            "--config",
+            &cfg,
+            "run",
+            "--clock-start",
+            "24/04/2025 08:00",
+        ])
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let outbox = dir.path().join("state/outbox");
+    wait_until("the reminders go out while the mailbox is down", || {
+        fs::read_dir(&outbox).map(|d| d.count()).unwrap_or(0) == 2
+            && fs::read_to_string(&log)
+                .unwrap()
+                .contains("cannot read the mailbox; reminders go on")
+    });
+    // SAFETY: kill(2) on our own child.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGTERM);
+    }
+    assert!(daemon.wait().unwrap().success());
+
+    // Up: a reply waiting in the mailbox is read at start.
+    let Some(server) = Dovecot::start() else {
+        return;
+    };
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    server.deliver(
+        1,
+        &reply(
+            "vanthu@syt.example.gov.vn",
+            "r7@syt.example.gov.vn",
+            &syt,
+            "",
+            "Số: 125/BC-SYT",
+        ),
+    );
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main).unwrap().replace(
+        &format!("port = {closed}"),
+        &format!(
+            "port = {}\nca_file = \"{}\"",
+            server.port,
+            server.ca().display()
+        ),
+    );
+    fs::write(&main, text).unwrap();
+    fs::write(dir.path().join("imap-password"), format!("{PASSWORD}\n")).unwrap();
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--lang",
+            "en",
+            "--config",
+            &cfg,
+            "run",
+            "--clock-start",
+            "25/04/2025 12:00",
+        ])
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_until("the daemon makes the proposal", || {
+        let out = dondoc(&["--config", &cfg, "inbox", "--format", "json"]);
+        out.stdout.contains("125/BC-SYT")
+    });
+    // SAFETY: kill(2) on our own child.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGTERM);
+    }
+    assert!(
+        daemon.wait().unwrap().success(),
+        "{}",
+        fs::read_to_string(&log).unwrap()
+    );
+    assert!(fs::read_to_string(&log).unwrap().contains("inbox read"));
+}

@@ -82,6 +82,7 @@ pub async fn run(
         .context("while starting the scheduler")?;
     let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
     let mut console = open_console(&running.loaded, clock, &stopped);
+    let mut watcher = watch_inbox(&running.loaded, &stopped);
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
@@ -102,6 +103,10 @@ pub async fn run(
                 let before = running.loaded.clone();
                 running = reload(running, &options, &fire_tx).await;
                 if !Arc::ptr_eq(&before, &running.loaded) {
+                    if let Some(w) = watcher.take() {
+                        w.abort();
+                    }
+                    watcher = watch_inbox(&running.loaded, &stopped);
                     match &console {
                         Some(c) => reload_console(&c.console, &running.loaded),
                         None => console = open_console(&running.loaded, clock, &stopped),
@@ -130,6 +135,9 @@ pub async fn run(
     tracing::info!("stopping");
     let _ = running.scheduler.shutdown().await;
     running.deliverer.close().await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
     if let Some(c) = console {
         // `serve` stopped accepting when `stopped` changed, and gives the
         // requests in flight at most web::DRAIN.
@@ -168,6 +176,57 @@ fn open_console(
             None
         }
     }
+}
+
+/// How often the mailbox is read, and the longest wait after failures.
+const INBOX_EVERY: Duration = Duration::from_secs(300);
+const INBOX_BACKOFF_AT_MOST: Duration = Duration::from_secs(1800);
+
+/// Reads `[inbox]` now and every [`INBOX_EVERY`]; after a failure (server
+/// down, login refused) waits 1, 2, 4 … minutes, at most 30. A broken
+/// mailbox never stops the reminders: it is its own task, logged.
+fn watch_inbox(
+    loaded: &Arc<Loaded>,
+    stopped: &watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    loaded.config.settings.inbox.as_ref()?;
+    let loaded = loaded.clone();
+    let mut stopped = stopped.clone();
+    Some(tokio::spawn(async move {
+        let config = &loaded.config;
+        let inbox = config.settings.inbox.as_ref().expect("checked above");
+        let mut ledger = match Ledger::open(&config.settings.database, "inbox") {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(error = %e, "inbox: cannot open the database; the mailbox is not read");
+                return;
+            }
+        };
+        let mut failures: u32 = 0;
+        loop {
+            let wait = match crate::inbox::imap::fetch(config, inbox, &mut ledger).await {
+                Ok(done) => {
+                    failures = 0;
+                    if done.messages > 0 {
+                        tracing::info!(%done, "inbox read");
+                    }
+                    INBOX_EVERY
+                }
+                Err(e) => {
+                    failures += 1;
+                    let wait = Duration::from_secs(60)
+                        .saturating_mul(1 << (failures - 1).min(10))
+                        .min(INBOX_BACKOFF_AT_MOST);
+                    tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: cannot read the mailbox; reminders go on");
+                    wait
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stopped.wait_for(|s| *s) => return,
+            }
+        }
+    }))
 }
 
 /// Hands a reloaded configuration to the console; it keeps its accounts if
