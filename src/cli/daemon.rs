@@ -16,20 +16,29 @@ pub struct Args {
     clock_start: Option<String>,
 }
 
+impl Args {
+    /// `--clock-start`, read in the configured zone.
+    fn clock_start(
+        &self,
+        config: &crate::config::Config,
+    ) -> Result<Option<jiff::Timestamp>, CliError> {
+        self.clock_start
+            .as_deref()
+            .map(|text| {
+                crate::dates::parse_moment(text, &config.settings.timezone)
+                    .map(|z| z.timestamp())
+                    .map_err(|e| CliError::Usage(format!("--clock-start: {e}")))
+            })
+            .transpose()
+    }
+}
+
 pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
     init_logging("info,tokio_cron_scheduler=warn");
     ignore_sigpipe();
-    let clock_start = match &args.clock_start {
-        Some(text) => Some(
-            crate::dates::parse_moment(text, &loaded.config.settings.timezone)
-                .map_err(|e| CliError::Usage(format!("--clock-start: {e}")))?
-                .timestamp(),
-        ),
-        None => None,
-    };
     let options = Options {
         dir: dir.to_path_buf(),
-        clock_start,
+        clock_start: args.clock_start(&loaded.config)?,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -73,14 +82,7 @@ pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
     };
     let shown = settings.users.strip_prefix(dir).unwrap_or(&settings.users);
     crate::config::users::load(&settings.users, shown)?;
-    let clock = crate::engine::Clock::new(match &args.clock_start {
-        Some(text) => Some(
-            crate::dates::parse_moment(text, &config.settings.timezone)
-                .map_err(|e| CliError::Usage(format!("--clock-start: {e}")))?
-                .timestamp(),
-        ),
-        None => None,
-    });
+    let clock = crate::engine::Clock::new(args.clock_start(config)?);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

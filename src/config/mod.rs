@@ -204,6 +204,20 @@ pub enum PasswordSource {
     Env(String),
 }
 
+impl PasswordSource {
+    /// Reads the password now (a file's trailing newline dropped); the error
+    /// names `what` ("SMTP", "inbox") and where, never the value.
+    pub fn read(&self, what: &str) -> Result<String, String> {
+        match self {
+            PasswordSource::File(path) => std::fs::read_to_string(path)
+                .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
+                .map_err(|e| format!("reading the {what} password from {}: {e}", path.display())),
+            PasswordSource::Env(var) => std::env::var(var)
+                .map_err(|_| format!("the {what} password variable {var} is not set")),
+        }
+    }
+}
+
 /// `[digest]`: a summary for the office itself.
 #[derive(Debug, Clone)]
 pub struct Digest {

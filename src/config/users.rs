@@ -313,11 +313,6 @@ pub fn random_bytes() -> [u8; 32] {
     bytes
 }
 
-/// Lowercase hexadecimal.
-pub fn to_hex(bytes: &[u8]) -> String {
-    hex(bytes)
-}
-
 /// A new API token and the hash `users.toml` keeps: `ddt_` and 64 hex digits.
 pub fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];
@@ -331,12 +326,13 @@ fn token_hash(token: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(token.as_bytes())))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares two hashes without stopping at the first difference.
-fn constant_eq(a: &str, b: &str) -> bool {
+pub fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 

@@ -378,11 +378,7 @@ fn release_memory(ledger: &Ledger) {
     if let Err(e) = ledger.shrink_memory() {
         tracing::warn!(error = %e, "cannot free the database's page cache");
     }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own arenas; any thread may call it.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    engine::memory::trim_heap();
 }
 
 /// A send moment now — only on a working day.

@@ -19,6 +19,7 @@ pub mod clock;
 pub mod deliver;
 pub mod digest;
 pub mod loaded;
+pub mod memory;
 pub mod moment;
 pub mod overview;
 pub mod plan;

@@ -288,19 +288,24 @@ fn check_date(
             });
         }
     }
-    let issued = config.plans[instance.plan].issued;
-    if let Some(issued) = issued.filter(|d| on.date() < *d && !force) {
-        return Err(Refused::Unconfirmed {
+    match before_issued(config.plans[instance.plan].issued, on) {
+        Some(message) if !force => Err(Refused::Unconfirmed {
             field: "on",
-            message: say!(
-                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
-                "{} is before the plan was issued ({}); check the date",
-                dates::vn(on.date()),
-                dates::vn(issued)
-            ),
-        });
+            message,
+        }),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// What is wrong with a submission dated before its plan was `issued`.
+fn before_issued(issued: Option<Date>, on: &Zoned) -> Option<String> {
+    let issued = issued.filter(|d| on.date() < *d)?;
+    Some(say!(
+        "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
+        "{} is before the plan was issued ({}); check the date",
+        dates::vn(on.date()),
+        dates::vn(issued)
+    ))
 }
 
 /// The extended due date of a pair, if the office granted one.
@@ -362,17 +367,8 @@ pub fn submission_from<'a>(
     let on =
         dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
     sane_date(&on, now).map_err(|m| (4, m))?;
-    let issued = config.plan(get(0)).and_then(|p| p.issued);
-    if let Some(issued) = issued.filter(|d| on.date() < *d) {
-        return Err((
-            4,
-            say!(
-                "{} là trước ngày ban hành kế hoạch ({}); kiểm tra lại ngày",
-                "{} is before the plan was issued ({}); check the date",
-                dates::vn(on.date()),
-                dates::vn(issued)
-            ),
-        ));
+    if let Some(message) = before_issued(config.plan(get(0)).and_then(|p| p.issued), &on) {
+        return Err((4, message));
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Ok(Submission {

@@ -15,7 +15,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 use super::ingest::{self, Outcome};
-use crate::config::{Config, Inbox, PasswordSource, Security};
+use crate::config::{Config, Inbox, Security};
 use crate::ledger::Ledger;
 
 /// How long connecting, logging in and each command may take.
@@ -49,13 +49,7 @@ impl std::fmt::Display for Fetched {
 
 /// Reads the folder's unseen messages once.
 pub async fn fetch(config: &Config, inbox: &Inbox, ledger: &mut Ledger) -> anyhow::Result<Fetched> {
-    let password = match &inbox.password {
-        PasswordSource::File(path) => std::fs::read_to_string(path)
-            .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
-            .with_context(|| format!("reading inbox.password_file {}", path.display()))?,
-        PasswordSource::Env(var) => std::env::var(var)
-            .with_context(|| format!("the inbox password variable {var} is not set"))?,
-    };
+    let password = inbox.password.read("inbox").map_err(anyhow::Error::msg)?;
     let address = (inbox.host.as_str(), inbox.port);
     let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect(address))
         .await

@@ -105,7 +105,7 @@ pub fn accept(
     id: i64,
     by: &str,
 ) -> Result<Result<String, String>, LedgerError> {
-    let Some(p) = ledger.proposals(true)?.into_iter().find(|p| p.id == id) else {
+    let Some(p) = ledger.proposal(id)?.filter(|p| p.state == "open") else {
         return Ok(Err(crate::lang::say!(
             "không có đề xuất nào đang chờ số {id}",
             "no open proposal {id}"

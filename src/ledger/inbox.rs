@@ -120,15 +120,29 @@ impl Ledger {
 
     /// The proposals, oldest first; only the open ones with `open_only`.
     pub fn proposals(&self, open_only: bool) -> Result<Vec<Proposal>, LedgerError> {
+        self.proposals_where(open_only, None)
+    }
+
+    /// Proposal `id`, whatever its state.
+    pub fn proposal(&self, id: i64) -> Result<Option<Proposal>, LedgerError> {
+        Ok(self.proposals_where(false, Some(id))?.pop())
+    }
+
+    fn proposals_where(
+        &self,
+        open_only: bool,
+        id: Option<i64>,
+    ) -> Result<Vec<Proposal>, LedgerError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT id, message_id, agency, received, ref, sender, subject, certain, state
-                 FROM proposals WHERE (?1 = 0 OR state = 'open') ORDER BY id",
+                 FROM proposals WHERE (?1 = 0 OR state = 'open') AND (?2 IS NULL OR id = ?2)
+                 ORDER BY id",
             )
             .map_err(|e| self.sql(e))?;
         let heads: Vec<Proposal> = stmt
-            .query_map([i64::from(open_only)], |r| {
+            .query_map(params![i64::from(open_only), id], |r| {
                 Ok(Proposal {
                     id: r.get(0)?,
                     message_id: r.get(1)?,

@@ -171,12 +171,7 @@ fn smtp_transport(smtp: &Smtp) -> Result<Deliverer, String> {
 fn read_password(source: Option<&PasswordSource>) -> Result<Secret, String> {
     match source {
         None => Err("mail.smtp.username is set but no password_file or password_env".into()),
-        Some(PasswordSource::File(path)) => std::fs::read_to_string(path)
-            .map(|s| Secret(s.trim_end_matches(['\r', '\n']).to_string()))
-            .map_err(|e| format!("reading the SMTP password from {}: {e}", path.display())),
-        Some(PasswordSource::Env(var)) => std::env::var(var)
-            .map(Secret)
-            .map_err(|_| format!("the SMTP password variable {var} is not set")),
+        Some(source) => source.read("SMTP").map(Secret),
     }
 }
 

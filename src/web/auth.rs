@@ -78,7 +78,7 @@ pub struct Sessions {
 impl Sessions {
     /// A new session for `user`: always a fresh id (no fixation).
     fn create(&self, user: &users::User) -> String {
-        let id = users::to_hex(&users::random_bytes());
+        let id = users::hex(&users::random_bytes());
         let mut map = self.map.lock().expect("not poisoned");
         map.retain(|_, s| s.last_seen.elapsed() < IDLE);
         if map.len() >= MAX_SESSIONS {

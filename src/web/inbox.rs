@@ -75,11 +75,7 @@ pub async fn list(
                         .and_then(|pl| pl.obligations.iter().find(|o| &o.id == ob))
                         .map_or_else(|| format!("{plan}/{ob}"), |o| o.title.clone()),
                     period: dates::vn(*period),
-                    url: format!(
-                        "/instances/{}/{}/{period}",
-                        auth::url_escape(plan),
-                        auth::url_escape(ob)
-                    ),
+                    url: view::instance_path(plan, ob, *period),
                 })
                 .collect(),
             received: p.received.map(|t| {
@@ -102,10 +98,7 @@ pub async fn list(
                 .collect(),
         })
         .collect();
-    let flash = who
-        .session
-        .as_deref()
-        .and_then(|id| console.sessions.take_flash(id));
+    let flash = console.flash(&who);
     Ok(console.pages.render(
         &current,
         &console.now(&current),
@@ -171,15 +164,11 @@ pub async fn file(
     if let Err(r) = auth::reader(&console, &headers, "/inbox") {
         return Ok(r);
     }
-    let (current, proposals) = console
-        .with_ledger(|_, ledger| ledger.proposals(false))
+    let (current, proposal) = console
+        .with_ledger(move |_, ledger| ledger.proposal(id))
         .await?;
-    let proposals = proposals.map_err(|e| Failure::Internal(e.to_string()))?;
-    let Some(kept) = proposals
-        .into_iter()
-        .find(|p| p.id == id)
-        .and_then(|p| p.files.into_iter().nth(n))
-    else {
+    let proposal = proposal.map_err(|e| Failure::Internal(e.to_string()))?;
+    let Some(kept) = proposal.and_then(|p| p.files.into_iter().nth(n)) else {
         return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such file"));
     };
     // The path is ours (attachments/NAME, a safe name); only its file name

@@ -313,10 +313,7 @@ pub fn feed_secret(key: &[u8], scope: &str) -> String {
     h.update(key);
     h.update([0]);
     h.update(scope.as_bytes());
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    users::hex(&h.finalize()[..16])
 }
 
 /// The subscribable URL of a feed: `dondoc feed-url`.

@@ -175,7 +175,7 @@ impl Console {
             .to_zoned(current.config().settings.timezone.clone())
     }
 
-    fn flash(&self, who: &Who) -> Option<Flash> {
+    pub(super) fn flash(&self, who: &Who) -> Option<Flash> {
         who.session
             .as_deref()
             .and_then(|id| self.sessions.take_flash(id))
@@ -281,13 +281,8 @@ async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>
     let (html, at) = out.map_err(Failure::Internal)?;
     let html: Arc<str> = html.into();
     // Evaluating every pair of a large province allocates tens of MB for a
-    // moment; give it back, as the daemon does after a batch (glibc keeps
-    // freed heap otherwise).
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own arenas; any thread may call it.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    // moment; give it back, as the daemon does after a batch.
+    crate::engine::memory::trim_heap();
     console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
         generation: current.generation,
         made: Instant::now(),

@@ -95,11 +95,15 @@ fn instance_head(config: &Config, i: &Instance) -> InstanceHead {
 }
 
 pub fn instance_url(config: &Config, i: &Instance) -> String {
+    instance_path(&i.plan(config).id, &i.obligation(config).id, i.period)
+}
+
+/// The page of the instance (plan, obligation, period).
+pub fn instance_path(plan: &str, obligation: &str, period: Date) -> String {
     format!(
-        "/instances/{}/{}/{}",
-        url_escape(&i.plan(config).id),
-        url_escape(&i.obligation(config).id),
-        i.period
+        "/instances/{}/{}/{period}",
+        url_escape(plan),
+        url_escape(obligation)
     )
 }
 
