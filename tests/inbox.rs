@@ -7,23 +7,10 @@ mod common;
 
 use std::fs;
 
-use common::{dondoc, reminder_config};
+use common::{dondoc, reminder_config, reminder_to};
 use dondoc::inbox::matching::{Meaning, meaning};
 use dondoc::inbox::message::read;
 use dondoc::ledger::Ledger;
-
-/// The Message-ID (without brackets) of the reminder sent to `to`.
-fn reminder_to(outbox: &std::path::Path, to: &str) -> String {
-    for entry in fs::read_dir(outbox).unwrap() {
-        let raw = fs::read(entry.unwrap().path()).unwrap();
-        let m = read(&raw).unwrap();
-        let text = String::from_utf8_lossy(&raw);
-        if text.contains(&format!("To: {to}")) || text.contains(&format!("<{to}>")) {
-            return m.id;
-        }
-    }
-    panic!("no reminder to {to}");
-}
 
 #[test]
 fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::http::{self, Response, form};
-use common::{dondoc, fixture_config};
+use common::{dondoc, fixture_config, free_port};
 use serde_json::{Value, json};
 
 const CLERK: (&str, &str) = ("thuky", "mật khẩu văn thư 2025");
@@ -36,14 +36,6 @@ impl Drop for Console {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `dondoc ARGS` with `input` on stdin.

@@ -162,3 +162,24 @@ pub fn golden(name: &str, got: &str) {
         path.display()
     );
 }
+
+/// A port free on loopback now (for a server a test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The Message-ID (without brackets) of the reminder in `outbox` sent to `to`.
+pub fn reminder_to(outbox: &Path, to: &str) -> String {
+    for entry in fs::read_dir(outbox).unwrap() {
+        let raw = fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        if text.contains(&format!("To: {to}")) || text.contains(&format!("<{to}>")) {
+            return dondoc::inbox::message::read(&raw).unwrap().id;
+        }
+    }
+    panic!("no reminder to {to}");
+}
