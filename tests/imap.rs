@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{dondoc, reminder_config};
+use common::{dondoc, free_port, reminder_config, reminder_to};
 
 const PASSWORD: &str = "mat-khau-hop-thu";
 
@@ -31,14 +31,6 @@ impl Drop for Dovecot {
             .arg("stop")
             .status();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Dovecot {
@@ -130,7 +122,24 @@ impl Dovecot {
 
     /// Delivers `raw` as a new message, as a local delivery agent would.
     fn deliver(&self, n: usize, raw: &str) {
-        let path = self.maildir().join(format!("new/{n}.M{n}P1.test"));
+        self.deliver_to("", n, raw);
+    }
+
+    /// The same into a folder (maildir++: `.NAME`; "" is INBOX), made as needed.
+    fn deliver_to(&self, folder: &str, n: usize, raw: &str) {
+        let dir = match folder {
+            "" => self.maildir(),
+            name => self.maildir().join(format!(".{name}")),
+        };
+        for sub in ["cur", "new", "tmp"] {
+            fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        Command::new("chown")
+            .args(["-R", "nobody:nogroup"])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        let path = dir.join(format!("new/{n}.M{n}P1.test"));
         fs::write(&path, raw).unwrap();
         Command::new("chown")
             .args(["nobody:nogroup"])
@@ -142,18 +151,6 @@ impl Dovecot {
     fn ca(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
     }
-}
-
-/// The Message-ID (without brackets) of the reminder sent to `to`.
-fn reminder_to(outbox: &Path, to: &str) -> String {
-    for entry in fs::read_dir(outbox).unwrap() {
-        let raw = fs::read(entry.unwrap().path()).unwrap();
-        let text = String::from_utf8_lossy(&raw);
-        if text.contains(&format!("To: {to}")) || text.contains(&format!("<{to}>")) {
-            return dondoc::inbox::message::read(&raw).unwrap().id;
-        }
-    }
-    panic!("no reminder to {to}");
 }
 
 fn reply(from: &str, id: &str, reminder: &str, extra: &str, body: &str) -> String {
@@ -408,12 +405,14 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     }
     assert!(daemon.wait().unwrap().success());
 
-    // Up: a reply waiting in the mailbox is read at start.
+    // Up: a reply waiting in the configured folder (not INBOX) is read at
+    // start, and with accept = "auto" recorded at once, by "inbox".
     let Some(server) = Dovecot::start() else {
         return;
     };
     let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
-    server.deliver(
+    server.deliver_to(
+        "Baocao",
         1,
         &reply(
             "vanthu@syt.example.gov.vn",
@@ -427,7 +426,7 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     let text = fs::read_to_string(&main).unwrap().replace(
         &format!("port = {closed}"),
         &format!(
-            "port = {}\nca_file = \"{}\"",
+            "port = {}\nca_file = \"{}\"\nfolder = \"Baocao\"\naccept = \"auto\"",
             server.port,
             server.ca().display()
         ),
@@ -447,10 +446,17 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
         .stderr(fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    wait_until("the daemon makes the proposal", || {
-        let out = dondoc(&["--config", &cfg, "inbox", "--format", "json"]);
-        out.stdout.contains("125/BC-SYT")
+    wait_until("the daemon records the reply", || {
+        let rows = common::records::status(&cfg, "30/04/2025 12:00");
+        let s = common::records::pair(&rows, "so-y-te");
+        s["ref"] == "125/BC-SYT" && s["recorded_by"] == "inbox"
     });
+    let out = dondoc(&["--config", &cfg, "inbox", "--format", "json", "--all"]);
+    assert!(
+        out.stdout.contains("\"state\":\"accepted\""),
+        "{}",
+        out.stdout
+    );
     // SAFETY: kill(2) on our own child.
     unsafe {
         libc::kill(daemon.id() as i32, libc::SIGTERM);
