@@ -232,6 +232,16 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
              --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\nSubject: V/v\r\n--r--\r\n"
         ),
     );
+    // Written fresh, replying to nothing: it names the plan and the period
+    // (the 6-month report's scheduled date): an uncertain proposal.
+    server.deliver(
+        6,
+        "From: vanthu@stp.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\n\
+         Subject: =?UTF-8?Q?B=C3=A1o_c=C3=A1o_k=E1=BB=B3_14/6/2025?=\r\n\
+         Date: Tue, 10 Jun 2025 15:00:00 +0700\r\nMessage-ID: <n1@stp.example.gov.vn>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Thực hiện Kế hoạch số 3212/KH-UBND, Sở Tư pháp gửi Báo cáo số 31/BC-STP.\r\n",
+    );
 
     let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
     assert!(
@@ -242,7 +252,7 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
     );
     assert!(
         out.stdout
-            .contains("5 messages: 1 proposals (0 accepted), 1 bounced, 2 ignored, 1 read before"),
+            .contains("6 messages: 2 proposals (0 accepted), 1 bounced, 2 ignored, 1 read before"),
         "{}",
         out.stdout
     );
@@ -260,9 +270,10 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
                 .contains(":2,S")
         })
         .count();
+    assert!(flags_of(&server.maildir(), "n1@stp.example.gov.vn").contains('S'));
     assert_eq!(
-        seen, 1,
-        "exactly the proposal (one of the two copies) is \\Seen"
+        seen, 2,
+        "exactly the proposals (one of the two copies of the reply) are \\Seen"
     );
 
     // A second fetch: the four unread ones again, all read before.
@@ -277,10 +288,18 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
     let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 1);
+    assert_eq!(list.len(), 2);
     assert_eq!(list[0]["ref"], "125/BC-SYT");
     assert_eq!(list[0]["agency"], "so-y-te");
+    assert_eq!(list[0]["certain"], true);
     assert_eq!(list[0]["files"][0], "attachments/1-0-bao-cao.pdf");
+    assert_eq!(list[1]["agency"], "so-tu-phap");
+    assert_eq!(list[1]["certain"], false);
+    assert_eq!(list[1]["ref"], "31/BC-STP");
+    assert_eq!(
+        list[1]["items"],
+        serde_json::json!([{"plan": "kh-2025", "obligation": "bao-cao-6-thang", "period": "2025-06-14"}])
+    );
     // The bounce is in status: the office must phone.
     let out = dondoc(&["--config", cfg, "status", "--at", "25/04/2025 12:00"]);
     assert!(

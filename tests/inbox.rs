@@ -247,3 +247,159 @@ fn inbox_read_proposes_once_and_accept_records_it() {
     assert_eq!(s["ref"], "77/BC-STP");
     assert_eq!(s["recorded_by"], "inbox");
 }
+
+/// A message written fresh (not a reply), as a Sở's văn thư sends a report.
+fn fresh(from: &str, id: &str, subject: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: vptt138@example.gov.vn\r\nSubject: {subject}\r\n\
+         Date: Tue, 10 Jun 2025 15:00:00 +0700\r\nMessage-ID: <{id}>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+#[test]
+fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = dir.path().to_str().unwrap();
+    // The 6-month report named as offices name it, and a year's report.
+    let plan = common::PLAN.replace(
+        "until = \"31/12/2025\"\n",
+        "until = \"31/12/2025\"\nperiod_label = \"'6 tháng đầu năm ' ~ year\"\n\n\
+         [[obligation]]\nid = \"bao-cao-nam\"\ntitle = \"Báo cáo năm\"\nagencies = [\"@so-nganh\"]\n\
+         yearly = [\"14/12\"]\nuntil = \"31/12/2025\"\nperiod_label = \"'năm ' ~ year\"\n",
+    );
+    fs::write(dir.path().join("plans/kh-2025.toml"), plan).unwrap();
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    let write = |name: &str, text: String| {
+        let p = mail.join(name);
+        fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    // From the agency's Cc address; the subject names the period (with a
+    // line break in it, as long subjects fold), the body the plan. "năm
+    // 2025" inside "6 tháng đầu năm 2025" is not the year's report.
+    let six = write(
+        "1-six.eml",
+        fresh(
+            "TongHop@syt.example.gov.vn",
+            "f1@syt.example.gov.vn",
+            "=?UTF-8?Q?B=C3=A1o_c=C3=A1o_6_th=C3=A1ng_=C4=91=E1=BA=A7u?=\r\n =?UTF-8?Q?_n=C4=83m_2025?=",
+            "Thực hiện Kế hoạch số 3212/KH-UBND, Sở Y tế gửi Báo cáo số 88/BC-SYT.",
+        ),
+    );
+    // The plan without a period, a period without the plan, a stranger
+    // naming both: nothing.
+    let no_period = write(
+        "2-no-period.eml",
+        fresh(
+            "vanthu@stp.example.gov.vn",
+            "f2@stp.example.gov.vn",
+            "Góp ý",
+            "Về Kế hoạch số 3212/KH-UBND, Sở Tư pháp có ý kiến như sau.",
+        ),
+    );
+    let no_plan = write(
+        "3-no-plan.eml",
+        fresh(
+            "vanthu@stp.example.gov.vn",
+            "f3@stp.example.gov.vn",
+            "Báo cáo 6 tháng đầu năm 2025",
+            "Sở Tư pháp gửi báo cáo.",
+        ),
+    );
+    let stranger = write(
+        "4-stranger.eml",
+        fresh(
+            "ai-do@gmail.com",
+            "f4@gmail.com",
+            "Báo cáo năm 2025",
+            "Theo Kế hoạch số 3212/KH-UBND.",
+        ),
+    );
+    // Sở Tư pháp names the year's report by its label.
+    let year = write(
+        "5-year.eml",
+        fresh(
+            "vanthu@stp.example.gov.vn",
+            "f5@stp.example.gov.vn",
+            "Báo cáo năm 2025",
+            "Căn cứ Kế hoạch số 3212/KH-UBND ngày 20/3/2025, Sở Tư pháp báo cáo.",
+        ),
+    );
+    // accept = "auto" does not record what is uncertain.
+    let out = dondoc(&[
+        "--config", cfg, "inbox", "read", "--auto", &six, &no_period, &no_plan, &stranger, &year,
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "5-year.eml: proposal 2, uncertain (not a reply; it names the plan and period)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("5 messages: 2 proposals, 0 bounced, 3 ignored, 0 read before"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{}", out.stdout);
+    let (p, q) = (&list[0], &list[1]);
+    assert_eq!(p["agency"], "so-y-te");
+    assert_eq!(p["certain"], false);
+    assert_eq!(p["ref"], "88/BC-SYT");
+    assert_eq!(p["from"], "tonghop@syt.example.gov.vn");
+    assert_eq!(
+        p["items"],
+        serde_json::json!([{"plan": "kh-2025", "obligation": "bao-cao-6-thang", "period": "2025-06-14"}])
+    );
+    assert_eq!(q["agency"], "so-tu-phap");
+    assert_eq!(q["certain"], false);
+    assert_eq!(
+        q["items"],
+        serde_json::json!([{"plan": "kh-2025", "obligation": "bao-cao-nam", "period": "2025-12-14"}])
+    );
+    // The human list says a clerk must check it.
+    let out = common::dondoc_in(&["--lang", "vi"], &["--config", cfg, "inbox"]);
+    assert!(out.stdout.contains("(chưa chắc chắn)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("đọc thư trước khi ghi nhận"),
+        "{}",
+        out.stdout
+    );
+
+    // A clerk accepts it: recorded on the message's date, by the clerk.
+    let out = dondoc(&["--config", cfg, "inbox", "accept", &p["id"].to_string()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows = common::records::status(cfg, "20/06/2025 12:00");
+    let s = rows
+        .iter()
+        .find(|r| r["agency"] == "so-y-te" && r["obligation"] == "bao-cao-6-thang")
+        .unwrap();
+    assert_eq!(s["state"], "on_time");
+    assert_eq!(s["submitted_on"], "2025-06-10T15:00:00+07:00");
+    assert_eq!(s["ref"], "88/BC-SYT");
+    assert_eq!(s["recorded_by"], "cli:thuky");
+
+    // Once submitted, the same period named again proposes nothing.
+    let again = write(
+        "6-again.eml",
+        fresh(
+            "vanthu@syt.example.gov.vn",
+            "f6@syt.example.gov.vn",
+            "Bổ sung báo cáo 6 tháng đầu năm 2025",
+            "Theo Kế hoạch số 3212/KH-UBND.",
+        ),
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "read", &again]);
+    assert!(
+        out.stdout.contains("0 proposals, 0 bounced, 1 ignored"),
+        "{}",
+        out.stdout
+    );
+}

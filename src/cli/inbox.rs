@@ -124,11 +124,21 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                         seen += 1;
                         say!("đã đọc từ trước", "read before")
                     }
-                    Outcome::Proposed { id, accepted } => {
+                    Outcome::Proposed {
+                        id,
+                        certain,
+                        accepted,
+                    } => {
                         proposed += 1;
-                        match accepted {
-                            true => say!("đề xuất {id}, đã ghi nhận", "proposal {id}, accepted"),
-                            false => say!("đề xuất {id}", "proposal {id}"),
+                        match (accepted, certain) {
+                            (true, _) => {
+                                say!("đề xuất {id}, đã ghi nhận", "proposal {id}, accepted")
+                            }
+                            (false, true) => say!("đề xuất {id}", "proposal {id}"),
+                            (false, false) => say!(
+                                "đề xuất {id}, chưa chắc chắn (thư không trả lời thư nhắc, chỉ nêu kế hoạch và kỳ): cần kiểm tra",
+                                "proposal {id}, uncertain (not a reply; it names the plan and period): check it"
+                            ),
                         }
                     }
                     Outcome::Bounced(id) => {
@@ -245,8 +255,12 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
             let z = t.to_zoned(tz.clone());
             format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
         });
+        let id = match p.certain {
+            true => p.id.to_string(),
+            false => format!("{}\n{}", p.id, say!("(chưa chắc chắn)", "(uncertain)")),
+        };
         t.add_row(vec![
-            p.id.to_string(),
+            id,
             name.to_string(),
             items.join("\n"),
             received,
@@ -260,6 +274,15 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
         ]);
     }
     println!("{t}");
+    if proposals.iter().any(|p| !p.certain) {
+        println!(
+            "{}",
+            say!(
+                "Chưa chắc chắn: thư không trả lời thư nhắc, chỉ nêu số kế hoạch và kỳ báo cáo; đọc thư trước khi ghi nhận.",
+                "Uncertain: the message replies to no reminder, it only names the plan's number and the period; read it before accepting."
+            )
+        );
+    }
     println!(
         "{}",
         say!(

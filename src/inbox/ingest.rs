@@ -26,8 +26,13 @@ pub const FILE_AT_MOST: usize = 25 << 20;
 pub enum Outcome {
     /// Read before: nothing done.
     Seen,
-    /// A new proposal (its id), and whether it was accepted at once.
-    Proposed { id: i64, accepted: bool },
+    /// A new proposal (its id), whether it is certain (a reply to a
+    /// reminder) and whether it was accepted at once.
+    Proposed {
+        id: i64,
+        certain: bool,
+        accepted: bool,
+    },
     /// A reminder of ours bounced (its Message-ID).
     Bounced(String),
     /// Nothing to do, and why.
@@ -35,7 +40,7 @@ pub enum Outcome {
 }
 
 /// Reads one message and records what it means. `auto`: accept a certain
-/// proposal at once, as `recorded_by = "inbox"`.
+/// proposal at once, as `recorded_by = "inbox"` (an uncertain one waits).
 pub fn ingest(
     config: &Config,
     ledger: &mut Ledger,
@@ -62,14 +67,20 @@ pub fn ingest(
                 reference: p.reference.as_deref(),
                 sender: &p.from,
                 subject: &p.subject,
-                certain: true,
+                certain: p.certain,
             };
             let Some(Some(id)) = ledger.take_message(&m.id, "proposal", Some(&new))? else {
                 return Ok(Outcome::Seen);
             };
             keep_files(config, ledger, id, &m.attachments)?;
-            let accepted = auto && accept(config, ledger, id, "inbox")?.is_ok();
-            Ok(Outcome::Proposed { id, accepted })
+            // An uncertain proposal (no reply, only the plan and period
+            // named) waits for a clerk even with `accept = "auto"`.
+            let accepted = auto && p.certain && accept(config, ledger, id, "inbox")?.is_ok();
+            Ok(Outcome::Proposed {
+                id,
+                certain: p.certain,
+                accepted,
+            })
         }
         Meaning::Bounced(reminder) => {
             if ledger.take_message(&m.id, "bounce", None)?.is_none() {

@@ -30,7 +30,7 @@ pub fn document_number(subject: &str, body: &str, known: &[&str]) -> Option<Stri
 /// The reply's own lines: without quoted lines (`>`), and up to the header
 /// that introduces the quoted message (Outlook's, Thunderbird's, Gmail's,
 /// in Vietnamese or English).
-fn own_text(body: &str) -> String {
+pub fn own_text(body: &str) -> String {
     let mut out = String::new();
     for line in body.lines() {
         let t = line.trim();
