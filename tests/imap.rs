@@ -35,6 +35,11 @@ impl Drop for Dovecot {
 
 impl Dovecot {
     fn start() -> Option<Dovecot> {
+        Dovecot::start_with("")
+    }
+
+    /// Started with `extra` lines in its config.
+    fn start_with(extra: &str) -> Option<Dovecot> {
         // SAFETY: getuid has no preconditions.
         let root = unsafe { libc::getuid() } == 0;
         let have = root
@@ -88,7 +93,7 @@ impl Dovecot {
                  userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home={p}/home/%u\n}}\n\
                  service imap-login {{\n  inet_listener imap {{\n    port = 0\n  }}\n  \
                  inet_listener imaps {{\n    port = {port}\n    ssl = yes\n  }}\n  chroot =\n}}\n\
-                 service anvil {{\n  chroot =\n}}\n"
+                 service anvil {{\n  chroot =\n}}\n{extra}"
             ),
         )
         .unwrap();
@@ -385,7 +390,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// The daemon reads the mailbox at start (and every 5 minutes); with the
+/// The daemon reads the mailbox at start, then waits with IDLE; with the
 /// IMAP server down it says so and the reminders go out all the same.
 #[test]
 fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
@@ -476,6 +481,38 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
         "{}",
         out.stdout
     );
+
+    // Dovecot offers IDLE: the daemon waits on the open connection, and a
+    // reply delivered now is recorded at once, not at the next 5-minute poll.
+    wait_until("the daemon waits with IDLE", || {
+        fs::read_to_string(&log)
+            .unwrap()
+            .contains("waiting for new mail (IMAP IDLE)")
+    });
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let delivered = Instant::now();
+    server.deliver_to(
+        "Baocao",
+        2,
+        &reply(
+            "vanthu@stp.example.gov.vn",
+            "r8@stp.example.gov.vn",
+            &stp,
+            "",
+            "Số: 77/BC-STP",
+        ),
+    );
+    wait_until(
+        "the daemon records a reply delivered while it waits",
+        || {
+            let rows = common::records::status(&cfg, "30/04/2025 12:00");
+            common::records::pair(&rows, "so-tu-phap")["ref"] == "77/BC-STP"
+        },
+    );
+    eprintln!(
+        "a reply delivered during IDLE was recorded after {:.1} s",
+        delivered.elapsed().as_secs_f64()
+    );
     // SAFETY: kill(2) on our own child.
     unsafe {
         libc::kill(daemon.id() as i32, libc::SIGTERM);
@@ -486,4 +523,65 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
         fs::read_to_string(&log).unwrap()
     );
     assert!(fs::read_to_string(&log).unwrap().contains("inbox read"));
+}
+
+/// A server that does not offer IDLE: the daemon reads the mailbox at start
+/// and says it will poll every 5 minutes.
+#[test]
+fn without_idle_the_daemon_polls() {
+    let Some(server) =
+        Dovecot::start_with("imap_capability = IMAP4rev1 SASL-IR LITERAL+ ENABLE UIDPLUS\n")
+    else {
+        return;
+    };
+    let dir = reminder_config(&format!(
+        "[mail]\noutbox = \"state/outbox\"\n\n[inbox]\nhost = \"127.0.0.1\"\nport = {}\n\
+         username = \"vptt\"\npassword_file = \"imap-password\"\nca_file = \"{}\"\n",
+        server.port,
+        server.ca().display()
+    ));
+    fs::write(dir.path().join("imap-password"), format!("{PASSWORD}\n")).unwrap();
+    let cfg = dir.path().to_str().unwrap().to_string();
+    let out = dondoc(&["--config", &cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let syt = reminder_to(
+        &dir.path().join("state/outbox"),
+        "vanthu@syt.example.gov.vn",
+    );
+    server.deliver(
+        1,
+        &reply(
+            "vanthu@syt.example.gov.vn",
+            "r9@syt.example.gov.vn",
+            &syt,
+            "",
+            "Số: 125/BC-SYT",
+        ),
+    );
+    let log = dir.path().join("daemon.log");
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--lang",
+            "en",
+            "--config",
+            &cfg,
+            "run",
+            "--clock-start",
+            "25/04/2025 12:00",
+        ])
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_until("the daemon reads the mailbox at start", || {
+        let out = dondoc(&["--config", &cfg, "inbox", "--format", "json"]);
+        out.stdout.contains("125/BC-SYT")
+            && fs::read_to_string(&log)
+                .unwrap()
+                .contains("does not offer IDLE; reading the mailbox every 5 minutes")
+    });
+    // SAFETY: kill(2) on our own child.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGTERM);
+    }
+    assert!(daemon.wait().unwrap().success());
 }

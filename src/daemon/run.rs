@@ -178,13 +178,17 @@ fn open_console(
     }
 }
 
-/// How often the mailbox is read, and the longest wait after failures.
+/// How often the mailbox is read when the server offers no IDLE, and the
+/// longest wait after failures.
 const INBOX_EVERY: Duration = Duration::from_secs(300);
 const INBOX_BACKOFF_AT_MOST: Duration = Duration::from_secs(1800);
 
-/// Reads `[inbox]` now and every [`INBOX_EVERY`]; after a failure (server
-/// down, login refused) waits 1, 2, 4 … minutes, at most 30. A broken
-/// mailbox never stops the reminders: it is its own task, logged.
+/// Watches `[inbox]`: reads it at start, then waits on the open connection
+/// with IMAP IDLE where the server offers it (new mail is read at once),
+/// else reads it every [`INBOX_EVERY`]. After a failure (server down, login
+/// refused) it waits 1, 2, 4 … minutes, at most 30; a connection lost after
+/// it worked is tried again after a minute. A broken mailbox never stops
+/// the reminders: it is its own task, logged.
 fn watch_inbox(
     loaded: &Arc<Loaded>,
     stopped: &watch::Receiver<bool>,
@@ -204,19 +208,30 @@ fn watch_inbox(
         };
         let mut failures: u32 = 0;
         loop {
-            let wait = match crate::inbox::imap::fetch(config, inbox, &mut ledger).await {
-                Ok(done) => {
+            let mut stop = stopped.clone();
+            let stop = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            let backoff = |failures: u32| {
+                Duration::from_secs(60)
+                    .saturating_mul(1 << failures.saturating_sub(1).min(10))
+                    .min(INBOX_BACKOFF_AT_MOST)
+            };
+            let wait = match crate::inbox::imap::watch(config, inbox, &mut ledger, stop).await {
+                Ok(crate::inbox::imap::Watch::Stopped) => return,
+                Ok(crate::inbox::imap::Watch::NoIdle) => {
                     failures = 0;
-                    if done.messages > 0 {
-                        tracing::info!(%done, "inbox read");
-                    }
                     INBOX_EVERY
+                }
+                Ok(crate::inbox::imap::Watch::Lost(e)) => {
+                    failures = 1;
+                    let wait = backoff(failures);
+                    tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: lost the connection to the mailbox; reminders go on");
+                    wait
                 }
                 Err(e) => {
                     failures += 1;
-                    let wait = Duration::from_secs(60)
-                        .saturating_mul(1 << (failures - 1).min(10))
-                        .min(INBOX_BACKOFF_AT_MOST);
+                    let wait = backoff(failures);
                     tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: cannot read the mailbox; reminders go on");
                     wait
                 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use async_imap::Client;
+use async_imap::extensions::idle::IdleResponse;
+use async_imap::{Client, Session};
 use futures_util::StreamExt as _;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -47,37 +48,143 @@ impl std::fmt::Display for Fetched {
     }
 }
 
+/// The connection to the IMAP server, TLS or not.
+pub trait Connection: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Connection for T {}
+type ImapSession = Session<Box<dyn Connection>>;
+
+/// How often IDLE is renewed: RFC 2177 asks for less than 29 minutes, and
+/// a connection that died without a word is noticed then.
+const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+
+/// How a watch ended.
+#[derive(Debug)]
+pub enum Watch {
+    /// `stop` resolved.
+    Stopped,
+    /// The server does not offer IDLE: read once; the caller polls.
+    NoIdle,
+    /// The connection was lost after it had worked (read at least once).
+    Lost(anyhow::Error),
+}
+
 /// Reads the folder's unseen messages once.
 pub async fn fetch(config: &Config, inbox: &Inbox, ledger: &mut Ledger) -> anyhow::Result<Fetched> {
+    let mut session = connect(inbox).await?;
+    let done = read_unseen(config, inbox, ledger, &mut session).await?;
+    let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
+    Ok(done)
+}
+
+/// Reads the folder's unseen messages, then, where the server offers IDLE,
+/// keeps the connection open and reads again as soon as the server says
+/// something changed (and every [`IDLE_RENEW`]), until `stop` resolves.
+/// `Err`: it never worked (no connection, login refused, …).
+pub async fn watch(
+    config: &Config,
+    inbox: &Inbox,
+    ledger: &mut Ledger,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<Watch> {
+    tokio::pin!(stop);
+    let mut session = tokio::select! {
+        s = connect(inbox) => s?,
+        () = &mut stop => return Ok(Watch::Stopped),
+    };
+    let idle = tokio::time::timeout(TIMEOUT, session.capabilities())
+        .await
+        .context("asking the server's capabilities timed out")?
+        .context("asking the server's capabilities")?
+        .has_str("IDLE");
+    log_read(read_unseen(config, inbox, ledger, &mut session).await?);
+    if !idle {
+        tracing::info!(host = %inbox.host, "inbox: the server does not offer IDLE; reading the mailbox every 5 minutes");
+        let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
+        return Ok(Watch::NoIdle);
+    }
+    tracing::info!(host = %inbox.host, folder = %inbox.folder, "inbox: waiting for new mail (IMAP IDLE)");
+    loop {
+        let mut handle = session.idle();
+        let started = tokio::time::timeout(TIMEOUT, handle.init()).await;
+        if let Err(e) = started
+            .context("starting IDLE timed out")
+            .and_then(|r| Ok(r?))
+        {
+            return Ok(Watch::Lost(e.context("starting IDLE")));
+        }
+        let response = {
+            // `_interrupt` stops the wait when dropped: kept to the block's end.
+            let (wait, _interrupt) = handle.wait_with_timeout(IDLE_RENEW);
+            tokio::select! {
+                r = wait => r,
+                () = &mut stop => return Ok(Watch::Stopped),
+            }
+        };
+        match response {
+            Ok(IdleResponse::NewData(_) | IdleResponse::Timeout) => {}
+            Ok(IdleResponse::ManualInterrupt) => {
+                return Ok(Watch::Lost(anyhow::anyhow!(
+                    "the IMAP server closed the connection"
+                )));
+            }
+            Err(e) => {
+                return Ok(Watch::Lost(
+                    anyhow::Error::from(e).context("waiting in IDLE"),
+                ));
+            }
+        }
+        session = match tokio::time::timeout(TIMEOUT, handle.done()).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Ok(Watch::Lost(anyhow::Error::from(e).context("ending IDLE"))),
+            Err(_) => return Ok(Watch::Lost(anyhow::anyhow!("ending IDLE timed out"))),
+        };
+        match read_unseen(config, inbox, ledger, &mut session).await {
+            Ok(done) => log_read(done),
+            Err(e) => return Ok(Watch::Lost(e)),
+        }
+    }
+}
+
+fn log_read(done: Fetched) {
+    if done.messages > 0 {
+        tracing::info!(%done, "inbox read");
+    }
+}
+
+/// Connects, logs in and selects the folder.
+async fn connect(inbox: &Inbox) -> anyhow::Result<ImapSession> {
     let password = inbox.password.read("inbox").map_err(anyhow::Error::msg)?;
     let address = (inbox.host.as_str(), inbox.port);
     let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect(address))
         .await
         .context("connecting timed out")?
         .with_context(|| format!("connecting to {}:{}", inbox.host, inbox.port))?;
-    match inbox.security {
-        Security::Tls => {
-            let tls = tls(inbox, tcp).await?;
-            let mut client = Client::new(tls);
-            greeting(&mut client).await?;
-            session(config, inbox, ledger, client, &password).await
-        }
+    let stream: Box<dyn Connection> = match inbox.security {
+        Security::Tls => Box::new(tls(inbox, tcp).await?),
         Security::StartTls => {
             let mut client = Client::new(tcp);
             greeting(&mut client).await?;
-            client
-                .run_command_and_check_ok("STARTTLS", None)
+            tokio::time::timeout(TIMEOUT, client.run_command_and_check_ok("STARTTLS", None))
                 .await
+                .context("STARTTLS timed out")?
                 .context("STARTTLS refused")?;
             let tls = tls(inbox, client.into_inner()).await?;
-            session(config, inbox, ledger, Client::new(tls), &password).await
+            let mut session = login(
+                inbox,
+                Client::new(Box::new(tls) as Box<dyn Connection>),
+                &password,
+            )
+            .await?;
+            select(inbox, &mut session).await?;
+            return Ok(session);
         }
-        Security::None => {
-            let mut client = Client::new(tcp);
-            greeting(&mut client).await?;
-            session(config, inbox, ledger, client, &password).await
-        }
-    }
+        Security::None => Box::new(tcp),
+    };
+    let mut client = Client::new(stream);
+    greeting(&mut client).await?;
+    let mut session = login(inbox, client, &password).await?;
+    select(inbox, &mut session).await?;
+    Ok(session)
 }
 
 async fn greeting<T>(client: &mut Client<T>) -> anyhow::Result<()>
@@ -124,17 +231,12 @@ async fn tls(
     .with_context(|| format!("TLS with {}", inbox.host))
 }
 
-async fn session<T>(
-    config: &Config,
+async fn login(
     inbox: &Inbox,
-    ledger: &mut Ledger,
-    client: Client<T>,
+    client: Client<Box<dyn Connection>>,
     password: &str,
-) -> anyhow::Result<Fetched>
-where
-    T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
-{
-    let mut session = tokio::time::timeout(TIMEOUT, client.login(&inbox.username, password))
+) -> anyhow::Result<ImapSession> {
+    tokio::time::timeout(TIMEOUT, client.login(&inbox.username, password))
         .await
         .context("logging in timed out")?
         .map_err(|(e, _)| {
@@ -142,14 +244,28 @@ where
                 "the IMAP server refused the login of {}: {e}",
                 inbox.username
             )
-        })?;
-    session
-        .select(&inbox.folder)
+        })
+}
+
+async fn select(inbox: &Inbox, session: &mut ImapSession) -> anyhow::Result<()> {
+    tokio::time::timeout(TIMEOUT, session.select(&inbox.folder))
         .await
+        .context("selecting the folder timed out")?
         .with_context(|| format!("selecting the folder {}", inbox.folder))?;
-    let mut uids: Vec<u32> = session
-        .uid_search("UNSEEN")
+    Ok(())
+}
+
+/// Reads the unseen messages of the selected folder into the ledger; flags
+/// `\Seen` what became a proposal.
+async fn read_unseen(
+    config: &Config,
+    inbox: &Inbox,
+    ledger: &mut Ledger,
+    session: &mut ImapSession,
+) -> anyhow::Result<Fetched> {
+    let mut uids: Vec<u32> = tokio::time::timeout(TIMEOUT, session.uid_search("UNSEEN"))
         .await
+        .context("searching the unseen messages timed out")?
         .context("searching the unseen messages")?
         .into_iter()
         .collect();
@@ -160,11 +276,12 @@ where
         let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
         let mut bodies = Vec::new();
         {
-            let mut stream = session
-                .uid_fetch(set.join(","), "BODY.PEEK[]")
-                .await
-                .context("fetching messages")?;
-            while let Some(item) = stream.next().await {
+            let mut stream =
+                tokio::time::timeout(TIMEOUT, session.uid_fetch(set.join(","), "BODY.PEEK[]"))
+                    .await
+                    .context("fetching messages timed out")?
+                    .context("fetching messages")?;
+            while let Some(item) = answer(&mut stream).await? {
                 let fetch = item.context("fetching a message")?;
                 if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
                     bodies.push((uid, body.to_vec()));
@@ -186,14 +303,25 @@ where
         }
     }
     if !to_flag.is_empty() {
-        let mut stream = session
-            .uid_store(to_flag.join(","), "+FLAGS.SILENT (\\Seen)")
-            .await
-            .context("marking proposals seen")?;
-        while let Some(r) = stream.next().await {
+        let mut stream = tokio::time::timeout(
+            TIMEOUT,
+            session.uid_store(to_flag.join(","), "+FLAGS.SILENT (\\Seen)"),
+        )
+        .await
+        .context("marking proposals seen timed out")?
+        .context("marking proposals seen")?;
+        while let Some(r) = answer(&mut stream).await? {
             r.context("marking proposals seen")?;
         }
     }
-    let _ = session.logout().await;
     Ok(done)
+}
+
+/// The next answer of a command's stream, waiting at most [`TIMEOUT`].
+async fn answer<S: futures_util::Stream + Unpin>(
+    stream: &mut S,
+) -> anyhow::Result<Option<S::Item>> {
+    tokio::time::timeout(TIMEOUT, stream.next())
+        .await
+        .context("the IMAP server stopped answering")
 }
