@@ -20,9 +20,10 @@
 //!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
 //! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
 //!   `preview`, `tick` and the daemon loop.
-//! - [`inbox`]: in progress. What an agency's reply says (whom it answers,
-//!   whether a person wrote it, its document number), and reading it into
-//!   the ledger exactly once as a proposal; the IMAP watcher comes next.
+//! - [`inbox`]: what an agency's message says (whom it answers, whether a
+//!   person wrote it, the plan and period it names, its document number),
+//!   read into the ledger exactly once as a proposal; IMAP fetch and the
+//!   daemon's IDLE watcher.
 //! - [`output`]: status rows, the workbook, iCalendar — shared by the
 //!   command line and the console.
 //! - [`web`]: the web console and its JSON API, served by the daemon.

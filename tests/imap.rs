@@ -381,6 +381,32 @@ fn inbox_settings_are_checked_with_the_key_and_the_fix() {
     );
 }
 
+/// `dondoc run` on `cfg` from `clock`, its log in `log`.
+fn run_daemon(cfg: &str, clock: &str, log: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args([
+            "--lang",
+            "en",
+            "--config",
+            cfg,
+            "run",
+            "--clock-start",
+            clock,
+        ])
+        .stderr(fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+/// SIGTERM, then how it ended.
+fn stop(mut daemon: std::process::Child) -> std::process::ExitStatus {
+    // SAFETY: kill(2) on our own child.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGTERM);
+    }
+    daemon.wait().unwrap()
+}
+
 /// Waits for `done`, at most 20 s.
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
@@ -403,19 +429,7 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     fs::write(dir.path().join("imap-password"), "x\n").unwrap();
     let cfg = dir.path().to_str().unwrap().to_string();
     let log = dir.path().join("daemon.log");
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args([
-            "--lang",
-            "en",
-            "--config",
-            &cfg,
-            "run",
-            "--clock-start",
-            "24/04/2025 08:00",
-        ])
-        .stderr(fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let daemon = run_daemon(&cfg, "24/04/2025 08:00", &log);
     let outbox = dir.path().join("state/outbox");
     wait_until("the reminders go out while the mailbox is down", || {
         fs::read_dir(&outbox).map(|d| d.count()).unwrap_or(0) == 2
@@ -423,11 +437,7 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
                 .unwrap()
                 .contains("cannot read the mailbox; reminders go on")
     });
-    // SAFETY: kill(2) on our own child.
-    unsafe {
-        libc::kill(daemon.id() as i32, libc::SIGTERM);
-    }
-    assert!(daemon.wait().unwrap().success());
+    assert!(stop(daemon).success());
 
     // Up: a reply waiting in the configured folder (not INBOX) is read at
     // start, and with accept = "auto" recorded at once, by "inbox".
@@ -457,19 +467,7 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     );
     fs::write(&main, text).unwrap();
     fs::write(dir.path().join("imap-password"), format!("{PASSWORD}\n")).unwrap();
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args([
-            "--lang",
-            "en",
-            "--config",
-            &cfg,
-            "run",
-            "--clock-start",
-            "25/04/2025 12:00",
-        ])
-        .stderr(fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let daemon = run_daemon(&cfg, "25/04/2025 12:00", &log);
     wait_until("the daemon records the reply", || {
         let rows = common::records::status(&cfg, "30/04/2025 12:00");
         let s = common::records::pair(&rows, "so-y-te");
@@ -513,12 +511,8 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
         "a reply delivered during IDLE was recorded after {:.1} s",
         delivered.elapsed().as_secs_f64()
     );
-    // SAFETY: kill(2) on our own child.
-    unsafe {
-        libc::kill(daemon.id() as i32, libc::SIGTERM);
-    }
     assert!(
-        daemon.wait().unwrap().success(),
+        stop(daemon).success(),
         "{}",
         fs::read_to_string(&log).unwrap()
     );
@@ -559,19 +553,7 @@ fn without_idle_the_daemon_polls() {
         ),
     );
     let log = dir.path().join("daemon.log");
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args([
-            "--lang",
-            "en",
-            "--config",
-            &cfg,
-            "run",
-            "--clock-start",
-            "25/04/2025 12:00",
-        ])
-        .stderr(fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let daemon = run_daemon(&cfg, "25/04/2025 12:00", &log);
     wait_until("the daemon reads the mailbox at start", || {
         let out = dondoc(&["--config", &cfg, "inbox", "--format", "json"]);
         out.stdout.contains("125/BC-SYT")
@@ -579,9 +561,5 @@ fn without_idle_the_daemon_polls() {
                 .unwrap()
                 .contains("does not offer IDLE; reading the mailbox every 5 minutes")
     });
-    // SAFETY: kill(2) on our own child.
-    unsafe {
-        libc::kill(daemon.id() as i32, libc::SIGTERM);
-    }
-    assert!(daemon.wait().unwrap().success());
+    assert!(stop(daemon).success());
 }

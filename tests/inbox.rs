@@ -94,6 +94,18 @@ fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {
     assert_eq!(mean(dsn), Meaning::Bounced(format!("<{syt}>")));
 }
 
+/// Saves messages as `.eml` files under `DIR/mail`, as a mail program
+/// does; gives each one's path.
+fn saver(dir: &std::path::Path) -> impl Fn(&str, String) -> String {
+    let mail = dir.join("mail");
+    fs::create_dir(&mail).unwrap();
+    move |name, text| {
+        let p = mail.join(name);
+        fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+}
+
 /// A reply as Thunderbird writes one: text and a PDF attachment.
 fn reply_with_pdf(from: &str, id: &str, reminder: &str, body: &str) -> String {
     format!(
@@ -119,13 +131,7 @@ fn inbox_read_proposes_once_and_accept_records_it() {
     let outbox = dir.path().join("state/outbox");
     let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
     let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
-    let mail = dir.path().join("mail");
-    fs::create_dir(&mail).unwrap();
-    let write = |name: &str, text: String| {
-        let p = mail.join(name);
-        fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    };
+    let write = saver(dir.path());
     let reply = write(
         "1-reply.eml",
         reply_with_pdf(
@@ -269,13 +275,7 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
          yearly = [\"14/12\"]\nuntil = \"31/12/2025\"\nperiod_label = \"'năm ' ~ year\"\n",
     );
     fs::write(dir.path().join("plans/kh-2025.toml"), plan).unwrap();
-    let mail = dir.path().join("mail");
-    fs::create_dir(&mail).unwrap();
-    let write = |name: &str, text: String| {
-        let p = mail.join(name);
-        fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    };
+    let write = saver(dir.path());
     // From the agency's Cc address; the subject names the period (with a
     // line break in it, as long subjects fold), the body the plan. "năm
     // 2025" inside "6 tháng đầu năm 2025" is not the year's report.

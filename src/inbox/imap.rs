@@ -96,7 +96,8 @@ pub async fn watch(
         .context("asking the server's capabilities timed out")?
         .context("asking the server's capabilities")?
         .has_str("IDLE");
-    log_read(read_unseen(config, inbox, ledger, &mut session).await?);
+    let done = read_unseen(config, inbox, ledger, &mut session).await?;
+    after_read(ledger, done);
     if !idle {
         tracing::info!(host = %inbox.host, "inbox: the server does not offer IDLE; reading the mailbox every 5 minutes");
         let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
@@ -139,16 +140,23 @@ pub async fn watch(
             Err(_) => return Ok(Watch::Lost(anyhow::anyhow!("ending IDLE timed out"))),
         };
         match read_unseen(config, inbox, ledger, &mut session).await {
-            Ok(done) => log_read(done),
+            Ok(done) => after_read(ledger, done),
             Err(e) => return Ok(Watch::Lost(e)),
         }
     }
 }
 
-fn log_read(done: Fetched) {
+/// Logs what a read did, and gives back what it took: the database's page
+/// cache and the heap the messages used (the watcher then waits, maybe for
+/// hours, holding nothing it does not need).
+fn after_read(ledger: &Ledger, done: Fetched) {
     if done.messages > 0 {
         tracing::info!(%done, "inbox read");
     }
+    if let Err(e) = ledger.shrink_memory() {
+        tracing::warn!(error = %e, "inbox: cannot free the database's page cache");
+    }
+    crate::engine::memory::trim_heap();
 }
 
 /// Connects, logs in and selects the folder.

@@ -1,10 +1,14 @@
 //! Submissions from the mailbox (SPEC, "Submissions from the mailbox"): an
-//! agency's reply to a reminder becomes a proposal to record its
-//! submission. In progress: what is here reads one message (who sent it,
-//! what it answers, whether a person wrote it, the document number it
-//! gives) and records it exactly once ([`ingest`]): proposals, bounces,
-//! attachments; `dondoc inbox` lists and decides them. The `[inbox]`
-//! settings, the IMAP watcher and the console's confirmation page come next.
+//! agency's reply to a reminder, or a message that names a plan and period,
+//! becomes a proposal to record its submission.
+//!
+//! - [`message`]: one message read (sender, what it answers, its text and
+//!   attachments, whether it is an automatic answer or a bounce);
+//! - [`reference`]: the document number it gives;
+//! - [`matching`]: what it means (a proposal, certain or not; a bounce;
+//!   nothing);
+//! - [`ingest`]: recorded exactly once, attachments kept, accepted;
+//! - [`imap`]: the folder read over IMAP, once or watched with IDLE.
 
 pub mod imap;
 pub mod ingest;
