@@ -38,3 +38,32 @@ receivers:
   - name: none
 YML
 }
+
+# rss PID: resident MiB; cpu PID: user + system CPU seconds so far.
+ticks=$(getconf CLK_TCK)
+rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+cpu() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
+
+# start_alertmanager: a fresh Alertmanager (the anchor) from $work/am.yml,
+# its pid in $apid; needs $work.
+start_alertmanager() {
+  rm -rf "$work/am"
+  prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
+    --web.listen-address=127.0.0.1:19093 --cluster.listen-address= 2>"$work/am.log" &
+  apid=$!
+}
+
+# idle_window PID APID: 60 s idle; prints both processes' CPU in the window
+# and RSS at its end (dondoc's split into anonymous and file-backed), and
+# the ratio of the RSSes.
+idle_window() {
+  local pid=$1 apid=$2 d0 a0 d1 a1 dr ar split
+  d0=$(cpu "$pid"); a0=$(cpu "$apid")
+  sleep 60
+  d1=$(cpu "$pid"); a1=$(cpu "$apid")
+  dr=$(rss "$pid"); ar=$(rss "$apid")
+  split=$(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "anon %.1f, file %.1f", a / 1024, f / 1024 }' "/proc/$pid/status")
+  echo "dondoc $dr MiB ($split), $(python3 -c "print(f'{$d1 - $d0:.3f}')") s CPU;" \
+    "alertmanager $ar MiB, $(python3 -c "print(f'{$a1 - $a0:.3f}')") s CPU;" \
+    "RSS ratio $(python3 -c "print(f'{$dr / $ar:.2f}')")"
+}

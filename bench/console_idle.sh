@@ -17,19 +17,14 @@ dondoc=${DONDOC:-target/release/dondoc}
 one_report_province "$work/base" "$n"
 alertmanager_config "$work/am.yml"
 echo "mot-mat-khau-du-dai" | "$dondoc" --config "$work/base" passwd bench --role viewer >/dev/null
-ticks=$(getconf CLK_TCK)
-rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-cpu() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 run() { # $1 = off | on | used
-  rm -rf "$work/cfg" "$work/am" && cp -r "$work/base" "$work/cfg"
+  rm -rf "$work/cfg" && cp -r "$work/base" "$work/cfg"
   if [ "$1" != off ]; then
     printf '\n[web]\nlisten = "127.0.0.1:18141"\nusers = "users.toml"\n' >> "$work/cfg/dondoc.toml"
   fi
   "$dondoc" --config "$work/cfg" run --clock-start '02/01/2025 08:30' 2>"$work/log" &
   local pid=$!
-  prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
-    --web.listen-address=127.0.0.1:19093 --cluster.listen-address= 2>"$work/am.log" &
-  local apid=$!
+  start_alertmanager
   sleep 5
   if [ "$1" = used ]; then
     local cookie
@@ -39,13 +34,7 @@ run() { # $1 = off | on | used
     curl -s -o /dev/null -b "$cookie" http://127.0.0.1:18141/
   fi
   sleep 5
-  local d0 a0; d0=$(cpu $pid); a0=$(cpu $apid)
-  sleep 60
-  local d1 a1; d1=$(cpu $pid); a1=$(cpu $apid)
-  local dr ar; dr=$(rss $pid); ar=$(rss $apid)
-  echo "dondoc $dr MiB, $(python3 -c "print(f'{$d1 - $d0:.3f}')") s CPU;" \
-    "alertmanager $ar MiB, $(python3 -c "print(f'{$a1 - $a0:.3f}')") s CPU;" \
-    "RSS ratio $(python3 -c "print(f'{$dr / $ar:.2f}')")"
+  idle_window $pid $apid
   kill $pid $apid; wait $pid $apid 2>/dev/null || true
 }
 for i in 1 2 3; do

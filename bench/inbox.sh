@@ -96,29 +96,17 @@ echo "fetch again (nothing new): $(echo "$out" | tr '\n' ' ')"
 # 2. Idle cost, [inbox] off and on (the mailbox now has N read messages).
 one_report_province "$work/base" "$agencies"
 alertmanager_config "$work/am.yml"
-ticks=$(getconf CLK_TCK)
-rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-cpu() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 run() { # $1 = off | on
-  rm -rf "$work/cfg" "$work/am" && cp -r "$work/base" "$work/cfg"
+  rm -rf "$work/cfg" && cp -r "$work/base" "$work/cfg"
   [ "$1" = on ] && inbox_table >> "$work/cfg/dondoc.toml"
   "$dondoc" --lang en --config "$work/cfg" run --clock-start '02/01/2025 08:30' 2>"$work/log" &
   local pid=$!
-  prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am" \
-    --web.listen-address=127.0.0.1:19093 --cluster.listen-address= 2>"$work/am.log" &
-  local apid=$!
+  start_alertmanager
   sleep 10
   if [ "$1" = on ] && ! grep -q "IMAP IDLE" "$work/log"; then
     echo "the daemon is not waiting with IDLE:"; cat "$work/log"; exit 1
   fi
-  local d0 a0; d0=$(cpu $pid); a0=$(cpu $apid)
-  sleep 60
-  local d1 a1; d1=$(cpu $pid); a1=$(cpu $apid)
-  local dr ar; dr=$(rss $pid); ar=$(rss $apid)
-  local split; split=$(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { printf "anon %.1f, file %.1f", a / 1024, f / 1024 }' "/proc/$pid/status")
-  echo "dondoc $dr MiB ($split), $(python3 -c "print(f'{$d1 - $d0:.3f}')") s CPU;" \
-    "alertmanager $ar MiB, $(python3 -c "print(f'{$a1 - $a0:.3f}')") s CPU;" \
-    "RSS ratio $(python3 -c "print(f'{$dr / $ar:.2f}')")"
+  idle_window $pid $apid
   kill $pid $apid; wait $pid $apid 2>/dev/null || true
 }
 for i in $(seq "$runs"); do

@@ -373,6 +373,22 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
         out.stdout
     );
 
+    // `show` gives the clerk the message to read: the period as the office
+    // names it, and the text.
+    let out = dondoc(&["--config", cfg, "inbox", "show", &p["id"].to_string()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    for want in [
+        "Proposal 1 (waiting; uncertain: not a reply to a reminder",
+        "Agency: Sở Y tế (so-y-te)",
+        "Sent: 10/06/2025 15:00",
+        "Number: 88/BC-SYT",
+        "  - Báo cáo định kỳ 6 tháng, period 6 tháng đầu năm 2025 (kh-2025/bao-cao-6-thang 2025-06-14)",
+        "Thực hiện Kế hoạch số 3212/KH-UBND, Sở Y tế gửi Báo cáo số 88/BC-SYT.",
+    ] {
+        assert!(out.stdout.contains(want), "{want}:\n{}", out.stdout);
+    }
+    assert_eq!(dondoc(&["--config", cfg, "inbox", "show", "99"]).code, 2);
+
     // A clerk accepts it: recorded on the message's date, by the clerk.
     let out = dondoc(&["--config", cfg, "inbox", "accept", &p["id"].to_string()]);
     assert!(out.status.success(), "{}", out.stderr);

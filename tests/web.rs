@@ -889,6 +889,21 @@ fn a_real_browser_records_a_submission() {
         return;
     }
     let c = start();
+    // A message the clerk will find in the inbox: no reply, it names the
+    // plan and the deadline (an uncertain proposal).
+    let mail = c.dir.path().join("sngv.eml");
+    std::fs::write(
+        &mail,
+        "From: vanthu@sng.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\n\
+         Subject: =?UTF-8?Q?B=C3=A1o_c=C3=A1o_k=E1=BA=BFt_qu=E1=BA=A3?=\r\n\
+         Date: Mon, 28 Apr 2025 08:30:00 +0700\r\nMessage-ID: <n1@sng.example.gov.vn>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Kính gửi Văn phòng Thường trực,\r\n\r\nThực hiện Kế hoạch số 1/KH-UBND (hạn gửi 29/4/2025), \
+         Sở Ngoại vụ gửi Báo cáo số 9/BC-SNgV kèm theo.\r\n\r\nTrân trọng.\r\n",
+    )
+    .unwrap();
+    let out = dondoc(&["--config", &c.cfg, "inbox", "read", mail.to_str().unwrap()]);
+    assert!(out.stdout.contains("uncertain"), "{}", out.stdout);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     let _ = std::fs::remove_dir_all(&shots);
     let out = Command::new("python3")
@@ -910,7 +925,9 @@ fn a_real_browser_records_a_submission() {
         "01-login",
         "03-instance",
         "05-recorded",
+        "05b-inbox",
         "06-phone",
+        "06b-phone-inbox",
         "07-print",
         "08-viewer",
     ] {
@@ -1121,7 +1138,7 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
         "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: nhắc báo cáo\r\n\
          Date: Mon, 28 Apr 2025 08:40:00 +0700\r\nMessage-ID: <r9@syt.example.gov.vn>\r\n\
          In-Reply-To: <{}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
-         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGửi báo cáo số 125/BC-SYT.\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGửi báo cáo số 125/BC-SYT. <script>alert(1)</script>\r\n\
          --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"bc.pdf\"\r\n\
          Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n",
         reminder.id
@@ -1141,6 +1158,15 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
         page.body
     );
     assert!(!page.body.contains("/inbox/1/accept"));
+    // The message's text is there to read, escaped.
+    assert!(page.body.contains("<summary>Nội dung thư</summary>"));
+    assert!(
+        page.body
+            .contains("Gửi báo cáo số 125&#x2f;BC-SYT. &lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>alert"));
     let pdf = c.get("/inbox/1/files/0", &[("Cookie", viewer.as_str())]);
     assert_eq!(pdf.status, 200);
     assert!(pdf.body.starts_with("%PDF-1.4"));

@@ -12,6 +12,7 @@ use crate::dates;
 use crate::inbox::ingest::{self, Outcome};
 use crate::lang::say;
 use crate::ledger::inbox::Proposal;
+use crate::output::proposal;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,6 +39,12 @@ enum Command {
     Accept {
         #[arg(required = true, value_name = "ID")]
         ids: Vec<i64>,
+    },
+    /// Show one proposal in full: who wrote, what it proposes, the files
+    /// kept, and the message's text.
+    Show {
+        #[arg(value_name = "ID")]
+        id: i64,
     },
     /// Drop proposals (nothing is recorded).
     Reject {
@@ -177,6 +184,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 Err(CliError::Usage(failed.join("\n")))
             }
         }
+        Some(Command::Show { id }) => show(config, &ledger, *id),
         Some(Command::Reject { ids }) => {
             let by = super::actor();
             let mut failed = Vec::new();
@@ -200,6 +208,68 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             }
         }
     }
+}
+
+fn show(config: &Config, ledger: &crate::ledger::Ledger, id: i64) -> Result<(), CliError> {
+    let Some(p) = ledger.proposal(id).map_err(anyhow::Error::from)? else {
+        return Err(CliError::Usage(say!(
+            "không có đề xuất số {id}; xem danh sách: dondoc inbox --all",
+            "no proposal {id}; see the list: dondoc inbox --all"
+        )));
+    };
+    let state = match p.state.as_str() {
+        "open" => say!("đang chờ", "waiting"),
+        "accepted" => say!("đã ghi nhận", "accepted"),
+        _ => say!("đã bỏ", "rejected"),
+    };
+    let certainty = match p.certain {
+        true => say!("trả lời thư nhắc", "a reply to a reminder"),
+        false => say!(
+            "chưa chắc chắn: thư không trả lời thư nhắc, chỉ nêu kế hoạch và kỳ",
+            "uncertain: not a reply to a reminder, it names the plan and period"
+        ),
+    };
+    let name = config
+        .agency(&p.agency)
+        .map_or(p.agency.as_str(), |a| a.name.as_str());
+    println!(
+        "{} {id} ({state}; {certainty})",
+        say!("Đề xuất", "Proposal")
+    );
+    println!("{}: {name} ({})", say!("Đơn vị", "Agency"), p.agency);
+    println!("{}: {}", say!("Từ", "From"), p.sender);
+    if let Some(at) = proposal::received(config, &p) {
+        println!("{}: {at}", say!("Ngày thư", "Sent"));
+    }
+    println!("{}: {}", say!("Tiêu đề", "Subject"), p.subject);
+    if let Some(r) = &p.reference {
+        println!("{}: {r}", say!("Số, ký hiệu", "Number"));
+    }
+    println!("{}:", say!("Ghi nhận đã nộp", "Records as submitted"));
+    for i in proposal::items(config, &p) {
+        println!(
+            "  - {}, {} {} ({}/{} {})",
+            i.title,
+            say!("kỳ", "period"),
+            i.period_name,
+            i.plan,
+            i.obligation,
+            i.period
+        );
+    }
+    for f in &p.files {
+        println!(
+            "{}: {} ({} KB) — {}",
+            say!("Tệp", "File"),
+            f.path,
+            f.size.div_ceil(1024),
+            f.name
+        );
+    }
+    if let Some(text) = p.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        println!("\n{}", text.trim_end());
+    }
+    Ok(())
 }
 
 fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<(), CliError> {
@@ -251,10 +321,7 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
             .iter()
             .map(|(plan, ob, period)| format!("{plan}/{ob} {}", dates::vn(*period)))
             .collect();
-        let received = p.received.map_or(String::new(), |t| {
-            let z = t.to_zoned(tz.clone());
-            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
-        });
+        let received = proposal::received(config, p).unwrap_or_default();
         let id = match p.certain {
             true => p.id.to_string(),
             false => format!("{}\n{}", p.id, say!("(chưa chắc chắn)", "(uncertain)")),
@@ -286,8 +353,8 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
     println!(
         "{}",
         say!(
-            "{} đề xuất{}; ghi nhận: dondoc inbox accept SỐ…, bỏ: dondoc inbox reject SỐ…",
-            "{} proposals{}; record: dondoc inbox accept ID…, drop: dondoc inbox reject ID…",
+            "{} đề xuất{}; đọc thư: dondoc inbox show SỐ, ghi nhận: dondoc inbox accept SỐ…, bỏ: dondoc inbox reject SỐ…",
+            "{} proposals{}; read one: dondoc inbox show ID, record: dondoc inbox accept ID…, drop: dondoc inbox reject ID…",
             proposals.len(),
             if args.all {
                 String::new()

@@ -17,6 +17,9 @@ use crate::dates;
 use crate::ledger::inbox::{KeptFile, NewProposal};
 use crate::ledger::{Ledger, LedgerError, PairKey, Submission};
 
+/// The most of a message's text kept for the clerk (characters).
+pub const TEXT_AT_MOST: usize = 20_000;
+
 /// The largest attachment kept (a mail server's usual limit); a larger one
 /// is left in the mailbox and said so.
 pub const FILE_AT_MOST: usize = 25 << 20;
@@ -60,6 +63,7 @@ pub fn ingest(
                 .iter()
                 .map(|k| (k.plan.clone(), k.obligation.clone(), k.period))
                 .collect();
+            let text: String = m.text.chars().take(TEXT_AT_MOST).collect();
             let new = NewProposal {
                 agency: &p.agency,
                 items: &items,
@@ -67,6 +71,7 @@ pub fn ingest(
                 reference: p.reference.as_deref(),
                 sender: &p.from,
                 subject: &p.subject,
+                text: &text,
                 certain: p.certain,
             };
             let Some(Some(id)) = ledger.take_message(&m.id, "proposal", Some(&new))? else {

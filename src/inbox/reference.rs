@@ -81,7 +81,8 @@ fn candidates(text: &str) -> Vec<Candidate> {
     out
 }
 
-/// `125/BC-SYT`, `41/QĐ-BCĐ`, `12/2025/NQ-HĐND`; not `12/6/2025`, `V/v`.
+/// `125/BC-SYT`, `41/QĐ-BCĐ`, `12/2025/NQ-HĐND`, `123/SNgV-LS`; not
+/// `12/6/2025`, `V/v`, `1/Nam`.
 fn is_document_number(token: &str) -> bool {
     let parts: Vec<&str> = token.split('/').collect();
     let (serial, kind) = match parts.as_slice() {
@@ -94,15 +95,25 @@ fn is_document_number(token: &str) -> bool {
     let serial_ok = (1..=6).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_digit());
     let mut segments = kind.split('-');
     let first_ok = segments.next().is_some_and(|s| {
-        s.chars().count() >= 2 && s.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
+        s.chars().count() >= 2 && s.chars().all(char::is_alphabetic) && capitals(s)
     });
     let rest_ok = segments.all(|s| {
-        !s.is_empty()
-            && s.chars().any(|c| c.is_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_digit() || (c.is_alphabetic() && c.is_uppercase()))
+        s.chars().any(char::is_alphabetic) && s.chars().all(char::is_alphanumeric) && capitals(s)
     });
     serial_ok && first_ok && rest_ok
+}
+
+/// An abbreviation as offices write them: it starts with a capital or a
+/// digit and has more capitals than small letters (`BC`, `QĐ`, `SNgV` for
+/// Sở Ngoại vụ, `BCĐ138`; not `Nam`, `Thg`).
+fn capitals(segment: &str) -> bool {
+    let upper = segment.chars().filter(|c| c.is_uppercase()).count();
+    let lower = segment.chars().filter(|c| c.is_lowercase()).count();
+    segment
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && upper > lower
 }
 
 #[cfg(test)]
@@ -135,8 +146,16 @@ mod tests {
                 "theo Nghị quyết số 12/2025/NQ-HĐND",
                 Some("12/2025/NQ-HĐND"),
             ),
-            // Dates, V/v and phone numbers are not document numbers.
+            // A công văn: the issuer first; Sở Ngoại vụ writes SNgV.
+            (
+                "Re: nhắc",
+                "Sở Ngoại vụ gửi Công văn số 123/SNgV-LS.",
+                Some("123/SNgV-LS"),
+            ),
+            ("Re: nhắc", "Gửi Báo cáo số 9/BC-SNgV.", Some("9/BC-SNgV")),
+            // Dates, V/v, phone numbers and words are not document numbers.
             ("Re: V/v nhắc", "Ngày 12/6/2025. ĐT: 0258.3822.111", None),
+            ("Re: nhắc", "Tuần 1/Thg-Nam, tổ 3/Khu-Bac", None),
         ];
         for (subject, body, want) in cases {
             assert_eq!(

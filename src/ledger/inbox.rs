@@ -17,6 +17,8 @@ pub struct NewProposal<'a> {
     pub reference: Option<&'a str>,
     pub sender: &'a str,
     pub subject: &'a str,
+    /// The message's text (plain, or the HTML part's text).
+    pub text: &'a str,
     pub certain: bool,
 }
 
@@ -39,6 +41,8 @@ pub struct Proposal {
     pub reference: Option<String>,
     pub sender: String,
     pub subject: String,
+    /// The message's text; none for proposals read before it was kept.
+    pub text: Option<String>,
     pub certain: bool,
     /// `open`, `accepted` or `rejected`.
     pub state: String,
@@ -82,9 +86,9 @@ impl Ledger {
         let mut made = None;
         if let Some(p) = proposal {
             tx.execute(
-                "INSERT INTO proposals (message_id, agency, received, ref, sender, subject, certain, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
-                params![id, p.agency, p.received, p.reference, p.sender, p.subject, p.certain],
+                "INSERT INTO proposals (message_id, agency, received, ref, sender, subject, text, certain, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open')",
+                params![id, p.agency, p.received, p.reference, p.sender, p.subject, p.text, p.certain],
             )
             .map_err(|e| sql.err(e))?;
             let pid = tx.last_insert_rowid();
@@ -136,7 +140,7 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, message_id, agency, received, ref, sender, subject, certain, state
+                "SELECT id, message_id, agency, received, ref, sender, subject, certain, state, text
                  FROM proposals WHERE (?1 = 0 OR state = 'open') AND (?2 IS NULL OR id = ?2)
                  ORDER BY id",
             )
@@ -156,6 +160,7 @@ impl Ledger {
                     subject: r.get(6)?,
                     certain: r.get(7)?,
                     state: r.get(8)?,
+                    text: r.get(9)?,
                     files: Vec::new(),
                 })
             })

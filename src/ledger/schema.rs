@@ -139,6 +139,9 @@ const MIGRATIONS: &[&str] = &[
         path     TEXT NOT NULL,           -- under attachments/, beside the database
         size     INTEGER NOT NULL
     );",
+    // 6 → 7: the message's own text, for the clerk who decides (the
+    // attachments are files; the text was not kept).
+    "ALTER TABLE proposals ADD COLUMN text TEXT;",
 ];
 
 /// The schema version this dondoc writes.

@@ -5,9 +5,11 @@
 //! - [`recorded`]: a pair's document number, note and recorder;
 //! - [`rows`]: a pair as `status` JSON/CSV (and the API) gives it;
 //! - [`xlsx`]: the status workbook;
-//! - [`ics`]: iCalendar files and feeds.
+//! - [`ics`]: iCalendar files and feeds;
+//! - [`proposal`]: a proposal from the mailbox.
 
 pub mod ics;
+pub mod proposal;
 pub mod recorded;
 pub mod rows;
 pub mod xlsx;

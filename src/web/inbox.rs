@@ -4,16 +4,17 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Serialize;
 
 use super::auth::{self, Flash};
+use super::pages::OverviewQuery;
 use super::{Console, Failure, view};
-use crate::dates;
 use crate::inbox::ingest;
+use crate::output::proposal;
 
 #[derive(Serialize)]
 struct Item {
@@ -39,25 +40,30 @@ struct Shown {
     reference: Option<String>,
     sender: String,
     subject: String,
+    /// The message's own text, for the clerk to read before deciding.
+    text: String,
     certain: bool,
+    /// `open`, `accepted` or `rejected`.
+    state: String,
     files: Vec<File>,
 }
 
-/// `GET /inbox`: the open proposals.
+/// `GET /inbox`: the open proposals (`?all=1`: the decided ones too).
 pub async fn list(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
+    Query(q): Query<OverviewQuery>,
 ) -> Result<Response, Failure> {
+    let all = q.all.is_some();
     let who = match auth::reader(&console, &headers, "/inbox") {
         Ok(w) => w,
         Err(r) => return Ok(r),
     };
     let (current, proposals) = console
-        .with_ledger(|_, ledger| ledger.proposals(true))
+        .with_ledger(move |_, ledger| ledger.proposals(!all))
         .await?;
     let proposals = proposals.map_err(|e| Failure::Internal(e.to_string()))?;
     let config = current.config();
-    let tz = &config.settings.timezone;
     let shown: Vec<Shown> = proposals
         .into_iter()
         .map(|p| Shown {
@@ -66,26 +72,21 @@ pub async fn list(
                 .agency(&p.agency)
                 .map_or(p.agency.clone(), |a| a.name.clone()),
             agency_url: view::agency_url(&p.agency),
-            items: p
-                .items
-                .iter()
-                .map(|(plan, ob, period)| Item {
-                    title: config
-                        .plan(plan)
-                        .and_then(|pl| pl.obligations.iter().find(|o| &o.id == ob))
-                        .map_or_else(|| format!("{plan}/{ob}"), |o| o.title.clone()),
-                    period: dates::vn(*period),
-                    url: view::instance_path(plan, ob, *period),
+            items: proposal::items(config, &p)
+                .into_iter()
+                .map(|i| Item {
+                    url: view::instance_path(&i.plan, &i.obligation, i.period),
+                    title: i.title,
+                    period: i.period_name,
                 })
                 .collect(),
-            received: p.received.map(|t| {
-                let z = t.to_zoned(tz.clone());
-                format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
-            }),
+            received: proposal::received(config, &p),
+            text: p.text.clone().unwrap_or_default(),
             reference: p.reference,
             sender: p.sender,
             subject: p.subject,
             certain: p.certain,
+            state: p.state.clone(),
             files: p
                 .files
                 .iter()
@@ -105,7 +106,7 @@ pub async fn list(
         Some(&who),
         flash,
         "inbox.html",
-        context! { proposals => shown },
+        context! { proposals => shown, all },
         StatusCode::OK,
     ))
 }

@@ -182,9 +182,10 @@ impl Console {
     }
 }
 
+/// `?all=1`: the overview's instances, or the inbox's proposals, all of them.
 #[derive(Debug, Deserialize)]
 pub struct OverviewQuery {
-    all: Option<String>,
+    pub all: Option<String>,
 }
 
 /// `GET /`.

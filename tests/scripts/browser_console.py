@@ -128,10 +128,34 @@ flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok").text
 check("đúng hạn" in flash, f"the confirmation says on time: {flash}")
 shot("05-recorded")
 
-# 6. A phone: the same page, narrow.
+# 5b. The mailbox: a message from Sở Ngoại vụ that names the plan and the
+#     deadline without replying (read by the test before) waits, marked
+#     uncertain; the clerk unfolds its text, reads it, and records it.
+click_and_wait(driver.find_element(By.LINK_TEXT, "Thư đến"))
+check(path() == "/inbox", "the inbox page")
+proposal = driver.find_element(By.ID, "proposal-1")
+check("chưa chắc chắn" in proposal.text, "the proposal is marked uncertain")
+text = proposal.find_element(By.CSS_SELECTOR, "details.message pre")
+check(not text.is_displayed(), "the message's text is folded")
+proposal.find_element(By.CSS_SELECTOR, "details.message summary").click()
+check(text.is_displayed() and "Sở Ngoại vụ gửi Báo cáo số 9/BC-SNgV" in text.text,
+      f"unfolded, the text reads: {text.text}")
+check("<script>" not in proposal.text or "alert" in proposal.text, "markup shown as text")
+shot("05b-inbox")
+click_and_wait(proposal.find_element(By.XPATH, ".//button[normalize-space()='Ghi nhận đã nộp']"))
+flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok").text
+check("Đã ghi nhận đề xuất 1" in flash, f"the confirmation: {flash}")
+driver.get(base + instance)
+check(driver.find_element(By.ID, "row-so-xss").get_attribute("data-state") == "on_time",
+      "Sở Ngoại vụ turned on time")
+check("9/BC-SNgV" in driver.find_element(By.ID, "row-so-xss").text, "with the number from the message")
+
+# 6. A phone: the same page, narrow; and the inbox.
 driver.set_window_size(390, 844)
 driver.get(base + instance)
 shot("06-phone")
+driver.get(base + "/inbox?all=1")
+shot("06b-phone-inbox")
 driver.set_window_size(1280, 900)
 
 # 7. Printed: navigation and buttons are left out.
