@@ -153,6 +153,21 @@ impl Dovecot {
             .unwrap();
     }
 
+    /// The bytes Dovecot sent in each IMAP session that ended, in order
+    /// (its logout line: `Logged out in=… out=…`).
+    fn bytes_sent_per_session(&self) -> Vec<u64> {
+        fs::read_to_string(self.dir.path().join("log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("Logged out"))
+            .filter_map(|l| {
+                l.split_whitespace()
+                    .find_map(|w| w.strip_prefix("out="))
+                    .and_then(|n| n.trim_end_matches(',').parse().ok())
+            })
+            .collect()
+    }
+
     fn ca(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
     }
@@ -248,6 +263,18 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
          Thực hiện Kế hoạch số 3212/KH-UBND, Sở Tư pháp gửi Báo cáo số 31/BC-STP.\r\n",
     );
 
+    // A stranger's message with 2 MB attached: ignored, so left unseen.
+    server.deliver(
+        7,
+        &format!(
+            "From: ai-do@gmail.com\r\nTo: vptt138@example.gov.vn\r\nSubject: Ảnh\r\n\
+             Message-ID: <big@gmail.com>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n"
+                .repeat(28_000)
+        ),
+    );
+
     let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
     assert!(
         out.status.success(),
@@ -257,7 +284,7 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
     );
     assert!(
         out.stdout
-            .contains("6 messages: 2 proposals (0 accepted), 1 bounced, 2 ignored, 1 read before"),
+            .contains("7 messages: 2 proposals (0 accepted), 1 bounced, 3 ignored, 1 read before"),
         "{}",
         out.stdout
     );
@@ -281,14 +308,23 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
         "exactly the proposals (one of the two copies of the reply) are \\Seen"
     );
 
-    // A second fetch: the four unread ones again, all read before.
+    // A second fetch: the five unread ones again, all read before, known by
+    // their envelopes: the 2 MB are not downloaded again (Dovecot logs the
+    // bytes each session sent).
     let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
     assert!(
         out.stdout
-            .contains("4 messages: 0 proposals (0 accepted), 0 bounced, 0 ignored, 4 read before"),
+            .contains("5 messages: 0 proposals (0 accepted), 0 bounced, 0 ignored, 5 read before"),
         "{}",
         out.stdout
     );
+    let sent = server.bytes_sent_per_session();
+    assert_eq!(sent.len(), 2, "two sessions logged: {sent:?}");
+    assert!(
+        sent[0] > 2_000_000,
+        "the first fetch downloaded it: {sent:?}"
+    );
+    assert!(sent[1] < 50_000, "the second only envelopes: {sent:?}");
 
     let out = dondoc(&["--config", cfg, "inbox", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();

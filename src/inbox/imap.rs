@@ -71,7 +71,7 @@ pub enum Watch {
 /// Reads the folder's unseen messages once.
 pub async fn fetch(config: &Config, inbox: &Inbox, ledger: &mut Ledger) -> anyhow::Result<Fetched> {
     let mut session = connect(inbox).await?;
-    let done = read_unseen(config, inbox, ledger, &mut session).await?;
+    let done = read_unseen(config, inbox, ledger, &mut session, &mut 0).await?;
     let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
     Ok(done)
 }
@@ -96,7 +96,10 @@ pub async fn watch(
         .context("asking the server's capabilities timed out")?
         .context("asking the server's capabilities")?
         .has_str("IDLE");
-    let done = read_unseen(config, inbox, ledger, &mut session).await?;
+    // The highest UID read on this connection: a wake-up reads only what
+    // arrived since.
+    let mut after = 0;
+    let done = read_unseen(config, inbox, ledger, &mut session, &mut after).await?;
     after_read(ledger, done);
     if !idle {
         tracing::info!(host = %inbox.host, "inbox: the server does not offer IDLE; reading the mailbox every 5 minutes");
@@ -139,7 +142,7 @@ pub async fn watch(
             Ok(Err(e)) => return Ok(Watch::Lost(anyhow::Error::from(e).context("ending IDLE"))),
             Err(_) => return Ok(Watch::Lost(anyhow::anyhow!("ending IDLE timed out"))),
         };
-        match read_unseen(config, inbox, ledger, &mut session).await {
+        match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
             Ok(done) => after_read(ledger, done),
             Err(e) => return Ok(Watch::Lost(e)),
         }
@@ -263,22 +266,59 @@ async fn select(inbox: &Inbox, session: &mut ImapSession) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Reads the unseen messages of the selected folder into the ledger; flags
-/// `\Seen` what became a proposal.
+/// Reads the unseen messages of the selected folder with a UID above
+/// `*after` into the ledger, and raises `*after` to the highest UID read;
+/// flags `\Seen` what became a proposal. Messages already read (ignored
+/// ones stay unseen) are recognised by their envelope's Message-ID, without
+/// downloading them again.
 async fn read_unseen(
     config: &Config,
     inbox: &Inbox,
     ledger: &mut Ledger,
     session: &mut ImapSession,
+    after: &mut u32,
 ) -> anyhow::Result<Fetched> {
     let mut uids: Vec<u32> = tokio::time::timeout(TIMEOUT, session.uid_search("UNSEEN"))
         .await
         .context("searching the unseen messages timed out")?
         .context("searching the unseen messages")?
         .into_iter()
+        .filter(|uid| *uid > *after)
         .collect();
     uids.sort_unstable();
+    let highest = uids.last().copied();
     let mut done = Fetched::default();
+    let mut fresh = Vec::new();
+    for chunk in uids.chunks(500) {
+        let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
+        let mut stream =
+            tokio::time::timeout(TIMEOUT, session.uid_fetch(set.join(","), "ENVELOPE"))
+                .await
+                .context("fetching envelopes timed out")?
+                .context("fetching envelopes")?;
+        while let Some(item) = answer(&mut stream).await? {
+            let fetch = item.context("fetching an envelope")?;
+            let Some(uid) = fetch.uid else { continue };
+            let id = fetch
+                .envelope()
+                .and_then(|e| e.message_id.as_deref())
+                .map(|id| {
+                    String::from_utf8_lossy(id)
+                        .trim()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_string()
+                });
+            match id {
+                Some(id) if ledger.message_read(&id)? => {
+                    done.messages += 1;
+                    done.seen_before += 1;
+                }
+                _ => fresh.push(uid),
+            }
+        }
+    }
+    let uids = fresh;
     let mut to_flag = Vec::new();
     for chunk in uids.chunks(100) {
         let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
@@ -321,6 +361,9 @@ async fn read_unseen(
         while let Some(r) = answer(&mut stream).await? {
             r.context("marking proposals seen")?;
         }
+    }
+    if let Some(h) = highest {
+        *after = h;
     }
     Ok(done)
 }
