@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 n=${1:-2000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet --example synth_config
+cargo build --release --quiet --bin dondoc --example synth_config
 dondoc=${DONDOC:-target/release/dondoc}
 one_report_province "$work/base" "$n"
 alertmanager_config "$work/am.yml"

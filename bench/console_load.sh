@@ -14,7 +14,7 @@ n=${1:-3400}
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=
-cargo build --release --quiet --example synth_config
+cargo build --release --quiet --bin dondoc --example synth_config
 cargo build --release --quiet
 dondoc=${DONDOC:-target/release/dondoc}
 target/release/examples/synth_config "$work/cfg" "$n" >/dev/null

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 n=${1:-2000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet --example synth_config --example smtp_sink
+cargo build --release --quiet --bin dondoc --example synth_config --example smtp_sink
 cargo build --release --quiet
 dondoc=${DONDOC:-target/release/dondoc}
 
