@@ -349,6 +349,26 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
         out.stdout
     );
 
+    // The clerk accepts both: the reply on its date with its number; the
+    // uncertain one (the 6-month report) on its date too.
+    let out = dondoc(&["--config", cfg, "inbox", "accept", "1", "2"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows = common::records::status(cfg, "20/06/2025 12:00");
+    let pair = |agency: &str, obligation: &str| {
+        rows.iter()
+            .find(|r| r["agency"] == agency && r["obligation"] == obligation)
+            .unwrap()
+            .clone()
+    };
+    let syt = pair("so-y-te", "kien-toan");
+    assert_eq!(syt["state"], "on_time");
+    assert_eq!(syt["submitted_on"], "2025-04-25T10:15:00+07:00");
+    assert_eq!(syt["ref"], "125/BC-SYT");
+    assert_eq!(syt["recorded_by"], "cli:thuky");
+    let stp = pair("so-tu-phap", "bao-cao-6-thang");
+    assert_eq!(stp["state"], "on_time");
+    assert_eq!(stp["ref"], "31/BC-STP");
+
     // A wrong password: a clear error, exit 1, nothing changed.
     fs::write(dir.path().join("imap-password"), "sai\n").unwrap();
     let out = dondoc(&["--config", cfg, "inbox", "fetch"]);
@@ -547,12 +567,23 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
         "a reply delivered during IDLE was recorded after {:.1} s",
         delivered.elapsed().as_secs_f64()
     );
+
+    // The server goes away during IDLE: the daemon says so, and will try
+    // again in a minute; it keeps running.
+    drop(server);
+    wait_until("the daemon notices the lost connection", || {
+        fs::read_to_string(&log)
+            .unwrap()
+            .contains("lost the connection to the mailbox; reminders go on")
+    });
     assert!(
         stop(daemon).success(),
         "{}",
         fs::read_to_string(&log).unwrap()
     );
-    assert!(fs::read_to_string(&log).unwrap().contains("inbox read"));
+    let log = fs::read_to_string(&log).unwrap();
+    assert!(log.contains("inbox read"));
+    assert!(log.contains("retry_in_s=60"), "{log}");
 }
 
 /// A server that does not offer IDLE: the daemon reads the mailbox at start
