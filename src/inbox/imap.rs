@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use async_imap::extensions::idle::IdleResponse;
+use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
 use futures_util::StreamExt as _;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -108,6 +109,14 @@ pub async fn watch(
     }
     tracing::info!(host = %inbox.host, folder = %inbox.folder, "inbox: waiting for new mail (IMAP IDLE)");
     loop {
+        // Mail that arrived while a read ran was announced then, not in
+        // IDLE: read it before waiting.
+        while announced(&session) {
+            match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
+                Ok(done) => after_read(ledger, done),
+                Err(e) => return Ok(Watch::Lost(e)),
+            }
+        }
         let mut handle = session.idle();
         let started = tokio::time::timeout(TIMEOUT, handle.init()).await;
         if let Err(e) = started
@@ -147,6 +156,19 @@ pub async fn watch(
             Err(e) => return Ok(Watch::Lost(e)),
         }
     }
+}
+
+/// Whether the server announced new mail (`EXISTS`, `RECENT`) outside
+/// IDLE since the last call; empties what it queued.
+fn announced(session: &ImapSession) -> bool {
+    let mut any = false;
+    while let Ok(r) = session.unsolicited_responses.try_recv() {
+        any |= matches!(
+            r,
+            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+        );
+    }
+    any
 }
 
 /// Logs what a read did, and gives back what it took: the database's page
