@@ -318,6 +318,10 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
         "{}",
         out.stdout
     );
+    // Dovecot logs a session's end after the client has gone.
+    wait_until("Dovecot logs both sessions", || {
+        server.bytes_sent_per_session().len() >= 2
+    });
     let sent = server.bytes_sent_per_session();
     assert_eq!(sent.len(), 2, "two sessions logged: {sent:?}");
     assert!(
