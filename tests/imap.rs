@@ -498,6 +498,24 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
                 .contains("cannot read the mailbox; reminders go on")
     });
     assert!(stop(daemon).success());
+    // The failure is kept for the console and /metrics; no read yet.
+    let db = dir.path().join("state/dondoc.db");
+    let health = || {
+        dondoc::ledger::Ledger::open(&db, "test")
+            .unwrap()
+            .inbox_health()
+            .unwrap()
+            .expect("the watcher recorded how it went")
+    };
+    let h = health();
+    assert!(h.failures >= 1 && h.read_at.is_none(), "{h:?}");
+    assert!(
+        h.error
+            .as_deref()
+            .unwrap()
+            .contains(&format!("127.0.0.1:{closed}")),
+        "{h:?}"
+    );
 
     // Up: a reply waiting in the configured folder (not INBOX) is read at
     // start, and with accept = "auto" recorded at once, by "inbox".
@@ -547,6 +565,15 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
             .unwrap()
             .contains("waiting for new mail (IMAP IDLE)")
     });
+    // A read that works clears the failure; the mode is IDLE.
+    let h = health();
+    assert_eq!(
+        (h.mode.as_deref(), h.failures, h.error.as_deref()),
+        (Some("idle"), 0, None)
+    );
+    assert!(h.read_at.is_some());
+    let out = dondoc(&["--config", &cfg, "inbox"]);
+    assert!(out.stdout.contains("Mailbox read at "), "{}", out.stdout);
     let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
     let delivered = Instant::now();
     server.deliver_to(
@@ -588,6 +615,8 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     let log = fs::read_to_string(&log).unwrap();
     assert!(log.contains("inbox read"));
     assert!(log.contains("retry_in_s=60"), "{log}");
+    let h = health();
+    assert!(h.failures >= 1 && h.read_at.is_some(), "{h:?}");
 }
 
 /// A server that does not offer IDLE: the daemon reads the mailbox at start
@@ -632,5 +661,11 @@ fn without_idle_the_daemon_polls() {
                 .unwrap()
                 .contains("does not offer IDLE; reading the mailbox every 5 minutes")
     });
+    let h = dondoc::ledger::Ledger::open(&dir.path().join("state/dondoc.db"), "test")
+        .unwrap()
+        .inbox_health()
+        .unwrap()
+        .unwrap();
+    assert_eq!((h.mode.as_deref(), h.failures), (Some("poll"), 0));
     assert!(stop(daemon).success());
 }

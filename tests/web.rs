@@ -795,6 +795,33 @@ fn metrics_and_feeds() {
     ] {
         assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
     }
+    // No [inbox], never read: no mailbox figures.
+    assert!(!m.body.contains("dondoc_inbox"), "{}", m.body);
+    // The daemon's watcher failed to read the mailbox (as it records it):
+    // /metrics and /admin say so.
+    dondoc::ledger::Ledger::open(&c.dir.path().join("state/dondoc.db"), "t")
+        .unwrap()
+        .inbox_failed("connecting to mail.example.gov.vn:993: Connection refused (os error 111)")
+        .unwrap();
+    let m = c.get("/metrics", &[("Authorization", auth.as_str())]);
+    for line in [
+        "dondoc_inbox_last_read_timestamp_seconds 0",
+        "dondoc_inbox_failures 1",
+        "dondoc_inbox_proposals_waiting 0",
+    ] {
+        assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
+    }
+    let admin = c.login(ADMIN);
+    let page = c.get("/admin", &[("Cookie", admin.as_str())]);
+    assert!(
+        page.body.contains("Không đọc được hộp thư lúc")
+            && page.body.contains(
+                "(1 lần liên tiếp): connecting to mail.example.gov.vn:993: Connection refused"
+            )
+            && page.body.contains("Chưa đọc được lần nào."),
+        "{}",
+        page.body
+    );
     // Feeds: the secret URL works without login; a wrong key does not.
     let out = dondoc(&["--config", &c.cfg, "feed-url"]);
     assert!(out.status.success(), "{}", out.stderr);

@@ -350,6 +350,40 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
             )
         );
     }
+    if let Some(h) = ledger.inbox_health().map_err(anyhow::Error::from)? {
+        let when = |t: jiff::Timestamp| {
+            let z = t.to_zoned(config.settings.timezone.clone());
+            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+        };
+        if let Some(at) = h.read_at {
+            println!(
+                "{}",
+                match h.mode.as_deref() {
+                    Some("idle") => say!(
+                        "Hộp thư đọc lần cuối lúc {}; đang chờ thư mới (IMAP IDLE)",
+                        "Mailbox read at {}; waiting for new mail (IMAP IDLE)",
+                        when(at)
+                    ),
+                    _ => say!(
+                        "Hộp thư đọc lần cuối lúc {} (5 phút một lần)",
+                        "Mailbox read at {} (every 5 minutes)",
+                        when(at)
+                    ),
+                }
+            );
+        }
+        if let (Some(error), Some(at)) = (&h.error, h.error_at) {
+            println!(
+                "{}",
+                say!(
+                    "Không đọc được hộp thư lúc {} ({} lần liên tiếp): {error}",
+                    "Cannot read the mailbox (last try {}, {} in a row): {error}",
+                    when(at),
+                    h.failures
+                )
+            );
+        }
+    }
     println!(
         "{}",
         say!(

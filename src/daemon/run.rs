@@ -224,12 +224,14 @@ fn watch_inbox(
                     INBOX_EVERY
                 }
                 Ok(crate::inbox::imap::Watch::Lost(e)) => {
+                    record_failure(&mut ledger, &e);
                     failures = 1;
                     let wait = backoff(failures);
                     tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: lost the connection to the mailbox; reminders go on");
                     wait
                 }
                 Err(e) => {
+                    record_failure(&mut ledger, &e);
                     failures += 1;
                     let wait = backoff(failures);
                     tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: cannot read the mailbox; reminders go on");
@@ -242,6 +244,13 @@ fn watch_inbox(
             }
         }
     }))
+}
+
+/// Keeps a mailbox failure for the console and /metrics.
+fn record_failure(ledger: &mut Ledger, e: &anyhow::Error) {
+    if let Err(e) = ledger.inbox_failed(&format!("{e:#}")) {
+        tracing::warn!(error = %e, "inbox: cannot record the failure");
+    }
 }
 
 /// Hands a reloaded configuration to the console; it keeps its accounts if

@@ -100,8 +100,9 @@ pub async fn watch(
     // The highest UID read on this connection: a wake-up reads only what
     // arrived since.
     let mut after = 0;
+    let mode = if idle { "idle" } else { "poll" };
     let done = read_unseen(config, inbox, ledger, &mut session, &mut after).await?;
-    after_read(ledger, done);
+    after_read(ledger, done, mode);
     if !idle {
         tracing::info!(host = %inbox.host, "inbox: the server does not offer IDLE; reading the mailbox every 5 minutes");
         let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
@@ -113,7 +114,7 @@ pub async fn watch(
         // IDLE: read it before waiting.
         while announced(&session) {
             match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
-                Ok(done) => after_read(ledger, done),
+                Ok(done) => after_read(ledger, done, mode),
                 Err(e) => return Ok(Watch::Lost(e)),
             }
         }
@@ -152,7 +153,7 @@ pub async fn watch(
             Err(_) => return Ok(Watch::Lost(anyhow::anyhow!("ending IDLE timed out"))),
         };
         match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
-            Ok(done) => after_read(ledger, done),
+            Ok(done) => after_read(ledger, done, mode),
             Err(e) => return Ok(Watch::Lost(e)),
         }
     }
@@ -171,12 +172,16 @@ fn announced(session: &ImapSession) -> bool {
     any
 }
 
-/// Logs what a read did, and gives back what it took: the database's page
-/// cache and the heap the messages used (the watcher then waits, maybe for
-/// hours, holding nothing it does not need).
-fn after_read(ledger: &Ledger, done: Fetched) {
+/// Logs what a read did and records that it worked (for the console and
+/// /metrics), and gives back what it took: the database's page cache and
+/// the heap the messages used (the watcher then waits, maybe for hours,
+/// holding nothing it does not need).
+fn after_read(ledger: &mut Ledger, done: Fetched, mode: &str) {
     if done.messages > 0 {
         tracing::info!(%done, "inbox read");
+    }
+    if let Err(e) = ledger.inbox_read(mode) {
+        tracing::warn!(error = %e, "inbox: cannot record the read");
     }
     if let Err(e) = ledger.shrink_memory() {
         tracing::warn!(error = %e, "inbox: cannot free the database's page cache");

@@ -49,7 +49,79 @@ pub struct Proposal {
     pub files: Vec<KeptFile>,
 }
 
+/// How reading the mailbox went lately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxHealth {
+    /// The daemon's last read that worked, and how it waits for mail:
+    /// `idle` (IMAP IDLE) or `poll` (every 5 minutes).
+    pub read_at: Option<Timestamp>,
+    pub mode: Option<String>,
+    /// The last failure since that read, and how many in a row.
+    pub error: Option<String>,
+    pub error_at: Option<Timestamp>,
+    pub failures: u32,
+}
+
 impl Ledger {
+    /// Records a read of the mailbox that worked (`mode`: idle or poll).
+    pub fn inbox_read(&mut self, mode: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO inbox_health (id, read_at, mode, error, error_at, failures)
+                 VALUES (1, ?1, ?2, NULL, NULL, 0)
+                 ON CONFLICT (id) DO UPDATE SET read_at = ?1, mode = ?2,
+                     error = NULL, error_at = NULL, failures = 0",
+                params![Timestamp::now().as_second(), mode],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Records a failure to read the mailbox.
+    pub fn inbox_failed(&mut self, error: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO inbox_health (id, error, error_at, failures) VALUES (1, ?1, ?2, 1)
+                 ON CONFLICT (id) DO UPDATE SET error = ?1, error_at = ?2, failures = failures + 1",
+                params![error, Timestamp::now().as_second()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// How reading the mailbox went lately; none before the first attempt.
+    pub fn inbox_health(&self) -> Result<Option<InboxHealth>, LedgerError> {
+        let at = |t: Option<i64>| t.and_then(|t| Timestamp::from_second(t).ok());
+        self.conn
+            .query_row(
+                "SELECT read_at, mode, error, error_at, failures FROM inbox_health WHERE id = 1",
+                [],
+                |r| {
+                    Ok(InboxHealth {
+                        read_at: at(r.get(0)?),
+                        mode: r.get(1)?,
+                        error: r.get(2)?,
+                        error_at: at(r.get(3)?),
+                        failures: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// How many proposals wait for a clerk.
+    pub fn open_proposals(&self) -> Result<u64, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM proposals WHERE state = 'open'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(i64::unsigned_abs)
+            .map_err(|e| self.sql(e))
+    }
+
     /// Whether message `id` was read before.
     pub fn message_read(&self, id: &str) -> Result<bool, LedgerError> {
         self.conn

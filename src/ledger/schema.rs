@@ -142,6 +142,16 @@ const MIGRATIONS: &[&str] = &[
     // 6 → 7: the message's own text, for the clerk who decides (the
     // attachments are files; the text was not kept).
     "ALTER TABLE proposals ADD COLUMN text TEXT;",
+    // 7 → 8: how the mailbox watcher is doing, for the console and
+    // /metrics (one row, written by the daemon's watcher).
+    "CREATE TABLE inbox_health (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        read_at  INTEGER,                 -- the last read that worked (Unix seconds)
+        mode     TEXT,                    -- idle (IMAP IDLE) or poll (every 5 minutes)
+        error    TEXT,                    -- the last failure; cleared by a read that works
+        error_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0  -- in a row
+    );",
 ];
 
 /// The schema version this dondoc writes.

@@ -109,6 +109,19 @@ pub async fn metrics(
             );
             out.push_str("# HELP dondoc_config_generation 1 at start, +1 at each reload applied.\n# TYPE dondoc_config_generation counter\n");
             let _ = writeln!(out, "dondoc_config_generation {}", current.generation);
+            if let Some(h) = ledger.inbox_health().map_err(|e| e.to_string())? {
+                let waiting = ledger.open_proposals().map_err(|e| e.to_string())?;
+                out.push_str("# HELP dondoc_inbox_last_read_timestamp_seconds When the daemon last read the mailbox ([inbox]) without error.\n# TYPE dondoc_inbox_last_read_timestamp_seconds gauge\n");
+                let _ = writeln!(
+                    out,
+                    "dondoc_inbox_last_read_timestamp_seconds {}",
+                    h.read_at.map_or(0, |t| t.as_second())
+                );
+                out.push_str("# HELP dondoc_inbox_failures Failed reads of the mailbox in a row (0: the last one worked).\n# TYPE dondoc_inbox_failures gauge\n");
+                let _ = writeln!(out, "dondoc_inbox_failures {}", h.failures);
+                out.push_str("# HELP dondoc_inbox_proposals_waiting Proposals from the mailbox waiting for a clerk.\n# TYPE dondoc_inbox_proposals_waiting gauge\n");
+                let _ = writeln!(out, "dondoc_inbox_proposals_waiting {waiting}");
+            }
             Ok(out)
         })
         .await?;

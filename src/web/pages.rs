@@ -681,11 +681,25 @@ fn admin_page(
     let failing = ledger.delivery_failing()?.map(|h| {
         context! { since => when(h.since), error => h.last_error }
     });
+    let health = ledger.inbox_health()?;
+    let mailbox = (config.settings.inbox.is_some() || health.is_some()).then(|| {
+        let h = health.clone();
+        context! {
+            server => config.settings.inbox.as_ref().map(|i| format!("{}:{} {}", i.host, i.port, i.folder)),
+            read_at => h.as_ref().and_then(|h| h.read_at).map(when),
+            idle => h.as_ref().and_then(|h| h.mode.clone()).as_deref() == Some("idle"),
+            error => h.as_ref().and_then(|h| h.error.clone()),
+            error_at => h.as_ref().and_then(|h| h.error_at).map(when),
+            failures => h.as_ref().map_or(0, |h| h.failures),
+        }
+    });
     Ok(context! {
         queue,
         last_sent => figures.last_sent.map(when),
         failures,
         failing,
+        mailbox,
+        waiting => ledger.open_proposals()?,
     })
 }
 
