@@ -25,11 +25,7 @@ struct Dovecot {
 
 impl Drop for Dovecot {
     fn drop(&mut self) {
-        let _ = Command::new("dovecot")
-            .arg("-c")
-            .arg(self.dir.path().join("dovecot.conf"))
-            .arg("stop")
-            .status();
+        self.stop();
     }
 }
 
@@ -119,6 +115,16 @@ impl Dovecot {
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(Dovecot { dir, port })
+    }
+
+    /// Stops the server (its files stay until it is dropped).
+    fn stop(&self) {
+        let _ = Command::new("dovecot")
+            .arg("-c")
+            .arg(self.dir.path().join("dovecot.conf"))
+            .arg("stop")
+            .stderr(std::process::Stdio::null())
+            .status();
     }
 
     fn maildir(&self) -> PathBuf {
@@ -601,7 +607,7 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
 
     // The server goes away during IDLE: the daemon says so, and will try
     // again in a minute; it keeps running.
-    drop(server);
+    server.stop();
     wait_until("the daemon notices the lost connection", || {
         fs::read_to_string(&log)
             .unwrap()
@@ -617,6 +623,17 @@ fn the_daemon_reads_the_mailbox_and_sends_while_it_is_down() {
     assert!(log.contains("retry_in_s=60"), "{log}");
     let h = health();
     assert!(h.failures >= 1 && h.read_at.is_some(), "{h:?}");
+    // `dondoc inbox` says when it last worked and that it fails now, not
+    // that it waits for mail.
+    let out = dondoc(&["--config", &cfg, "inbox"]);
+    assert!(
+        out.stdout.contains("Mailbox last read at ")
+            && out.stdout.contains("Cannot read the mailbox (last try ")
+            && !out.stdout.contains("waiting for new mail"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
 }
 
 /// A server that does not offer IDLE: the daemon reads the mailbox at start

@@ -358,7 +358,12 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
         if let Some(at) = h.read_at {
             println!(
                 "{}",
-                match h.mode.as_deref() {
+                match h.mode.as_deref().filter(|_| h.error.is_none()) {
+                    None => say!(
+                        "Hộp thư đọc được lần cuối lúc {}",
+                        "Mailbox last read at {}",
+                        when(at)
+                    ),
                     Some("idle") => say!(
                         "Hộp thư đọc lần cuối lúc {}; đang chờ thư mới (IMAP IDLE)",
                         "Mailbox read at {}; waiting for new mail (IMAP IDLE)",
