@@ -5,10 +5,8 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use common::dondoc;
 use common::records::setup;
@@ -16,28 +14,8 @@ use dondoc::config::users::{self, Role};
 
 /// `dondoc --lang en ARGS` with `input` on stdin (not a terminal).
 fn with_stdin(args: &[&str], input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(["--lang", "en"])
-        .args(args)
-        .env_remove("DONDOC_CONFIG")
-        .env_remove("DONDOC_LANG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = common::dondoc_with_stdin(args, input);
+    (out.code, out.stdout, out.stderr)
 }
 
 /// Adds a `[web]` table with a port, accounts file and public address that

@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,27 +39,9 @@ impl Drop for Console {
 
 /// `dondoc ARGS` with `input` on stdin.
 fn with_stdin(args: &[&str], input: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(["--lang", "en"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let out = common::dondoc_with_stdin(args, input);
+    assert!(out.status.success(), "{}", out.stderr);
+    out.stdout
 }
 
 /// Writes `[web]` (with `extra` lines), three users and two tokens, then

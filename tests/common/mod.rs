@@ -23,16 +23,43 @@ pub fn dondoc(args: &[&str]) -> Output {
 
 /// Runs `dondoc GLOBAL… ARGS…` (the default language unless `GLOBAL` sets one).
 pub fn dondoc_in(global: &[&str], args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(global)
+    output(command(global, args).output().expect("run dondoc"))
+}
+
+/// Runs `dondoc ARGS…` in English with `input` on its standard input (the
+/// password prompts).
+pub fn dondoc_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command(&["--lang", "en"], args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run dondoc");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    output(child.wait_with_output().expect("run dondoc"))
+}
+
+/// `dondoc GLOBAL… ARGS…`, in the same environment on every machine.
+fn command(global: &[&str], args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dondoc"));
+    c.args(global)
         .args(args)
         .env_remove("DONDOC_CONFIG")
         .env_remove("DONDOC_LANG")
         // `recorded_by` is `cli:` + this user: the same on every machine.
         .env_remove("SUDO_USER")
-        .env("USER", "thuky")
-        .output()
-        .expect("run dondoc");
+        .env("USER", "thuky");
+    c
+}
+
+fn output(out: std::process::Output) -> Output {
     Output {
         code: out.status.code().unwrap_or(-1),
         status: out.status,
