@@ -538,20 +538,9 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 }
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
-    // One instance at a time into one buffer: the daemon's footprint does not
-    // grow with the number of pairs (a national config has millions).
     match engine::lazy_states_at(config, ledger, at) {
         Ok(lazy) => {
-            let mut buffer = Vec::new();
-            (0..lazy.instances.len())
-                .map(|n| {
-                    lazy.instance(n, &mut buffer);
-                    buffer
-                        .iter()
-                        .filter(|s| s.state == policy::State::Overdue)
-                        .count()
-                })
-                .sum()
+            usize::try_from(lazy.tally()[policy::State::Overdue.index()]).unwrap_or(usize::MAX)
         }
         Err(e) => {
             tracing::warn!(error = %e, "cannot count overdue pairs");

@@ -40,6 +40,17 @@ impl State {
         State::Exempt,
     ];
 
+    /// Its place in [`State::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            State::OnTime => 0,
+            State::Late => 1,
+            State::Overdue => 2,
+            State::Pending => 3,
+            State::Exempt => 4,
+        }
+    }
+
     /// The name in the office's language.
     pub fn vi(self) -> &'static str {
         match self {

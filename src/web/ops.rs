@@ -74,18 +74,7 @@ pub async fn metrics(
             let now = c.now(current);
             let lazy = crate::engine::lazy_states_at(config, ledger, &now)
                 .map_err(|e| e.to_string())?;
-            let mut counts = [0u64; 5];
-            let mut buffer = Vec::new();
-            for n in 0..lazy.instances.len() {
-                lazy.instance(n, &mut buffer);
-                for s in &buffer {
-                    let i = PairStateKind::ALL
-                        .iter()
-                        .position(|x| *x == s.state)
-                        .expect("a state");
-                    counts[i] += 1;
-                }
-            }
+            let counts = lazy.tally();
             let figures = ledger.queue_figures().map_err(|e| e.to_string())?;
             let mut out = String::new();
             out.push_str("# HELP dondoc_pairs Pairs (instance, agency) by state now, instances generated so far.\n# TYPE dondoc_pairs gauge\n");

@@ -254,3 +254,10 @@ before = "02/07/2023 17:00"
     assert_eq!(open("03/07/2023 23:00"), State::Pending);
     assert_eq!(open("04/07/2023 08:00"), State::Overdue);
 }
+
+#[test]
+fn index_is_the_place_in_all() {
+    for (i, s) in State::ALL.iter().enumerate() {
+        assert_eq!(s.index(), i, "{s:?}");
+    }
+}
