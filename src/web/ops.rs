@@ -72,44 +72,80 @@ pub async fn metrics(
         .with_ledger(move |current, ledger| -> Result<String, String> {
             let config = current.config();
             let now = c.now(current);
-            let lazy = crate::engine::lazy_states_at(config, ledger, &now)
-                .map_err(|e| e.to_string())?;
+            let lazy =
+                crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
             let counts = lazy.tally();
             let figures = ledger.queue_figures().map_err(|e| e.to_string())?;
             let mut out = String::new();
-            out.push_str("# HELP dondoc_pairs Pairs (instance, agency) by state now, instances generated so far.\n# TYPE dondoc_pairs gauge\n");
-            for (st, n) in PairStateKind::ALL.iter().zip(counts) {
-                let _ = writeln!(out, "dondoc_pairs{{state=\"{}\"}} {n}", st.as_str());
-            }
-            out.push_str("# HELP dondoc_messages Emails in the queue by state (sent, failed, pending, retry, cancelled).\n# TYPE dondoc_messages gauge\n");
-            for state in ["sent", "failed", "pending", "retry", "cancelled"] {
-                let n = figures
-                    .by_state
-                    .iter()
-                    .find(|(s, _)| s == state)
-                    .map_or(0, |(_, n)| *n);
-                let _ = writeln!(out, "dondoc_messages{{state=\"{state}\"}} {n}");
-            }
-            out.push_str("# HELP dondoc_last_sent_timestamp_seconds When the mail server last accepted an email.\n# TYPE dondoc_last_sent_timestamp_seconds gauge\n");
-            let _ = writeln!(
-                out,
-                "dondoc_last_sent_timestamp_seconds {}",
-                figures.last_sent.map_or(0, |t| t.as_second())
+            let by_state: Vec<(String, u64)> = PairStateKind::ALL
+                .iter()
+                .zip(counts)
+                .map(|(st, n)| (format!("{{state=\"{}\"}}", st.as_str()), n))
+                .collect();
+            family(
+                &mut out,
+                "dondoc_pairs",
+                "gauge",
+                "Pairs (instance, agency) by state now, instances generated so far.",
+                &by_state,
             );
-            out.push_str("# HELP dondoc_config_generation 1 at start, +1 at each reload applied.\n# TYPE dondoc_config_generation counter\n");
-            let _ = writeln!(out, "dondoc_config_generation {}", current.generation);
+            let messages: Vec<(String, u64)> = ["sent", "failed", "pending", "retry", "cancelled"]
+                .into_iter()
+                .map(|state| {
+                    let n = figures
+                        .by_state
+                        .iter()
+                        .find(|(s, _)| s == state)
+                        .map_or(0, |(_, n)| *n);
+                    (format!("{{state=\"{state}\"}}"), n)
+                })
+                .collect();
+            family(
+                &mut out,
+                "dondoc_messages",
+                "gauge",
+                "Emails in the queue by state (sent, failed, pending, retry, cancelled).",
+                &messages,
+            );
+            let seconds =
+                |t: Option<jiff::Timestamp>| t.map_or(0, |t| t.as_second().unsigned_abs());
+            family(
+                &mut out,
+                "dondoc_last_sent_timestamp_seconds",
+                "gauge",
+                "When the mail server last accepted an email.",
+                &[(String::new(), seconds(figures.last_sent))],
+            );
+            family(
+                &mut out,
+                "dondoc_config_generation",
+                "counter",
+                "1 at start, +1 at each reload applied.",
+                &[(String::new(), current.generation)],
+            );
             if let Some(h) = ledger.inbox_health().map_err(|e| e.to_string())? {
                 let waiting = ledger.open_proposals().map_err(|e| e.to_string())?;
-                out.push_str("# HELP dondoc_inbox_last_read_timestamp_seconds When the daemon last read the mailbox ([inbox]) without error.\n# TYPE dondoc_inbox_last_read_timestamp_seconds gauge\n");
-                let _ = writeln!(
-                    out,
-                    "dondoc_inbox_last_read_timestamp_seconds {}",
-                    h.read_at.map_or(0, |t| t.as_second())
+                family(
+                    &mut out,
+                    "dondoc_inbox_last_read_timestamp_seconds",
+                    "gauge",
+                    "When the daemon last read the mailbox ([inbox]) without error.",
+                    &[(String::new(), seconds(h.read_at))],
                 );
-                out.push_str("# HELP dondoc_inbox_failures Failed reads of the mailbox in a row (0: the last one worked).\n# TYPE dondoc_inbox_failures gauge\n");
-                let _ = writeln!(out, "dondoc_inbox_failures {}", h.failures);
-                out.push_str("# HELP dondoc_inbox_proposals_waiting Proposals from the mailbox waiting for a clerk.\n# TYPE dondoc_inbox_proposals_waiting gauge\n");
-                let _ = writeln!(out, "dondoc_inbox_proposals_waiting {waiting}");
+                family(
+                    &mut out,
+                    "dondoc_inbox_failures",
+                    "gauge",
+                    "Failed reads of the mailbox in a row (0: the last one worked).",
+                    &[(String::new(), u64::from(h.failures))],
+                );
+                family(
+                    &mut out,
+                    "dondoc_inbox_proposals_waiting",
+                    "gauge",
+                    "Proposals from the mailbox waiting for a clerk.",
+                    &[(String::new(), waiting)],
+                );
             }
             Ok(out)
         })
@@ -124,6 +160,15 @@ pub async fn metrics(
         text,
     )
         .into_response())
+}
+
+/// One metric family in Prometheus' text format: its HELP and TYPE lines,
+/// then a line per (labels, value).
+fn family(out: &mut String, name: &str, kind: &str, help: &str, values: &[(String, u64)]) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    for (labels, value) in values {
+        let _ = writeln!(out, "{name}{labels} {value}");
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
