@@ -138,6 +138,12 @@ pub fn vn(date: Date) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
+/// A moment as the office reads it on a screen: `dd/mm/yyyy HH:MM`, in the
+/// zone it carries.
+pub fn vn_time(at: &Zoned) -> String {
+    format!("{} {}", vn(at.date()), at.strftime("%H:%M"))
+}
+
 /// A date in the long form a letter writes: *Thứ Hai, ngày 10/07/2023*.
 pub fn vn_long(date: Date) -> String {
     format!("{}, ngày {}", vn_weekday(date), vn(date))

@@ -353,7 +353,7 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
     if let Some(h) = ledger.inbox_health().map_err(anyhow::Error::from)? {
         let when = |t: jiff::Timestamp| {
             let z = t.to_zoned(config.settings.timezone.clone());
-            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+            dates::vn_time(&z)
         };
         if let Some(at) = h.read_at {
             println!(

@@ -284,7 +284,7 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
         deliverer.close().await;
         summary.map_err(|e| CliError::Runtime(e.into()))
     })?;
-    let when = format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M"));
+    let when = dates::vn_time(&at);
     match crate::lang::get() {
         crate::lang::Lang::En => println!("send moment {when}: {summary}"),
         crate::lang::Lang::Vi => {

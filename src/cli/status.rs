@@ -238,7 +238,7 @@ fn print_table(
             for s in pairs {
                 let submitted = s.submitted_at.map_or(String::new(), |t| {
                     let z = t.to_zoned(tz.clone());
-                    format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+                    dates::vn_time(&z)
                 });
                 let agency = &config.agencies[s.agency];
                 let successors = crate::engine::overview::successor_names(config, agency);

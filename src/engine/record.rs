@@ -242,7 +242,7 @@ pub fn extend(
 /// "Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 29/04/2025 15:30, số 125/BC-SYT".
 pub fn describe(config: &Config, s: &Submission) -> String {
     let local = s.submitted_at.to_zoned(config.settings.timezone.clone());
-    let when = format!("{} {}", dates::vn(local.date()), local.strftime("%H:%M"));
+    let when = dates::vn_time(&local);
     let mut text = say!(
         "{}, nộp {when}",
         "{}, submitted {when}",

@@ -47,6 +47,6 @@ pub fn items(config: &Config, p: &Proposal) -> Vec<Item> {
 pub fn received(config: &Config, p: &Proposal) -> Option<String> {
     p.received.map(|t| {
         let z = t.to_zoned(config.settings.timezone.clone());
-        format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+        dates::vn_time(&z)
     })
 }

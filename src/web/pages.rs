@@ -99,7 +99,7 @@ impl Templates {
             office => config.settings.office.name,
             who => who.map(reader_of),
             flash => flash,
-            now => format!("{} {}", dates::vn(now.date()), now.strftime("%H:%M")),
+            now => dates::vn_time(now),
             version => env!("CARGO_PKG_VERSION"),
         };
         let template = self.env.get_template(name).expect("a built-in template");
@@ -633,7 +633,7 @@ fn admin_page(
     let tz = &config.settings.timezone;
     let when = |t: jiff::Timestamp| {
         let z = t.to_zoned(tz.clone());
-        format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+        dates::vn_time(&z)
     };
     let figures = ledger.queue_figures()?;
     let queue: Vec<Value> = figures

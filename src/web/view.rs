@@ -271,7 +271,7 @@ fn reminder_view(r: &Reminder, config: &Config) -> ReminderView {
             "cancelled" => "đã hủy (đã nộp)",
             _ => "chờ gửi",
         },
-        at: format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M")),
+        at: dates::vn_time(&at),
         error: r.error.clone(),
     }
 }
@@ -319,7 +319,7 @@ fn pair_row(
         extended_from: s.extended_from.map(dates::vn),
         submitted: s.submitted_at.map(|t| {
             let z = t.to_zoned(tz.clone());
-            format!("{} {}", dates::vn(z.date()), z.strftime("%H:%M"))
+            dates::vn_time(&z)
         }),
         days_late: s.days_late,
         reference: shown.reference.map(String::from),
@@ -487,7 +487,7 @@ pub fn record_page(
         plan: page.plan,
         head: page.head,
         row,
-        submitted_default: format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M")),
+        submitted_default: dates::vn_time(at),
     }))
 }
 
