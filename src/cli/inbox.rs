@@ -229,9 +229,7 @@ fn show(config: &Config, ledger: &crate::ledger::Ledger, id: i64) -> Result<(), 
             "uncertain: not a reply to a reminder, it names the plan and period"
         ),
     };
-    let name = config
-        .agency(&p.agency)
-        .map_or(p.agency.as_str(), |a| a.name.as_str());
+    let name = config.agency_name(&p.agency);
     println!(
         "{} {id} ({state}; {certainty})",
         say!("Đề xuất", "Proposal")
@@ -313,9 +311,7 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
         ],
     });
     for p in &proposals {
-        let name = config
-            .agency(&p.agency)
-            .map_or(p.agency.as_str(), |a| a.name.as_str());
+        let name = config.agency_name(&p.agency);
         let items: Vec<String> = p
             .items
             .iter()

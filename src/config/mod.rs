@@ -355,6 +355,12 @@ impl Config {
             .map(|i| &self.agencies[i])
     }
 
+    /// The agency's name, or `id` itself when no agency has it (one removed
+    /// from agencies.toml since the ledger recorded it).
+    pub fn agency_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.agency(id).map_or(id, |a| a.name.as_str())
+    }
+
     /// The plan with this id.
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         self.plans.iter().find(|p| p.id == id)

@@ -256,9 +256,7 @@ pub fn describe(config: &Config, s: &Submission) -> String {
 
 /// "Sở Y tế — p/bao-cao kỳ 29/04/2025", as the messages name a pair.
 pub fn pair_text(config: &Config, key: &PairKey) -> String {
-    let name = config
-        .agency(&key.agency)
-        .map_or(key.agency.as_str(), |a| a.name.as_str());
+    let name = config.agency_name(&key.agency);
     say!(
         "{name} — {}/{} kỳ {}",
         "{name} — {}/{} period {}",

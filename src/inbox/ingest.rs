@@ -156,9 +156,7 @@ pub fn accept(
     }
     ledger.decide_proposal(id, true, by)?;
     let local = at.to_zoned(config.settings.timezone.clone());
-    let name = config
-        .agency(&p.agency)
-        .map_or(p.agency.as_str(), |a| a.name.as_str());
+    let name = config.agency_name(&p.agency);
     Ok(Ok(crate::lang::say!(
         "Đã ghi nhận đề xuất {id}: {name} đã nộp {} nội dung ngày {}",
         "accepted proposal {id}: {name} submitted {} item(s) on {}",

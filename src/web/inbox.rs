@@ -68,9 +68,7 @@ pub async fn list(
         .into_iter()
         .map(|p| Shown {
             id: p.id,
-            agency: config
-                .agency(&p.agency)
-                .map_or(p.agency.clone(), |a| a.name.clone()),
+            agency: config.agency_name(&p.agency).to_string(),
             agency_url: view::agency_url(&p.agency),
             items: proposal::items(config, &p)
                 .into_iter()

@@ -654,9 +654,7 @@ fn admin_page(
         .failures()?
         .into_iter()
         .map(|f| {
-            let agency = config
-                .agency(&f.agency)
-                .map_or(f.agency.clone(), |a| a.name.clone());
+            let agency = config.agency_name(&f.agency).to_string();
             let items: Vec<String> = f
                 .items
                 .iter()
