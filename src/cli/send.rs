@@ -140,13 +140,7 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
         Format::Text => {
             let n = emails.len();
             for (k, e) in emails.iter().enumerate() {
-                println!(
-                    "──── {}/{n} · {} ────",
-                    k + 1,
-                    config
-                        .agency(e.agency)
-                        .map_or(e.agency, |a| a.name.as_str())
-                );
+                println!("──── {}/{n} · {} ────", k + 1, config.agency_name(e.agency));
                 println!("To: {}", e.to.join(", "));
                 if !e.cc.is_empty() {
                     println!("Cc: {}", e.cc.join(", "));
