@@ -389,6 +389,29 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
     }
     assert_eq!(dondoc(&["--config", cfg, "inbox", "show", "99"]).code, 2);
 
+    // The year's report is dropped: nothing recorded, and it is no longer
+    // open (dropping it again is refused).
+    let year_id = q["id"].to_string();
+    let out = dondoc(&["--config", cfg, "inbox", "reject", &year_id]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(out.stdout.contains("rejected proposal 2"), "{}", out.stdout);
+    let out = dondoc(&["--config", cfg, "inbox", "reject", &year_id]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("2: no open proposal 2"),
+        "{}",
+        out.stderr
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "--all", "--format", "json"]);
+    let all: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(all[1]["state"], "rejected");
+    let rows = common::records::status(cfg, "20/12/2025 12:00");
+    let nam = rows
+        .iter()
+        .find(|r| r["agency"] == "so-tu-phap" && r["obligation"] == "bao-cao-nam")
+        .unwrap();
+    assert_eq!(nam["state"], "overdue");
+
     // A clerk accepts it: recorded on the message's date, by the clerk.
     let out = dondoc(&["--config", cfg, "inbox", "accept", &p["id"].to_string()]);
     assert!(out.status.success(), "{}", out.stderr);

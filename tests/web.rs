@@ -1199,4 +1199,14 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
         "the flash"
     );
     assert!(page.body.contains("Không có thư nào đang chờ"));
+    // Dropping it now is refused (it is decided), and says so.
+    let r = c.post_form("/inbox/1/reject", &[], Some(&clerk));
+    assert_eq!(r.status, 303);
+    let page = c.get("/inbox?all=1", &[("Cookie", clerk.as_str())]);
+    assert!(
+        page.body.contains("không có đề xuất nào đang chờ số 1"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("đã ghi nhận"), "{}", page.body);
 }

@@ -171,42 +171,33 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         }
         Some(Command::Accept { ids }) => {
             let by = super::actor();
-            let mut failed = Vec::new();
-            for id in ids {
-                match ingest::accept(config, &mut ledger, *id, &by).map_err(anyhow::Error::from)? {
-                    Ok(text) => println!("{text}"),
-                    Err(why) => failed.push(format!("{id}: {why}")),
-                }
-            }
-            if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(CliError::Usage(failed.join("\n")))
-            }
+            decide(ids, |id| ingest::accept(config, &mut ledger, id, &by))
         }
         Some(Command::Show { id }) => show(config, &ledger, *id),
         Some(Command::Reject { ids }) => {
             let by = super::actor();
-            let mut failed = Vec::new();
-            for id in ids {
-                if ledger
-                    .decide_proposal(*id, false, &by)
-                    .map_err(anyhow::Error::from)?
-                {
-                    println!("{}", say!("đã bỏ đề xuất {id}", "rejected proposal {id}"));
-                } else {
-                    failed.push(say!(
-                        "{id}: không có đề xuất nào đang chờ với số này",
-                        "{id}: no open proposal"
-                    ));
-                }
-            }
-            if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(CliError::Usage(failed.join("\n")))
-            }
+            decide(ids, |id| ingest::reject(&mut ledger, id, &by))
         }
+    }
+}
+
+/// Accepts or rejects each of `ids`, saying what it did; the refusals
+/// together, as a usage error, at the end.
+fn decide(
+    ids: &[i64],
+    mut one: impl FnMut(i64) -> Result<Result<String, String>, crate::ledger::LedgerError>,
+) -> Result<(), CliError> {
+    let mut failed = Vec::new();
+    for &id in ids {
+        match one(id).map_err(anyhow::Error::from)? {
+            Ok(text) => println!("{text}"),
+            Err(why) => failed.push(format!("{id}: {why}")),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(failed.join("\n")))
     }
 }
 

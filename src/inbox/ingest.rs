@@ -122,10 +122,7 @@ pub fn accept(
     by: &str,
 ) -> Result<Result<String, String>, LedgerError> {
     let Some(p) = ledger.proposal(id)?.filter(|p| p.state == "open") else {
-        return Ok(Err(crate::lang::say!(
-            "không có đề xuất nào đang chờ số {id}",
-            "no open proposal {id}"
-        )));
+        return Ok(Err(not_open(id)));
     };
     let now = Timestamp::now();
     let at = p.received.filter(|t| *t <= now).unwrap_or(now);
@@ -163,6 +160,29 @@ pub fn accept(
         batch.len(),
         dates::vn(local.date())
     )))
+}
+
+/// Drops an open proposal (nothing is recorded), as `by`. `Err`: it is not
+/// open.
+pub fn reject(
+    ledger: &mut Ledger,
+    id: i64,
+    by: &str,
+) -> Result<Result<String, String>, LedgerError> {
+    Ok(match ledger.decide_proposal(id, false, by)? {
+        true => Ok(crate::lang::say!(
+            "Đã bỏ đề xuất {id}",
+            "rejected proposal {id}"
+        )),
+        false => Err(not_open(id)),
+    })
+}
+
+fn not_open(id: i64) -> String {
+    crate::lang::say!(
+        "không có đề xuất nào đang chờ số {id}",
+        "no open proposal {id}"
+    )
 }
 
 /// Keeps a proposal's attachments under `attachments/` beside the

@@ -130,12 +130,7 @@ pub async fn decide(
             if accept {
                 ingest::accept(current.config(), ledger, id, &by)
             } else {
-                ledger
-                    .decide_proposal(id, false, &by)
-                    .map(|open| match open {
-                        true => Ok(format!("Đã bỏ đề xuất {id}")),
-                        false => Err(format!("Không có đề xuất nào đang chờ số {id}")),
-                    })
+                ingest::reject(ledger, id, &by)
             }
         })
         .await?;
