@@ -3,6 +3,7 @@
 //! a command shows is what the daemon does.
 
 mod accounts;
+mod backup;
 mod calendar;
 mod check;
 mod daemon;
@@ -103,6 +104,9 @@ pub enum Command {
     /// Submissions from the mailbox: list the proposals agencies' replies
     /// made, accept or reject them, or read saved messages (.eml).
     Inbox(inbox::Args),
+    /// Copy the database to FILE while the daemon runs (SQLite's online
+    /// backup): consistent, checked, mode 0600.
+    Backup(backup::Args),
     /// Print the secret address of a calendar feed to subscribe to in Outlook
     /// or Google Calendar: every deadline, or one agency's with --agency.
     FeedUrl(FeedUrlArgs),
@@ -176,6 +180,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Exempt(args) => record::exempt(config, &args),
         Command::Extend(args) => record::extend(config, &args),
         Command::Import(args) => import::run(config, &args),
+        Command::Backup(args) => backup::run(config, &args),
         Command::Report(args) => report::run(config, &args),
     }
 }

@@ -36,11 +36,9 @@ pub fn claim_all(
     let mut outgoing: Vec<&Outgoing> = Vec::new();
     for out in &planned.outgoing {
         let earlier = ledger.thread(&out.thread)?;
-        let message_id = format!(
-            "<dondoc.{}.{}.{}@{domain}>",
-            out.thread,
-            earlier.len() + 1,
-            moment.as_second()
+        let message_id = compose::new_message_id(
+            &format!("{}.{}.{}", out.thread, earlier.len() + 1, moment.as_second()),
+            domain,
         );
         match compose_items(
             config,

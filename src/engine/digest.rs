@@ -56,10 +56,9 @@ pub fn queue(
     let Some(rendered) = render(config, templates, ledger, &at)? else {
         return Ok(false);
     };
-    let id = format!(
-        "<dondoc.digest.{}@{}>",
-        due.as_second(),
-        config.settings.office.mail_domain()
+    let id = crate::mail::compose::new_message_id(
+        &format!("digest.{}", due.as_second()),
+        config.settings.office.mail_domain(),
     );
     let mail = &config.settings.mail;
     let addressing = Addressing {

@@ -6,6 +6,7 @@
 //! Pairs are stored by their config ids (`plan`, `obligation`, `period` ISO,
 //! `agency`) so that the ledger outlives edits to the config.
 
+mod backup;
 pub mod console;
 mod digest;
 mod extensions;
@@ -14,12 +15,13 @@ pub mod inbox;
 mod queue;
 mod schema;
 
+pub use backup::Copied;
 pub use extensions::Extension;
 pub use health::{Failure, Health};
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
 
 use std::fs;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -142,15 +144,17 @@ impl Ledger {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             crate::files::create_private_dir(parent).map_err(io)?;
         }
-        // Create the file ourselves so that it is 0600 from its first byte.
-        fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io)?;
+        // The file is opened by SQLite alone. A descriptor of it opened and
+        // closed here would release every POSIX lock this process holds on
+        // it (closing any descriptor of a file does), and a `sqlite3` run
+        // beside the daemon would then checkpoint and delete the WAL under
+        // it. A new file is made private by its path, before its first byte.
+        let new = !path.exists();
         let sql = Sql(path.to_path_buf());
         let mut conn = Connection::open(path).map_err(|e| sql.err(e))?;
+        if new {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| sql.err(e))?;
         wal_mode(&conn).map_err(|e| sql.err(e))?;

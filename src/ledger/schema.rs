@@ -152,6 +152,11 @@ const MIGRATIONS: &[&str] = &[
         error_at INTEGER,
         failures INTEGER NOT NULL DEFAULT 0  -- in a row
     );",
+    // 8 → 9: why a proposal is not certain (a code: cited, copy-address,
+    // old-reminder, auth-fail:…, auth-missing; NULL when it proves itself),
+    // and the attachments that were not kept, one "name: why" a line.
+    "ALTER TABLE proposals ADD COLUMN doubt TEXT;
+    ALTER TABLE proposals ADD COLUMN left_out TEXT;",
 ];
 
 /// The schema version this dondoc writes.

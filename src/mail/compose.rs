@@ -96,6 +96,28 @@ pub struct Thread {
     pub earlier: Vec<String>,
 }
 
+/// A new Message-ID: `<dondoc.WHAT.` 128 random bits in hex `@domain>`.
+/// The random part is what makes a reply prove itself: only those who
+/// received the message know its id, so a stranger cannot forge an
+/// `In-Reply-To` from public facts (the thread, the moment, the domain).
+pub fn new_message_id(what: &str, domain: &str) -> String {
+    let random = crate::config::users::random_bytes();
+    format!(
+        "<dondoc.{what}.{}@{domain}>",
+        crate::config::users::hex(&random[..16])
+    )
+}
+
+/// Whether `id` (with or without angle brackets) carries the random part
+/// of [`new_message_id`]: ids made before it are predictable.
+pub fn is_unguessable(id: &str) -> bool {
+    let local = id.trim_matches(['<', '>']).split('@').next().unwrap_or("");
+    local
+        .rsplit('.')
+        .next()
+        .is_some_and(|r| r.len() == 32 && r.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// A header-safe version of a display name.
 fn clean(text: &str) -> String {
     super::templates::one_line(text)
