@@ -255,6 +255,8 @@ fn fetch_reads_the_mailbox_once_and_flags_only_proposals() {
              Message-ID: <dsn1@mail.example.gov.vn>\r\nMIME-Version: 1.0\r\n\
              Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
              --r\r\nContent-Type: text/plain\r\n\r\n550 5.1.1 user unknown\r\n\
+             --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.gov.vn\r\n\r\n\
+             Final-Recipient: rfc822; vanthu@stp.example.gov.vn\r\nAction: failed\r\nStatus: 5.1.1\r\n\
              --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\nSubject: V/v\r\n--r--\r\n"
         ),
     );

@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 
 use common::{dondoc, reminder_config, reminder_to};
-use dondoc::inbox::matching::{Meaning, meaning};
+use dondoc::inbox::matching::{Doubt, Meaning, meaning};
 use dondoc::inbox::message::read;
 use dondoc::ledger::Ledger;
 
@@ -56,11 +56,13 @@ fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {
         .collect();
     assert_eq!(items, ["kh-2025/kien-toan/2025-04-29/so-y-te"]);
 
-    // Its Cc address counts too; a stranger's reply does not.
-    assert!(matches!(
-        mean(reply("tonghop@syt.example.gov.vn", "", "Đã gửi.")),
-        Meaning::Submitted(_)
-    ));
+    // Its Cc address proposes, with a doubt; a stranger's reply does not.
+    let Meaning::Submitted(copied) = mean(reply("tonghop@syt.example.gov.vn", "", "Đã gửi."))
+    else {
+        panic!("not a proposal");
+    };
+    assert_eq!(copied.doubts, [Doubt::CopyAddress]);
+    assert!(p.doubts.is_empty(), "{:?}", p.doubts);
     assert_eq!(
         mean(reply("ai-do@gmail.com", "", "Số: 1/BC-X")),
         Meaning::Ignored("a reply to a reminder from an address that is not the agency's")
@@ -88,10 +90,18 @@ fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {
          Message-ID: <dsn@mail.example.gov.vn>\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
          --r\r\nContent-Type: text/plain\r\n\r\n550 user unknown\r\n\
+         --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.gov.vn\r\n\r\n\
+         Final-Recipient: rfc822; VanThu@syt.example.gov.vn\r\nAction: failed\r\nStatus: 5.1.1\r\n\
          --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{syt}>\r\nSubject: V/v\r\n\
          --r--\r\n"
     );
-    assert_eq!(mean(dsn), Meaning::Bounced(format!("<{syt}>")));
+    assert_eq!(mean(dsn.clone()), Meaning::Bounced(format!("<{syt}>")));
+    // A bounce that names someone the reminder was not sent to is forged
+    // (or about another message): it marks nothing.
+    assert_eq!(
+        mean(dsn.replace("VanThu@syt.example.gov.vn", "ai-do@gmail.com")),
+        Meaning::Ignored("a bounce that names no recipient the reminder was sent to")
+    );
 }
 
 /// Saves messages as `.eml` files under `DIR/mail`, as a mail program
@@ -166,6 +176,8 @@ fn inbox_read_proposes_once_and_accept_records_it() {
              Message-ID: <dsn1@mail.example.gov.vn>\r\nMIME-Version: 1.0\r\n\
              Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
              --r\r\nContent-Type: text/plain\r\n\r\n550 5.1.1 user unknown\r\n\
+             --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.gov.vn\r\n\r\n\
+             Final-Recipient: rfc822; vanthu@stp.example.gov.vn\r\nAction: failed\r\nStatus: 5.1.1\r\n\
              --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\nSubject: V/v\r\n\
              --r--\r\n"
         ),
@@ -334,7 +346,7 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stdout.contains(
-            "5-year.eml: proposal 2, uncertain (not a reply; it names the plan and period)"
+            "5-year.eml: proposal 2, uncertain (the message names the plan and the period but replies to no reminder): check it"
         ),
         "{}",
         out.stdout
@@ -378,7 +390,7 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
     let out = dondoc(&["--config", cfg, "inbox", "show", &p["id"].to_string()]);
     assert!(out.status.success(), "{}", out.stderr);
     for want in [
-        "Proposal 1 (waiting; uncertain: not a reply to a reminder",
+        "Proposal 1 (waiting; uncertain: the message names the plan and the period but replies to no reminder; sent from an address the agency's reminders are copied to",
         "Agency: Sở Y tế (so-y-te)",
         "Sent: 10/06/2025 15:00",
         "Number: 88/BC-SYT",

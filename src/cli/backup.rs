@@ -40,7 +40,14 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             "Backed up {} to {} ({} MB, integrity check: ok): {} submissions, {} waivers, {} reminder steps, {} proposals from the mailbox",
             config.settings.database.display(),
             args.file.display(),
-            size.replace('.', if crate::lang::get() == crate::lang::Lang::Vi { "," } else { "." }),
+            size.replace(
+                '.',
+                if crate::lang::get() == crate::lang::Lang::Vi {
+                    ","
+                } else {
+                    "."
+                }
+            ),
             copied.submissions,
             copied.waivers,
             copied.reminders,

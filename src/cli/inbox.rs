@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::CliError;
 use crate::config::Config;
 use crate::dates;
+use crate::engine::{Clock, Loaded};
 use crate::inbox::ingest::{self, Outcome};
 use crate::lang::say;
 use crate::ledger::inbox::Proposal;
@@ -78,8 +79,12 @@ struct Row<'a> {
     from: &'a str,
     subject: &'a str,
     certain: bool,
+    /// Why it is not certain, in the reader's language.
+    doubts: Vec<String>,
     state: &'a str,
     files: Vec<&'a str>,
+    /// The attachments not kept, and why.
+    left_out: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -89,7 +94,8 @@ struct Item<'a> {
     period: String,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args) -> Result<(), CliError> {
+    let config = &loaded.config;
     let mut ledger = super::open_ledger(config)?;
     match &args.command {
         None => list(config, &ledger, args),
@@ -106,8 +112,9 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .build()
                 .map_err(|e| CliError::Runtime(e.into()))?;
             let started = std::time::Instant::now();
+            let reader = crate::inbox::imap::Reader::new(loaded.clone(), ledger, Clock::new(None));
             let done = rt
-                .block_on(crate::inbox::imap::fetch(config, inbox, &mut ledger))
+                .block_on(crate::inbox::imap::fetch(&reader))
                 .map_err(CliError::Runtime)?;
             println!(
                 "{}:{} {} — {done} ({:.2} s)",
@@ -124,8 +131,14 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             for f in files {
                 let raw = std::fs::read(f)
                     .map_err(|e| CliError::Usage(format!("{}: {e}", f.display())))?;
-                let outcome = ingest::ingest(config, &mut ledger, &raw, *auto)
-                    .map_err(anyhow::Error::from)?;
+                let outcome = ingest::ingest(
+                    config,
+                    &mut ledger,
+                    ingest::Raw::whole(&raw),
+                    *auto,
+                    jiff::Timestamp::now(),
+                )
+                .map_err(anyhow::Error::from)?;
                 let what = match &outcome {
                     Outcome::Seen => {
                         seen += 1;
@@ -142,10 +155,17 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                                 say!("đề xuất {id}, đã ghi nhận", "proposal {id}, accepted")
                             }
                             (false, true) => say!("đề xuất {id}", "proposal {id}"),
-                            (false, false) => say!(
-                                "đề xuất {id}, chưa chắc chắn (thư không trả lời thư nhắc, chỉ nêu kế hoạch và kỳ): cần kiểm tra",
-                                "proposal {id}, uncertain (not a reply; it names the plan and period): check it"
-                            ),
+                            (false, false) => {
+                                let why = ledger
+                                    .proposal(*id)
+                                    .map_err(anyhow::Error::from)?
+                                    .map(|p| proposal::doubts(&p).join("; "))
+                                    .unwrap_or_default();
+                                say!(
+                                    "đề xuất {id}, chưa chắc chắn ({why}): cần kiểm tra",
+                                    "proposal {id}, uncertain ({why}): check it"
+                                )
+                            }
                         }
                     }
                     Outcome::Bounced(id) => {
@@ -171,7 +191,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         }
         Some(Command::Accept { ids }) => {
             let by = super::actor();
-            decide(ids, |id| ingest::accept(config, &mut ledger, id, &by))
+            let now = super::moment(config, None)?;
+            decide(ids, |id| ingest::accept(config, &mut ledger, id, &by, &now))
         }
         Some(Command::Show { id }) => show(config, &ledger, *id),
         Some(Command::Reject { ids }) => {
@@ -213,12 +234,13 @@ fn show(config: &Config, ledger: &crate::ledger::Ledger, id: i64) -> Result<(), 
         "accepted" => say!("đã ghi nhận", "accepted"),
         _ => say!("đã bỏ", "rejected"),
     };
-    let certainty = match p.certain {
-        true => say!("trả lời thư nhắc", "a reply to a reminder"),
-        false => say!(
-            "chưa chắc chắn: thư không trả lời thư nhắc, chỉ nêu kế hoạch và kỳ",
-            "uncertain: not a reply to a reminder, it names the plan and period"
+    let doubts = proposal::doubts(&p);
+    let certainty = match doubts.is_empty() {
+        true => say!(
+            "trả lời thư nhắc, từ địa chỉ của đơn vị",
+            "a reply to a reminder, from the agency's address"
         ),
+        false => say!("chưa chắc chắn: {}", "uncertain: {}", doubts.join("; ")),
     };
     let name = config.agency_name(&p.agency);
     println!(
@@ -255,6 +277,9 @@ fn show(config: &Config, ledger: &crate::ledger::Ledger, id: i64) -> Result<(), 
             f.name
         );
     }
+    for l in proposal::left_out(&p) {
+        println!("{}: {l}", say!("Tệp không lưu", "File not kept"));
+    }
     if let Some(text) = p.text.as_deref().filter(|t| !t.trim().is_empty()) {
         println!("\n{}", text.trim_end());
     }
@@ -281,8 +306,10 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
         from: &p.sender,
         subject: &p.subject,
         certain: p.certain,
+        doubts: proposal::doubts(p),
         state: &p.state,
         files: p.files.iter().map(|f| f.path.as_str()).collect(),
+        left_out: proposal::left_out(p),
     });
     if args.format == ListFormat::Json {
         return super::print_json_rows(rows);
@@ -328,12 +355,14 @@ fn list(config: &Config, ledger: &crate::ledger::Ledger, args: &Args) -> Result<
         ]);
     }
     println!("{t}");
-    if proposals.iter().any(|p| !p.certain) {
+    for p in proposals.iter().filter(|p| !p.certain) {
         println!(
             "{}",
             say!(
-                "Chưa chắc chắn: thư không trả lời thư nhắc, chỉ nêu số kế hoạch và kỳ báo cáo; đọc thư trước khi ghi nhận.",
-                "Uncertain: the message replies to no reminder, it only names the plan's number and the period; read it before accepting."
+                "Đề xuất {} chưa chắc chắn ({}); đọc thư trước khi ghi nhận.",
+                "Proposal {} is uncertain ({}); read it before accepting.",
+                p.id,
+                proposal::doubts(p).join("; ")
             )
         );
     }

@@ -159,6 +159,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         _ => {}
     }
     daemon::init_logging("warn");
+    let loaded = std::sync::Arc::new(loaded);
     let config = &loaded.config;
     match cli.command {
         Command::Run(_) | Command::Web(_) | Command::Init(_) | Command::Generate(_) => {
@@ -171,7 +172,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Passwd(args) => accounts::passwd(config, &args),
         Command::Token(args) => accounts::token(config, &args),
         Command::FeedUrl(args) => feed_url(config, &args),
-        Command::Inbox(args) => inbox::run(config, &args),
+        Command::Inbox(args) => inbox::run(&loaded, &args),
         Command::Calendar(args) => calendar::run(config, &args),
         Command::Holidays(args) => holidays::run(config, &args),
         Command::Status(args) => status::run(config, &args),

@@ -353,6 +353,21 @@ pub(super) fn inbox(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Inbox>)
             false
         }
     };
+    let trusted_authserv_id = s.trusted_authserv_id.as_ref().map(|v| {
+        let id = check_text(src, v, "inbox.trusted_authserv_id");
+        if id.contains([';', ' ', '(', ')']) {
+            src.error(
+                v.span(),
+                "inbox.trusted_authserv_id",
+                format!(
+                    "{} is not an authserv-id; write the host name your mail server puts first in \
+                     its Authentication-Results headers (e.g. \"mail.example.gov.vn\")",
+                    quote(&id)
+                ),
+            );
+        }
+        id
+    });
     Some(Inbox {
         host,
         port: port as u16,
@@ -362,6 +377,7 @@ pub(super) fn inbox(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Inbox>)
         ca_file,
         folder,
         auto_accept,
+        trusted_authserv_id,
     })
 }
 

@@ -89,6 +89,9 @@ pub struct Inbox {
     pub folder: String,
     /// `accept = "auto"`: certain proposals are recorded at once.
     pub auto_accept: bool,
+    /// The office's mail server's `authserv-id`: its `Authentication-Results`
+    /// verdict on a sender is read, and a failing one makes a doubt.
+    pub trusted_authserv_id: Option<String>,
 }
 
 /// `[web]`: where the console listens and whom it lets in.

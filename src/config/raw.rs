@@ -73,6 +73,9 @@ pub struct Inbox {
     /// "confirm" (mặc định: văn thư xác nhận) hoặc "auto". / "confirm" (a clerk decides, the default) or "auto".
     #[schemars(with = "Option<String>")]
     pub accept: Option<S<String>>,
+    /// Tên máy chủ thư của cơ quan trong tiêu đề Authentication-Results: người gửi không qua DMARC/DKIM/SPF thì đề xuất chờ văn thư. / The office's mail server's authserv-id in Authentication-Results: a sender failing DMARC/DKIM/SPF makes a proposal wait for a clerk.
+    #[schemars(with = "Option<String>")]
+    pub trusted_authserv_id: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

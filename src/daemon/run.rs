@@ -82,7 +82,7 @@ pub async fn run(
         .context("while starting the scheduler")?;
     let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
     let mut console = open_console(&running.loaded, clock, &stopped);
-    let mut watcher = watch_inbox(&running.loaded, &stopped);
+    let mut watcher = watch_inbox(&running.loaded, clock, &stopped);
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
@@ -106,7 +106,7 @@ pub async fn run(
                     if let Some(w) = watcher.take() {
                         w.abort();
                     }
-                    watcher = watch_inbox(&running.loaded, &stopped);
+                    watcher = watch_inbox(&running.loaded, clock, &stopped);
                     match &console {
                         Some(c) => reload_console(&c.console, &running.loaded),
                         None => console = open_console(&running.loaded, clock, &stopped),
@@ -191,21 +191,21 @@ const INBOX_BACKOFF_AT_MOST: Duration = Duration::from_secs(1800);
 /// the reminders: it is its own task, logged.
 fn watch_inbox(
     loaded: &Arc<Loaded>,
+    clock: Clock,
     stopped: &watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
     loaded.config.settings.inbox.as_ref()?;
     let loaded = loaded.clone();
     let mut stopped = stopped.clone();
     Some(tokio::spawn(async move {
-        let config = &loaded.config;
-        let inbox = config.settings.inbox.as_ref().expect("checked above");
-        let mut ledger = match Ledger::open(&config.settings.database, "inbox") {
+        let ledger = match Ledger::open(&loaded.config.settings.database, "inbox") {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(error = %e, "inbox: cannot open the database; the mailbox is not read");
                 return;
             }
         };
+        let reader = crate::inbox::imap::Reader::new(loaded, ledger, clock);
         let mut failures: u32 = 0;
         loop {
             let mut stop = stopped.clone();
@@ -217,21 +217,21 @@ fn watch_inbox(
                     .saturating_mul(1 << failures.saturating_sub(1).min(10))
                     .min(INBOX_BACKOFF_AT_MOST)
             };
-            let wait = match crate::inbox::imap::watch(config, inbox, &mut ledger, stop).await {
+            let wait = match crate::inbox::imap::watch(&reader, stop).await {
                 Ok(crate::inbox::imap::Watch::Stopped) => return,
                 Ok(crate::inbox::imap::Watch::NoIdle) => {
                     failures = 0;
                     INBOX_EVERY
                 }
                 Ok(crate::inbox::imap::Watch::Lost(e)) => {
-                    record_failure(&mut ledger, &e);
+                    record_failure(&reader, &e).await;
                     failures = 1;
                     let wait = backoff(failures);
                     tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: lost the connection to the mailbox; reminders go on");
                     wait
                 }
                 Err(e) => {
-                    record_failure(&mut ledger, &e);
+                    record_failure(&reader, &e).await;
                     failures += 1;
                     let wait = backoff(failures);
                     tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: cannot read the mailbox; reminders go on");
@@ -247,9 +247,15 @@ fn watch_inbox(
 }
 
 /// Keeps a mailbox failure for the console and /metrics.
-fn record_failure(ledger: &mut Ledger, e: &anyhow::Error) {
-    if let Err(e) = ledger.inbox_failed(&format!("{e:#}")) {
-        tracing::warn!(error = %e, "inbox: cannot record the failure");
+async fn record_failure(reader: &crate::inbox::imap::Reader, e: &anyhow::Error) {
+    let error = format!("{e:#}");
+    let recorded = reader
+        .run(move |_, ledger, _| ledger.inbox_failed(&error))
+        .await;
+    match recorded {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "inbox: cannot record the failure"),
+        Err(e) => tracing::warn!(error = %format!("{e:#}"), "inbox: cannot record the failure"),
     }
 }
 

@@ -37,7 +37,12 @@ pub fn claim_all(
     for out in &planned.outgoing {
         let earlier = ledger.thread(&out.thread)?;
         let message_id = compose::new_message_id(
-            &format!("{}.{}.{}", out.thread, earlier.len() + 1, moment.as_second()),
+            &format!(
+                "{}.{}.{}",
+                out.thread,
+                earlier.len() + 1,
+                moment.as_second()
+            ),
             domain,
         );
         match compose_items(

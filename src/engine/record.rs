@@ -117,23 +117,75 @@ pub fn submit(
     } else {
         say!("đã ghi nhận", "recorded")
     };
-    // The rule `status` applies: deadlines with a time of day, extensions.
-    let extended = extension_of(ledger, &submission.key)?;
-    let due = extended.unwrap_or(instance.due);
-    let timing = if on_time_for(&instance, extended, on.timestamp(), on.date()) {
-        say!("đúng hạn (hạn {})", "on time (due {})", dates::vn(due))
-    } else {
-        let late = crate::lang::days(dates::days_between(due, on.date()));
-        say!(
-            "trễ {late} (hạn {})",
-            "{late} late (due {})",
-            dates::vn(due)
-        )
-    };
+    let timing = timing(config, ledger, &instance, &submission)?;
     Ok(format!(
         "{verb}: {} — {timing}",
         describe(config, &submission)
     ))
+}
+
+/// On time or late, by the rule `status` applies (deadlines with a time of
+/// day, extensions): "đúng hạn (hạn 29/04/2025)", "trễ 2 ngày (hạn …)".
+fn timing(
+    config: &Config,
+    ledger: &Ledger,
+    instance: &Instance,
+    submission: &Submission,
+) -> Result<String, LedgerError> {
+    let on = submission
+        .submitted_at
+        .to_zoned(config.settings.timezone.clone());
+    let extended = extension_of(ledger, &submission.key)?;
+    let due = extended.unwrap_or(instance.due);
+    Ok(
+        if on_time_for(instance, extended, on.timestamp(), on.date()) {
+            say!("đúng hạn (hạn {})", "on time (due {})", dates::vn(due))
+        } else {
+            let late = crate::lang::days(dates::days_between(due, on.date()));
+            say!(
+                "trễ {late} (hạn {})",
+                "{late} late (due {})",
+                dates::vn(due)
+            )
+        },
+    )
+}
+
+/// Records submissions whose pairs are already known (an accepted proposal
+/// from the mailbox), all or none, as `actor`: each pair must still be in
+/// the config, each date passes the checks `submit` makes (never ahead of
+/// `now`, not before 2000, not before the plan was issued), a different
+/// submission already recorded is a conflict. Returns each one's sentence
+/// with its verdict, as `submit` says it.
+pub fn record_known(
+    config: &Config,
+    ledger: &mut Ledger,
+    batch: &[Submission],
+    actor: &str,
+    now: &Zoned,
+) -> Result<Vec<String>, Refused> {
+    let mut instances = Vec::with_capacity(batch.len());
+    for s in batch {
+        let k = &s.key;
+        let (instance, _) = find_pair(config, &k.plan, &k.obligation, k.period, &k.agency)
+            .map_err(|e| field(e.field, e.message))?;
+        let on = s.submitted_at.to_zoned(config.settings.timezone.clone());
+        check_date(config, &instance, &on, now, false)?;
+        instances.push(instance);
+    }
+    ledger
+        .record_submissions_as(batch, |_| false, actor)?
+        .map_err(|c| Refused::Conflict {
+            existing: describe(config, &c.existing),
+        })?;
+    batch
+        .iter()
+        .zip(&instances)
+        .map(|(s, instance)| {
+            let timing = timing(config, ledger, instance, s)?;
+            Ok(format!("{} — {timing}", describe(config, s)))
+        })
+        .collect()
 }
 
 /// Removes a recorded submission.

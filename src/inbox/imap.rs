@@ -16,8 +16,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
-use super::ingest::{self, Outcome};
+use super::ingest::{self, MESSAGE_AT_MOST, MESSAGE_HEAD, Outcome, Raw};
 use crate::config::{Config, Inbox, Security};
+use crate::engine::{Clock, Loaded};
 use crate::ledger::Ledger;
 
 /// How long connecting, logging in and each command may take.
@@ -69,10 +70,60 @@ pub enum Watch {
     Lost(anyhow::Error),
 }
 
+/// What reads messages into the ledger: the configuration, a connection
+/// of its own, the clock. Every piece of database or parsing work runs on
+/// tokio's blocking pool ([`Reader::run`]), never on the runtime that
+/// serves the console, the send moments and the watchdog: a hostile 15 MB
+/// message costs that pool's thread, not the daemon's heartbeat.
+#[derive(Clone)]
+pub struct Reader {
+    loaded: Arc<Loaded>,
+    ledger: Arc<std::sync::Mutex<Ledger>>,
+    clock: Clock,
+}
+
+impl Reader {
+    /// `loaded` must have `[inbox]`.
+    pub fn new(loaded: Arc<Loaded>, ledger: Ledger, clock: Clock) -> Reader {
+        assert!(
+            loaded.config.settings.inbox.is_some(),
+            "a Reader needs [inbox]"
+        );
+        Reader {
+            loaded,
+            ledger: Arc::new(std::sync::Mutex::new(ledger)),
+            clock,
+        }
+    }
+
+    fn inbox(&self) -> &Inbox {
+        self.loaded
+            .config
+            .settings
+            .inbox
+            .as_ref()
+            .expect("checked in new")
+    }
+
+    /// Runs `work` with the configuration and the ledger on the blocking pool.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Config, &mut Ledger, Clock) -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let (loaded, ledger, clock) = (self.loaded.clone(), self.ledger.clone(), self.clock);
+        tokio::task::spawn_blocking(move || {
+            let mut ledger = ledger.lock().unwrap_or_else(|p| p.into_inner());
+            work(&loaded.config, &mut ledger, clock)
+        })
+        .await
+        .context("reading a message failed")
+    }
+}
+
 /// Reads the folder's unseen messages once.
-pub async fn fetch(config: &Config, inbox: &Inbox, ledger: &mut Ledger) -> anyhow::Result<Fetched> {
-    let mut session = connect(inbox).await?;
-    let done = read_unseen(config, inbox, ledger, &mut session, &mut 0).await?;
+pub async fn fetch(reader: &Reader) -> anyhow::Result<Fetched> {
+    let mut session = connect(reader.inbox()).await?;
+    let done = read_unseen(reader, &mut session, &mut 0).await?;
     let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
     Ok(done)
 }
@@ -81,12 +132,8 @@ pub async fn fetch(config: &Config, inbox: &Inbox, ledger: &mut Ledger) -> anyho
 /// keeps the connection open and reads again as soon as the server says
 /// something changed (and every [`IDLE_RENEW`]), until `stop` resolves.
 /// `Err`: it never worked (no connection, login refused, …).
-pub async fn watch(
-    config: &Config,
-    inbox: &Inbox,
-    ledger: &mut Ledger,
-    stop: impl Future<Output = ()>,
-) -> anyhow::Result<Watch> {
+pub async fn watch(reader: &Reader, stop: impl Future<Output = ()>) -> anyhow::Result<Watch> {
+    let inbox = reader.inbox();
     tokio::pin!(stop);
     let mut session = tokio::select! {
         s = connect(inbox) => s?,
@@ -101,8 +148,8 @@ pub async fn watch(
     // arrived since.
     let mut after = 0;
     let mode = if idle { "idle" } else { "poll" };
-    let done = read_unseen(config, inbox, ledger, &mut session, &mut after).await?;
-    after_read(ledger, done, mode);
+    let done = read_unseen(reader, &mut session, &mut after).await?;
+    after_read(reader, done, mode).await;
     if !idle {
         tracing::info!(host = %inbox.host, "inbox: the server does not offer IDLE; reading the mailbox every 5 minutes");
         let _ = tokio::time::timeout(TIMEOUT, session.logout()).await;
@@ -113,8 +160,8 @@ pub async fn watch(
         // Mail that arrived while a read ran was announced then, not in
         // IDLE: read it before waiting.
         while announced(&session) {
-            match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
-                Ok(done) => after_read(ledger, done, mode),
+            match read_unseen(reader, &mut session, &mut after).await {
+                Ok(done) => after_read(reader, done, mode).await,
                 Err(e) => return Ok(Watch::Lost(e)),
             }
         }
@@ -152,8 +199,8 @@ pub async fn watch(
             Ok(Err(e)) => return Ok(Watch::Lost(anyhow::Error::from(e).context("ending IDLE"))),
             Err(_) => return Ok(Watch::Lost(anyhow::anyhow!("ending IDLE timed out"))),
         };
-        match read_unseen(config, inbox, ledger, &mut session, &mut after).await {
-            Ok(done) => after_read(ledger, done, mode),
+        match read_unseen(reader, &mut session, &mut after).await {
+            Ok(done) => after_read(reader, done, mode).await,
             Err(e) => return Ok(Watch::Lost(e)),
         }
     }
@@ -176,17 +223,24 @@ fn announced(session: &ImapSession) -> bool {
 /// /metrics), and gives back what it took: the database's page cache and
 /// the heap the messages used (the watcher then waits, maybe for hours,
 /// holding nothing it does not need).
-fn after_read(ledger: &mut Ledger, done: Fetched, mode: &str) {
+async fn after_read(reader: &Reader, done: Fetched, mode: &'static str) {
     if done.messages > 0 {
         tracing::info!(%done, "inbox read");
     }
-    if let Err(e) = ledger.inbox_read(mode) {
-        tracing::warn!(error = %e, "inbox: cannot record the read");
+    let recorded = reader
+        .run(move |_, ledger, _| {
+            if let Err(e) = ledger.inbox_read(mode) {
+                tracing::warn!(error = %e, "inbox: cannot record the read");
+            }
+            if let Err(e) = ledger.shrink_memory() {
+                tracing::warn!(error = %e, "inbox: cannot free the database's page cache");
+            }
+            crate::engine::memory::trim_heap();
+        })
+        .await;
+    if let Err(e) = recorded {
+        tracing::warn!(error = %format!("{e:#}"), "inbox: cannot record the read");
     }
-    if let Err(e) = ledger.shrink_memory() {
-        tracing::warn!(error = %e, "inbox: cannot free the database's page cache");
-    }
-    crate::engine::memory::trim_heap();
 }
 
 /// Connects, logs in and selects the folder.
@@ -297,11 +351,10 @@ async fn select(inbox: &Inbox, session: &mut ImapSession) -> anyhow::Result<()> 
 /// `*after` into the ledger, and raises `*after` to the highest UID read;
 /// flags `\Seen` what became a proposal. Messages already read (ignored
 /// ones stay unseen) are recognised by their envelope's Message-ID, without
-/// downloading them again.
+/// downloading them again. Messages are downloaded a few at a time, at most
+/// [`BATCH_BYTES`] together; one over [`MESSAGE_AT_MOST`] only in part.
 async fn read_unseen(
-    config: &Config,
-    inbox: &Inbox,
-    ledger: &mut Ledger,
+    reader: &Reader,
     session: &mut ImapSession,
     after: &mut u32,
 ) -> anyhow::Result<Fetched> {
@@ -315,14 +368,17 @@ async fn read_unseen(
     uids.sort_unstable();
     let highest = uids.last().copied();
     let mut done = Fetched::default();
-    let mut fresh = Vec::new();
+    // (uid, its envelope's Message-ID, its size)
+    let mut envelopes: Vec<(u32, Option<String>, u64)> = Vec::new();
     for chunk in uids.chunks(500) {
         let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
-        let mut stream =
-            tokio::time::timeout(TIMEOUT, session.uid_fetch(set.join(","), "ENVELOPE"))
-                .await
-                .context("fetching envelopes timed out")?
-                .context("fetching envelopes")?;
+        let mut stream = tokio::time::timeout(
+            TIMEOUT,
+            session.uid_fetch(set.join(","), "(ENVELOPE RFC822.SIZE)"),
+        )
+        .await
+        .context("fetching envelopes timed out")?
+        .context("fetching envelopes")?;
         while let Some(item) = answer(&mut stream).await? {
             let fetch = item.context("fetching an envelope")?;
             let Some(uid) = fetch.uid else { continue };
@@ -336,36 +392,45 @@ async fn read_unseen(
                         .trim_end_matches('>')
                         .to_string()
                 });
-            match id {
-                Some(id) if ledger.message_read(&id)? => {
-                    done.messages += 1;
-                    done.seen_before += 1;
-                }
-                _ => fresh.push(uid),
-            }
+            envelopes.push((uid, id, u64::from(fetch.size.unwrap_or(0))));
         }
     }
-    let uids = fresh;
-    let mut to_flag = Vec::new();
-    for chunk in uids.chunks(100) {
-        let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
-        let mut bodies = Vec::new();
-        {
-            let mut stream =
-                tokio::time::timeout(TIMEOUT, session.uid_fetch(set.join(","), "BODY.PEEK[]"))
-                    .await
-                    .context("fetching messages timed out")?
-                    .context("fetching messages")?;
-            while let Some(item) = answer(&mut stream).await? {
-                let fetch = item.context("fetching a message")?;
-                if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
-                    bodies.push((uid, body.to_vec()));
+    let fresh: Vec<(u32, u64)> = reader
+        .run(move |_, ledger, _| -> anyhow::Result<Vec<(u32, u64)>> {
+            let mut fresh = Vec::new();
+            for (uid, id, size) in envelopes {
+                match id {
+                    Some(id) if ledger.message_read(&id)? => {}
+                    _ => fresh.push((uid, size)),
                 }
             }
-        }
-        for (uid, body) in bodies {
+            Ok(fresh)
+        })
+        .await??;
+    done.seen_before = uids.len() - fresh.len();
+    done.messages = done.seen_before;
+    let mut to_flag = Vec::new();
+    for batch in batches(&fresh) {
+        let bodies = download(session, batch).await?;
+        let auto = reader.inbox().auto_accept;
+        let outcomes = reader
+            .run(
+                move |config, ledger, clock| -> anyhow::Result<Vec<(u32, Outcome)>> {
+                    let mut out = Vec::with_capacity(bodies.len());
+                    for (uid, bytes, size) in bodies {
+                        let raw = Raw {
+                            bytes: &bytes,
+                            size,
+                        };
+                        out.push((uid, ingest::ingest(config, ledger, raw, auto, clock.now())?));
+                    }
+                    Ok(out)
+                },
+            )
+            .await??;
+        for (uid, outcome) in outcomes {
             done.messages += 1;
-            match ingest::ingest(config, ledger, &body, inbox.auto_accept)? {
+            match outcome {
                 Outcome::Seen => done.seen_before += 1,
                 Outcome::Proposed { accepted, .. } => {
                     done.proposals += 1;
@@ -393,6 +458,69 @@ async fn read_unseen(
         *after = h;
     }
     Ok(done)
+}
+
+/// How many bytes of messages are downloaded in one go (and held at once).
+const BATCH_BYTES: u64 = MESSAGE_AT_MOST;
+
+/// The messages `(uid, size)` in groups of at most 100 and, but for a lone
+/// large one, at most [`BATCH_BYTES`] together (a large one counts as the
+/// part of it that is read).
+fn batches(messages: &[(u32, u64)]) -> Vec<Vec<(u32, u64)>> {
+    let mut out: Vec<Vec<(u32, u64)>> = Vec::new();
+    let mut bytes = 0;
+    for &(uid, size) in messages {
+        let read = if size > MESSAGE_AT_MOST {
+            MESSAGE_HEAD
+        } else {
+            size
+        };
+        match out.last_mut() {
+            Some(last) if last.len() < 100 && bytes + read <= BATCH_BYTES => {
+                last.push((uid, size));
+                bytes += read;
+            }
+            _ => {
+                out.push(vec![(uid, size)]);
+                bytes = read;
+            }
+        }
+    }
+    out
+}
+
+/// Downloads a batch: whole messages with one command, and each message
+/// over [`MESSAGE_AT_MOST`] only its first [`MESSAGE_HEAD`] bytes. Gives
+/// `(uid, bytes, whole size)`.
+async fn download(
+    session: &mut ImapSession,
+    batch: Vec<(u32, u64)>,
+) -> anyhow::Result<Vec<(u32, Vec<u8>, u64)>> {
+    let size_of = |uid: u32| batch.iter().find(|(u, _)| *u == uid).map_or(0, |(_, s)| *s);
+    let (large, whole): (Vec<_>, Vec<_>) =
+        batch.iter().partition(|(_, size)| *size > MESSAGE_AT_MOST);
+    let mut bodies = Vec::with_capacity(batch.len());
+    for (uids, query) in [
+        (whole, "BODY.PEEK[]".to_string()),
+        (large, format!("BODY.PEEK[]<0.{MESSAGE_HEAD}>")),
+    ] {
+        if uids.is_empty() {
+            continue;
+        }
+        let set: Vec<String> = uids.iter().map(|(uid, _)| uid.to_string()).collect();
+        let mut stream = tokio::time::timeout(TIMEOUT, session.uid_fetch(set.join(","), &query))
+            .await
+            .context("fetching messages timed out")?
+            .context("fetching messages")?;
+        while let Some(item) = answer(&mut stream).await? {
+            let fetch = item.context("fetching a message")?;
+            if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
+                let size = size_of(uid).max(body.len() as u64);
+                bodies.push((uid, body.to_vec(), size));
+            }
+        }
+    }
+    Ok(bodies)
 }
 
 /// The next answer of a command's stream, waiting at most [`TIMEOUT`].

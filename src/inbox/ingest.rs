@@ -8,29 +8,145 @@ use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
+use jiff::{Timestamp, Zoned};
 
-use super::matching::{Meaning, meaning};
-use super::message::{Attachment, read};
+use super::matching::{Doubt, Meaning, meaning};
+use super::message::{Attachment, FILE_AT_MOST, read};
 use crate::config::Config;
-use crate::dates;
+use crate::engine::record::{Refused, record_known};
+use crate::lang::say;
 use crate::ledger::inbox::{KeptFile, NewProposal};
 use crate::ledger::{Ledger, LedgerError, PairKey, Submission};
 
 /// The most of a message's text kept for the clerk (characters).
 pub const TEXT_AT_MOST: usize = 20_000;
 
-/// The largest attachment kept (a mail server's usual limit); a larger one
-/// is left in the mailbox and said so.
-pub const FILE_AT_MOST: usize = 25 << 20;
+/// The most of a subject kept (characters): it becomes the note of what is
+/// recorded, and a note goes into spreadsheets.
+pub const SUBJECT_AT_MOST: usize = 500;
+
+/// The largest message downloaded whole; of a larger one only the first
+/// [`MESSAGE_HEAD`] bytes are read (its text), and its files stay in the
+/// mailbox. Together with [`FILE_AT_MOST`] this bounds the memory one
+/// message can take.
+pub const MESSAGE_AT_MOST: u64 = 32 << 20;
+
+/// How much of a message over [`MESSAGE_AT_MOST`] is read.
+pub const MESSAGE_HEAD: u64 = 1 << 20;
+
+/// A message as the mailbox gave it: `bytes` is the whole message, or
+/// only its beginning when `size` (the whole message's) is larger.
+#[derive(Debug, Clone, Copy)]
+pub struct Raw<'a> {
+    pub bytes: &'a [u8],
+    pub size: u64,
+}
+
+impl<'a> Raw<'a> {
+    /// A message read whole.
+    pub fn whole(bytes: &'a [u8]) -> Raw<'a> {
+        Raw {
+            bytes,
+            size: bytes.len() as u64,
+        }
+    }
+
+    fn cut(&self) -> bool {
+        self.size > self.bytes.len() as u64
+    }
+}
+
+/// An attachment that was not kept, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub name: String,
+    pub size: u64,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// Over [`FILE_AT_MOST`]: left in the mailbox.
+    FileTooLarge,
+    /// The message is over [`MESSAGE_AT_MOST`]: none of its files were read.
+    MessageTooLarge,
+    /// Writing it failed (the error).
+    NotWritten(String),
+}
+
+impl LeftOut {
+    /// How the ledger keeps it: one line, `why TAB size TAB name`.
+    pub fn line(&self) -> String {
+        let why = match &self.why {
+            Why::FileTooLarge => "file-too-large".to_string(),
+            Why::MessageTooLarge => "message-too-large".to_string(),
+            Why::NotWritten(e) => format!("not-written:{}", e.replace(['\t', '\n'], " ")),
+        };
+        format!(
+            "{why}\t{}\t{}",
+            self.size,
+            self.name.replace(['\t', '\n'], " ")
+        )
+    }
+
+    /// The ledger's lines back.
+    pub fn parse_lines(text: &str) -> Vec<LeftOut> {
+        text.lines()
+            .filter_map(|l| {
+                let mut f = l.splitn(3, '\t');
+                let (why, size, name) = (f.next()?, f.next()?, f.next()?);
+                Some(LeftOut {
+                    name: name.to_string(),
+                    size: size.parse().unwrap_or(0),
+                    why: match why {
+                        "file-too-large" => Why::FileTooLarge,
+                        "message-too-large" => Why::MessageTooLarge,
+                        other => Why::NotWritten(
+                            other.strip_prefix("not-written:").unwrap_or(other).into(),
+                        ),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// What a clerk reads: "bao-cao.pdf (52,3 MB): quá 25 MB, còn trong hộp thư".
+    pub fn words(&self) -> String {
+        let mb = |n: u64| {
+            let text = format!("{:.1}", n as f64 / 1_048_576.0);
+            match crate::lang::get() {
+                crate::lang::Lang::Vi => text.replace('.', ","),
+                crate::lang::Lang::En => text,
+            }
+        };
+        let why = match &self.why {
+            Why::FileTooLarge => say!(
+                "quá {} MB, còn trong hộp thư",
+                "over {} MB, left in the mailbox",
+                FILE_AT_MOST >> 20
+            ),
+            Why::MessageTooLarge => say!(
+                "thư quá {} MB nên tệp không được tải về, còn trong hộp thư",
+                "the message is over {} MB, so its files were not downloaded; they are in the mailbox",
+                MESSAGE_AT_MOST >> 20
+            ),
+            Why::NotWritten(e) => say!("không ghi được: {e}", "could not be written: {e}"),
+        };
+        if self.name.is_empty() {
+            format!("({} MB): {why}", mb(self.size))
+        } else {
+            format!("{} ({} MB): {why}", self.name, mb(self.size))
+        }
+    }
+}
 
 /// What reading one message did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Read before: nothing done.
     Seen,
-    /// A new proposal (its id), whether it is certain (a reply to a
-    /// reminder) and whether it was accepted at once.
+    /// A new proposal (its id), whether it is certain (it proved itself as
+    /// the agency's reply to a reminder) and whether it was accepted at once.
     Proposed {
         id: i64,
         certain: bool,
@@ -43,14 +159,16 @@ pub enum Outcome {
 }
 
 /// Reads one message and records what it means. `auto`: accept a certain
-/// proposal at once, as `recorded_by = "inbox"` (an uncertain one waits).
+/// proposal at once, as `recorded_by = "inbox"` (a doubtful one waits).
+/// `now` is the daemon's clock.
 pub fn ingest(
     config: &Config,
     ledger: &mut Ledger,
-    raw: &[u8],
+    raw: Raw<'_>,
     auto: bool,
+    now: Timestamp,
 ) -> Result<Outcome, LedgerError> {
-    let Some(m) = read(raw) else {
+    let Some(m) = read(raw.bytes) else {
         return Ok(Outcome::Ignored("not an email".into()));
     };
     if ledger.message_read(&m.id)? {
@@ -64,26 +182,58 @@ pub fn ingest(
                 .map(|k| (k.plan.clone(), k.obligation.clone(), k.period))
                 .collect();
             let text: String = m.text.chars().take(TEXT_AT_MOST).collect();
+            let subject: String = p.subject.chars().take(SUBJECT_AT_MOST).collect();
+            let mut left_out = Vec::new();
+            if raw.cut() {
+                left_out.push(LeftOut {
+                    name: String::new(),
+                    size: raw.size,
+                    why: Why::MessageTooLarge,
+                });
+            }
+            let doubt = Doubt::codes(&p.doubts);
             let new = NewProposal {
                 agency: &p.agency,
                 items: &items,
                 received: p.received,
                 reference: p.reference.as_deref(),
                 sender: &p.from,
-                subject: &p.subject,
+                subject: &subject,
                 text: &text,
-                certain: p.certain,
+                certain: p.certain(),
+                doubt: doubt.as_deref(),
             };
             let Some(Some(id)) = ledger.take_message(&m.id, "proposal", Some(&new))? else {
                 return Ok(Outcome::Seen);
             };
-            keep_files(config, ledger, id, &m.attachments)?;
-            // An uncertain proposal (no reply, only the plan and period
-            // named) waits for a clerk even with `accept = "auto"`.
-            let accepted = auto && p.certain && accept(config, ledger, id, "inbox")?.is_ok();
+            if !raw.cut() {
+                left_out.extend(keep_files(config, ledger, id, &m.attachments)?);
+            }
+            if !left_out.is_empty() {
+                let lines: Vec<String> = left_out.iter().map(LeftOut::line).collect();
+                ledger.left_out(id, &lines.join("\n"))?;
+                tracing::warn!(
+                    proposal = id,
+                    left_out = lines.len(),
+                    "inbox: attachments not kept"
+                );
+            }
+            // A doubtful proposal waits for a clerk even with `accept = "auto"`.
+            let accepted = if auto && p.certain() {
+                let now = now.to_zoned(config.settings.timezone.clone());
+                match accept(config, ledger, id, "inbox", &now)? {
+                    Ok(_) => true,
+                    Err(why) => {
+                        tracing::warn!(proposal = id, %why, "inbox: not recorded at once; it waits for a clerk");
+                        false
+                    }
+                }
+            } else {
+                false
+            };
             Ok(Outcome::Proposed {
                 id,
-                certain: p.certain,
+                certain: p.certain(),
                 accepted,
             })
         }
@@ -113,19 +263,24 @@ fn first_line(text: &str) -> String {
 }
 
 /// Records an open proposal's items as submitted by its agency, on the
-/// message's date, with its document number, as `by`. `Err` says why not
-/// (a different submission is already recorded; the proposal is not open).
+/// message's date (or `now`, if it is dated later), with its document
+/// number, as `by` — through [`record_known`]: the checks and the verdict
+/// of `submit`. `Err` says why not (the proposal is not open, a date is
+/// refused, a different submission is already recorded).
 pub fn accept(
     config: &Config,
     ledger: &mut Ledger,
     id: i64,
     by: &str,
+    now: &Zoned,
 ) -> Result<Result<String, String>, LedgerError> {
     let Some(p) = ledger.proposal(id)?.filter(|p| p.state == "open") else {
         return Ok(Err(not_open(id)));
     };
-    let now = Timestamp::now();
-    let at = p.received.filter(|t| *t <= now).unwrap_or(now);
+    let at = p
+        .received
+        .filter(|t| *t <= now.timestamp())
+        .unwrap_or(now.timestamp());
     let batch: Vec<Submission> = p
         .items
         .iter()
@@ -141,24 +296,32 @@ pub fn accept(
             note: Some(format!("Thư: {}", p.subject)),
         })
         .collect();
-    ledger.set_actor(by);
-    let recorded = ledger.record_submissions(&batch, false);
-    ledger.set_actor("inbox");
-    if let Err(conflict) = recorded? {
-        return Ok(Err(crate::lang::say!(
-            "đơn vị này đã có bản nộp khác cho kỳ này: {}; bỏ đề xuất, hoặc xóa bản nộp đó trước",
-            "a different submission is already recorded: {}; reject the proposal, or remove that submission first",
-            crate::engine::record::describe(config, &conflict.existing)
-        )));
-    }
+    let lines = match record_known(config, ledger, &batch, by, now) {
+        Ok(lines) => lines,
+        Err(Refused::Ledger(e)) => return Err(e),
+        Err(Refused::Conflict { existing }) => {
+            return Ok(Err(say!(
+                "đơn vị này đã có bản nộp khác cho kỳ này: {}; bỏ đề xuất, hoặc xóa bản nộp đó trước",
+                "a different submission is already recorded: {}; reject the proposal, or remove that submission first",
+                existing
+            )));
+        }
+        Err(
+            Refused::Field { message, .. }
+            | Refused::Unconfirmed { message, .. }
+            | Refused::Nothing(message),
+        ) => {
+            return Ok(Err(say!(
+                "không ghi nhận đề xuất {id}: {message}; nếu đúng, ghi bằng tay (Ghi nhận, hoặc dondoc submit --force)",
+                "proposal {id} not accepted: {message}; if it is right, record it by hand (Record, or dondoc submit --force)"
+            )));
+        }
+    };
     ledger.decide_proposal(id, true, by)?;
-    let local = at.to_zoned(config.settings.timezone.clone());
-    let name = config.agency_name(&p.agency);
-    Ok(Ok(crate::lang::say!(
-        "Đã ghi nhận đề xuất {id}: {name} đã nộp {} nội dung ngày {}",
-        "accepted proposal {id}: {name} submitted {} item(s) on {}",
-        batch.len(),
-        dates::vn(local.date())
+    Ok(Ok(say!(
+        "Đã ghi nhận đề xuất {id}: {}",
+        "accepted proposal {id}: {}",
+        lines.join("; ")
     )))
 }
 
@@ -187,49 +350,62 @@ fn not_open(id: i64) -> String {
 
 /// Keeps a proposal's attachments under `attachments/` beside the
 /// database: mode 0600, names made safe, at most [`FILE_AT_MOST`] each.
+/// What was not kept is returned (too large; a file that could not be
+/// written does not stop the others).
 fn keep_files(
     config: &Config,
     ledger: &mut Ledger,
     proposal: i64,
     files: &[Attachment],
-) -> Result<(), LedgerError> {
+) -> Result<Vec<LeftOut>, LedgerError> {
+    let mut left_out = Vec::new();
     if files.is_empty() {
-        return Ok(());
+        return Ok(left_out);
     }
     let dir = attachments_dir(&config.settings.database);
-    let io = |e: std::io::Error| LedgerError::Io {
-        path: dir.clone(),
-        source: e,
-    };
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(&dir)
-        .map_err(io)?;
+        .map_err(|e| LedgerError::Io {
+            path: dir.clone(),
+            source: e,
+        })?;
     for (n, f) in files.iter().enumerate() {
-        if f.bytes.len() > FILE_AT_MOST {
-            tracing::warn!(proposal, name = %f.name, size = f.bytes.len(), "attachment too large; left in the mailbox");
+        let size = f.size as u64;
+        if f.size > FILE_AT_MOST {
+            left_out.push(LeftOut {
+                name: f.name.clone(),
+                size,
+                why: Why::FileTooLarge,
+            });
             continue;
         }
         let name = format!("{proposal}-{n}-{}", safe_name(&f.name));
-        let path = dir.join(&name);
-        let mut out = std::fs::OpenOptions::new()
+        let written = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&path)
-            .map_err(io)?;
-        out.write_all(&f.bytes).map_err(io)?;
+            .open(dir.join(&name))
+            .and_then(|mut out| out.write_all(&f.bytes));
+        if let Err(e) = written {
+            left_out.push(LeftOut {
+                name: f.name.clone(),
+                size,
+                why: Why::NotWritten(e.to_string()),
+            });
+            continue;
+        }
         ledger.keep_file(
             proposal,
             &KeptFile {
                 name: f.name.clone(),
                 path: format!("attachments/{name}"),
-                size: f.bytes.len() as u64,
+                size,
             },
         )?;
     }
-    Ok(())
+    Ok(left_out)
 }
 
 /// `attachments/` beside the database.
@@ -240,11 +416,17 @@ pub fn attachments_dir(database: &Path) -> PathBuf {
         .join("attachments")
 }
 
+/// How long a safe name may be, in bytes: with the proposal's number in
+/// front it stays under the 255 bytes a file name may have.
+const NAME_AT_MOST: usize = 200;
+
 /// A file name that names nothing else: no directories, no leading dot, no
-/// control characters, at most 100 characters; letters (Vietnamese ones
+/// control characters, at most 100 characters and [`NAME_AT_MOST`] bytes
+/// (cut at a character: *ữ* is 3 bytes); letters (Vietnamese ones
 /// included), digits, `.`, `-`, `_` kept, anything else `_`.
 pub fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut bytes = 0;
     let cleaned: String = base
         .chars()
         .map(|c| {
@@ -255,6 +437,10 @@ pub fn safe_name(name: &str) -> String {
             }
         })
         .take(100)
+        .take_while(|c| {
+            bytes += c.len_utf8();
+            bytes <= NAME_AT_MOST
+        })
         .collect();
     let cleaned = cleaned.trim_start_matches('.');
     if cleaned.is_empty() {
@@ -277,5 +463,8 @@ mod tests {
         assert_eq!(safe_name("a\u{0}b\nc.pdf"), "a_b_c.pdf");
         assert_eq!(safe_name(""), "tep");
         assert_eq!(safe_name(&"x".repeat(300)).len(), 100);
+        // 100 × "ữ" is 300 bytes: over a file name's 255.
+        let long = safe_name(&format!("{}.pdf", "ữ".repeat(100)));
+        assert!(long.len() <= 200 && long.starts_with("ữữ"), "{long}");
     }
 }

@@ -1,30 +1,132 @@
-//! From a message to what it means for the ledger: a reply to one of our
-//! reminders, from one of that agency's addresses, proposes that the agency
-//! submitted the reminder's items; a message from an agency's address that
-//! names a plan's number and one of its periods, replying to nothing of
-//! ours, proposes the same, uncertainly; a bounce marks a reminder
-//! undelivered; everything else is left alone.
+//! From a message to what it means for the ledger.
+//!
+//! A reply proves itself: it answers a Message-ID we sent to an agency
+//! (ours carry 128 random bits, so only those who received the reminder
+//! know it) and comes from one of that agency's own addresses (`email`; not
+//! `cc` or `escalate_to`, who are copied, not the sender of its reports).
+//! Such a reply proposes that the agency submitted the reminder's items. A
+//! reply that falls short in any way (from a copied address, to a reminder
+//! whose id was predictable, or failing the office's mail server's sender
+//! checks when `[inbox] trusted_authserv_id` is set) is still a proposal,
+//! but a doubtful one: it waits for a clerk, with the reasons shown, even
+//! with `accept = "auto"`. So does a message from an agency's address that
+//! names a plan's number and one of its periods without replying. A bounce
+//! marks a reminder undelivered only when it names a recipient the reminder
+//! was sent to. Everything else is left alone.
+//!
+//! What is scanned is bounded ([`SCANNED_AT_MOST`] bytes of the message's
+//! own text, [`REFERENCES_AT_MOST`] referenced ids) and every scan is
+//! linear, so a hostile message costs milliseconds, not minutes.
+
+use std::collections::HashSet;
 
 use jiff::ToSpan as _;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::calendar;
 use crate::config::{Agency, Config};
+use crate::lang::say;
 use crate::ledger::{Ledger, LedgerError, PairKey};
+use crate::mail::compose::is_unguessable;
 
 use super::message::{Incoming, Kind};
 use super::reference::{document_number, own_text};
 
+/// How much of a message's own text (subject and body without the quoted
+/// part) is read for plan numbers, periods and document numbers.
+pub const SCANNED_AT_MOST: usize = 64 * 1024;
+
+/// How many of the Message-IDs a message references are looked up.
+pub const REFERENCES_AT_MOST: usize = 100;
+
 /// What a message means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Meaning {
-    /// The agency submitted these items (a reply to a reminder from one of
-    /// its addresses).
+    /// The agency submitted these items (certainly, or with doubts).
     Submitted(Proposal),
     /// A reminder of ours (its Message-ID, with angle brackets) bounced.
     Bounced(String),
     /// Nothing to do, and why (for the log).
     Ignored(&'static str),
+}
+
+/// Why a proposal is not certain: each one makes it wait for a clerk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// It names a plan and a period but replies to no reminder.
+    Cited,
+    /// It replies from an agency's `cc` or `escalate_to` address, not from
+    /// one of its own (`email`).
+    CopyAddress,
+    /// It replies to a reminder sent before Message-IDs were unguessable.
+    OldReminder,
+    /// The office's mail server found its sender failing (or not passing)
+    /// DMARC, DKIM or SPF for the From domain: what it found.
+    Unauthenticated(String),
+    /// `trusted_authserv_id` is set but the office's server stamped no
+    /// verdict on it.
+    NoVerdict,
+}
+
+impl Doubt {
+    /// How the ledger keeps it.
+    pub fn code(&self) -> String {
+        match self {
+            Doubt::Cited => "cited".into(),
+            Doubt::CopyAddress => "copy-address".into(),
+            Doubt::OldReminder => "old-reminder".into(),
+            Doubt::Unauthenticated(what) => format!("auth-fail:{what}"),
+            Doubt::NoVerdict => "auth-missing".into(),
+        }
+    }
+
+    /// The doubts a ledger's codes (space-separated) stand for.
+    pub fn parse_all(codes: &str) -> Vec<Doubt> {
+        codes
+            .split(' ')
+            .filter(|c| !c.is_empty())
+            .map(|c| match c {
+                "cited" => Doubt::Cited,
+                "copy-address" => Doubt::CopyAddress,
+                "old-reminder" => Doubt::OldReminder,
+                "auth-missing" => Doubt::NoVerdict,
+                other => {
+                    Doubt::Unauthenticated(other.strip_prefix("auth-fail:").unwrap_or(other).into())
+                }
+            })
+            .collect()
+    }
+
+    /// The ledger's codes of `doubts`, space-separated; `None` for none.
+    pub fn codes(doubts: &[Doubt]) -> Option<String> {
+        (!doubts.is_empty()).then(|| doubts.iter().map(Doubt::code).collect::<Vec<_>>().join(" "))
+    }
+
+    /// What a clerk reads.
+    pub fn words(&self) -> String {
+        match self {
+            Doubt::Cited => say!(
+                "thư nêu số kế hoạch và kỳ báo cáo nhưng không trả lời thư nhắc nào",
+                "the message names the plan and the period but replies to no reminder"
+            ),
+            Doubt::CopyAddress => say!(
+                "gửi từ địa chỉ nhận bản sao hoặc của lãnh đạo đơn vị, không phải địa chỉ của đơn vị",
+                "sent from an address the agency's reminders are copied to, not the agency's own"
+            ),
+            Doubt::OldReminder => say!(
+                "trả lời thư nhắc gửi trước khi mã thư được bảo vệ (mã có thể đoán được)",
+                "replies to a reminder sent before Message-IDs were unguessable"
+            ),
+            Doubt::Unauthenticated(what) => say!(
+                "máy chủ thư của cơ quan không xác thực được người gửi ({what})",
+                "the office's mail server did not authenticate the sender ({what})"
+            ),
+            Doubt::NoVerdict => say!(
+                "máy chủ thư của cơ quan không ghi kết quả xác thực người gửi",
+                "the office's mail server stamped no verdict on the sender"
+            ),
+        }
+    }
 }
 
 /// A submission the message proposes, for a clerk (or `accept = "auto"`).
@@ -38,26 +140,34 @@ pub struct Proposal {
     pub received: Option<i64>,
     pub from: String,
     pub subject: String,
-    /// A reply to a reminder (certain), or a message that only names the
-    /// plan and period (a clerk must confirm, even with `accept = "auto"`).
-    pub certain: bool,
+    /// Why it is not certain; none: it proved itself and `accept = "auto"`
+    /// may record it.
+    pub doubts: Vec<Doubt>,
+}
+
+impl Proposal {
+    pub fn certain(&self) -> bool {
+        self.doubts.is_empty()
+    }
 }
 
 /// What `m` means, given the reminders the ledger sent.
 pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning, LedgerError> {
     match &m.kind {
         Kind::AutoReply => return Ok(Meaning::Ignored("an automatic answer")),
-        Kind::Bounce { original } => {
-            let ours = match original {
-                Some(id) => {
-                    let id = format!("<{id}>");
-                    ledger.message_agency(&id)?.map(|_| id)
-                }
-                None => None,
+        Kind::Bounce {
+            original,
+            recipients,
+        } => {
+            let Some(id) = original.as_ref().map(|id| format!("<{id}>")) else {
+                return Ok(Meaning::Ignored("a bounce that names no message"));
             };
-            return Ok(match ours {
-                Some(id) => Meaning::Bounced(id),
+            return Ok(match ledger.message_recipients(&id)? {
                 None => Meaning::Ignored("a bounce of a message that is not a reminder"),
+                Some(sent) if recipients.iter().any(|r| sent.contains(r)) => Meaning::Bounced(id),
+                Some(_) => {
+                    Meaning::Ignored("a bounce that names no recipient the reminder was sent to")
+                }
             });
         }
         Kind::Written => {}
@@ -65,42 +175,175 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
     let Some(from) = &m.from else {
         return Ok(Meaning::Ignored("no sender address"));
     };
-    for id in &m.replies_to {
+    // The reminders it answers, each with the agency it was sent to.
+    let mut ours: Vec<(String, &Agency)> = Vec::new();
+    let mut gone = false;
+    for id in m.replies_to.iter().take(REFERENCES_AT_MOST) {
         let id = format!("<{id}>");
-        let Some(agency_id) = ledger.message_agency(&id)? else {
-            continue;
-        };
-        let Some(agency) = config.agency(&agency_id) else {
+        if let Some(agency_id) = ledger.message_agency(&id)? {
+            match config.agency(&agency_id) {
+                Some(agency) => ours.push((id, agency)),
+                None => gone = true,
+            }
+        }
+    }
+    if ours.is_empty() {
+        if gone {
             return Ok(Meaning::Ignored(
                 "a reply about an agency no longer configured",
             ));
-        };
-        if !writes_from(agency, from) {
+        }
+        return cited(config, ledger, m, from);
+    }
+    // From the agency's own address; else from one it is copied at.
+    let own = ours.iter().find(|(_, a)| own_address(a, from));
+    let copied = ours.iter().find(|(_, a)| copied_address(a, from));
+    let (id, agency, mut doubts) = match (own, copied) {
+        (Some((id, a)), _) => (id, *a, Vec::new()),
+        (None, Some((id, a))) => (id, *a, vec![Doubt::CopyAddress]),
+        (None, None) => {
             return Ok(Meaning::Ignored(
                 "a reply to a reminder from an address that is not the agency's",
             ));
         }
-        return Ok(Meaning::Submitted(Proposal {
-            agency: agency_id,
-            items: ledger.message_pairs(&id)?,
-            reference: document_number(&m.subject, &m.text, &plan_numbers(config)),
-            received: m.date,
-            from: from.clone(),
-            subject: m.subject.clone(),
-            certain: true,
-        }));
+    };
+    if !is_unguessable(id) {
+        doubts.push(Doubt::OldReminder);
     }
-    cited(config, ledger, m, from)
+    doubts.extend(authentication(config, m, from));
+    Ok(Meaning::Submitted(Proposal {
+        agency: agency.id.clone(),
+        items: ledger.message_pairs(id)?,
+        reference: document_number(&m.subject, &scanned(&m.text), &plan_numbers(config)),
+        received: m.date,
+        from: from.clone(),
+        subject: m.subject.clone(),
+        doubts,
+    }))
+}
+
+/// One of the agency's own addresses (`email`), any case.
+fn own_address(agency: &Agency, address: &str) -> bool {
+    agency.email.iter().any(|a| a.eq_ignore_ascii_case(address))
+}
+
+/// An address the agency's reminders are copied to (`cc`, `escalate_to`).
+fn copied_address(agency: &Agency, address: &str) -> bool {
+    agency
+        .cc
+        .iter()
+        .chain(&agency.escalate_to)
+        .any(|a| a.eq_ignore_ascii_case(address))
 }
 
 /// Whether `address` is one of the agency's (To, Cc or escalation).
 fn writes_from(agency: &Agency, address: &str) -> bool {
-    agency
-        .email
-        .iter()
-        .chain(&agency.cc)
-        .chain(&agency.escalate_to)
-        .any(|a| a.eq_ignore_ascii_case(address))
+    own_address(agency, address) || copied_address(agency, address)
+}
+
+/// At most [`SCANNED_AT_MOST`] bytes of `text`, cut at a character.
+fn scanned(text: &str) -> &str {
+    if text.len() <= SCANNED_AT_MOST {
+        return text;
+    }
+    let mut end = SCANNED_AT_MOST;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// What the office's own mail server (`[inbox] trusted_authserv_id`) found
+/// of the sender, as doubts: none when it is not set, or when the server's
+/// topmost `Authentication-Results` has DMARC, DKIM or SPF passing for the
+/// From domain and none of them failing. Headers stamped by other servers
+/// (anyone can write one) are not read.
+fn authentication(config: &Config, m: &Incoming, from: &str) -> Vec<Doubt> {
+    let Some(trusted) = config
+        .settings
+        .inbox
+        .as_ref()
+        .and_then(|i| i.trusted_authserv_id.as_deref())
+    else {
+        return Vec::new();
+    };
+    let Some(header) = m.authentication.iter().find(|h| {
+        h.split([';', ' '])
+            .next()
+            .is_some_and(|id| id.eq_ignore_ascii_case(trusted))
+    }) else {
+        return vec![Doubt::NoVerdict];
+    };
+    let domain = from.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+    let verdict = sender_verdict(header, &domain);
+    match verdict {
+        Verdict::Pass => Vec::new(),
+        Verdict::Fail(what) => vec![Doubt::Unauthenticated(what)],
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Pass,
+    /// What failed, or "none passed".
+    Fail(String),
+}
+
+/// Reads one `Authentication-Results` value (RFC 8601) for the From
+/// `domain`: any of dmarc, dkim (its `header.d`), spf (its `smtp.mailfrom`)
+/// failing for that domain fails; else one of them passing passes; else
+/// nothing vouches for the sender.
+fn sender_verdict(header: &str, domain: &str) -> Verdict {
+    let mut text = String::with_capacity(header.len());
+    let mut depth = 0u32;
+    for c in header.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    let mut failed = Vec::new();
+    let mut passed = false;
+    for resinfo in text.split(';').skip(1) {
+        let mut words = resinfo.split_whitespace();
+        let Some((method, result)) = words.next().and_then(|w| w.split_once('=')) else {
+            continue;
+        };
+        let (method, result) = (method.to_ascii_lowercase(), result.to_ascii_lowercase());
+        let property = |name: &str| -> Option<String> {
+            resinfo
+                .split_whitespace()
+                .filter_map(|w| w.split_once('='))
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim_matches('"').to_ascii_lowercase())
+        };
+        let for_domain = |value: Option<String>| {
+            value.is_none_or(|v| v.rsplit('@').next().is_some_and(|d| d == domain))
+        };
+        let about_sender = match method.as_str() {
+            "dmarc" => for_domain(property("header.from")),
+            "dkim" => for_domain(property("header.d").or_else(|| property("header.i"))),
+            "spf" => for_domain(property("smtp.mailfrom")),
+            _ => continue,
+        };
+        if !about_sender {
+            continue;
+        }
+        match result.as_str() {
+            "pass" => passed = true,
+            "fail" | "softfail" | "permerror" => failed.push(format!("{method}={result}")),
+            _ => {}
+        }
+    }
+    if !failed.is_empty() {
+        Verdict::Fail(failed.join(", "))
+    } else if passed {
+        Verdict::Pass
+    } else {
+        Verdict::Fail("none passed".into())
+    }
 }
 
 fn plan_numbers(config: &Config) -> Vec<&str> {
@@ -133,7 +376,8 @@ fn cited(
     if writers.is_empty() {
         return Ok(not_ours);
     }
-    let text = normalized(&format!("{}\n{}", m.subject, own_text(&m.text)));
+    let own = format!("{}\n{}", m.subject, own_text(scanned(&m.text)));
+    let text = normalized(scanned(&own));
     let plans: Vec<usize> = config
         .plans
         .iter()
@@ -176,11 +420,10 @@ fn cited(
         .filter(|(_, at): &(usize, Vec<(usize, usize)>)| !at.is_empty())
         .collect();
     // "năm 2025" inside "6 tháng đầu năm 2025" names nothing of its own.
-    let all: Vec<(usize, usize)> = found.iter().flat_map(|(_, at)| at.clone()).collect();
-    let inside = |s: &(usize, usize)| all.iter().any(|o| o != s && o.0 <= s.0 && s.1 <= o.1);
+    let inside = inside_others(found.iter().flat_map(|(_, at)| at.iter().copied()));
     let named: Vec<&calendar::Instance> = found
         .iter()
-        .filter(|(_, at)| at.iter().any(|s| !inside(s)))
+        .filter(|(_, at)| at.iter().any(|s| !inside.contains(s)))
         .map(|(n, _)| &candidates[*n])
         .collect();
     let mut by_agency: Vec<(usize, Vec<PairKey>)> = Vec::new();
@@ -214,11 +457,18 @@ fn cited(
     Ok(Meaning::Submitted(Proposal {
         agency: config.agencies[agency].id.clone(),
         items,
-        reference: document_number(&m.subject, &m.text, &plan_numbers(config)),
+        reference: document_number(&m.subject, scanned(&m.text), &plan_numbers(config)),
         received: m.date,
         from: from.to_string(),
         subject: m.subject.clone(),
-        certain: false,
+        doubts: [
+            vec![Doubt::Cited],
+            own_address(&config.agencies[agency], from)
+                .then_some(Vec::new())
+                .unwrap_or(vec![Doubt::CopyAddress]),
+            authentication(config, m, from),
+        ]
+        .concat(),
     }))
 }
 
@@ -237,6 +487,24 @@ fn period_names(config: &Config, inst: &calendar::Instance) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The spans that lie inside another, different span: sorted by start,
+/// longer first, a span is inside one before it exactly when the furthest
+/// end seen so far reaches its end. Linear after the sort.
+fn inside_others(spans: impl Iterator<Item = (usize, usize)>) -> HashSet<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = spans.collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    all.dedup();
+    let mut inside = HashSet::new();
+    let mut furthest: Option<usize> = None;
+    for s in all {
+        if furthest.is_some_and(|end| end >= s.1) {
+            inside.insert(s);
+        }
+        furthest = Some(furthest.map_or(s.1, |end| end.max(s.1)));
+    }
+    inside
 }
 
 /// NFC, lower case, runs of white space as one space.
@@ -266,7 +534,7 @@ fn spans(text: &str, needle: &str) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalized, spans};
+    use super::{Verdict, inside_others, normalized, sender_verdict, spans};
 
     #[test]
     fn names_match_as_whole_words_whatever_the_spelling() {
@@ -280,5 +548,43 @@ mod tests {
         assert!(spans("số 13212/kh-ubnd", "3212/kh-ubnd").is_empty());
         assert!(spans("năm 20256", "năm 2025").is_empty());
         assert_eq!(spans("(3212/kh-ubnd)", "3212/kh-ubnd"), [(1, 13)]);
+    }
+
+    #[test]
+    fn a_span_inside_another_is_found_in_linear_time() {
+        let spans = [(10, 35), (26, 35), (26, 35), (40, 48), (40, 48), (50, 60)];
+        let inside = inside_others(spans.into_iter());
+        assert_eq!(inside.len(), 1);
+        assert!(inside.contains(&(26, 35)));
+        // The same span twice (two names of one period) is not inside itself.
+        assert!(!inside.contains(&(40, 48)));
+        // 200 000 repeated names: one sort, one pass.
+        let many = (0..200_000).map(|i| (i * 10, i * 10 + 8));
+        assert!(inside_others(many).is_empty());
+    }
+
+    #[test]
+    fn the_office_servers_verdict_is_read_for_the_from_domain() {
+        let d = "syt.example.gov.vn";
+        let pass = "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; spf=pass smtp.mailfrom=vanthu@syt.example.gov.vn; dmarc=pass header.from=syt.example.gov.vn";
+        assert_eq!(sender_verdict(pass, d), Verdict::Pass);
+        let forged = "mail.example.gov.vn 1; spf=softfail (sender not permitted) smtp.mailfrom=vanthu@syt.example.gov.vn; dkim=none; dmarc=fail (p=none) header.from=syt.example.gov.vn";
+        assert_eq!(
+            sender_verdict(forged, d),
+            Verdict::Fail("spf=softfail, dmarc=fail".into())
+        );
+        // A pass for another domain vouches for nothing.
+        let other = "mail.example.gov.vn; dkim=pass header.d=gmail.com; spf=none";
+        assert_eq!(
+            sender_verdict(other, d),
+            Verdict::Fail("none passed".into())
+        );
+        // Comments are not results.
+        let comment =
+            "mail.example.gov.vn; dkim=fail (dkim=pass was expected) header.d=syt.example.gov.vn";
+        assert_eq!(
+            sender_verdict(comment, d),
+            Verdict::Fail("dkim=fail".into())
+        );
     }
 }

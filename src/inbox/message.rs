@@ -3,7 +3,7 @@
 //! or it is an automatic answer (ignored) or a bounce (the reminder it
 //! reports on was not delivered: the office must phone).
 
-use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders};
+use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 /// What kind of message it is.
@@ -13,9 +13,14 @@ pub enum Kind {
     Written,
     /// An out-of-office or other automatic answer.
     AutoReply,
-    /// A delivery status notification; the Message-ID of the message it
-    /// reports on, when it includes that message or its headers.
-    Bounce { original: Option<String> },
+    /// A delivery status notification: the Message-ID of the message it
+    /// reports on, when it includes that message or its headers, and the
+    /// recipients it reports (`Final-Recipient`, `Original-Recipient`),
+    /// lower-cased.
+    Bounce {
+        original: Option<String>,
+        recipients: Vec<String>,
+    },
 }
 
 /// A file sent with the message.
@@ -23,8 +28,16 @@ pub enum Kind {
 pub struct Attachment {
     /// As the sender named it (not yet made safe for a file system).
     pub name: String,
+    /// Its size, decoded.
+    pub size: usize,
+    /// Its bytes; empty when it is larger than [`FILE_AT_MOST`] (it is not
+    /// copied out of the message then).
     pub bytes: Vec<u8>,
 }
+
+/// The largest attachment kept (a mail server's usual limit); a larger one
+/// is left in the mailbox, and the proposal says so.
+pub const FILE_AT_MOST: usize = 25 << 20;
 
 /// A message, as matching needs it.
 #[derive(Debug, Clone)]
@@ -43,6 +56,9 @@ pub struct Incoming {
     pub replies_to: Vec<String>,
     pub kind: Kind,
     pub attachments: Vec<Attachment>,
+    /// Its `Authentication-Results` headers (RFC 8601), top first: what the
+    /// receiving servers found of its sender.
+    pub authentication: Vec<String>,
 }
 
 /// Reads a raw message (RFC 5322 bytes); `None` when it is not one.
@@ -86,9 +102,29 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
         attachments: m
             .attachments()
             .filter(|p| !p.is_message())
-            .map(|p| Attachment {
-                name: p.attachment_name().unwrap_or("tep-dinh-kem").to_string(),
-                bytes: p.contents().to_vec(),
+            .map(|p| {
+                let contents = p.contents();
+                Attachment {
+                    name: p.attachment_name().unwrap_or("tep-dinh-kem").to_string(),
+                    size: contents.len(),
+                    bytes: if contents.len() <= FILE_AT_MOST {
+                        contents.to_vec()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect(),
+        authentication: m
+            .headers()
+            .iter()
+            .filter(|h| h.name == HeaderName::AuthenticationResults)
+            .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+            .map(|v| {
+                String::from_utf8_lossy(v)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
             .collect(),
     })
@@ -132,6 +168,7 @@ fn kind(m: &Message) -> Kind {
     if is_report || from_daemon {
         return Kind::Bounce {
             original: bounced_id(m),
+            recipients: bounced_recipients(m),
         };
     }
     let header = |name: &str| m.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
@@ -155,6 +192,44 @@ fn kind(m: &Message) -> Kind {
     } else {
         Kind::Written
     }
+}
+
+/// The recipients a bounce reports on: the per-recipient fields of its
+/// `message/delivery-status` part (RFC 3464), `rfc822;` addresses only.
+fn bounced_recipients(m: &Message) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in m.parts.iter() {
+        let status = part.content_type().is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("message")
+                && c.subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("delivery-status"))
+        });
+        if !status {
+            continue;
+        }
+        for line in String::from_utf8_lossy(part.contents()).lines() {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let name = name.trim();
+            if !(name.eq_ignore_ascii_case("Final-Recipient")
+                || name.eq_ignore_ascii_case("Original-Recipient"))
+            {
+                continue;
+            }
+            let Some((kind, address)) = value.split_once(';') else {
+                continue;
+            };
+            let address = address.trim().trim_matches(['<', '>']).to_lowercase();
+            if kind.trim().eq_ignore_ascii_case("rfc822")
+                && !address.is_empty()
+                && !out.contains(&address)
+            {
+                out.push(address);
+            }
+        }
+    }
+    out
 }
 
 /// The Message-ID of the message a bounce reports on: from its attached
@@ -277,7 +352,8 @@ Subject: V/v nhắc\r\n\
         assert_eq!(
             m.kind,
             Kind::Bounce {
-                original: Some("dondoc.abc@example.gov.vn".into())
+                original: Some("dondoc.abc@example.gov.vn".into()),
+                recipients: vec!["vanthu@stp.example.gov.vn".into()],
             }
         );
     }

@@ -20,6 +20,8 @@ pub struct NewProposal<'a> {
     /// The message's text (plain, or the HTML part's text).
     pub text: &'a str,
     pub certain: bool,
+    /// Why it is not certain (`matching::Doubt` codes, space-separated).
+    pub doubt: Option<&'a str>,
 }
 
 /// An attachment kept for a proposal.
@@ -44,6 +46,11 @@ pub struct Proposal {
     /// The message's text; none for proposals read before it was kept.
     pub text: Option<String>,
     pub certain: bool,
+    /// Why it is not certain (`matching::Doubt` codes, space-separated);
+    /// none for certain ones and for uncertain ones read before it was kept.
+    pub doubt: Option<String>,
+    /// The attachments not kept (`ingest::LeftOut` lines).
+    pub left_out: Option<String>,
     /// `open`, `accepted` or `rejected`.
     pub state: String,
     pub files: Vec<KeptFile>,
@@ -158,9 +165,9 @@ impl Ledger {
         let mut made = None;
         if let Some(p) = proposal {
             tx.execute(
-                "INSERT INTO proposals (message_id, agency, received, ref, sender, subject, text, certain, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open')",
-                params![id, p.agency, p.received, p.reference, p.sender, p.subject, p.text, p.certain],
+                "INSERT INTO proposals (message_id, agency, received, ref, sender, subject, text, certain, doubt, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')",
+                params![id, p.agency, p.received, p.reference, p.sender, p.subject, p.text, p.certain, p.doubt],
             )
             .map_err(|e| sql.err(e))?;
             let pid = tx.last_insert_rowid();
@@ -194,6 +201,17 @@ impl Ledger {
             .map_err(|e| self.sql(e))
     }
 
+    /// Notes which of a proposal's attachments were not kept, and why.
+    pub fn left_out(&mut self, proposal: i64, lines: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE proposals SET left_out = ?2 WHERE id = ?1",
+                params![proposal, lines],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
+    }
+
     /// The proposals, oldest first; only the open ones with `open_only`.
     pub fn proposals(&self, open_only: bool) -> Result<Vec<Proposal>, LedgerError> {
         self.proposals_where(open_only, None)
@@ -212,7 +230,8 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, message_id, agency, received, ref, sender, subject, certain, state, text
+                "SELECT id, message_id, agency, received, ref, sender, subject, certain, state, text,
+                        doubt, left_out
                  FROM proposals WHERE (?1 = 0 OR state = 'open') AND (?2 IS NULL OR id = ?2)
                  ORDER BY id",
             )
@@ -233,6 +252,8 @@ impl Ledger {
                     certain: r.get(7)?,
                     state: r.get(8)?,
                     text: r.get(9)?,
+                    doubt: r.get(10)?,
+                    left_out: r.get(11)?,
                     files: Vec::new(),
                 })
             })

@@ -303,6 +303,17 @@ impl Ledger {
         batch: &[Submission],
         replace: impl Fn(usize) -> bool,
     ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
+        let actor = self.actor.clone();
+        self.record_submissions_as(batch, replace, &actor)
+    }
+
+    /// The same, recorded as `actor` (`recorded_by`).
+    pub fn record_submissions_as(
+        &mut self,
+        batch: &[Submission],
+        replace: impl Fn(usize) -> bool,
+        actor: &str,
+    ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
         let now = Timestamp::now().as_second();
         let (tx, sql) = write_tx(&mut self.conn, &self.path)?;
         let mut outcome = RecordOutcome::default();
@@ -338,7 +349,7 @@ impl Ledger {
                         s.reference,
                         s.note,
                         now,
-                        self.actor,
+                        actor,
                     ])
                     .map_err(|e| sql.err(e))?;
             }

@@ -316,6 +316,25 @@ impl Ledger {
             .map_err(|e| self.sql(e))
     }
 
+    /// The envelope recipients of a stored message sent to an agency
+    /// (`message_id` with its angle brackets), lower-cased; `None` when it
+    /// is not ours.
+    pub fn message_recipients(&self, message_id: &str) -> Result<Option<Vec<String>>, LedgerError> {
+        let list: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT recipients FROM messages WHERE message_id = ?1 AND agency != ''",
+            )
+            .and_then(|mut stmt| stmt.query_row([message_id], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))?;
+        Ok(list.map(|l| {
+            l.split(',')
+                .map(|a| a.trim().to_lowercase())
+                .filter(|a| !a.is_empty())
+                .collect()
+        }))
+    }
+
     /// The pairs a message reminded of (`message_id` with its brackets).
     pub fn message_pairs(&self, message_id: &str) -> Result<Vec<PairKey>, LedgerError> {
         let mut stmt = self

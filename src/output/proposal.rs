@@ -50,3 +50,24 @@ pub fn received(config: &Config, p: &Proposal) -> Option<String> {
         dates::vn_time(&z)
     })
 }
+
+/// Why `p` is not certain, as a clerk reads it (none for a certain one).
+/// An uncertain proposal read before the reasons were kept named a plan
+/// and period without replying: the only kind there was.
+pub fn doubts(p: &Proposal) -> Vec<String> {
+    use crate::inbox::matching::Doubt;
+    match (&p.doubt, p.certain) {
+        (Some(codes), _) => Doubt::parse_all(codes).iter().map(Doubt::words).collect(),
+        (None, false) => vec![Doubt::Cited.words()],
+        (None, true) => Vec::new(),
+    }
+}
+
+/// The attachments of `p` that were not kept, and why.
+pub fn left_out(p: &Proposal) -> Vec<String> {
+    use crate::inbox::ingest::LeftOut;
+    p.left_out
+        .as_deref()
+        .map(|l| LeftOut::parse_lines(l).iter().map(LeftOut::words).collect())
+        .unwrap_or_default()
+}

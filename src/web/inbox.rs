@@ -43,9 +43,13 @@ struct Shown {
     /// The message's own text, for the clerk to read before deciding.
     text: String,
     certain: bool,
+    /// Why it is not certain.
+    doubts: Vec<String>,
     /// `open`, `accepted` or `rejected`.
     state: String,
     files: Vec<File>,
+    /// The attachments not kept, and why.
+    left_out: Vec<String>,
 }
 
 /// `GET /inbox`: the open proposals (`?all=1`: the decided ones too).
@@ -79,6 +83,8 @@ pub async fn list(
                 })
                 .collect(),
             received: proposal::received(config, &p),
+            doubts: proposal::doubts(&p),
+            left_out: proposal::left_out(&p),
             text: p.text.clone().unwrap_or_default(),
             reference: p.reference,
             sender: p.sender,
@@ -125,10 +131,11 @@ pub async fn decide(
         _ => return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such action")),
     };
     let by = who.name.clone();
+    let now = console.now(&console.current());
     let (_, outcome) = console
         .with_ledger(move |current, ledger| {
             if accept {
-                ingest::accept(current.config(), ledger, id, &by)
+                ingest::accept(current.config(), ledger, id, &by, &now)
             } else {
                 ingest::reject(ledger, id, &by)
             }
