@@ -688,3 +688,84 @@ fn without_idle_the_daemon_polls() {
     assert_eq!((h.mode.as_deref(), h.failures), (Some("poll"), 0));
     assert!(stop(daemon).success());
 }
+
+/// A 15 MB message from an agency's address that names the plan and
+/// repeats the period's dates (matching once took 47 s for 10 MB, on the
+/// daemon's only thread: `/healthz`, the console, send moments and the
+/// watchdog stopped). Read now on the blocking pool, and linearly: the
+/// console answers in under a second all the while.
+#[test]
+fn a_hostile_message_does_not_stall_the_daemon() {
+    let Some(server) = Dovecot::start() else {
+        return;
+    };
+    let web = free_port();
+    let dir = reminder_config(&format!(
+        "[mail]\noutbox = \"state/outbox\"\n\n[inbox]\nhost = \"127.0.0.1\"\nport = {}\n\
+         username = \"vptt\"\npassword_file = \"imap-password\"\nca_file = \"{}\"\n\n\
+         [web]\nlisten = \"127.0.0.1:{web}\"\nusers = \"users.toml\"\n",
+        server.port,
+        server.ca().display()
+    ));
+    fs::write(dir.path().join("imap-password"), format!("{PASSWORD}\n")).unwrap();
+    let cfg = dir.path().to_str().unwrap().to_string();
+    // The console needs users.toml: a token makes it.
+    let out = dondoc(&["--config", &cfg, "token", "giam-sat", "--role", "viewer"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let log = dir.path().join("daemon.log");
+    let daemon = run_daemon(&cfg, "10/06/2025 09:00", &log);
+    wait_until("the daemon waits with IDLE and serves the console", || {
+        fs::read_to_string(&log)
+            .unwrap()
+            .contains("waiting for new mail (IMAP IDLE)")
+            && std::net::TcpStream::connect(("127.0.0.1", web)).is_ok()
+    });
+    let mut body = String::from("Thực hiện Kế hoạch số 3212/KH-UBND, Sở Y tế báo cáo.\r\n");
+    while body.len() < 15 << 20 {
+        body.push_str("kỳ 14/6/2025, hạn 16/06/2025, năm 2025, 14/06/2025 16/6/2025\r\n");
+    }
+    let hostile = format!(
+        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\n\
+         Subject: Báo cáo 6 tháng theo Kế hoạch số 3212/KH-UBND\r\n\
+         Date: Tue, 10 Jun 2025 08:00:00 +0700\r\nMessage-ID: <hostile@syt.example.gov.vn>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n{body}"
+    );
+    let healthz = || {
+        let asked = Instant::now();
+        let r = common::http::request(web, "GET", "/healthz", &[], b"");
+        assert_eq!(r.status, 200, "{}", r.body);
+        asked.elapsed()
+    };
+    healthz();
+    let delivered = Instant::now();
+    server.deliver(1, &hostile);
+    let mut longest = Duration::ZERO;
+    let mut asked = 0;
+    while !fs::read_to_string(&log).unwrap().contains("inbox read") {
+        assert!(
+            delivered.elapsed() < Duration::from_secs(60),
+            "the message was not read: {}",
+            fs::read_to_string(&log).unwrap()
+        );
+        longest = longest.max(healthz());
+        asked += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let read_in = delivered.elapsed();
+    longest = longest.max(healthz());
+    eprintln!(
+        "15 MB hostile message read in {:.2} s; /healthz asked {asked} times meanwhile, the longest answer {} ms",
+        read_in.as_secs_f64(),
+        longest.as_millis()
+    );
+    assert!(
+        longest < Duration::from_secs(1),
+        "/healthz took {longest:?} while the message was read"
+    );
+    // It was read for what it is: an uncertain proposal, its text cut.
+    let out = dondoc(&["--config", &cfg, "inbox", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(list[0]["certain"], false, "{}", out.stdout);
+    assert!(stop(daemon).success());
+}

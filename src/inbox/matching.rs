@@ -61,7 +61,8 @@ pub enum Doubt {
     /// It replies to a reminder sent before Message-IDs were unguessable.
     OldReminder,
     /// The office's mail server found its sender failing (or not passing)
-    /// DMARC, DKIM or SPF for the From domain: what it found.
+    /// DMARC, DKIM or SPF for the From domain: what it found, without
+    /// spaces (`spf=softfail,dmarc=fail`, `none-passed`).
     Unauthenticated(String),
     /// `trusted_authserv_id` is set but the office's server stamped no
     /// verdict on it.
@@ -117,9 +118,14 @@ impl Doubt {
                 "trả lời thư nhắc gửi trước khi mã thư được bảo vệ (mã có thể đoán được)",
                 "replies to a reminder sent before Message-IDs were unguessable"
             ),
+            Doubt::Unauthenticated(what) if what == "none-passed" => say!(
+                "máy chủ thư của cơ quan không xác thực được người gửi (không có kiểm tra nào đạt)",
+                "the office's mail server did not authenticate the sender (no check passed)"
+            ),
             Doubt::Unauthenticated(what) => say!(
-                "máy chủ thư của cơ quan không xác thực được người gửi ({what})",
-                "the office's mail server did not authenticate the sender ({what})"
+                "máy chủ thư của cơ quan không xác thực được người gửi ({})",
+                "the office's mail server did not authenticate the sender ({})",
+                what.replace(',', ", ")
             ),
             Doubt::NoVerdict => say!(
                 "máy chủ thư của cơ quan không ghi kết quả xác thực người gửi",
@@ -338,11 +344,11 @@ fn sender_verdict(header: &str, domain: &str) -> Verdict {
         }
     }
     if !failed.is_empty() {
-        Verdict::Fail(failed.join(", "))
+        Verdict::Fail(failed.join(","))
     } else if passed {
         Verdict::Pass
     } else {
-        Verdict::Fail("none passed".into())
+        Verdict::Fail("none-passed".into())
     }
 }
 
@@ -571,13 +577,13 @@ mod tests {
         let forged = "mail.example.gov.vn 1; spf=softfail (sender not permitted) smtp.mailfrom=vanthu@syt.example.gov.vn; dkim=none; dmarc=fail (p=none) header.from=syt.example.gov.vn";
         assert_eq!(
             sender_verdict(forged, d),
-            Verdict::Fail("spf=softfail, dmarc=fail".into())
+            Verdict::Fail("spf=softfail,dmarc=fail".into())
         );
         // A pass for another domain vouches for nothing.
         let other = "mail.example.gov.vn; dkim=pass header.d=gmail.com; spf=none";
         assert_eq!(
             sender_verdict(other, d),
-            Verdict::Fail("none passed".into())
+            Verdict::Fail("none-passed".into())
         );
         // Comments are not results.
         let comment =

@@ -1,0 +1,285 @@
+//! What a stranger can make the mailbox record: nothing. Reminders really
+//! sent by `tick`, then messages a forger would write — a predicted
+//! `In-Reply-To`, guessed `References`, an agency's leader writing from the
+//! address reminders are copied to, a From the office's mail server did not
+//! authenticate, a bounce about someone else — read by `inbox read --auto`
+//! with `[inbox] trusted_authserv_id` set through the real loader.
+
+mod common;
+
+use std::fs;
+
+use common::{dondoc, records, reminder_config, reminder_to};
+use serde_json::Value;
+
+const INBOX: &str = "[mail]\noutbox = \"state/outbox\"\n\n[inbox]\nhost = \"127.0.0.1\"\n\
+    security = \"none\"\nusername = \"vptt\"\npassword_file = \"imap-password\"\n\
+    accept = \"auto\"\ntrusted_authserv_id = \"mx.example.gov.vn\"\n";
+
+/// The reminder tests' office with `mail` (an `[inbox]` it never connects to).
+fn config(mail: &str) -> tempfile::TempDir {
+    let dir = reminder_config(mail);
+    fs::write(dir.path().join("imap-password"), "x\n").unwrap();
+    dir
+}
+
+/// A reply to `reminders` (In-Reply-To, then References), from `from`,
+/// with `headers` above the body.
+fn reply(from: &str, id: &str, reminders: &[String], headers: &str, body: &str) -> String {
+    let refs: Vec<String> = reminders.iter().map(|r| format!("<{r}>")).collect();
+    format!(
+        "{headers}From: {from}\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: V/v nhắc thời hạn\r\n\
+         Date: Fri, 25 Apr 2025 10:15:00 +0700\r\nMessage-ID: <{id}>\r\nIn-Reply-To: {}\r\n\
+         References: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        refs.first().cloned().unwrap_or_default(),
+        refs.join(" ")
+    )
+}
+
+const PASS: &str = "Authentication-Results: mx.example.gov.vn; spf=pass \
+    smtp.mailfrom=vanthu@syt.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; \
+    dmarc=pass header.from=syt.example.gov.vn\r\n";
+
+#[test]
+fn forged_replies_and_bounces_record_nothing() {
+    let dir = config(INBOX);
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    // dondoc.THREAD.N.MOMENT.RANDOM@domain: 128 random bits nobody can predict.
+    let local = syt.split('@').next().unwrap();
+    let random = local.rsplit('.').next().unwrap();
+    assert!(
+        random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{syt}"
+    );
+    let predicted = syt.replace(&format!(".{random}"), "");
+
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    let save = |name: &str, text: String| {
+        let p = mail.join(name);
+        fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let own = "vanthu@syt.example.gov.vn";
+    let files = [
+        // The id as it was made before: computed from public facts.
+        save(
+            "1-predicted.eml",
+            reply(own, "f1@x", &[predicted.clone()], PASS, "Đã gửi."),
+        ),
+        // Sixty guesses.
+        save(
+            "2-guessed.eml",
+            reply(
+                own,
+                "f2@x",
+                &(0..60)
+                    .map(|n| format!("dondoc.{n:016x}.1.1745456400@example.gov.vn"))
+                    .collect::<Vec<_>>(),
+                PASS,
+                "Đã gửi.",
+            ),
+        ),
+        // The agency's director, to whom reminders escalate: not a submission.
+        save(
+            "3-leader.eml",
+            reply(
+                "giamdoc@syt.example.gov.vn",
+                "f3@x",
+                std::slice::from_ref(&syt),
+                "",
+                "Chưa gửi, đề nghị phòng khẩn trương.",
+            ),
+        ),
+        // The right id, From the agency, but the office's server says DMARC fails.
+        save(
+            "4-dmarc-fail.eml",
+            reply(
+                own,
+                "f4@x",
+                std::slice::from_ref(&syt),
+                "Authentication-Results: mx.example.gov.vn; spf=softfail \
+                 smtp.mailfrom=vanthu@syt.example.gov.vn; dmarc=fail header.from=syt.example.gov.vn\r\n",
+                "Số: 125/BC-SYT",
+            ),
+        ),
+        // A verdict written by someone else's server proves nothing.
+        save(
+            "5-other-verdict.eml",
+            reply(
+                own,
+                "f5@x",
+                std::slice::from_ref(&syt),
+                &PASS.replace("mx.example.gov.vn", "mx.gian-lan.example"),
+                "Số: 126/BC-SYT",
+            ),
+        ),
+        // A bounce about the Sở Tư pháp reminder that names someone else.
+        save(
+            "6-forged-bounce.eml",
+            format!(
+                "From: MAILER-DAEMON@mail.example.gov.vn\r\nSubject: Undelivered Mail\r\n\
+                 Message-ID: <dsn-f@x>\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
+                 --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n\
+                 Final-Recipient: rfc822; ai-do@gmail.com\r\nAction: failed\r\n\
+                 --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\n--r--\r\n"
+            ),
+        ),
+    ];
+    let mut args = vec!["--config", cfg, "inbox", "read", "--auto"];
+    args.extend(files.iter().map(String::as_str));
+    let out = dondoc(&args);
+    assert!(out.status.success(), "{}", out.stderr);
+    for want in [
+        "1-predicted.eml: ignored: not a reply to a reminder",
+        "2-guessed.eml: ignored: not a reply to a reminder",
+        "3-leader.eml: proposal 1, uncertain (sent from an address the agency's reminders are copied to, not the agency's own; the office's mail server stamped no verdict on the sender): check it",
+        "4-dmarc-fail.eml: proposal 2, uncertain (the office's mail server did not authenticate the sender (spf=softfail, dmarc=fail)): check it",
+        "5-other-verdict.eml: proposal 3, uncertain (the office's mail server stamped no verdict on the sender): check it",
+        "6-forged-bounce.eml: ignored: a bounce that names no recipient the reminder was sent to",
+        "6 messages: 3 proposals, 0 bounced, 3 ignored, 0 read before",
+    ] {
+        assert!(out.stdout.contains(want), "{want}\n{}", out.stdout);
+    }
+    // Nothing recorded, nothing marked undelivered.
+    let rows = records::status(cfg, "25/04/2025 12:00");
+    for agency in ["so-y-te", "so-tu-phap"] {
+        let s = records::pair(&rows, agency);
+        assert!(s["submitted_on"].is_null(), "{s}");
+    }
+    assert!(
+        !dondoc(&["--config", cfg, "status", "--at", "25/04/2025 12:00"])
+            .stdout
+            .to_lowercase()
+            .contains("bounced"),
+    );
+    // The clerk sees each doubt.
+    let list: Value =
+        serde_json::from_str(&dondoc(&["--config", cfg, "inbox", "--format", "json"]).stdout)
+            .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|p| p["certain"] == false), "{list:?}");
+    assert_eq!(
+        list[0]["doubts"][0],
+        "sent from an address the agency's reminders are copied to, not the agency's own"
+    );
+
+    // The genuine reply, authenticated by the office's server, is recorded
+    // at once, on its date, with its verdict.
+    let genuine = save(
+        "7-genuine.eml",
+        reply(
+            own,
+            "g1@syt.example.gov.vn",
+            std::slice::from_ref(&syt),
+            PASS,
+            "Sở Y tế gửi Quyết định số 127/QĐ-SYT.",
+        ),
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "read", "--auto", &genuine]);
+    assert!(
+        out.stdout.contains("7-genuine.eml: proposal 4, accepted"),
+        "{}",
+        out.stdout
+    );
+    let rows = records::status(cfg, "25/04/2025 12:00");
+    let s = records::pair(&rows, "so-y-te");
+    assert_eq!(s["state"], "on_time", "{s}");
+    assert_eq!(s["ref"], "127/QĐ-SYT");
+    assert_eq!(s["recorded_by"], "inbox");
+}
+
+/// Accepting a proposal goes through the same checks and verdict as
+/// `submit`: a message dated before the plan was issued is not recorded
+/// (auto leaves it open; the clerk is told why), a good one says on time.
+#[test]
+fn accept_checks_dates_and_says_on_time_as_submit_does() {
+    let dir = config(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    // Dated 01/03/2025, before the plan (20/03/2025): a wrong clock, or a lie.
+    let early = mail.join("early.eml");
+    fs::write(
+        &early,
+        reply(
+            "vanthu@syt.example.gov.vn",
+            "e1@syt.example.gov.vn",
+            std::slice::from_ref(&syt),
+            "",
+            "Số: 10/BC-SYT",
+        )
+        .replace(
+            "Date: Fri, 25 Apr 2025 10:15:00 +0700",
+            "Date: Sat, 01 Mar 2025 10:15:00 +0700",
+        ),
+    )
+    .unwrap();
+    let good = mail.join("good.eml");
+    fs::write(
+        &good,
+        reply(
+            "vanthu@stp.example.gov.vn",
+            "g1@stp.example.gov.vn",
+            std::slice::from_ref(&stp),
+            "",
+            "Số: 11/BC-STP",
+        ),
+    )
+    .unwrap();
+    let out = dondoc(&[
+        "--config",
+        cfg,
+        "inbox",
+        "read",
+        "--auto",
+        early.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("early.eml: proposal 1\n"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "read", good.to_str().unwrap()]);
+    assert!(
+        out.stdout.contains("good.eml: proposal 2\n"),
+        "{}",
+        out.stdout
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "accept", "1"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("01/03/2025 is before the plan was issued (20/03/2025)"),
+        "{}",
+        out.stderr
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "accept", "2"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "accepted proposal 2: Sở Tư pháp — kh-2025/kien-toan period 29/04/2025, \
+             submitted 25/04/2025 10:15, ref 11/BC-STP — on time (due 29/04/2025)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let rows = records::status(cfg, "25/04/2025 12:00");
+    assert!(records::pair(&rows, "so-y-te")["submitted_on"].is_null());
+    let stp = records::pair(&rows, "so-tu-phap");
+    assert_eq!(stp["state"], "on_time");
+    assert_eq!(stp["recorded_by"], "cli:thuky");
+}
