@@ -364,18 +364,20 @@ pub async fn login(
     // at a time. An unknown name is checked against a dummy hash, so that it
     // takes as long as a known one.
     let turn = console.throttle.turn().await;
-    let verified = tokio::task::spawn_blocking(move || match user {
-        Some(u) if u.verify(&password) => Some(u),
-        Some(_) => None,
-        None => {
-            let _ = dummy_user().verify(&password);
-            None
+    let verified = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        match user {
+            Some(u) if u.verify(&password) => Some(u),
+            Some(_) => None,
+            None => {
+                let _ = dummy_user().verify(&password);
+                None
+            }
         }
     })
     .await
     .ok()
     .flatten();
-    drop(turn);
     let Some(user) = verified else {
         tracing::warn!(user = %name, %client, "web console: wrong user name or password");
         return console.pages.login(

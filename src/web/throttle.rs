@@ -23,11 +23,11 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Failures a name may have before its tries wait.
 pub const WAIT_AFTER: u32 = 5;
@@ -47,14 +47,14 @@ const NAME_CHARS: usize = 128;
 
 pub struct Throttle {
     counts: Mutex<Counts>,
-    checks: Semaphore,
+    checks: Arc<Semaphore>,
 }
 
 impl Default for Throttle {
     fn default() -> Throttle {
         Throttle {
             counts: Mutex::default(),
-            checks: Semaphore::new(CHECKS_AT_ONCE),
+            checks: Arc::new(Semaphore::new(CHECKS_AT_ONCE)),
         }
     }
 }
@@ -163,9 +163,14 @@ impl Throttle {
         })
     }
 
-    /// A turn to hash a password (at most [`CHECKS_AT_ONCE`] at once).
-    pub async fn turn(&self) -> SemaphorePermit<'_> {
-        self.checks.acquire().await.expect("never closed")
+    /// A turn to hash a password (at most [`CHECKS_AT_ONCE`] at once): kept
+    /// by the hashing thread, which outlives a request that timed out.
+    pub async fn turn(&self) -> OwnedSemaphorePermit {
+        self.checks
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("never closed")
     }
 }
 
