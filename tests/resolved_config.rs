@@ -158,6 +158,13 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         Some("https://dondoc.ninhbinh.example.gov.vn"),
         "no trailing slash"
     );
+    // An IPv4 proxy written as IPv6 is the IPv4 address its peers show.
+    let proxies: Vec<String> = web
+        .trusted_proxies
+        .iter()
+        .map(|ip| ip.to_string())
+        .collect();
+    assert_eq!(proxies, ["127.0.0.1", "10.0.0.7"]);
 
     // Agencies, sorted by id.
     let ids: Vec<&str> = c.agencies.iter().map(|a| a.id.as_str()).collect();

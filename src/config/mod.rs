@@ -102,6 +102,9 @@ pub struct Web {
     pub users: PathBuf,
     /// The public address (`https://…`), without a trailing slash.
     pub base_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (the login
+    /// throttle's per-address limit); empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The sender, shown in every email.

@@ -90,6 +90,9 @@ pub struct Web {
     /// Địa chỉ công khai, ví dụ "https://dondoc.example.gov.vn". / The public address, for links.
     #[schemars(with = "Option<String>")]
     pub base_url: Option<S<String>>,
+    /// Địa chỉ IP của proxy tin cậy, ví dụ ["127.0.0.1"]: X-Forwarded-For của chúng cho biết máy khách. / The IPs of reverse proxies whose X-Forwarded-For names the client.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub trusted_proxies: Option<S<Vec<S<String>>>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -86,7 +86,8 @@ pub fn validate(dir: &Path, src: &mut SourceFile) -> Option<Settings> {
     })
 }
 
-/// `[web]`: the listening address, the accounts file and the public address.
+/// `[web]`: the listening address, the accounts file, the public address
+/// and the trusted proxies.
 fn web(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Web>) -> Option<Web> {
     let w = raw.get_ref();
     let listen = match &w.listen {
@@ -141,11 +142,40 @@ fn web(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Web>) -> Option<Web>
         w.users.as_ref().map(|v| v.get_ref().as_str()),
         "users.toml",
     );
+    let trusted_proxies = trusted_proxies(src, w.trusted_proxies.as_ref());
     Some(Web {
         listen: listen?,
         users,
         base_url: base_url?,
+        trusted_proxies: trusted_proxies?,
     })
+}
+
+/// `[web] trusted_proxies`: IP addresses; `None` when one is not (reported).
+fn trusted_proxies(
+    src: &mut SourceFile,
+    raw: Option<&Spanned<Vec<Spanned<String>>>>,
+) -> Option<Vec<std::net::IpAddr>> {
+    let mut ok = true;
+    let mut ips = Vec::new();
+    for (i, ip) in raw.map_or(&[][..], |r| r.get_ref()).iter().enumerate() {
+        match ip.get_ref().trim().parse::<std::net::IpAddr>() {
+            Ok(a) => ips.push(a.to_canonical()),
+            Err(_) => {
+                ok = false;
+                src.error(
+                    ip.span(),
+                    format!("web.trusted_proxies[{i}]"),
+                    format!(
+                        "{} is not an IP address; write the address the proxy connects \
+                         from, e.g. \"127.0.0.1\" for nginx on this machine (no port, no range)",
+                        quote(ip.get_ref())
+                    ),
+                );
+            }
+        }
+    }
+    ok.then_some(ips)
 }
 
 fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Office> {

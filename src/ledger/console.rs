@@ -106,4 +106,18 @@ impl Ledger {
             .map(|_| ())
             .map_err(|e| self.sql(e))
     }
+
+    /// `PRAGMA quick_check`: `None` when SQLite finds the file sound, else
+    /// what it found (its first 5 lines).
+    pub fn quick_check(&self) -> Result<Option<String>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check(5)")
+            .map_err(|e| self.sql(e))?;
+        let lines: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sql(e))?;
+        Ok((lines != ["ok"]).then(|| lines.join("; ")))
+    }
 }

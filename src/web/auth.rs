@@ -1,7 +1,7 @@
 //! Who is asking, and whether they may: sessions for people (a cookie made
 //! at login, `HttpOnly`, `SameSite=Strict`, `Secure` behind https), bearer
-//! tokens for programs, a throttle on failed logins, and the `Origin` check
-//! on every write.
+//! tokens for programs, logins (through [`super::throttle`]), where a login
+//! may lead (`next`), and the `Origin` check on every write.
 //!
 //! Sessions live in memory: a restart logs everyone out, a reload does not
 //! (a session stays valid while its user exists with the same password; the
@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Console, Current};
+use super::{Console, Current, throttle};
 use crate::config::users::{self, Role};
 
 /// The session cookie's name.
@@ -27,14 +27,6 @@ pub const COOKIE: &str = "dondoc_session";
 const IDLE: Duration = Duration::from_secs(8 * 3600);
 /// At most this many sessions are kept; the least recently used go first.
 const MAX_SESSIONS: usize = 10_000;
-/// Failed logins allowed per user name before each further try waits.
-const FREE_TRIES: u32 = 5;
-/// … and per client address (many names from one place).
-const FREE_TRIES_PER_PEER: u32 = 20;
-/// The first wait; it doubles with each further failure, up to [`MAX_WAIT`].
-const FIRST_WAIT: Duration = Duration::from_secs(30);
-const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
-
 /// Who a request comes from.
 #[derive(Debug, Clone)]
 pub struct Who {
@@ -134,46 +126,6 @@ impl Sessions {
             .expect("not poisoned")
             .get_mut(id)
             .and_then(|s| s.flash.take())
-    }
-}
-
-/// Failed logins, by user name and by client address.
-#[derive(Default)]
-pub struct Throttle {
-    map: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl Throttle {
-    /// How long the keys must still wait, if any is locked.
-    fn wait(&self, keys: &[(String, u32)]) -> Option<Duration> {
-        let map = self.map.lock().expect("not poisoned");
-        keys.iter()
-            .filter_map(|(k, free)| {
-                let (count, last) = map.get(k)?;
-                let over = count.checked_sub(*free)?;
-                let wait = FIRST_WAIT.saturating_mul(1 << over.min(10)).min(MAX_WAIT);
-                wait.checked_sub(last.elapsed()).filter(|d| !d.is_zero())
-            })
-            .max()
-    }
-
-    fn fail(&self, keys: &[(String, u32)]) {
-        let mut map = self.map.lock().expect("not poisoned");
-        if map.len() > 100_000 {
-            map.retain(|_, (_, last)| last.elapsed() < MAX_WAIT);
-        }
-        for (k, _) in keys {
-            let e = map.entry(k.clone()).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= MAX_WAIT {
-                e.0 = 0;
-            }
-            e.0 += 1;
-            e.1 = Instant::now();
-        }
-    }
-
-    fn clear(&self, key: &str) {
-        self.map.lock().expect("not poisoned").remove(key);
     }
 }
 
@@ -291,12 +243,65 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Where to go after login: a path of ours, never another site.
+/// Where to go after login: a path of ours, else `/`.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
-        _ => "/".into(),
+    next.filter(|n| local_path(n)).unwrap_or("/").to_string()
+}
+
+/// The longest `next` kept.
+const NEXT_CHARS: usize = 2000;
+
+/// Whether `next` is a path on this site, as written and once or twice
+/// percent-decoded: one leading `/` not followed by `/` or `\`, and no
+/// backslash, whitespace or control character anywhere (a browser drops a
+/// tab or a newline, so `/\t/evil` would become `//evil`: another site).
+fn local_path(next: &str) -> bool {
+    if next.len() > NEXT_CHARS {
+        return false;
     }
+    let mut text = next.to_string();
+    for _ in 0..3 {
+        let plain = text.starts_with('/')
+            && !text[1..].starts_with(['/', '\\'])
+            && !text
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+        if !plain {
+            return false;
+        }
+        match percent_decoded(&text) {
+            Some(d) if d == text => return true,
+            Some(d) => text = d,
+            None => return false,
+        }
+    }
+    // Encoded three times over: no link of ours looks like that.
+    false
+}
+
+/// `text` with `%XX` decoded; `None` when that is not UTF-8.
+fn percent_decoded(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// `GET /login`.
@@ -337,44 +342,44 @@ pub async fn login(
     }
     let next = safe_next(form.next.as_deref());
     let name = form.username.trim().to_string();
-    let user_key = format!("user:{}", name.to_lowercase());
-    let keys = [
-        (user_key.clone(), FREE_TRIES),
-        (format!("peer:{}", peer.ip()), FREE_TRIES_PER_PEER),
-    ];
-    if let Some(wait) = console.throttle.wait(&keys) {
-        tracing::warn!(user = %name, peer = %peer.ip(), "web console: login refused, too many failures");
-        let text = format!(
-            "Đăng nhập sai quá nhiều lần; thử lại sau {} giây",
-            wait.as_secs().max(1)
-        );
-        let mut r =
-            console
-                .pages
-                .login(&current, &next, Some(&text), StatusCode::TOO_MANY_REQUESTS);
-        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
+    let client = throttle::client(peer, &headers, &current.web.trusted_proxies);
+    let attempt = match console.throttle.admit(&name, client) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            tracing::warn!(user = %name, %client, "web console: login refused, too many failures");
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let text = format!("Đăng nhập sai quá nhiều lần; thử lại sau {seconds} giây");
+            let mut r =
+                console
+                    .pages
+                    .login(&current, &next, Some(&text), StatusCode::TOO_MANY_REQUESTS);
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return r;
         }
-        return r;
-    }
+    };
     let user = current.accounts.user(&name).cloned();
     let password = form.password;
-    // Argon2 takes tens of milliseconds: off the runtime. An unknown name is
-    // checked against a dummy hash, so that it takes as long as a known one.
-    let verified = tokio::task::spawn_blocking(move || match user {
-        Some(u) if u.verify(&password) => Some(u),
-        Some(_) => None,
-        None => {
-            let _ = dummy_user().verify(&password);
-            None
+    // Argon2 takes tens of milliseconds and 19 MiB: off the runtime, a few
+    // at a time. An unknown name is checked against a dummy hash, so that it
+    // takes as long as a known one.
+    let turn = console.throttle.turn().await;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        match user {
+            Some(u) if u.verify(&password) => Some(u),
+            Some(_) => None,
+            None => {
+                let _ = dummy_user().verify(&password);
+                None
+            }
         }
     })
     .await
     .ok()
     .flatten();
     let Some(user) = verified else {
-        console.throttle.fail(&keys);
-        tracing::warn!(user = %name, peer = %peer.ip(), "web console: wrong user name or password");
+        tracing::warn!(user = %name, %client, "web console: wrong user name or password");
         return console.pages.login(
             &current,
             &next,
@@ -382,7 +387,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
         );
     };
-    console.throttle.clear(&user_key);
+    attempt.passed();
     if let Some(old) = session_id(&headers) {
         console.sessions.remove(old);
     }
@@ -447,25 +452,40 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/agencies/so-y-te")), "/agencies/so-y-te");
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        for ours in [
+            "/agencies/so-y-te",
+            "/instances/p/bao-cao/2025-04-29?all=1",
+            "/%C4%91",
+            "/a%2Fb",
+        ] {
+            assert_eq!(safe_next(Some(ours)), ours);
+        }
+        for theirs in [
+            "//evil.example/",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/\\evil.example",
+            "/\t/EVIL",
+            "/%09/EVIL",
+            "/\n/EVIL",
+            "/ /EVIL",
+            "/%2F%2Fevil",
+            "/%2Fevil",
+            "/%5Cevil",
+            "/%252F%252Fevil",
+            "/%25252F%25252Fevil",
+            "/x%0d%0aSet-Cookie:%20a=b",
+            "/\u{a0}/evil",
+            "/%E2%80%A8/evil",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(theirs)), "/", "{theirs:?}");
+        }
+        assert_eq!(
+            safe_next(Some(&format!("/{}", "a".repeat(NEXT_CHARS)))),
+            "/"
+        );
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn the_throttle_waits_after_the_free_tries_and_doubles() {
-        let t = Throttle::default();
-        let keys = [("user:a".to_string(), 2)];
-        t.fail(&keys);
-        assert_eq!(t.wait(&keys), None);
-        t.fail(&keys);
-        let first = t.wait(&keys).expect("locked after 2");
-        assert!(first <= FIRST_WAIT && first > FIRST_WAIT - Duration::from_secs(5));
-        t.fail(&keys);
-        assert!(t.wait(&keys).expect("locked") > FIRST_WAIT);
-        t.clear("user:a");
-        assert_eq!(t.wait(&keys), None);
     }
 }

@@ -7,7 +7,9 @@
 //! engine as every command: a page shows what `status` shows, a form records
 //! what `submit` records, with the same checks and the same messages.
 //!
-//! - [`auth`]: accounts, sessions, tokens, the login throttle, `Origin`;
+//! - [`server`]: the accept loop and its limits (timeouts, the connection cap);
+//! - [`host`]: the `Host` names the console answers to;
+//! - [`auth`]: accounts, sessions, tokens, `Origin`; [`throttle`]: failed logins;
 //! - [`pages`]: the HTML pages and their forms, the downloads;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
@@ -22,9 +24,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod host;
 pub mod inbox;
 pub mod ops;
 pub mod pages;
+pub mod server;
+pub mod throttle;
 mod view;
 
 use std::future::Future;
@@ -66,7 +71,9 @@ impl Current {
 pub struct Console {
     current: RwLock<Arc<Current>>,
     sessions: auth::Sessions,
-    throttle: auth::Throttle,
+    throttle: throttle::Throttle,
+    /// What `PRAGMA quick_check` found wrong at start (`/healthz` says so).
+    damage: Option<String>,
     /// Idle database connections, reused between requests.
     ledgers: Mutex<Vec<Ledger>>,
     /// The key the feeds' secret URLs are made from (kept in the database).
@@ -82,10 +89,12 @@ impl Console {
     pub fn new(loaded: Arc<Loaded>, clock: Clock) -> anyhow::Result<Arc<Console>> {
         let current = current(loaded, 1)?;
         let feed_key = feed_key(current.config())?;
+        let damage = damage(current.config());
         Ok(Arc::new(Console {
             current: RwLock::new(Arc::new(current)),
             sessions: auth::Sessions::default(),
-            throttle: auth::Throttle::default(),
+            throttle: throttle::Throttle::default(),
+            damage,
             ledgers: Mutex::new(Vec::new()),
             feed_key: RwLock::new(feed_key),
             pages: pages::Templates::new(),
@@ -178,6 +187,22 @@ fn feed_key(config: &Config) -> anyhow::Result<Vec<u8>> {
     Ok(ledger.secret("feed", &users::random_bytes())?)
 }
 
+/// Runs `PRAGMA quick_check` once: what it found wrong, if anything (logged).
+fn damage(config: &Config) -> Option<String> {
+    let found = Ledger::open(&config.settings.database, "web")
+        .and_then(|ledger| ledger.quick_check())
+        .unwrap_or_else(|e| Some(e.to_string()));
+    if let Some(problem) = &found {
+        tracing::error!(
+            database = %config.settings.database.display(),
+            problem,
+            "the database failed PRAGMA quick_check at start: /healthz answers 503 until \
+             it is restored from a backup and dondoc restarted"
+        );
+    }
+    found
+}
+
 /// A request that could not be served, as the client sees it.
 #[derive(Debug)]
 pub enum Failure {
@@ -200,8 +225,9 @@ impl IntoResponse for Failure {
     }
 }
 
-/// Every route.
-pub fn router(console: Arc<Console>) -> Router {
+/// Every route, for a console listening on `bound`.
+pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
+    let names = axum::middleware::from_fn_with_state((console.clone(), bound), host::check);
     Router::new()
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -225,6 +251,7 @@ pub fn router(console: Arc<Console>) -> Router {
         .route("/calendar.ics", get(ops::calendar))
         .route("/static/{file}", get(ops::static_file))
         .fallback(pages::not_found)
+        .layer(names)
         .layer(axum::middleware::map_response(security_headers))
         .with_state(console)
 }
@@ -257,36 +284,29 @@ pub fn bind(web: &Web) -> anyhow::Result<tokio::net::TcpListener> {
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish for
-/// at most [`DRAIN`].
+/// at most [`DRAIN`] (within [`server`]'s limits).
 pub async fn serve(
     console: Arc<Console>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let address = listener.local_addr().ok();
-    tracing::info!(address = ?address, "web console listening");
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let app = router(console).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stop_rx.await;
-    });
-    let mut server = std::pin::pin!(server.into_future());
-    tokio::select! {
-        result = &mut server => {
-            if let Err(e) = result {
-                tracing::error!(error = %e, "web console stopped");
-            }
+    let bound = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "web console: the listening socket has no address");
             return;
         }
+    };
+    tracing::info!(address = %bound, "web console listening");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = server::run(router(console, bound), listener, stop_rx, DRAIN);
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        () = &mut server => return,
         () = shutdown => {}
     }
-    let _ = stop_tx.send(());
-    if tokio::time::timeout(DRAIN, server).await.is_err() {
-        tracing::warn!(
-            seconds = DRAIN.as_secs(),
-            "web console: requests still running after the drain time; closing them"
-        );
-    }
+    let _ = stop_tx.send(true);
+    server.await;
     tracing::info!("web console stopped");
 }
 

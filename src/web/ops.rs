@@ -38,8 +38,16 @@ pub async fn static_file(Path(name): Path<String>) -> Response {
     }
 }
 
-/// `GET /healthz`: `ok` when the database answers.
+/// `GET /healthz`: `ok` when the database answers and passed
+/// `PRAGMA quick_check` at start.
 pub async fn healthz(State(console): State<Arc<Console>>) -> Response {
+    if let Some(problem) = &console.damage {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database damaged (PRAGMA quick_check at start): {problem}\n"),
+        )
+            .into_response();
+    }
     match console.with_ledger(|_, ledger| ledger.ping()).await {
         Ok((_, Ok(()))) => (StatusCode::OK, "ok\n").into_response(),
         Ok((_, Err(e))) => {

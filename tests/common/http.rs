@@ -30,7 +30,8 @@ impl Response {
     }
 }
 
-/// Sends one request to `127.0.0.1:port`.
+/// Sends one request to `127.0.0.1:port`, with `Host: 127.0.0.1:port`
+/// unless `headers` has its own.
 pub fn request(
     port: u16,
     method: &str,
@@ -43,9 +44,12 @@ pub fn request(
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
