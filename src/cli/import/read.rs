@@ -3,7 +3,9 @@
 //! settings) or tabs, in UTF-8 (with or without BOM), UTF-16 with a BOM, or
 //! Windows-1258. Every cell comes out trimmed and in Unicode NFC, so that a
 //! note typed with decomposed accents (Unikey's *tổ hợp*) compares equal to
-//! the same note typed precomposed.
+//! the same note typed precomposed. A CSV cell loses the `'` that dondoc
+//! puts before a text starting like a formula (`'=…`, see
+//! [`crate::output::cells`]); an XLSX cell is text already and keeps it.
 
 use std::path::Path;
 
@@ -160,7 +162,11 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
         let line = record
             .position()
             .map_or(0, |p| line_of(text.as_bytes(), p.byte()));
-        let cells: Vec<String> = record.iter().map(cell).collect();
+        // dondoc's own CSVs quote a cell that starts like a formula.
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| crate::output::cells::from_csv(&cell(c)).to_string())
+            .collect();
         if n == 0 {
             sheet.header = cells;
         } else if cells.iter().any(|c| !c.is_empty()) {
@@ -276,6 +282,13 @@ mod tests {
     fn cells_are_trimmed_and_composed() {
         // "tổ" typed decomposed: o + U+0302 (circumflex) + U+0309 (hook above).
         assert_eq!(cell(" to\u{302}\u{309} hợp "), "tổ hợp");
+    }
+
+    #[test]
+    fn csv_cells_lose_the_quote_written_before_a_formula() {
+        let p = Path::new("x.csv");
+        let s = csv(p, "a,b,c\n'=HYPERLINK(\"x\"),''-1,'ok'\n", None).unwrap();
+        assert_eq!(s.rows[0].1, ["=HYPERLINK(\"x\")", "'-1", "'ok'"]);
     }
 
     #[test]
