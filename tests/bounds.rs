@@ -207,3 +207,44 @@ fn a_formula_note_is_text_in_the_csv_and_reimports_unchanged() {
     assert_eq!(row["ref"], "-12/BC");
     assert_eq!(row["submitted_on"], "2025-04-28T00:00:00+07:00");
 }
+
+/// One cell at Excel's last row and column (XFD1048576) made `import` ask
+/// for a dense grid of 512 GB, and the process died (SIGABRT); the cells are
+/// now read one by one and a sheet wider than 256 columns is refused.
+#[test]
+fn a_cell_at_the_far_corner_of_a_sheet_is_refused_not_a_crash() {
+    let (dir, cfg) = setup();
+    let path = dir.path().join("xa.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = ["plan", "obligation", "period", "agency", "submitted_on"];
+    let row = ["p", "bao-cao", "29/04/2025", "so-y-te", "28/04/2025"];
+    for (c, (h, v)) in header.iter().zip(row).enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+        ws.write_string(1, c as u16, v).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&path).unwrap();
+    let out = dondoc(&["--config", &cfg, "import", path.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "row 1048576: a value in column 16384; a sheet of submissions has at most 256 columns"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Without it, the same sheet imports.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, (h, v)) in header.iter().zip(row).enumerate() {
+        ws.write_string(3, 2 + c as u16, *h).unwrap();
+        ws.write_string(5, 2 + c as u16, v).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let out = dondoc(&["--config", &cfg, "import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows = status(&cfg, "05/05/2025");
+    let row = rows.iter().find(|r| r["agency"] == "so-y-te").unwrap();
+    assert_eq!(row["state"], "on_time");
+}

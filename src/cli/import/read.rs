@@ -219,8 +219,15 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// The most columns a sheet of submissions may span (it needs 7, or 8 with
+/// an ordinal column).
+const XLSX_COLUMNS_AT_MOST: u32 = 256;
+
 /// The first worksheet of an `.xlsx`. Date cells become `dd/mm/yyyy` (with
-/// `HH:MM` when they have a time), numbers their plain digits.
+/// `HH:MM` when they have a time), numbers their plain digits. Its cells are
+/// read one by one, as they are in the file: a dense grid from the first to
+/// the last cell (calamine's `Range`) asked for 512 GB when one cell sat at
+/// XFD1048576, and the process died.
 fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> =
@@ -230,14 +237,16 @@ fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
                 format!("cannot read it as an Excel workbook (.xlsx): {e}"),
             )
         })?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| usage(file, "the workbook has no worksheet"))?
-        .map_err(|e| usage(file, format!("cannot read its first worksheet: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let text = |d: &Data| -> String {
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| usage(file, "the workbook has no worksheet"))?;
+    let unreadable =
+        |e: calamine::XlsxError| usage(file, format!("cannot read its first worksheet: {e}"));
+    let text = |d: Data| -> String {
         match d {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => cell(s),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => cell(&s),
             Data::Int(i) => i.to_string(),
             Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
             Data::Float(f) => f.to_string(),
@@ -247,19 +256,58 @@ fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
             Data::Empty => String::new(),
         }
     };
+    // (row, column, text) of every cell with a value, in the file's order.
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    while let Some(c) = reader.next_cell().map_err(unreadable)? {
+        let (row, column) = c.get_position();
+        let value = text(Data::from(c.get_value().clone()));
+        if !value.is_empty() {
+            cells.push((row, column, value));
+        }
+    }
+    grid(file, cells)
+}
+
+/// Cells into rows, as the sheet shows them from its first used column: the
+/// first used row is the header.
+fn grid(file: &Path, mut cells: Vec<(u32, u32, String)>) -> Result<Sheet, CliError> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let left = cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
     let mut sheet = Sheet {
         header: Vec::new(),
         rows: Vec::new(),
         notice: None,
     };
-    for (n, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(text).collect();
-        if sheet.header.is_empty() && n == 0 {
-            sheet.header = cells;
-        } else if cells.iter().any(|c| !c.is_empty()) {
-            sheet.rows.push((first_row + n as u64 + 1, cells));
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    for (row, column, value) in cells {
+        let at = column - left;
+        if at >= XLSX_COLUMNS_AT_MOST {
+            return Err(usage(
+                file,
+                format!(
+                    "row {}: a value in column {}; a sheet of submissions has at most {} columns",
+                    u64::from(row) + 1,
+                    u64::from(column) + 1,
+                    XLSX_COLUMNS_AT_MOST
+                ),
+            ));
         }
+        if rows.last().is_none_or(|(r, _)| *r != row) {
+            rows.push((row, Vec::new()));
+        }
+        let (_, line) = rows.last_mut().expect("pushed");
+        let at = at as usize;
+        if line.len() <= at {
+            line.resize(at + 1, String::new());
+        }
+        line[at] = value;
     }
+    let mut rows = rows.into_iter();
+    if let Some((_, header)) = rows.next() {
+        sheet.header = header;
+    }
+    sheet.rows = rows.map(|(r, line)| (u64::from(r) + 1, line)).collect();
     Ok(sheet)
 }
 
