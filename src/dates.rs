@@ -9,19 +9,73 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
-/// A date string that is neither `dd/mm/yyyy` nor ISO `yyyy-mm-dd`, or names a
-/// day that does not exist. The message says which and what would be valid.
+/// The first and the last day dondoc accepts from outside — a command's
+/// `--at` or `--on`, an import row, the API, a form, a config file. Plans and
+/// reports of this century are all it serves; a year typed wrong (0025,
+/// 9999) is refused where it enters rather than computed with (thousands of
+/// years of working days, or a panic at the edge of the calendar).
+pub const FIRST: Date = jiff::civil::date(2000, 1, 1);
+pub const LAST: Date = jiff::civil::date(2100, 12, 31);
+
+/// A date string that is not a date dondoc takes. The message says which
+/// and what would be valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct DateError(String);
+pub enum DateError {
+    /// Neither `dd/mm/yyyy` nor ISO `yyyy-mm-dd`, or a day that does not
+    /// exist: the message says which (in English, as the config's are).
+    #[error("{0}")]
+    Invalid(String),
+    /// A real date outside [`FIRST`]..=[`LAST`]: the text as given.
+    #[error("{}", self.message(crate::lang::get()))]
+    OutOfRange(String),
+}
 
 impl From<String> for DateError {
     fn from(message: String) -> Self {
-        DateError(message)
+        DateError::Invalid(message)
     }
 }
 
-/// Parses `dd/mm/yyyy` (one- or two-digit day and month) or ISO `yyyy-mm-dd`.
+impl DateError {
+    /// The message in `lang` (the config's errors are English, a clerk's
+    /// are in the language of the command line or the console).
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (DateError::Invalid(m), _) => m.clone(),
+            (DateError::OutOfRange(t), Lang::Vi) => format!(
+                "\"{t}\" nằm ngoài khoảng ngày dondoc nhận (từ {} đến {}); kiểm tra lại năm",
+                vn(FIRST),
+                vn(LAST)
+            ),
+            (DateError::OutOfRange(t), Lang::En) => format!(
+                "\"{t}\" is outside the dates dondoc accepts ({} to {}); check the year",
+                vn(FIRST),
+                vn(LAST)
+            ),
+        }
+    }
+}
+
+/// `date` if dondoc accepts it ([`FIRST`]..=[`LAST`]); `given` is the text
+/// it came from, for the message.
+pub fn accepted(date: Date, given: &str) -> Result<Date, DateError> {
+    if (FIRST..=LAST).contains(&date) {
+        Ok(date)
+    } else {
+        Err(DateError::OutOfRange(given.trim().to_string()))
+    }
+}
+
+/// Whether a moment given as Unix seconds (an email's `Date`) falls on a day
+/// dondoc accepts, taken in UTC (a zone moves it by hours only).
+pub fn accepted_unix(seconds: i64) -> bool {
+    Timestamp::from_second(seconds)
+        .is_ok_and(|t| (FIRST..=LAST).contains(&t.to_zoned(TimeZone::UTC).date()))
+}
+
+/// Parses `dd/mm/yyyy` (one- or two-digit day and month) or ISO `yyyy-mm-dd`,
+/// from [`FIRST`] to [`LAST`].
 pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let t = text.trim();
     if let Some([y, m, d]) = split_numbers(t, '-') {
@@ -31,7 +85,7 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     }
     match split_numbers(t, '/') {
         Some([d, m, y]) if y.1 == 4 => make_date(y.0, m.0, d.0, t),
-        _ => Err(DateError(format!(
+        _ => Err(DateError::Invalid(format!(
             "\"{t}\" is not a date; write dd/mm/yyyy (e.g. \"30/04/2025\") or yyyy-mm-dd"
         ))),
     }
@@ -40,32 +94,36 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
 /// Parses a moment given on the command line (`--at`, `--on`): RFC 3339 with
 /// an offset, or a local date with an optional time, `dd/mm/yyyy[ HH:MM]` or
 /// `yyyy-mm-dd[ HH:MM]`, in the configured zone. A bare date means 00:00.
+/// Its local date must lie from [`FIRST`] to [`LAST`].
 pub fn parse_moment(text: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
     let t = text.trim();
     if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts.to_zoned(tz.clone()));
+        let at = ts.to_zoned(tz.clone());
+        accepted(at.date(), t)?;
+        return Ok(at);
     }
     let (date_part, time_part) = match t.split_once([' ', 'T']) {
         Some((d, rest)) => (d, Some(rest.trim())),
         None => (t, None),
     };
-    let date = parse_date(date_part).map_err(|_| {
-        DateError(format!(
+    let date = parse_date(date_part).map_err(|e| match e {
+        DateError::OutOfRange(_) => DateError::OutOfRange(t.to_string()),
+        DateError::Invalid(_) => DateError::Invalid(format!(
             "\"{t}\" is not a moment; write dd/mm/yyyy, \"dd/mm/yyyy HH:MM\" (local time) \
              or RFC 3339 (2025-04-30T08:00:00+07:00)"
-        ))
+        )),
     })?;
     let time = match time_part {
         None => Time::midnight(),
         Some(hm) => parse_time(hm).ok_or_else(|| {
-            DateError(format!(
+            DateError::Invalid(format!(
                 "\"{hm}\" is not a time of day; write HH:MM (e.g. 08:00)"
             ))
         })?,
     };
     date.to_datetime(time)
         .to_zoned(tz.clone())
-        .map_err(|e| DateError(format!("\"{t}\": {e}")))
+        .map_err(|e| DateError::Invalid(format!("\"{t}\": {e}")))
 }
 
 /// `HH:MM` (or `HH:MM:SS`), 24-hour.
@@ -89,12 +147,16 @@ pub fn parse_time(text: &str) -> Option<Time> {
     Time::new(hour, minute, second, 0).ok()
 }
 
-/// Parses a month `mm/yyyy` (the *trước tháng 5/2024* form) into (year, month).
-pub fn parse_month(text: &str) -> Option<(i16, i8)> {
+/// Parses a month `mm/yyyy` (the *trước tháng 5/2024* form) into (year,
+/// month): `None` when the text is not in that form, an error when the month
+/// lies outside [`FIRST`]..=[`LAST`].
+pub fn parse_month(text: &str) -> Option<Result<(i16, i8), DateError>> {
     let t = text.trim();
     let [m, y] = split_numbers(t, '/')?;
     let month = i8::try_from(m.0).ok().filter(|m| (1..=12).contains(m))?;
-    (y.1 == 4).then_some((i16::try_from(y.0).ok()?, month))
+    let year = i16::try_from(y.0).ok().filter(|_| y.1 == 4)?;
+    let first = Date::new(year, month, 1).ok()?;
+    Some(accepted(first, t).map(|_| (year, month)))
 }
 
 /// Parses a day and month `dd/mm`, as used in yearly schedules and holiday
@@ -102,7 +164,7 @@ pub fn parse_month(text: &str) -> Option<(i16, i8)> {
 pub fn parse_day_month(text: &str) -> Result<(i8, i8), DateError> {
     let t = text.trim();
     let bad = || {
-        DateError(format!(
+        DateError::Invalid(format!(
             "\"{t}\" is not a day of the year; write dd/mm (e.g. \"15/06\")"
         ))
     };
@@ -113,7 +175,7 @@ pub fn parse_day_month(text: &str) -> Result<(i8, i8), DateError> {
     );
     // 2024 is a leap year, so this accepts exactly the days that exist in some year.
     Date::new(2024, month, day).map_err(|_| {
-        DateError(format!(
+        DateError::Invalid(format!(
             "\"{t}\": there is no day {day} in month {month}; write dd/mm with a real day"
         ))
     })?;
@@ -202,7 +264,7 @@ pub fn vn_weekday(date: Date) -> &'static str {
 
 fn make_date(year: i64, month: i64, day: i64, text: &str) -> Result<Date, DateError> {
     let invalid = || {
-        DateError(format!(
+        DateError::Invalid(format!(
             "\"{text}\" is not a real date (no day {day} in month {month} of {year}); \
              check the day and month"
         ))
@@ -211,11 +273,11 @@ fn make_date(year: i64, month: i64, day: i64, text: &str) -> Result<Date, DateEr
     let m = i8::try_from(month).map_err(|_| invalid())?;
     let d = i8::try_from(day).map_err(|_| invalid())?;
     if !(1..=12).contains(&m) {
-        return Err(DateError(format!(
+        return Err(DateError::Invalid(format!(
             "\"{text}\": month {month} does not exist; months are 1 to 12 (dd/mm/yyyy)"
         )));
     }
-    Date::new(y, m, d).map_err(|_| invalid())
+    accepted(Date::new(y, m, d).map_err(|_| invalid())?, text)
 }
 
 /// Splits `text` on `sep` into exactly N runs of ASCII digits, each with its
@@ -298,11 +360,51 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_2000_to_2100_are_refused_by_name() {
+        let tz = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        for ok in ["01/01/2000", "2000-01-01", "31/12/2100", "2100-12-31"] {
+            assert!(parse_date(ok).is_ok(), "{ok}");
+            assert!(parse_moment(ok, &tz).is_ok(), "{ok}");
+        }
+        for (text, moment) in [
+            ("31/12/1999", false),
+            ("01/01/2101", false),
+            ("31/12/9999", false),
+            ("0000-01-01", false),
+            ("29/04/0025", false),
+            ("31/12/9999 23:59", true),
+            // 20:00 UTC on the last day is already 2101 in Vietnam.
+            ("2100-12-31T20:00:00Z", true),
+            ("1999-12-31T16:59:59Z", true),
+        ] {
+            let err = if moment {
+                parse_moment(text, &tz).expect_err(text)
+            } else {
+                parse_date(text).expect_err(text)
+            };
+            assert_eq!(err, DateError::OutOfRange(text.into()));
+            let en = err.message(crate::lang::Lang::En);
+            assert!(
+                en.contains(text) && en.contains("01/01/2000 to 31/12/2100"),
+                "{en}"
+            );
+            let vi = err.message(crate::lang::Lang::Vi);
+            assert!(vi.contains("từ 01/01/2000 đến 31/12/2100"), "{vi}");
+        }
+        // At the edge in the zone: 31/12/2100 23:59 local is accepted.
+        assert!(parse_moment("2100-12-31T16:59:00Z", &tz).is_ok());
+    }
+
+    #[test]
     fn month_and_day_month_forms() {
-        assert_eq!(parse_month("05/2024"), Some((2024, 5)));
-        assert_eq!(parse_month("5/2024"), Some((2024, 5)));
+        assert_eq!(parse_month("05/2024"), Some(Ok((2024, 5))));
+        assert_eq!(parse_month("5/2024"), Some(Ok((2024, 5))));
         assert_eq!(parse_month("13/2024"), None);
         assert_eq!(parse_month("30/04/2025"), None);
+        assert!(matches!(
+            parse_month("05/9999"),
+            Some(Err(DateError::OutOfRange(_)))
+        ));
         assert_eq!(parse_day_month("15/06"), Ok((15, 6)));
         assert_eq!(parse_day_month("29/02"), Ok((29, 2)));
         assert!(parse_day_month("31/04").is_err());

@@ -225,7 +225,12 @@ fn slips_are_caught_with_a_way_out() {
     );
     let out = submit("29/04/0025", &["--replace", "--force"]);
     assert_eq!(out.code, 2, "--force does not take a year before 2000");
-    assert!(out.stderr.contains("trước năm 2000"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("\"29/04/0025\" nằm ngoài khoảng ngày dondoc nhận (từ 01/01/2000"),
+        "{}",
+        out.stderr
+    );
 
     let out = vi(&[
         "--config",

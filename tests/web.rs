@@ -370,11 +370,78 @@ fn api_status_is_the_status_command() {
     let rows: Vec<Value> = serde_json::from_str(&r.body).unwrap();
     assert_eq!(rows[0]["state"], "on_time");
     assert_eq!(rows[0]["recorded_by"], "he-thong-van-ban");
+    // A wrong query parameter is a bad request (it was 422, which the
+    // API keeps for bad rows of a body).
     let r = c.get(
         "/api/status?state=lost",
         &[("Authorization", auth.as_str())],
     );
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 400);
+}
+
+/// SPEC: dates from outside are taken from 01/01/2000 to 31/12/2100 — a
+/// year typed wrong is refused with a message, not computed with (the API
+/// answered `at=01/01/9000` with 7 000 years of working days).
+#[test]
+fn dates_outside_2000_to_2100_are_refused_by_the_api_and_the_forms() {
+    let c = start();
+    let auth = format!("Bearer {}", c.clerk_token);
+    for at in ["01/01/9000", "31/12/1999", "2101-01-01T00:00:00%2B07:00"] {
+        let r = c.get(
+            &format!("/api/status?at={at}"),
+            &[("Authorization", auth.as_str())],
+        );
+        assert_eq!(r.status, 400, "{at}: {}", r.body);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["errors"][0]["field"], "at", "{}", r.body);
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&at.replace("%2B", "+"))
+                && message.contains("từ 01/01/2000 đến 31/12/2100"),
+            "{message}"
+        );
+    }
+    // The API's submitted_on: 422 naming the row and the field.
+    for on in ["01/01/1999", "01/01/2101"] {
+        let r = c.api(
+            "POST",
+            &c.clerk_token,
+            &submission("so-y-te", on, "125/BC-SYT"),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["errors"][0]["field"], "submitted_on", "{}", r.body);
+        assert!(r.body.contains(on), "{}", r.body);
+    }
+    // The form comes back naming the field, with the message.
+    let cookie = c.login(CLERK);
+    let r = c.post_form(
+        "/record/submit",
+        &[
+            ("plan", "p"),
+            ("obligation", "bao-cao"),
+            ("period", "2025-04-29"),
+            ("agency", "so-y-te"),
+            ("on", "31/12/9999"),
+            ("back", "/instances/p/bao-cao/2025-04-29"),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let form = c.get(
+        r.header("location").unwrap(),
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        form.body.contains("31&#x2f;12&#x2f;9999")
+            && form.body.contains("nằm ngoài khoảng ngày dondoc nhận"),
+        "{}",
+        form.body
+    );
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
 }
 
 #[test]

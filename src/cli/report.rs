@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::CliError;
 use crate::config::Config;
+use crate::output::cells::xlsx_text;
 use crate::policy::State;
 
 #[derive(Debug, clap::Args)]
@@ -205,7 +206,7 @@ fn write_csv(rows: &[Row]) -> Result<(), CliError> {
     let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
     for r in rows {
         w.write_record([
-            r.agency.clone(),
+            crate::output::cells::csv(&r.agency).into_owned(),
             r.owed.to_string(),
             r.on_time.to_string(),
             r.late.to_string(),
@@ -262,7 +263,7 @@ fn write_xlsx(
     for (n, r) in rows.iter().enumerate() {
         let row = 4 + n as u32;
         ws.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
-        ws.write_string_with_format(row, 1, &r.name, &cell)?;
+        ws.write_string_with_format(row, 1, xlsx_text(&r.name), &cell)?;
         for (c, v) in [r.owed, r.on_time, r.late, r.overdue, r.exempt]
             .iter()
             .enumerate()

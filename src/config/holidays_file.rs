@@ -20,14 +20,15 @@ pub fn validate(src: &mut SourceFile) -> BTreeMap<i16, FileYear> {
     };
     for (i, entry) in raw.year.iter().enumerate() {
         let y = entry.get_ref();
+        let years = dates::FIRST.year()..=dates::LAST.year();
         let Some(year) = i16::try_from(*y.year.get_ref())
             .ok()
-            .filter(|y| (1900..=2100).contains(y))
+            .filter(|y| years.contains(y))
         else {
             src.error(
                 y.year.span(),
                 format!("year[{i}].year"),
-                "must be a year from 1900 to 2100",
+                format!("must be a year from {} to {}", years.start(), years.end()),
             );
             continue;
         };

@@ -121,7 +121,7 @@ fn once(
                     inclusive: !exclusive,
                 }),
                 (Err(e), _) => {
-                    src.error(value.span(), key, e.to_string());
+                    src.error(value.span(), key, e.message(crate::lang::Lang::En));
                     None
                 }
                 (Ok(_), None) => {
@@ -140,7 +140,13 @@ fn once(
         }
     }
     let month = match value.get_ref() {
-        Value::String(s) => dates::parse_month(s),
+        Value::String(s) => match dates::parse_month(s) {
+            Some(Err(e)) => {
+                src.error(value.span(), key, e.message(crate::lang::Lang::En));
+                return None;
+            }
+            month => month.and_then(Result::ok),
+        },
         _ => None,
     };
     let scheduled = match (month, exclusive) {

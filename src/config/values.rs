@@ -237,13 +237,19 @@ pub fn date_value(src: &mut SourceFile, value: &Spanned<Value>, key: &str) -> Op
         Value::String(text) => match dates::parse_date(text) {
             Ok(d) => Some(d),
             Err(e) => {
-                src.error(value.span(), key, e.to_string());
+                src.error(value.span(), key, e.message(crate::lang::Lang::En));
                 None
             }
         },
         Value::Datetime(dt) => match (dt.date, dt.time) {
             (Some(d), None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
-                Ok(date) => Some(date),
+                Ok(date) => match dates::accepted(date, &dt.to_string()) {
+                    Ok(date) => Some(date),
+                    Err(e) => {
+                        src.error(value.span(), key, e.message(crate::lang::Lang::En));
+                        None
+                    }
+                },
                 Err(_) => {
                     src.error(value.span(), key, format!("{dt} is not a real date"));
                     None

@@ -319,7 +319,8 @@ pub fn pair_text(config: &Config, key: &PairKey) -> String {
 }
 
 /// A submission date a clerk rarely means: more than a day ahead, or before
-/// the plan was issued, needs confirming; before 2000 is always refused.
+/// the plan was issued, needs confirming. (Outside 2000–2100 the date parser
+/// has refused it already, `--force` or not.)
 fn check_date(
     config: &Config,
     instance: &Instance,
@@ -328,9 +329,6 @@ fn check_date(
     force: bool,
 ) -> Result<(), Refused> {
     if let Err(message) = sane_date(on, now) {
-        if on.date().year() < 2000 {
-            return Err(field("on", message));
-        }
         if !force {
             return Err(Refused::Unconfirmed {
                 field: "on",
@@ -365,7 +363,8 @@ fn extension_of(ledger: &Ledger, key: &PairKey) -> Result<Option<Date>, LedgerEr
 }
 
 /// A submission date a clerk could not have meant: more than a day ahead of
-/// now, or before 2000 (a year typed as 0025 or 1925).
+/// now. (A year typed as 0025 or 1925 never gets here: the date parser
+/// refuses dates outside 2000–2100.)
 pub fn sane_date(on: &Zoned, now: &Zoned) -> Result<(), String> {
     use jiff::ToSpan;
     let tomorrow = now.checked_add(1.day()).unwrap_or_else(|_| now.clone());
@@ -375,13 +374,6 @@ pub fn sane_date(on: &Zoned, now: &Zoned) -> Result<(), String> {
             "{} is in the future (today is {}); check the day and the year",
             dates::vn(on.date()),
             dates::vn(now.date())
-        ));
-    }
-    if on.date().year() < 2000 {
-        return Err(say!(
-            "{} là trước năm 2000; kiểm tra lại năm",
-            "{} is before 2000; check the year",
-            dates::vn(on.date())
         ));
     }
     Ok(())

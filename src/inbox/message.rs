@@ -50,7 +50,8 @@ pub struct Incoming {
     pub subject: String,
     /// The plain-text body (the HTML part's text when there is no plain one).
     pub text: String,
-    /// Its `Date`, as Unix seconds.
+    /// Its `Date`, as Unix seconds; `None` also when it lies outside
+    /// 2000–2100.
     pub date: Option<i64>,
     /// The Message-IDs it answers: `In-Reply-To`, then `References`.
     pub replies_to: Vec<String>,
@@ -96,7 +97,12 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
             .map(str::to_lowercase),
         subject: m.subject().unwrap_or_default().to_string(),
         text: m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-        date: m.date().map(|d| d.to_timestamp()),
+        // A Date outside 2000–2100 (a stopped clock, a forged header) is
+        // no date: the proposal is dated when it is read.
+        date: m
+            .date()
+            .map(|d| d.to_timestamp())
+            .filter(|t| crate::dates::accepted_unix(*t)),
         replies_to,
         kind,
         attachments: m
@@ -300,6 +306,18 @@ JVBERi0xLjQK\r\n\
         assert_eq!(m.attachments.len(), 1);
         assert_eq!(m.attachments[0].name, "bao-cao.pdf");
         assert_eq!(m.attachments[0].bytes, b"%PDF-1.4\n");
+    }
+
+    #[test]
+    fn a_date_outside_2000_to_2100_is_no_date() {
+        for (date, want) in [
+            ("Fri, 31 Dec 9999 23:00:00 +0000", None),
+            ("Sat, 01 Jan 1972 00:00:00 +0000", None),
+            ("Mon, 16 Jun 2025 09:30:00 +0700", Some(1_750_041_000)),
+        ] {
+            let raw = REPLY.replace("Mon, 16 Jun 2025 09:30:00 +0700", date);
+            assert_eq!(read(raw.as_bytes()).unwrap().date, want, "{date}");
+        }
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! line and the web console, so that a page, a download and a command show
 //! the same thing:
 //!
+//! - [`cells`]: what a spreadsheet must not misread (CSV formulas, XLSX's
+//!   length limit), and its undoing on import;
 //! - [`recorded`]: a pair's document number, note and recorder;
 //! - [`rows`]: a pair as `status` JSON/CSV (and the API) gives it;
 //! - [`xlsx`]: the status workbook;
 //! - [`ics`]: iCalendar files and feeds;
 //! - [`proposal`]: a proposal from the mailbox.
 
+pub mod cells;
 pub mod ics;
 pub mod proposal;
 pub mod recorded;

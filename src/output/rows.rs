@@ -67,7 +67,9 @@ pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
-/// Writes rows as `status --format csv` does.
+/// Writes rows as `status --format csv` does. Text cells that start like a
+/// formula are quoted ([`super::cells::csv`]); `days_late`, the one number,
+/// is never negative.
 pub fn write_csv<'a>(
     out: impl std::io::Write,
     rows: impl Iterator<Item = Row<'a>>,
@@ -87,20 +89,23 @@ pub fn write_csv<'a>(
         "note",
     ])
     .map_err(io)?;
+    let text = super::cells::csv;
     for r in rows {
-        w.write_record([
-            r.plan,
-            r.obligation,
-            &r.period,
-            &r.due,
-            r.agency,
-            r.state.as_str(),
-            r.submitted_on.as_deref().unwrap_or(""),
-            &r.days_late.map(|d| d.to_string()).unwrap_or_default(),
-            r.reference.unwrap_or(""),
-            r.note.unwrap_or(""),
-        ])
-        .map_err(io)?;
+        let days_late = r.days_late.map(|d| d.to_string()).unwrap_or_default();
+        let cells = [
+            text(r.plan),
+            text(r.obligation),
+            text(&r.period),
+            text(&r.due),
+            text(r.agency),
+            text(r.state.as_str()),
+            text(r.submitted_on.as_deref().unwrap_or("")),
+            days_late.as_str().into(),
+            text(r.reference.unwrap_or("")),
+            text(r.note.unwrap_or("")),
+        ];
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(io)?;
     }
     w.flush().map_err(csv::Error::from)
 }

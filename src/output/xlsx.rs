@@ -1,10 +1,13 @@
 //! `dondoc status --format xlsx --output FILE`: the spreadsheet the office
 //! brings to its meetings — one sheet per plan, cells coloured by state.
+//! Every text from the config or the ledger goes through
+//! [`super::cells::xlsx_text`], so no note is too long for a cell.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
+use super::cells::xlsx_text as text;
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
@@ -79,7 +82,7 @@ pub fn workbook(
         ws.write_string_with_format(
             0,
             0,
-            format!("Kế hoạch {} — {}", plan.label(), plan.title),
+            text(&format!("Kế hoạch {} — {}", plan.label(), plan.title)),
             &bold,
         )?;
         let when = format!(
@@ -102,13 +105,13 @@ pub fn workbook(
                 .set_align(rust_xlsxwriter::FormatAlign::Top);
             let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
             let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
-            ws.write_string_with_format(row, 0, &i.obligation(config).title, &cell)?;
+            ws.write_string_with_format(row, 0, text(&i.obligation(config).title), &cell)?;
             match crate::calendar::period_label(config, i) {
-                Some(name) => ws.write_string_with_format(row, 1, name, &cell)?,
+                Some(name) => ws.write_string_with_format(row, 1, text(&name), &cell)?,
                 None => ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?,
             };
             ws.write_datetime_with_format(row, 2, excel_date(i.due)?, &date_cell)?;
-            ws.write_string_with_format(row, 3, &config.agencies[s.agency].name, &cell)?;
+            ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), &cell)?;
             ws.write_string_with_format(row, 4, s.state.vi(), &cell)?;
             match s.submitted_at {
                 Some(t) => {
@@ -127,8 +130,8 @@ pub fn workbook(
                 None => ws.write_blank(row, 6, &cell)?,
             };
             let shown = recorded.of(instances, s);
-            ws.write_string_with_format(row, 7, shown.reference.unwrap_or(""), &cell)?;
-            ws.write_string_with_format(row, 8, shown.note.unwrap_or(""), &cell)?;
+            ws.write_string_with_format(row, 7, text(shown.reference.unwrap_or("")), &cell)?;
+            ws.write_string_with_format(row, 8, text(shown.note.unwrap_or("")), &cell)?;
         }
         ws.set_freeze_panes(4, 0)?;
         ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;
@@ -178,7 +181,8 @@ fn summary(
         if pairs.is_empty() {
             continue;
         }
-        ws.write_string_with_format(row, 0, format!("{} — {}", plan.label(), plan.title), &cell)?;
+        let name = format!("{} — {}", plan.label(), plan.title);
+        ws.write_string_with_format(row, 0, text(&name), &cell)?;
         ws.write_number_with_format(row, 1, pairs.len() as f64, &cell)?;
         for (c, st) in State::ALL.iter().enumerate() {
             let n = pairs.iter().filter(|s| s.state == *st).count();

@@ -2,7 +2,8 @@
 //! `status` rows, and submissions recorded or removed in batches, all or
 //! nothing, with the checks `import` makes.
 //!
-//! - `GET /api/status?at=&plan=&agency=&state=` → 200, the status JSON;
+//! - `GET /api/status?at=&plan=&agency=&state=` → 200, the status JSON; 400
+//!   with one message per wrong parameter (an `at` outside 2000–2100 too);
 //! - `POST /api/submissions` (one object or an array; fields as `import`'s
 //!   columns, plus `"replace": true`) → 201 with the recorded rows, 409 on a
 //!   conflicting submission, 422 with one message per bad row;
@@ -39,6 +40,15 @@ const FIELDS: [&str; 7] = [
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
     (status, axum::Json(value)).into_response()
+}
+
+/// A query that names no answer: 400, one message per wrong parameter.
+fn bad_query(errors: Vec<Value>) -> Response {
+    let n = errors.len();
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({ "errors": errors, "message": format!("{n} wrong query parameters") }),
+    )
 }
 
 fn unprocessable(errors: Vec<Value>) -> Response {
@@ -80,7 +90,7 @@ pub async fn status(
             body,
         )
             .into_response(),
-        Err(errors) => unprocessable(errors),
+        Err(refused) => refused,
     })
 }
 
@@ -89,7 +99,7 @@ fn status_rows(
     current: &Current,
     ledger: &Ledger,
     q: &StatusQuery,
-) -> Result<Vec<u8>, Vec<Value>> {
+) -> Result<Vec<u8>, Response> {
     let config = current.config();
     let mut errors = Vec::new();
     let now = match q.at.as_deref() {
@@ -116,9 +126,10 @@ fn status_rows(
         None => None,
     };
     let Some(now) = now.filter(|_| errors.is_empty()) else {
-        return Err(errors);
+        return Err(bad_query(errors));
     };
-    let failed = |e: String| vec![json!({"message": e})];
+    let failed =
+        |e: String| json_response(StatusCode::INTERNAL_SERVER_ERROR, &json!({ "error": e }));
     let lazy =
         crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| failed(e.to_string()))?;
     let recorded = Recorded::load(config, ledger).map_err(|e| failed(e.to_string()))?;

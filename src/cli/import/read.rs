@@ -3,7 +3,9 @@
 //! settings) or tabs, in UTF-8 (with or without BOM), UTF-16 with a BOM, or
 //! Windows-1258. Every cell comes out trimmed and in Unicode NFC, so that a
 //! note typed with decomposed accents (Unikey's *tổ hợp*) compares equal to
-//! the same note typed precomposed.
+//! the same note typed precomposed. A CSV cell loses the `'` that dondoc
+//! puts before a text starting like a formula (`'=…`, see
+//! [`crate::output::cells`]); an XLSX cell is text already and keeps it.
 
 use std::path::Path;
 
@@ -143,13 +145,12 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
         notice,
     };
     let mut errors = Vec::new();
+    let mut lines = Lines::new(text.as_bytes());
     for (n, record) in reader.records().enumerate() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| line_of(text.as_bytes(), p.byte()));
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 errors.push(format!(
                     "{}: line {line}: not valid CSV: {e}",
                     file.display()
@@ -157,10 +158,12 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
                 continue;
             }
         };
-        let line = record
-            .position()
-            .map_or(0, |p| line_of(text.as_bytes(), p.byte()));
-        let cells: Vec<String> = record.iter().map(cell).collect();
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+        // dondoc's own CSVs quote a cell that starts like a formula.
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| crate::output::cells::from_csv(&cell(c)).to_string())
+            .collect();
         if n == 0 {
             sheet.header = cells;
         } else if cells.iter().any(|c| !c.is_empty()) {
@@ -177,19 +180,54 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
 
 /// The 1-based line of the record starting at byte `offset`. (The csv
 /// crate's own line counter lags by one on CRLF files, as Excel writes them.)
-fn line_of(text: &[u8], offset: u64) -> u64 {
-    let offset = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(text.len());
-    let mut line = 1 + text[..offset].iter().filter(|b| **b == b'\n').count() as u64;
-    if text.get(offset) == Some(&b'\n') {
-        line += 1;
-    }
-    line
+/// Records come in order, so the newlines are counted from the previous
+/// offset on: counting from the start each time made a file of 30 000 rows
+/// take minutes.
+struct Lines<'a> {
+    text: &'a [u8],
+    /// Where counting stopped, and the newlines before it.
+    at: usize,
+    newlines: u64,
 }
 
+impl<'a> Lines<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Lines {
+            text,
+            at: 0,
+            newlines: 0,
+        }
+    }
+
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        if offset < self.at {
+            (self.at, self.newlines) = (0, 0);
+        }
+        self.newlines += self.text[self.at..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.at = offset;
+        let mut line = 1 + self.newlines;
+        if self.text.get(offset) == Some(&b'\n') {
+            line += 1;
+        }
+        line
+    }
+}
+
+/// The most columns a sheet of submissions may span (it needs 7, or 8 with
+/// an ordinal column).
+const XLSX_COLUMNS_AT_MOST: u32 = 256;
+
 /// The first worksheet of an `.xlsx`. Date cells become `dd/mm/yyyy` (with
-/// `HH:MM` when they have a time), numbers their plain digits.
+/// `HH:MM` when they have a time), numbers their plain digits. Its cells are
+/// read one by one, as they are in the file: a dense grid from the first to
+/// the last cell (calamine's `Range`) asked for 512 GB when one cell sat at
+/// XFD1048576, and the process died.
 fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> =
@@ -199,14 +237,16 @@ fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
                 format!("cannot read it as an Excel workbook (.xlsx): {e}"),
             )
         })?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| usage(file, "the workbook has no worksheet"))?
-        .map_err(|e| usage(file, format!("cannot read its first worksheet: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let text = |d: &Data| -> String {
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| usage(file, "the workbook has no worksheet"))?;
+    let unreadable =
+        |e: calamine::XlsxError| usage(file, format!("cannot read its first worksheet: {e}"));
+    let text = |d: Data| -> String {
         match d {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => cell(s),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => cell(&s),
             Data::Int(i) => i.to_string(),
             Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
             Data::Float(f) => f.to_string(),
@@ -216,19 +256,58 @@ fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
             Data::Empty => String::new(),
         }
     };
+    // (row, column, text) of every cell with a value, in the file's order.
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    while let Some(c) = reader.next_cell().map_err(unreadable)? {
+        let (row, column) = c.get_position();
+        let value = text(Data::from(c.get_value().clone()));
+        if !value.is_empty() {
+            cells.push((row, column, value));
+        }
+    }
+    grid(file, cells)
+}
+
+/// Cells into rows, as the sheet shows them from its first used column: the
+/// first used row is the header.
+fn grid(file: &Path, mut cells: Vec<(u32, u32, String)>) -> Result<Sheet, CliError> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let left = cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
     let mut sheet = Sheet {
         header: Vec::new(),
         rows: Vec::new(),
         notice: None,
     };
-    for (n, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(text).collect();
-        if sheet.header.is_empty() && n == 0 {
-            sheet.header = cells;
-        } else if cells.iter().any(|c| !c.is_empty()) {
-            sheet.rows.push((first_row + n as u64 + 1, cells));
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    for (row, column, value) in cells {
+        let at = column - left;
+        if at >= XLSX_COLUMNS_AT_MOST {
+            return Err(usage(
+                file,
+                format!(
+                    "row {}: a value in column {}; a sheet of submissions has at most {} columns",
+                    u64::from(row) + 1,
+                    u64::from(column) + 1,
+                    XLSX_COLUMNS_AT_MOST
+                ),
+            ));
         }
+        if rows.last().is_none_or(|(r, _)| *r != row) {
+            rows.push((row, Vec::new()));
+        }
+        let (_, line) = rows.last_mut().expect("pushed");
+        let at = at as usize;
+        if line.len() <= at {
+            line.resize(at + 1, String::new());
+        }
+        line[at] = value;
     }
+    let mut rows = rows.into_iter();
+    if let Some((_, header)) = rows.next() {
+        sheet.header = header;
+    }
+    sheet.rows = rows.map(|(r, line)| (u64::from(r) + 1, line)).collect();
     Ok(sheet)
 }
 
@@ -256,13 +335,14 @@ mod tests {
     #[test]
     fn line_numbers_with_lf_and_crlf() {
         let lf = b"h\na\nb\n";
-        assert_eq!([line_of(lf, 0), line_of(lf, 2), line_of(lf, 4)], [1, 2, 3]);
+        let mut l = Lines::new(lf);
+        assert_eq!([l.line_of(0), l.line_of(2), l.line_of(4)], [1, 2, 3]);
         let crlf = b"h\r\na\r\nb\r\n";
+        let mut l = Lines::new(crlf);
         // The csv crate reports a CRLF record as starting at its '\n'.
-        assert_eq!(
-            [line_of(crlf, 2), line_of(crlf, 3), line_of(crlf, 5)],
-            [2, 2, 3]
-        );
+        assert_eq!([l.line_of(2), l.line_of(3), l.line_of(5)], [2, 2, 3]);
+        // Asked again from an earlier offset, it counts from the start.
+        assert_eq!(l.line_of(2), 2);
     }
 
     #[test]
@@ -276,6 +356,13 @@ mod tests {
     fn cells_are_trimmed_and_composed() {
         // "tổ" typed decomposed: o + U+0302 (circumflex) + U+0309 (hook above).
         assert_eq!(cell(" to\u{302}\u{309} hợp "), "tổ hợp");
+    }
+
+    #[test]
+    fn csv_cells_lose_the_quote_written_before_a_formula() {
+        let p = Path::new("x.csv");
+        let s = csv(p, "a,b,c\n'=HYPERLINK(\"x\"),''-1,'ok'\n", None).unwrap();
+        assert_eq!(s.rows[0].1, ["=HYPERLINK(\"x\")", "'-1", "'ok'"]);
     }
 
     #[test]
