@@ -70,7 +70,13 @@ fn forged_replies_and_bounces_record_nothing() {
         // The id as it was made before: computed from public facts.
         save(
             "1-predicted.eml",
-            reply(own, "f1@x", &[predicted.clone()], PASS, "Đã gửi."),
+            reply(
+                own,
+                "f1@x",
+                std::slice::from_ref(&predicted),
+                PASS,
+                "Đã gửi.",
+            ),
         ),
         // Sixty guesses.
         save(

@@ -150,6 +150,10 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     );
     assert_eq!(inbox.folder, "Bao cao");
     assert!(inbox.auto_accept);
+    assert_eq!(
+        inbox.trusted_authserv_id.as_deref(),
+        Some("mx.ninhbinh.example.gov.vn")
+    );
     let web = s.web.as_ref().unwrap();
     assert_eq!(web.listen.to_string(), "[::1]:8443");
     assert_eq!(web.users, at("secrets/users.toml"));

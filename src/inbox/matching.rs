@@ -220,7 +220,7 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
     Ok(Meaning::Submitted(Proposal {
         agency: agency.id.clone(),
         items: ledger.message_pairs(id)?,
-        reference: document_number(&m.subject, &scanned(&m.text), &plan_numbers(config)),
+        reference: document_number(&m.subject, scanned(&m.text), &plan_numbers(config)),
         received: m.date,
         from: from.clone(),
         subject: m.subject.clone(),

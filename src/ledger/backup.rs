@@ -83,7 +83,7 @@ impl Ledger {
         ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
             let mut name = ours.clone().into_os_string();
             name.push(suffix);
-            PathBuf::from(name) == theirs
+            name == theirs.as_os_str()
         })
     }
 
