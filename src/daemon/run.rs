@@ -421,20 +421,52 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
         tracing::info!(date = %dates::vn(at.date()), "not a working day: no reminders");
         return;
     }
-    let result = engine::send(
+    // Planning and claiming evaluate every pair: on the blocking pool, so
+    // that the console, /healthz and the watchdog go on meanwhile.
+    let moment = at.clone();
+    let claimed = off_runtime(running, move |loaded, ledger| {
+        engine::moment::claim(&loaded.config, &loaded.templates, ledger, &moment, now)
+    })
+    .await;
+    let (claimed, already_claimed) = match claimed {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return tracing::error!(error = %e, "send moment failed"),
+        Err(e) => return tracing::error!(error = %format!("{e:#}"), "send moment failed"),
+    };
+    let delivered = engine::deliver::deliver_due(
         config,
-        &loaded.templates,
         &mut running.ledger,
         &mut running.deliverer,
-        &at,
         now,
         stop,
     )
     .await;
-    match result {
-        Ok(summary) => tracing::info!(moment = %at, %summary, "send moment"),
+    match delivered {
+        Ok(delivered) => {
+            let summary = engine::Summary {
+                claimed,
+                already_claimed,
+                ..delivered
+            };
+            tracing::info!(moment = %at, %summary, "send moment");
+        }
         Err(e) => tracing::error!(error = %e, "send moment failed"),
     }
+}
+
+/// Runs `work` on the blocking pool, with the running configuration and a
+/// connection of its own to the database: what evaluates every pair
+/// (planning, claiming, the digest, counting) never holds up the runtime
+/// that serves the console, the send moments' network and the watchdog.
+async fn off_runtime<T: Send + 'static>(
+    running: &Running,
+    work: impl FnOnce(&Loaded, &mut Ledger) -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let loaded = running.loaded.clone();
+    let mut ledger = running.ledger.reopen()?;
+    tokio::task::spawn_blocking(move || work(&loaded, &mut ledger))
+        .await
+        .map_err(anyhow::Error::from)
 }
 
 /// Delivers retries that have come due.
@@ -484,32 +516,34 @@ async fn send_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     let Some(due) = digest::latest_moment(config, now) else {
         return;
     };
-    match digest::queue(config, &loaded.templates, &mut running.ledger, due, now) {
-        Ok(true) => tracing::info!(moment = %due, "digest queued"),
-        Ok(false) => return,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot queue the digest");
-            return;
-        }
+    let queued = off_runtime(running, move |loaded, ledger| {
+        digest::queue(&loaded.config, &loaded.templates, ledger, due, now)
+    })
+    .await;
+    match queued {
+        Ok(Ok(true)) => tracing::info!(moment = %due, "digest queued"),
+        Ok(Ok(false)) => return,
+        Ok(Err(e)) => return tracing::error!(error = %e, "cannot queue the digest"),
+        Err(e) => return tracing::error!(error = %format!("{e:#}"), "cannot queue the digest"),
     }
     retry(running, clock, stop).await;
 }
 
 /// At start-up: the latest digest, if it was missed while nothing ran.
 async fn catch_up_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
-    let loaded = running.loaded.clone();
-    match digest::catch_up(
-        &loaded.config,
-        &loaded.templates,
-        &mut running.ledger,
-        clock.now(),
-    ) {
-        Ok(true) => {
+    let now = clock.now();
+    let caught_up = off_runtime(running, move |loaded, ledger| {
+        digest::catch_up(&loaded.config, &loaded.templates, ledger, now)
+    })
+    .await;
+    match caught_up {
+        Ok(Ok(true)) => {
             tracing::info!("a digest missed while the daemon was down is sent now");
             retry(running, clock, stop).await;
         }
-        Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot catch up the digest"),
+        Ok(Ok(false)) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "cannot catch up the digest"),
+        Err(e) => tracing::error!(error = %format!("{e:#}"), "cannot catch up the digest"),
     }
 }
 
@@ -529,7 +563,14 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
         }
     }
     let at: Zoned = clock.now().to_zoned(tz.clone());
-    let overdue = overdue_count(config, &running.ledger, &at);
+    let overdue = off_runtime(running, move |loaded, ledger| {
+        overdue_count(&loaded.config, ledger, &at)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::warn!(error = %format!("{e:#}"), "cannot count overdue pairs");
+        0
+    });
     match next {
         Some(n) => {
             let z = n.to_zoned(tz.clone());

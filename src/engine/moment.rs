@@ -28,12 +28,26 @@ pub async fn send(
     now: Timestamp,
     stop: &AtomicBool,
 ) -> Result<Summary, EngineError> {
-    let planned = plan(config, templates, ledger, at)?;
-    let (claimed, already_claimed) = claim_all(config, templates, ledger, &planned, now)?;
+    let (claimed, already_claimed) = claim(config, templates, ledger, at, now)?;
     let delivered = deliver_due(config, ledger, deliverer, now, stop).await?;
     Ok(Summary {
         claimed,
         already_claimed,
         ..delivered
     })
+}
+
+/// The first half of a send moment, with no network: plans the moment's
+/// emails and claims them into the queue. Returns (emails stored,
+/// reminders another sender had claimed). CPU and disk only, so the daemon
+/// runs it on the blocking pool.
+pub fn claim(
+    config: &Config,
+    templates: &Templates,
+    ledger: &mut Ledger,
+    at: &Zoned,
+    now: Timestamp,
+) -> Result<(usize, usize), EngineError> {
+    let planned = plan(config, templates, ledger, at)?;
+    claim_all(config, templates, ledger, &planned, now)
 }
