@@ -454,3 +454,109 @@ fn a_message_naming_the_plan_and_a_period_is_an_uncertain_proposal() {
         out.stdout
     );
 }
+
+/// What cannot be kept is said, and the rest is kept: a file name of 300
+/// bytes (100 × "ữ": over a file system's 255) once lost every file of
+/// its message, a file over 25 MiB was dropped without a word, a message
+/// of several large files was read whole into memory.
+#[test]
+fn attachments_not_kept_are_listed_and_the_others_kept() {
+    use std::fmt::Write as _;
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let write = saver(dir.path());
+    // base64 of `n` bytes of "%PDF", in 76-character lines.
+    let base64 = |n: usize| {
+        let line = "JVBERi".repeat(12) + "JVBE";
+        let mut out = String::with_capacity(n * 4 / 3 + n / 38);
+        while out.len() < n * 4 / 3 {
+            writeln!(out, "{line}\r").unwrap();
+        }
+        out
+    };
+    let part = |name: &str, body: &str| {
+        format!(
+            "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; \
+             filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}"
+        )
+    };
+    let message = |from: &str, id: &str, reminder: &str, parts: &[String]| {
+        format!(
+            "From: {from}\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: V/v nhắc\r\n\
+             Date: Fri, 25 Apr 2025 10:15:00 +0700\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <{reminder}>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+             --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSố: 125/BC-SYT\r\n{}--b1--\r\n",
+            parts.concat()
+        )
+    };
+    let long_name = format!("{}.pdf", "ữ".repeat(100));
+    let three = write(
+        "three.eml",
+        message(
+            "vanthu@syt.example.gov.vn",
+            "a1@syt.example.gov.vn",
+            &syt,
+            &[
+                part(&long_name, &base64(1000)),
+                part("lon.pdf", &base64(26 << 20)),
+                part("bao-cao.pdf", &base64(1000)),
+            ],
+        ),
+    );
+    // Over 40 MiB: only its first MiB is read; its files stay in the mailbox.
+    let huge = write(
+        "huge.eml",
+        message(
+            "vanthu@stp.example.gov.vn",
+            "a2@stp.example.gov.vn",
+            &stp,
+            &[
+                part("a.pdf", &base64(20 << 20)),
+                part("b.pdf", &base64(20 << 20)),
+            ],
+        ),
+    );
+    let out = dondoc(&["--config", cfg, "inbox", "read", &three, &huge]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("2 messages: 2 proposals"),
+        "{}",
+        out.stdout
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&dondoc(&["--config", cfg, "inbox", "--format", "json"]).stdout)
+            .unwrap();
+    let (first, second) = (&list[0], &list[1]);
+    assert_eq!(first["files"].as_array().unwrap().len(), 2, "{first}");
+    assert!(
+        first["files"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("attachments/1-0-ữữ"),
+        "{first}"
+    );
+    let left = first["left_out"][0].as_str().unwrap();
+    assert!(
+        left.starts_with("lon.pdf (25.") && left.ends_with(" MB): over 25 MB, left in the mailbox"),
+        "{left}"
+    );
+    assert!(second["files"].as_array().unwrap().is_empty(), "{second}");
+    assert!(
+        second["left_out"][0]
+            .as_str()
+            .unwrap()
+            .contains("the message is over 40 MB, so its files were not downloaded"),
+        "{second}"
+    );
+    let show = dondoc(&["--config", cfg, "inbox", "show", "1"]);
+    assert!(
+        show.stdout.contains(&format!("File not kept: {left}")),
+        "{}",
+        show.stdout
+    );
+}

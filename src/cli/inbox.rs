@@ -129,12 +129,11 @@ pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args) -> Result<(), CliError>
             ledger.set_actor("inbox");
             let (mut proposed, mut bounced, mut ignored, mut seen) = (0, 0, 0, 0);
             for f in files {
-                let raw = std::fs::read(f)
-                    .map_err(|e| CliError::Usage(format!("{}: {e}", f.display())))?;
+                let (raw, size) = read_message(f)?;
                 let outcome = ingest::ingest(
                     config,
                     &mut ledger,
-                    ingest::Raw::whole(&raw),
+                    ingest::Raw { bytes: &raw, size },
                     *auto,
                     jiff::Timestamp::now(),
                 )
@@ -200,6 +199,24 @@ pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args) -> Result<(), CliError>
             decide(ids, |id| ingest::reject(&mut ledger, id, &by))
         }
     }
+}
+
+/// A saved message, as the mailbox watcher reads one: whole up to
+/// [`ingest::MESSAGE_AT_MOST`], else its first [`ingest::MESSAGE_HEAD`]
+/// bytes. Gives the bytes read and the whole file's size.
+fn read_message(path: &std::path::Path) -> Result<(Vec<u8>, u64), CliError> {
+    use std::io::Read as _;
+    let bad = |e: std::io::Error| CliError::Usage(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(bad)?;
+    let size = file.metadata().map_err(bad)?.len();
+    let limit = if size > ingest::MESSAGE_AT_MOST {
+        ingest::MESSAGE_HEAD
+    } else {
+        size
+    };
+    let mut raw = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    file.take(limit).read_to_end(&mut raw).map_err(bad)?;
+    Ok((raw, size))
 }
 
 /// Accepts or rejects each of `ids`, saying what it did; the refusals

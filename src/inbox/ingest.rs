@@ -29,7 +29,7 @@ pub const SUBJECT_AT_MOST: usize = 500;
 /// [`MESSAGE_HEAD`] bytes are read (its text), and its files stay in the
 /// mailbox. Together with [`FILE_AT_MOST`] this bounds the memory one
 /// message can take.
-pub const MESSAGE_AT_MOST: u64 = 32 << 20;
+pub const MESSAGE_AT_MOST: u64 = 40 << 20;
 
 /// How much of a message over [`MESSAGE_AT_MOST`] is read.
 pub const MESSAGE_HEAD: u64 = 1 << 20;
