@@ -560,3 +560,70 @@ fn attachments_not_kept_are_listed_and_the_others_kept() {
         show.stdout
     );
 }
+
+/// 20 000 tiny files in one reply: the first hundred are kept, the rest
+/// are counted on the proposal ("19 901 more files … left in the
+/// mailbox"); a message of 12 000 messages each inside the one before is
+/// ignored for what it is, and the reader survives it.
+#[test]
+fn a_flood_of_files_and_a_tower_of_messages_are_bounded() {
+    let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let syt = reminder_to(
+        &dir.path().join("state/outbox"),
+        "vanthu@syt.example.gov.vn",
+    );
+    let write = saver(dir.path());
+    let mut flood = format!(
+        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\nSubject: Re: V/v nhắc\r\n\
+         Date: Fri, 25 Apr 2025 10:15:00 +0700\r\nMessage-ID: <flood@syt.example.gov.vn>\r\n\
+         In-Reply-To: <{syt}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSố: 125/BC-SYT\r\n"
+    );
+    for n in 0..20_000 {
+        flood.push_str(&format!(
+            "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; \
+             filename=\"t{n}.pdf\"\r\n\r\n%PDF\r\n"
+        ));
+    }
+    flood.push_str("--b1--\r\n");
+    let flood = write("flood.eml", flood);
+    let mut deep = String::from(
+        "From: vanthu@syt.example.gov.vn\r\nSubject: x\r\nMessage-ID: <deep@syt.example.gov.vn>\r\n\
+         MIME-Version: 1.0\r\n",
+    );
+    for n in 0..12_000 {
+        deep.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\n\
+             Content-Type: message/rfc822\r\n\r\n"
+        ));
+    }
+    deep.push_str("Subject: in\r\n\r\nhi");
+    for n in (0..12_000).rev() {
+        deep.push_str(&format!("\r\n--b{n}--\r\n"));
+    }
+    let deep = write("deep.eml", deep);
+    let out = dondoc(&["--config", cfg, "inbox", "read", &flood, &deep]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("deep.eml: ignored: messages inside messages more than 32 deep"),
+        "{}",
+        out.stdout
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&dondoc(&["--config", cfg, "inbox", "--format", "json"]).stdout)
+            .unwrap();
+    let p = &list[0];
+    assert_eq!(p["files"].as_array().unwrap().len(), 100, "{p}");
+    assert_eq!(
+        p["left_out"][0],
+        "19900 more files (0.1 MB): over 100 in one message, left in the mailbox"
+    );
+    let kept = fs::read_dir(dir.path().join("state/attachments"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 100);
+}

@@ -36,6 +36,19 @@ fn reply(from: &str, id: &str, reminders: &[String], headers: &str, body: &str) 
     )
 }
 
+/// A delivery status notification about `reminder`, reporting `action`
+/// for `recipient`.
+fn dsn(id: &str, reminder: &str, recipient: &str, action: &str) -> String {
+    format!(
+        "From: MAILER-DAEMON@mail.example.gov.vn\r\nSubject: Delivery Status Notification\r\n\
+         Message-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
+         --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.gov.vn\r\n\r\n\
+         Final-Recipient: rfc822; {recipient}\r\nAction: {action}\r\nStatus: 4.4.1\r\n\
+         --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{reminder}>\r\n--r--\r\n"
+    )
+}
+
 const PASS: &str = "Authentication-Results: mx.example.gov.vn; spf=pass \
     smtp.mailfrom=vanthu@syt.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; \
     dmarc=pass header.from=syt.example.gov.vn\r\n";
@@ -137,6 +150,16 @@ fn forged_replies_and_bounces_record_nothing() {
                  --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{stp}>\r\n--r--\r\n"
             ),
         ),
+        // Delivery to the agency only delayed: not failed.
+        save(
+            "7-delayed.eml",
+            dsn("dsn-d@x", &stp, "vanthu@stp.example.gov.vn", "delayed"),
+        ),
+        // Failed to the address copied (a Cc), not to the agency's own.
+        save(
+            "8-copy-failed.eml",
+            dsn("dsn-c@x", &syt, "tonghop@syt.example.gov.vn", "failed"),
+        ),
     ];
     let mut args = vec!["--config", cfg, "inbox", "read", "--auto"];
     args.extend(files.iter().map(String::as_str));
@@ -148,8 +171,10 @@ fn forged_replies_and_bounces_record_nothing() {
         "3-leader.eml: proposal 1, uncertain (sent from an address the agency's reminders are copied to, not the agency's own; the office's mail server stamped no verdict on the sender): check it",
         "4-dmarc-fail.eml: proposal 2, uncertain (the office's mail server did not authenticate the sender (spf=softfail, dmarc=fail)): check it",
         "5-other-verdict.eml: proposal 3, uncertain (the office's mail server stamped no verdict on the sender): check it",
-        "6-forged-bounce.eml: ignored: a bounce that names no recipient the reminder was sent to",
-        "6 messages: 3 proposals, 0 bounced, 3 ignored, 0 read before",
+        "6-forged-bounce.eml: ignored: a bounce that reports no failed delivery to the agency's own address",
+        "7-delayed.eml: ignored: a bounce that reports no failed delivery to the agency's own address",
+        "8-copy-failed.eml: ignored: a bounce that reports no failed delivery to the agency's own address",
+        "8 messages: 3 proposals, 0 bounced, 5 ignored, 0 read before",
     ] {
         assert!(out.stdout.contains(want), "{want}\n{}", out.stdout);
     }
@@ -212,25 +237,19 @@ fn accept_checks_dates_and_says_on_time_as_submit_does() {
     let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
     assert!(out.status.success(), "{}", out.stderr);
     let outbox = dir.path().join("state/outbox");
-    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
     let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
     let mail = dir.path().join("mail");
     fs::create_dir(&mail).unwrap();
-    // Dated 01/03/2025, before the plan (20/03/2025): a wrong clock, or a lie.
+    // Dated 01/03/2025, before the plan (20/03/2025): a wrong clock, or a
+    // lie. It replies to nothing, but names the plan and the period.
     let early = mail.join("early.eml");
     fs::write(
         &early,
-        reply(
-            "vanthu@syt.example.gov.vn",
-            "e1@syt.example.gov.vn",
-            std::slice::from_ref(&syt),
-            "",
-            "Số: 10/BC-SYT",
-        )
-        .replace(
-            "Date: Fri, 25 Apr 2025 10:15:00 +0700",
-            "Date: Sat, 01 Mar 2025 10:15:00 +0700",
-        ),
+        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\n\
+         Subject: Báo cáo kiện toàn theo Kế hoạch 3212/KH-UBND\r\n\
+         Date: Sat, 01 Mar 2025 10:15:00 +0700\r\nMessage-ID: <e1@syt.example.gov.vn>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Hạn 29/04/2025. Số: 10/BC-SYT\r\n",
     )
     .unwrap();
     let good = mail.join("good.eml");
@@ -255,7 +274,7 @@ fn accept_checks_dates_and_says_on_time_as_submit_does() {
     ]);
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
-        out.stdout.contains("early.eml: proposal 1\n"),
+        out.stdout.contains("early.eml: proposal 1, uncertain (the message names the plan and the period but replies to no reminder): check it"),
         "{}",
         out.stdout
     );
@@ -288,4 +307,93 @@ fn accept_checks_dates_and_says_on_time_as_submit_does() {
     let stp = records::pair(&rows, "so-tu-phap");
     assert_eq!(stp["state"], "on_time");
     assert_eq!(stp["recorded_by"], "cli:thuky");
+}
+
+/// A reply cannot be older than the question: one dated before the
+/// reminder it answers is taken as received when the reminder was sent,
+/// and waits for a clerk with the reason; one dated in the future is taken
+/// as received when it was read.
+#[test]
+fn a_reply_is_dated_no_earlier_than_its_reminder_and_no_later_than_now() {
+    let dir = config(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
+    let cfg = dir.path().to_str().unwrap();
+    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    let back = mail.join("back.eml");
+    fs::write(
+        &back,
+        reply(
+            "vanthu@syt.example.gov.vn",
+            "b1@syt.example.gov.vn",
+            std::slice::from_ref(&syt),
+            "",
+            "Số: 12/BC-SYT",
+        )
+        .replace(
+            "Date: Fri, 25 Apr 2025 10:15:00 +0700",
+            "Date: Tue, 01 Apr 2025 10:15:00 +0700",
+        ),
+    )
+    .unwrap();
+    let ahead = mail.join("ahead.eml");
+    fs::write(
+        &ahead,
+        reply(
+            "vanthu@stp.example.gov.vn",
+            "a1@stp.example.gov.vn",
+            std::slice::from_ref(&stp),
+            "",
+            "Số: 13/BC-STP",
+        )
+        .replace(
+            "Date: Fri, 25 Apr 2025 10:15:00 +0700",
+            "Date: Mon, 01 Jan 2099 10:15:00 +0700",
+        ),
+    )
+    .unwrap();
+    let out = dondoc(&[
+        "--config",
+        cfg,
+        "inbox",
+        "read",
+        "--auto",
+        back.to_str().unwrap(),
+        ahead.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("back.eml: proposal 1, uncertain (the message is dated before the reminder it answers; it is taken as received when the reminder was sent): check it"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("ahead.eml: proposal 2, accepted"),
+        "{}",
+        out.stdout
+    );
+    let list: Value = serde_json::from_str(
+        &dondoc(&["--config", cfg, "inbox", "--all", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let back = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == 1)
+        .unwrap();
+    assert_eq!(back["received"], "2025-04-24T08:00:00+07:00", "{back}");
+    // Read (the files were read now, in 2026 or later): not 2099.
+    let ahead = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == 2)
+        .unwrap();
+    let year: i32 = ahead["received"].as_str().unwrap()[..4].parse().unwrap();
+    assert!((2026..2099).contains(&year), "{ahead}");
 }

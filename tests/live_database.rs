@@ -226,6 +226,59 @@ fn sqlite3_beside_the_daemon_loses_nothing_and_backup_copies_it_live() {
     let own = dondoc(&["--config", &cfg, "backup", db.to_str().unwrap(), "--force"]);
     assert_eq!(own.code, 2, "{}", own.stderr);
     assert!(own.stderr.contains("the database itself"), "{}", own.stderr);
+    // A folder is refused before anything is written, and nothing is left.
+    let folder = dir.path().join("sao-luu");
+    std::fs::create_dir(&folder).unwrap();
+    let into = dondoc(&[
+        "--config",
+        &cfg,
+        "backup",
+        folder.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(into.code, 2, "{}", into.stderr);
+    assert!(into.stderr.contains("that is a folder"), "{}", into.stderr);
+    let partial = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().ends_with(".partial"));
+    assert!(!partial, "a .partial file was left behind");
+
+    // An admin's sqlite3 holding a write lock past the 10 s busy timeout:
+    // the API says "try again" (503, Retry-After), writes nothing, and
+    // works again once the lock is gone.
+    let mut holder = Command::new("sqlite3")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        let stdin = holder.stdin.as_mut().unwrap();
+        stdin.write_all(b"BEGIN EXCLUSIVE;\nSELECT 1;\n").unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let locked = json!({"plan": "p", "obligation": "bao-cao", "period": "29/04/2025",
+                        "agency": "so-y-te", "submitted_on": "25/04/2025", "ref": "13/BC-SYT",
+                        "replace": true});
+    let r = post(port, &token, &locked);
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(r.body.contains("thử lại"), "{}", r.body);
+    drop(holder.stdin.take()); // end of input: sqlite3 rolls back and exits
+    holder.wait().unwrap();
+    let reference = "SELECT ref FROM submissions WHERE agency = 'so-y-te'";
+    assert_eq!(sqlite3(&db, reference), "12/BC-SYT");
+    let r = post(port, &token, &locked);
+    assert!(
+        r.status == 200 || r.status == 201,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    assert_eq!(sqlite3(&db, reference), "13/BC-SYT");
 
     // A crash loses nothing that was confirmed.
     daemon.child.kill().unwrap(); // SIGKILL

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use jiff::{Timestamp, Zoned};
 
 use super::matching::{Doubt, Meaning, meaning};
-use super::message::{Attachment, FILE_AT_MOST, read};
+use super::message::{Attachment, FILE_AT_MOST, FILES_AT_MOST, read};
 use crate::config::Config;
 use crate::engine::record::{Refused, record_known};
 use crate::lang::say;
@@ -70,6 +70,9 @@ pub enum Why {
     FileTooLarge,
     /// The message is over [`MESSAGE_AT_MOST`]: none of its files were read.
     MessageTooLarge,
+    /// Files beyond the first [`FILES_AT_MOST`]: how many (their size is
+    /// the [`LeftOut`]'s).
+    TooMany(usize),
     /// Writing it failed (the error).
     NotWritten(String),
 }
@@ -80,6 +83,7 @@ impl LeftOut {
         let why = match &self.why {
             Why::FileTooLarge => "file-too-large".to_string(),
             Why::MessageTooLarge => "message-too-large".to_string(),
+            Why::TooMany(n) => format!("too-many:{n}"),
             Why::NotWritten(e) => format!("not-written:{}", e.replace(['\t', '\n'], " ")),
         };
         format!(
@@ -101,9 +105,12 @@ impl LeftOut {
                     why: match why {
                         "file-too-large" => Why::FileTooLarge,
                         "message-too-large" => Why::MessageTooLarge,
-                        other => Why::NotWritten(
-                            other.strip_prefix("not-written:").unwrap_or(other).into(),
-                        ),
+                        other => match other.strip_prefix("too-many:") {
+                            Some(n) => Why::TooMany(n.parse().unwrap_or(0)),
+                            None => Why::NotWritten(
+                                other.strip_prefix("not-written:").unwrap_or(other).into(),
+                            ),
+                        },
                     },
                 })
             })
@@ -130,6 +137,13 @@ impl LeftOut {
                 "the message is over {} MB, so its files were not downloaded; they are in the mailbox",
                 MESSAGE_AT_MOST >> 20
             ),
+            Why::TooMany(n) => {
+                return say!(
+                    "{n} tệp nữa ({} MB): quá {FILES_AT_MOST} tệp một thư, còn trong hộp thư",
+                    "{n} more files ({} MB): over {FILES_AT_MOST} in one message, left in the mailbox",
+                    mb(self.size)
+                );
+            }
             Why::NotWritten(e) => say!("không ghi được: {e}", "could not be written: {e}"),
         };
         if self.name.is_empty() {
@@ -195,7 +209,8 @@ pub fn ingest(
             let new = NewProposal {
                 agency: &p.agency,
                 items: &items,
-                received: p.received,
+                // Not dated in the future.
+                received: p.received.map(|t| t.min(now.as_second())),
                 reference: p.reference.as_deref(),
                 sender: &p.from,
                 subject: &subject,
@@ -208,6 +223,14 @@ pub fn ingest(
             };
             if !raw.cut() {
                 left_out.extend(keep_files(config, ledger, id, &m.attachments)?);
+                let (more, size) = m.more_files;
+                if more > 0 {
+                    left_out.push(LeftOut {
+                        name: String::new(),
+                        size,
+                        why: Why::TooMany(more),
+                    });
+                }
             }
             if !left_out.is_empty() {
                 let lines: Vec<String> = left_out.iter().map(LeftOut::line).collect();

@@ -10,12 +10,15 @@
 //! checks when `[inbox] trusted_authserv_id` is set) is still a proposal,
 //! but a doubtful one: it waits for a clerk, with the reasons shown, even
 //! with `accept = "auto"`. So does a message from an agency's address that
-//! names a plan's number and one of its periods without replying. A bounce
-//! marks a reminder undelivered only when it names a recipient the reminder
-//! was sent to. Everything else is left alone.
+//! names a plan's number and one of its periods without replying. A reply
+//! cannot be written before the reminder it answers: an earlier `Date` is
+//! taken as the reminder's sending, and doubted. A bounce marks a reminder
+//! undelivered only when it reports delivery to one of the agency's own
+//! addresses the reminder was sent to as failed. Everything else is left
+//! alone.
 //!
 //! What is scanned is bounded ([`SCANNED_AT_MOST`] bytes of the message's
-//! own text, [`REFERENCES_AT_MOST`] referenced ids) and every scan is
+//! own text, [`REFERENCES_AT_MOST`](super::message::REFERENCES_AT_MOST) referenced ids) and every scan is
 //! linear, so a hostile message costs milliseconds, not minutes.
 
 use std::collections::HashSet;
@@ -29,15 +32,12 @@ use crate::lang::say;
 use crate::ledger::{Ledger, LedgerError, PairKey};
 use crate::mail::compose::is_unguessable;
 
-use super::message::{Incoming, Kind};
+use super::message::{Incoming, Kind, NESTING_AT_MOST};
 use super::reference::{document_number, own_text};
 
 /// How much of a message's own text (subject and body without the quoted
 /// part) is read for plan numbers, periods and document numbers.
 pub const SCANNED_AT_MOST: usize = 64 * 1024;
-
-/// How many of the Message-IDs a message references are looked up.
-pub const REFERENCES_AT_MOST: usize = 100;
 
 /// What a message means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,14 @@ pub enum Doubt {
     /// `trusted_authserv_id` is set but the office's server stamped no
     /// verdict on it.
     NoVerdict,
+    /// Its `Date` is before the reminder it answers was sent (by more than
+    /// a clock's usual error): it is dated as that sending.
+    DatedBefore,
 }
+
+/// How far a reply's `Date` may fall before the reminder it answers
+/// without a doubt: the sender's clock may be a little behind.
+const DATE_SLACK_SECONDS: i64 = 3600;
 
 impl Doubt {
     /// How the ledger keeps it.
@@ -78,6 +85,7 @@ impl Doubt {
             Doubt::OldReminder => "old-reminder".into(),
             Doubt::Unauthenticated(what) => format!("auth-fail:{what}"),
             Doubt::NoVerdict => "auth-missing".into(),
+            Doubt::DatedBefore => "dated-before-reminder".into(),
         }
     }
 
@@ -91,6 +99,7 @@ impl Doubt {
                 "copy-address" => Doubt::CopyAddress,
                 "old-reminder" => Doubt::OldReminder,
                 "auth-missing" => Doubt::NoVerdict,
+                "dated-before-reminder" => Doubt::DatedBefore,
                 other => {
                     Doubt::Unauthenticated(other.strip_prefix("auth-fail:").unwrap_or(other).into())
                 }
@@ -131,6 +140,10 @@ impl Doubt {
                 "máy chủ thư của cơ quan không ghi kết quả xác thực người gửi",
                 "the office's mail server stamped no verdict on the sender"
             ),
+            Doubt::DatedBefore => say!(
+                "thư ghi ngày gửi trước cả thư nhắc mà nó trả lời; tính ngày nhận là ngày gửi thư nhắc",
+                "the message is dated before the reminder it answers; it is taken as received when the reminder was sent"
+            ),
         }
     }
 }
@@ -161,6 +174,12 @@ impl Proposal {
 pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning, LedgerError> {
     match &m.kind {
         Kind::AutoReply => return Ok(Meaning::Ignored("an automatic answer")),
+        Kind::TooDeep => {
+            const _: () = assert!(NESTING_AT_MOST == 32, "the words below say 32");
+            return Ok(Meaning::Ignored(
+                "messages inside messages more than 32 deep",
+            ));
+        }
         Kind::Bounce {
             original,
             recipients,
@@ -168,12 +187,21 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
             let Some(id) = original.as_ref().map(|id| format!("<{id}>")) else {
                 return Ok(Meaning::Ignored("a bounce that names no message"));
             };
-            return Ok(match ledger.message_recipients(&id)? {
-                None => Meaning::Ignored("a bounce of a message that is not a reminder"),
-                Some(sent) if recipients.iter().any(|r| sent.contains(r)) => Meaning::Bounced(id),
-                Some(_) => {
-                    Meaning::Ignored("a bounce that names no recipient the reminder was sent to")
-                }
+            let Some(sent) = ledger.message_recipients(&id)? else {
+                return Ok(Meaning::Ignored(
+                    "a bounce of a message that is not a reminder",
+                ));
+            };
+            let agency = ledger.message_agency(&id)?.and_then(|a| config.agency(&a));
+            let failed_to_agency = recipients
+                .iter()
+                .any(|r| sent.contains(r) && agency.is_some_and(|a| own_address(a, r)));
+            return Ok(if failed_to_agency {
+                Meaning::Bounced(id)
+            } else {
+                Meaning::Ignored(
+                    "a bounce that reports no failed delivery to the agency's own address",
+                )
             });
         }
         Kind::Written => {}
@@ -184,7 +212,7 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
     // The reminders it answers, each with the agency it was sent to.
     let mut ours: Vec<(String, &Agency)> = Vec::new();
     let mut gone = false;
-    for id in m.replies_to.iter().take(REFERENCES_AT_MOST) {
+    for id in &m.replies_to {
         let id = format!("<{id}>");
         if let Some(agency_id) = ledger.message_agency(&id)? {
             match config.agency(&agency_id) {
@@ -217,11 +245,21 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
         doubts.push(Doubt::OldReminder);
     }
     doubts.extend(authentication(config, m, from));
+    // Written before the question? Then it was written no earlier than it.
+    let mut received = m.date;
+    if let (Some(date), Some(asked)) = (m.date, ledger.message_sent_at(id)?) {
+        if date < asked {
+            received = Some(asked);
+            if date < asked - DATE_SLACK_SECONDS {
+                doubts.push(Doubt::DatedBefore);
+            }
+        }
+    }
     Ok(Meaning::Submitted(Proposal {
         agency: agency.id.clone(),
         items: ledger.message_pairs(id)?,
         reference: document_number(&m.subject, scanned(&m.text), &plan_numbers(config)),
-        received: m.date,
+        received,
         from: from.clone(),
         subject: m.subject.clone(),
         doubts,
@@ -296,20 +334,16 @@ enum Verdict {
 }
 
 /// Reads one `Authentication-Results` value (RFC 8601) for the From
-/// `domain`: any of dmarc, dkim (its `header.d`), spf (its `smtp.mailfrom`)
-/// failing for that domain fails; else one of them passing passes; else
-/// nothing vouches for the sender.
+/// `domain`: any of dmarc, dkim, spf failing fails (for that domain, or
+/// naming none); else one of them passing for that domain passes — dmarc
+/// by its `header.from`, dkim by its `header.d` (or `header.i`), spf by its
+/// `smtp.mailfrom` (a pass of the HELO name, or naming no domain, vouches
+/// for nothing); else nothing vouches for the sender. A value that cannot
+/// be read (an unclosed comment or quote) fails.
 fn sender_verdict(header: &str, domain: &str) -> Verdict {
-    let mut text = String::with_capacity(header.len());
-    let mut depth = 0u32;
-    for c in header.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => text.push(c),
-            _ => {}
-        }
-    }
+    let Some(text) = without_comments(header) else {
+        return Verdict::Fail("unreadable".into());
+    };
     let mut failed = Vec::new();
     let mut passed = false;
     for resinfo in text.split(';').skip(1) {
@@ -325,21 +359,20 @@ fn sender_verdict(header: &str, domain: &str) -> Verdict {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.trim_matches('"').to_ascii_lowercase())
         };
-        let for_domain = |value: Option<String>| {
-            value.is_none_or(|v| v.rsplit('@').next().is_some_and(|d| d == domain))
-        };
-        let about_sender = match method.as_str() {
-            "dmarc" => for_domain(property("header.from")),
-            "dkim" => for_domain(property("header.d").or_else(|| property("header.i"))),
-            "spf" => for_domain(property("smtp.mailfrom")),
+        let named = match method.as_str() {
+            "dmarc" => property("header.from"),
+            "dkim" => property("header.d").or_else(|| property("header.i")),
+            "spf" => property("smtp.mailfrom"),
             _ => continue,
         };
-        if !about_sender {
-            continue;
-        }
+        let ours = named
+            .as_deref()
+            .map(|v| v.rsplit('@').next().is_some_and(|d| d == domain));
         match result.as_str() {
-            "pass" => passed = true,
-            "fail" | "softfail" | "permerror" => failed.push(format!("{method}={result}")),
+            "pass" if ours == Some(true) => passed = true,
+            "fail" | "softfail" | "permerror" if ours != Some(false) => {
+                failed.push(format!("{method}={result}"))
+            }
             _ => {}
         }
     }
@@ -350,6 +383,41 @@ fn sender_verdict(header: &str, domain: &str) -> Verdict {
     } else {
         Verdict::Fail("none-passed".into())
     }
+}
+
+/// An `Authentication-Results` value without its comments, and with any
+/// `;` or white space inside a quoted string made harmless (so that a
+/// quoted value cannot split or add a result); `None` when a comment or a
+/// quote is left open.
+fn without_comments(header: &str) -> Option<String> {
+    let mut text = String::with_capacity(header.len());
+    let mut depth = 0u32;
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in header.chars() {
+        if escaped {
+            escaped = false;
+            if depth == 0 {
+                text.push('_');
+            }
+            continue;
+        }
+        match c {
+            '\\' if quoted || depth > 0 => escaped = true,
+            '"' if depth == 0 => {
+                quoted = !quoted;
+                text.push(c);
+            }
+            ';' | ' ' | '=' if quoted => text.push('_'),
+            _ if quoted => text.push(c),
+            '(' => depth += 1,
+            ')' if depth == 0 => return None,
+            ')' => depth -= 1,
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    (depth == 0 && !quoted).then_some(text)
 }
 
 fn plan_numbers(config: &Config) -> Vec<&str> {
@@ -592,5 +660,38 @@ mod tests {
             sender_verdict(comment, d),
             Verdict::Fail("dkim=fail".into())
         );
+        // A pass that names no domain, or the HELO name, vouches for nothing.
+        for vague in [
+            "mail.example.gov.vn; spf=pass smtp.helo=syt.example.gov.vn",
+            "mail.example.gov.vn; dkim=pass",
+            "mail.example.gov.vn; dmarc=pass",
+        ] {
+            assert_eq!(
+                sender_verdict(vague, d),
+                Verdict::Fail("none-passed".into()),
+                "{vague}"
+            );
+        }
+        // A fail that names no domain still fails.
+        let bare = "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; spf=fail";
+        assert_eq!(sender_verdict(bare, d), Verdict::Fail("spf=fail".into()));
+        // A quoted value cannot add a result or hide one.
+        let quoted = r#"mail.example.gov.vn; spf=fail smtp.mailfrom="x;dkim=pass header.d=syt.example.gov.vn"; dmarc=fail header.from=syt.example.gov.vn"#;
+        assert_eq!(
+            sender_verdict(quoted, d),
+            Verdict::Fail("dmarc=fail".into())
+        );
+        // An unclosed comment or quote is not read.
+        for broken in [
+            "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn (unclosed; spf=fail",
+            "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn) ; spf=fail",
+            r#"mail.example.gov.vn; dkim=pass header.d="syt.example.gov.vn; spf=fail"#,
+        ] {
+            assert_eq!(
+                sender_verdict(broken, d),
+                Verdict::Fail("unreadable".into()),
+                "{broken}"
+            );
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! or it is an automatic answer (ignored) or a bounce (the reminder it
 //! reports on was not delivered: the office must phone).
 
-use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
+use std::collections::HashSet;
+
+use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
 /// What kind of message it is.
@@ -11,6 +13,9 @@ use sha2::{Digest, Sha256};
 pub enum Kind {
     /// A person wrote it.
     Written,
+    /// Messages inside messages more than [`NESTING_AT_MOST`] deep: not
+    /// read further (such a tree is an attack on the reader, not a reply).
+    TooDeep,
     /// An out-of-office or other automatic answer.
     AutoReply,
     /// A delivery status notification: the Message-ID of the message it
@@ -39,6 +44,17 @@ pub struct Attachment {
 /// is left in the mailbox, and the proposal says so.
 pub const FILE_AT_MOST: usize = 25 << 20;
 
+/// The most files kept of one message; of the rest only their number and
+/// size are said.
+pub const FILES_AT_MOST: usize = 100;
+
+/// How deep messages may lie inside messages (a forwarded message is 2).
+pub const NESTING_AT_MOST: usize = 32;
+
+/// The most Message-IDs of `In-Reply-To` and `References` read: the direct
+/// parent, then the thread from its newest end.
+pub const REFERENCES_AT_MOST: usize = 100;
+
 /// A message, as matching needs it.
 #[derive(Debug, Clone)]
 pub struct Incoming {
@@ -56,7 +72,10 @@ pub struct Incoming {
     /// The Message-IDs it answers: `In-Reply-To`, then `References`.
     pub replies_to: Vec<String>,
     pub kind: Kind,
+    /// The first [`FILES_AT_MOST`] files.
     pub attachments: Vec<Attachment>,
+    /// How many files there were beyond those, and their size.
+    pub more_files: (usize, u64),
     /// Its `Authentication-Results` headers (RFC 8601), top first: what the
     /// receiving servers found of its sender.
     pub authentication: Vec<String>,
@@ -65,6 +84,12 @@ pub struct Incoming {
 /// Reads a raw message (RFC 5322 bytes); `None` when it is not one.
 pub fn read(raw: &[u8]) -> Option<Incoming> {
     let m = MessageParser::default().parse(raw)?;
+    let incoming = incoming(raw, &m);
+    dismantle(m);
+    Some(incoming)
+}
+
+fn incoming(raw: &[u8], m: &Message) -> Incoming {
     let id = match m.message_id() {
         Some(id) => id.to_string(),
         None => {
@@ -81,22 +106,57 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
             )
         }
     };
-    let mut replies_to = ids(m.in_reply_to());
-    for r in ids(m.references()) {
-        if !replies_to.contains(&r) {
-            replies_to.push(r);
+    let mut seen = HashSet::new();
+    let mut replies_to: Vec<String> = ids(m.in_reply_to())
+        .into_iter()
+        .chain(ids(m.references()).into_iter().rev())
+        .filter(|id| seen.insert(id.clone()))
+        .take(REFERENCES_AT_MOST)
+        .collect();
+    replies_to.shrink_to_fit();
+    // RFC 5322 allows one From: with two, which one a reader shows is the
+    // reader's guess; such a message has no sender.
+    let froms = m
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .count();
+    let from = (froms == 1)
+        .then(|| m.from().and_then(|a| a.first()).and_then(|a| a.address()))
+        .flatten()
+        .map(str::to_lowercase);
+    let too_deep = depth(m) > NESTING_AT_MOST;
+    let kind = if too_deep { Kind::TooDeep } else { kind(m) };
+    let mut attachments = Vec::new();
+    let mut more_files = (0, 0);
+    if !too_deep {
+        for p in m.attachments().filter(|p| !p.is_message()) {
+            let contents = p.contents();
+            if attachments.len() == FILES_AT_MOST {
+                more_files.0 += 1;
+                more_files.1 += contents.len() as u64;
+                continue;
+            }
+            attachments.push(Attachment {
+                name: p.attachment_name().unwrap_or("tep-dinh-kem").to_string(),
+                size: contents.len(),
+                bytes: if contents.len() <= FILE_AT_MOST {
+                    contents.to_vec()
+                } else {
+                    Vec::new()
+                },
+            });
         }
     }
-    let kind = kind(&m);
-    Some(Incoming {
+    Incoming {
         id,
-        from: m
-            .from()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .map(str::to_lowercase),
+        from,
         subject: m.subject().unwrap_or_default().to_string(),
-        text: m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+        text: if too_deep {
+            String::new()
+        } else {
+            m.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+        },
         // A Date outside 2000–2100 (a stopped clock, a forged header) is
         // no date: the proposal is dated when it is read.
         date: m
@@ -105,22 +165,8 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
             .filter(|t| crate::dates::accepted_unix(*t)),
         replies_to,
         kind,
-        attachments: m
-            .attachments()
-            .filter(|p| !p.is_message())
-            .map(|p| {
-                let contents = p.contents();
-                Attachment {
-                    name: p.attachment_name().unwrap_or("tep-dinh-kem").to_string(),
-                    size: contents.len(),
-                    bytes: if contents.len() <= FILE_AT_MOST {
-                        contents.to_vec()
-                    } else {
-                        Vec::new()
-                    },
-                }
-            })
-            .collect(),
+        attachments,
+        more_files,
         authentication: m
             .headers()
             .iter()
@@ -133,7 +179,38 @@ pub fn read(raw: &[u8]) -> Option<Incoming> {
                     .join(" ")
             })
             .collect(),
-    })
+    }
+}
+
+/// How deep messages lie inside `m` (1: none inside), found without
+/// recursion.
+fn depth(m: &Message) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(m, 1)];
+    while let Some((m, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        for part in &m.parts {
+            if let PartType::Message(inner) = &part.body {
+                stack.push((inner, level + 1));
+            }
+        }
+    }
+    deepest
+}
+
+/// Drops a parsed message without recursion: mail-parser's messages own
+/// the messages inside them, and dropping 12 000 levels of those one
+/// inside the other overflows a thread's stack (the whole daemon aborts,
+/// and reads the message again after each restart).
+fn dismantle(m: Message<'_>) {
+    let mut stack = vec![m];
+    while let Some(mut m) = stack.pop() {
+        for part in m.parts.drain(..) {
+            if let PartType::Message(inner) = part.body {
+                stack.push(inner);
+            }
+        }
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -200,10 +277,14 @@ fn kind(m: &Message) -> Kind {
     }
 }
 
-/// The recipients a bounce reports on: the per-recipient fields of its
-/// `message/delivery-status` part (RFC 3464), `rfc822;` addresses only.
+/// The recipients a bounce reports delivery to as failed: the
+/// per-recipient blocks of its `message/delivery-status` part (RFC 3464)
+/// whose `Action` is `failed` (not `delayed`, `delivered`, `relayed` or
+/// `expanded`), their `Final-Recipient` and `Original-Recipient`
+/// (`rfc822;` addresses only), lower-cased.
 fn bounced_recipients(m: &Message) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for part in m.parts.iter() {
         let status = part.content_type().is_some_and(|c| {
             c.ctype().eq_ignore_ascii_case("message")
@@ -213,25 +294,35 @@ fn bounced_recipients(m: &Message) -> Vec<String> {
         if !status {
             continue;
         }
-        for line in String::from_utf8_lossy(part.contents()).lines() {
-            let Some((name, value)) = line.split_once(':') else {
-                continue;
-            };
-            let name = name.trim();
-            if !(name.eq_ignore_ascii_case("Final-Recipient")
-                || name.eq_ignore_ascii_case("Original-Recipient"))
-            {
-                continue;
+        let text = String::from_utf8_lossy(part.contents()).replace("\r\n", "\n");
+        // The first block is the message's; each after it, one recipient's.
+        for block in text.split("\n\n").skip(1) {
+            let mut failed = false;
+            let mut addresses = Vec::new();
+            for line in block.lines() {
+                let Some((name, value)) = line.split_once(':') else {
+                    continue;
+                };
+                let name = name.trim();
+                if name.eq_ignore_ascii_case("Action") {
+                    failed = value.trim().eq_ignore_ascii_case("failed");
+                    continue;
+                }
+                if !(name.eq_ignore_ascii_case("Final-Recipient")
+                    || name.eq_ignore_ascii_case("Original-Recipient"))
+                {
+                    continue;
+                }
+                let Some((kind, address)) = value.split_once(';') else {
+                    continue;
+                };
+                let address = address.trim().trim_matches(['<', '>']).to_lowercase();
+                if kind.trim().eq_ignore_ascii_case("rfc822") && !address.is_empty() {
+                    addresses.push(address);
+                }
             }
-            let Some((kind, address)) = value.split_once(';') else {
-                continue;
-            };
-            let address = address.trim().trim_matches(['<', '>']).to_lowercase();
-            if kind.trim().eq_ignore_ascii_case("rfc822")
-                && !address.is_empty()
-                && !out.contains(&address)
-            {
-                out.push(address);
+            if failed {
+                out.extend(addresses.into_iter().filter(|a| seen.insert(a.clone())));
             }
         }
     }
@@ -266,7 +357,7 @@ fn bounced_id(m: &Message) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Kind, read};
+    use super::{FILES_AT_MOST, Kind, REFERENCES_AT_MOST, read};
 
     const REPLY: &str = "From: =?UTF-8?Q?S=E1=BB=9F_Y_t=E1=BA=BF?= <VanThu@SYT.example.gov.vn>\r\n\
 To: vptt138@example.gov.vn\r\n\
@@ -385,5 +476,101 @@ Subject: V/v nhắc\r\n\
         assert_eq!(a.id, b.id, "the same headers: the same message");
         let c = read(raw.replace("Subject: x", "Subject: y").as_bytes()).unwrap();
         assert_ne!(a.id, c.id);
+    }
+
+    /// 12 000 messages, each inside the one before: read (and dropped) on
+    /// a thread with a quarter of tokio's blocking stack, and not read
+    /// further.
+    #[test]
+    fn messages_nested_12000_deep_do_not_overflow_the_stack() {
+        let head = "From: a@syt.example.gov.vn\r\nSubject: x\r\nMessage-ID: <deep@x>\r\nMIME-Version: 1.0\r\n";
+        let mut raw = String::from(head);
+        for n in 0..12_000 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\nContent-Type: message/rfc822\r\n\r\n"
+            ));
+        }
+        raw.push_str("Subject: in\r\n\r\nhi");
+        for n in (0..12_000).rev() {
+            raw.push_str(&format!("\r\n--b{n}--\r\n"));
+        }
+        let m = std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(move || read(raw.as_bytes()).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(m.kind, Kind::TooDeep);
+        assert_eq!(m.id, "deep@x");
+        assert!(m.attachments.is_empty() && m.text.is_empty());
+        // A forwarded message is no attack.
+        let forwarded = format!(
+            "{head}Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+             Content-Type: text/plain\r\n\r\nChuyển tiếp.\r\n--b\r\n\
+             Content-Type: message/rfc822\r\n\r\nSubject: in\r\n\r\nhi\r\n--b--\r\n"
+        );
+        assert_eq!(read(forwarded.as_bytes()).unwrap().kind, Kind::Written);
+    }
+
+    /// 40 000 referenced ids: the parent, then the newest 99, at once.
+    #[test]
+    fn references_are_read_up_to_a_hundred_newest_first() {
+        let refs: Vec<String> = (0..40_000).map(|n| format!("<r{n}@x>")).collect();
+        let raw = REPLY.replace(
+            "References: <dondoc.first@example.gov.vn> <dondoc.abc@example.gov.vn>",
+            &format!("References: {}", refs.join(" ")),
+        );
+        let m = read(raw.as_bytes()).unwrap();
+        assert_eq!(m.replies_to.len(), REFERENCES_AT_MOST);
+        assert_eq!(m.replies_to[0], "dondoc.abc@example.gov.vn");
+        assert_eq!(m.replies_to[1], "r39999@x");
+        assert_eq!(m.replies_to[99], "r39901@x");
+    }
+
+    /// 20 000 tiny files: the first hundred are read, the rest counted.
+    #[test]
+    fn files_beyond_a_hundred_are_counted_not_read() {
+        let mut raw = REPLY.replace("--b--\r\n", "");
+        for n in 0..20_000 {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: application/octet-stream\r\n\
+                 Content-Disposition: attachment; filename=\"t{n}.bin\"\r\n\r\nabc\r\n"
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        let m = read(raw.as_bytes()).unwrap();
+        assert_eq!(m.attachments.len(), FILES_AT_MOST);
+        assert_eq!(m.attachments[1].name, "t0.bin");
+        assert_eq!(
+            m.more_files,
+            (20_001 - FILES_AT_MOST, 3 * (20_001 - FILES_AT_MOST) as u64)
+        );
+    }
+
+    /// Two From headers: which is the sender is a reader's guess.
+    #[test]
+    fn a_message_with_two_senders_has_none() {
+        let raw = REPLY.replace(
+            "To: vptt138",
+            "From: ke-gian@gian-lan.example\r\nTo: vptt138",
+        );
+        assert_eq!(read(raw.as_bytes()).unwrap().from, None);
+    }
+
+    /// Only recipients whose delivery failed are reported; delayed,
+    /// delivered and relayed ones are not.
+    #[test]
+    fn a_bounce_reports_only_failed_recipients() {
+        let raw = "From: MAILER-DAEMON@mail.example.gov.vn\r\nMessage-ID: <d@x>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\r\n\r\n\
+--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n\
+Final-Recipient: rfc822; a@x.vn\r\nAction: delayed\r\n\r\n\
+Final-Recipient: rfc822; b@x.vn\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n\
+Original-Recipient: rfc822; C@x.vn\r\nFinal-Recipient: rfc822; c@x.vn\r\nAction: delivered\r\n\
+--r--\r\n";
+        let Kind::Bounce { recipients, .. } = read(raw.as_bytes()).unwrap().kind else {
+            panic!("a bounce")
+        };
+        assert_eq!(recipients, ["b@x.vn"]);
     }
 }

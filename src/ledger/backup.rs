@@ -47,6 +47,12 @@ impl Ledger {
                 "that is the database itself (or its -wal/-shm file); name another file",
             )));
         }
+        if dest.is_dir() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "that is a folder; name a file in it (e.g. FOLDER/dondoc-backup.db)",
+            )));
+        }
         if !replace && dest.exists() {
             return Err(io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
@@ -62,7 +68,10 @@ impl Ledger {
                 return Err(e);
             }
         };
-        fs::rename(&tmp, dest).map_err(io)?;
+        if let Err(e) = fs::rename(&tmp, dest) {
+            let _ = fs::remove_file(&tmp);
+            return Err(io(e));
+        }
         if let Some(dir) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
             // The rename is durable once the folder is.
             fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;

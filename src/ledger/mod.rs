@@ -54,6 +54,21 @@ pub enum LedgerError {
     },
 }
 
+impl LedgerError {
+    /// Whether another process held the database locked for longer than
+    /// the busy timeout (an admin's `sqlite3` in a transaction, a backup
+    /// the old way): worth trying again, not a fault.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            LedgerError::Sqlite {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
 /// Which submission / waiver / reminder: one instance of an obligation for one agency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PairKey {

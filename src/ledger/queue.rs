@@ -335,6 +335,15 @@ impl Ledger {
         }))
     }
 
+    /// The send moment a stored message sent to an agency was made for (it
+    /// left no earlier), as Unix seconds; `None` when it is not ours.
+    pub fn message_sent_at(&self, message_id: &str) -> Result<Option<i64>, LedgerError> {
+        self.conn
+            .prepare_cached("SELECT moment FROM messages WHERE message_id = ?1 AND agency != ''")
+            .and_then(|mut stmt| stmt.query_row([message_id], |r| r.get(0)).optional())
+            .map_err(|e| self.sql(e))
+    }
+
     /// The pairs a message reminded of (`message_id` with its brackets).
     pub fn message_pairs(&self, message_id: &str) -> Result<Vec<PairKey>, LedgerError> {
         let mut stmt = self

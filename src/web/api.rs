@@ -269,7 +269,7 @@ pub async fn submit(
             ledger.set_actor(&who.name);
             let outcome = ledger.record_submissions_each(&batch, |i| replace[i]);
             ledger.set_actor("web");
-            match outcome.map_err(|e| Failure::Internal(e.to_string()))? {
+            match outcome.map_err(Failure::from)? {
                 Err(conflict) => Ok(json_response(
                     StatusCode::CONFLICT,
                     &json!({
@@ -342,7 +342,7 @@ pub async fn unsubmit(
             let just_keys: Vec<PairKey> = keys.iter().map(|(_, k)| k.clone()).collect();
             match ledger
                 .delete_submissions(&just_keys)
-                .map_err(|e| Failure::Internal(e.to_string()))?
+                .map_err(Failure::from)?
             {
                 Ok(n) => {
                     c.overview.invalidate();

@@ -66,7 +66,7 @@ pub async fn list(
     let (current, proposals) = console
         .with_ledger(move |_, ledger| ledger.proposals(!all))
         .await?;
-    let proposals = proposals.map_err(|e| Failure::Internal(e.to_string()))?;
+    let proposals = proposals.map_err(Failure::from)?;
     let config = current.config();
     let shown: Vec<Shown> = proposals
         .into_iter()
@@ -141,7 +141,7 @@ pub async fn decide(
             }
         })
         .await?;
-    let outcome = outcome.map_err(|e| Failure::Internal(e.to_string()))?;
+    let outcome = outcome.map_err(Failure::from)?;
     if outcome.is_ok() && accept {
         console.overview.invalidate();
     }
@@ -168,7 +168,7 @@ pub async fn file(
     let (current, proposal) = console
         .with_ledger(move |_, ledger| ledger.proposal(id))
         .await?;
-    let proposal = proposal.map_err(|e| Failure::Internal(e.to_string()))?;
+    let proposal = proposal.map_err(Failure::from)?;
     let Some(kept) = proposal.and_then(|p| p.files.into_iter().nth(n)) else {
         return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such file"));
     };

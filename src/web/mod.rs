@@ -158,7 +158,7 @@ impl Console {
         })
         .await
         .map_err(|e| Failure::Internal(format!("{e}")))?
-        .map_err(|e: LedgerError| Failure::Internal(format!("{e}")))
+        .map_err(|e: LedgerError| Failure::from(e))
     }
 }
 
@@ -208,6 +208,19 @@ fn damage(config: &Config) -> Option<String> {
 pub enum Failure {
     /// 500: logged, with a generic page for the client.
     Internal(String),
+    /// 503 with `Retry-After`: another process held the database locked
+    /// past the busy timeout; nothing was written.
+    Busy(String),
+}
+
+impl From<LedgerError> for Failure {
+    fn from(e: LedgerError) -> Failure {
+        if e.is_busy() {
+            Failure::Busy(e.to_string())
+        } else {
+            Failure::Internal(e.to_string())
+        }
+    }
 }
 
 impl IntoResponse for Failure {
@@ -218,6 +231,15 @@ impl IntoResponse for Failure {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Lỗi máy chủ; xem nhật ký (journalctl -u dondoc)\n",
+                )
+                    .into_response()
+            }
+            Failure::Busy(e) => {
+                tracing::warn!(error = %e, "web console: the database is locked by another process");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "5")],
+                    "Cơ sở dữ liệu đang bị khóa; chưa ghi gì, xin thử lại sau ít giây\n",
                 )
                     .into_response()
             }

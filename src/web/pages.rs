@@ -545,7 +545,7 @@ pub async fn record(
                 text: sentence(&text),
             }
         }
-        Err(Refused::Ledger(e)) => return Err(Failure::Internal(e.to_string())),
+        Err(Refused::Ledger(e)) => return Err(Failure::from(e)),
         Err(r) => Flash {
             ok: false,
             text: refusal_text(r),
