@@ -100,7 +100,7 @@ fn replies_from_the_agency_propose_bounces_and_strangers_do_not() {
     // (or about another message): it marks nothing.
     assert_eq!(
         mean(dsn.replace("VanThu@syt.example.gov.vn", "ai-do@gmail.com")),
-        Meaning::Ignored("a bounce that names no recipient the reminder was sent to")
+        Meaning::Ignored("a bounce that reports no failed delivery to the agency's own address")
     );
 }
 

@@ -19,7 +19,9 @@ dropped lines) and runs the real binary on each, in turn over four targets:
           the XML of one of its members
   email   `dondoc --config DIR inbox read [--auto] FILE.eml`: replies to
           reminders the config's ledger really sent, a bounce, attachments,
-          RFC 2047 subjects, megabytes of text, deep multiparts, broken headers
+          RFC 2047 subjects, megabytes of text, deep multiparts, messages
+          50 000 deep inside messages, 40 000 References, 5 000 files,
+          broken headers
 
 A run counts as a panic (exit code 101, "panicked at" in stderr, or killed by
 a signal) or as slow (still running after --timeout seconds, then killed).
@@ -321,6 +323,10 @@ class Fuzzer:
         seeds.append(reply(mid, addr, "Re: " + "dài " * 10000,
                            ("Số: 7/BC. Nội dung báo cáo rất dài. " * 90000)[: 3 << 20]))
         seeds.append(nested(mid, addr, depth=300))
+        seeds.append(nested_messages(mid, addr, depth=50000))
+        seeds.append(reply(mid, addr, "Re: nhiều tham chiếu", "Số: 8/BC",
+                           references=[f"<r{n}@x>" for n in range(40000)]))
+        seeds.append(reply(mid2, addr, "Re: nhiều tệp", "Số: 10/BC", attachments=5000))
         seeds.append(b"From: <" + addr.encode() + b">\r\nSubject: no colon here\r\n"
                      b"Broken header line without colon\r\nIn-Reply-To: " + mid.encode()
                      + b"\r\nDate: 31 Feb 9999 99:99 +9999\r\n\tfolded\r\n" + b"X: " +
@@ -474,8 +480,9 @@ def minimal_xlsx(rows):
     return buf.getvalue()
 
 
-def reply(in_reply_to, sender, subject, text, attachments=1):
-    """A reply from an agency's address, with PDF attachments."""
+def reply(in_reply_to, sender, subject, text, attachments=1, references=()):
+    """A reply from an agency's address, with PDF attachments; `references`
+    are added to its References."""
     parts = [
         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
         f"\r\n{text}\r\n"
@@ -488,7 +495,8 @@ def reply(in_reply_to, sender, subject, text, attachments=1):
     return (f"From: Văn thư <{sender}>\r\nTo: vptt138@example.gov.vn\r\nSubject: {subject}\r\n"
             "Date: Mon, 16 Jun 2025 09:30:00 +0700\r\n"
             f"Message-ID: <{random.getrandbits(64):x}@agency.example.gov.vn>\r\n"
-            f"In-Reply-To: {in_reply_to}\r\nReferences: {in_reply_to}\r\nMIME-Version: 1.0\r\n"
+            f"In-Reply-To: {in_reply_to}\r\nReferences: {' '.join([*references, in_reply_to])}\r\n"
+            "MIME-Version: 1.0\r\n"
             'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
             + "".join(parts) + "--b1--\r\n").encode()
 
@@ -505,6 +513,17 @@ def bounce(message_id, recipient):
             f"Final-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n--r\r\n"
             f"Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: {message_id}\r\n"
             f"To: {recipient}\r\n--r--\r\n").encode()
+
+
+def nested_messages(in_reply_to, sender, depth):
+    """Messages each inside the one before, `depth` deep (a stack-overflow
+    attempt: dropping such a tree recursively aborts the reader)."""
+    head = (f"From: <{sender}>\r\nSubject: Re: thư lồng thư\r\nIn-Reply-To: {in_reply_to}\r\n"
+            "Message-ID: <tower@agency.example.gov.vn>\r\nMIME-Version: 1.0\r\n")
+    opening = "".join(f'Content-Type: multipart/mixed; boundary="m{i}"\r\n\r\n--m{i}\r\n'
+                      "Content-Type: message/rfc822\r\n\r\n" for i in range(depth))
+    closing = "".join(f"\r\n--m{i}--\r\n" for i in reversed(range(depth)))
+    return (head + opening + "Subject: đáy\r\n\r\nSố: 9/BC" + closing).encode()
 
 
 def nested(in_reply_to, sender, depth):
