@@ -770,20 +770,7 @@ fn a_hostile_message_does_not_stall_the_daemon() {
     // 12 000 messages each inside the one before: dropping such a tree
     // recursively overflowed the reader's stack and aborted the daemon
     // (which read it again after each restart).
-    let mut deep = String::from(
-        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\nSubject: x\r\n\
-         Message-ID: <deep@syt.example.gov.vn>\r\nMIME-Version: 1.0\r\n",
-    );
-    for n in 0..12_000 {
-        deep.push_str(&format!(
-            "Content-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\n\
-             Content-Type: message/rfc822\r\n\r\n"
-        ));
-    }
-    deep.push_str("Subject: in\r\n\r\nhi");
-    for n in (0..12_000).rev() {
-        deep.push_str(&format!("\r\n--b{n}--\r\n"));
-    }
+    let deep = common::nested_messages(12_000);
     server.deliver(2, &deep);
     wait_until("the deep message is read and ignored", || {
         fs::read_to_string(&log)

@@ -590,20 +590,7 @@ fn a_flood_of_files_and_a_tower_of_messages_are_bounded() {
     }
     flood.push_str("--b1--\r\n");
     let flood = write("flood.eml", flood);
-    let mut deep = String::from(
-        "From: vanthu@syt.example.gov.vn\r\nSubject: x\r\nMessage-ID: <deep@syt.example.gov.vn>\r\n\
-         MIME-Version: 1.0\r\n",
-    );
-    for n in 0..12_000 {
-        deep.push_str(&format!(
-            "Content-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\n\
-             Content-Type: message/rfc822\r\n\r\n"
-        ));
-    }
-    deep.push_str("Subject: in\r\n\r\nhi");
-    for n in (0..12_000).rev() {
-        deep.push_str(&format!("\r\n--b{n}--\r\n"));
-    }
+    let deep = common::nested_messages(12_000);
     let deep = write("deep.eml", deep);
     let out = dondoc(&["--config", cfg, "inbox", "read", &flood, &deep]);
     assert!(out.status.success(), "{}", out.stderr);

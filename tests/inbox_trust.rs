@@ -23,6 +23,39 @@ fn config(mail: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The office after `tick` on 24/04/2025 08:00 sent its reminders: the
+/// config (with `mail`), the Message-IDs of the reminders to Sở Y tế and Sở
+/// Tư pháp, and a `mail/` folder for messages.
+struct Sent {
+    dir: tempfile::TempDir,
+    syt: String,
+    stp: String,
+    mail: std::path::PathBuf,
+}
+
+fn reminders_sent(mail: &str) -> Sent {
+    let dir = config(mail);
+    let out = dondoc(&[
+        "--config",
+        dir.path().to_str().unwrap(),
+        "tick",
+        "--at",
+        "24/04/2025 08:00",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let outbox = dir.path().join("state/outbox");
+    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
+    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
+    let mail = dir.path().join("mail");
+    fs::create_dir(&mail).unwrap();
+    Sent {
+        dir,
+        syt,
+        stp,
+        mail,
+    }
+}
+
 /// A reply to `reminders` (In-Reply-To, then References), from `from`,
 /// with `headers` above the body.
 fn reply(from: &str, id: &str, reminders: &[String], headers: &str, body: &str) -> String {
@@ -55,13 +88,13 @@ const PASS: &str = "Authentication-Results: mx.example.gov.vn; spf=pass \
 
 #[test]
 fn forged_replies_and_bounces_record_nothing() {
-    let dir = config(INBOX);
+    let Sent {
+        dir,
+        syt,
+        stp,
+        mail,
+    } = reminders_sent(INBOX);
     let cfg = dir.path().to_str().unwrap();
-    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let outbox = dir.path().join("state/outbox");
-    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
-    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
     // dondoc.THREAD.N.MOMENT.RANDOM@domain: 128 random bits nobody can predict.
     let local = syt.split('@').next().unwrap();
     let random = local.rsplit('.').next().unwrap();
@@ -71,8 +104,6 @@ fn forged_replies_and_bounces_record_nothing() {
     );
     let predicted = syt.replace(&format!(".{random}"), "");
 
-    let mail = dir.path().join("mail");
-    fs::create_dir(&mail).unwrap();
     let save = |name: &str, text: String| {
         let p = mail.join(name);
         fs::write(&p, text).unwrap();
@@ -232,14 +263,9 @@ fn forged_replies_and_bounces_record_nothing() {
 /// (auto leaves it open; the clerk is told why), a good one says on time.
 #[test]
 fn accept_checks_dates_and_says_on_time_as_submit_does() {
-    let dir = config(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
+    let Sent { dir, stp, mail, .. } =
+        reminders_sent(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
     let cfg = dir.path().to_str().unwrap();
-    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let outbox = dir.path().join("state/outbox");
-    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
-    let mail = dir.path().join("mail");
-    fs::create_dir(&mail).unwrap();
     // Dated 01/03/2025, before the plan (20/03/2025): a wrong clock, or a
     // lie. It replies to nothing, but names the plan and the period.
     let early = mail.join("early.eml");
@@ -315,15 +341,13 @@ fn accept_checks_dates_and_says_on_time_as_submit_does() {
 /// as received when it was read.
 #[test]
 fn a_reply_is_dated_no_earlier_than_its_reminder_and_no_later_than_now() {
-    let dir = config(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
+    let Sent {
+        dir,
+        syt,
+        stp,
+        mail,
+    } = reminders_sent(&INBOX.replace("trusted_authserv_id = \"mx.example.gov.vn\"\n", ""));
     let cfg = dir.path().to_str().unwrap();
-    let out = dondoc(&["--config", cfg, "tick", "--at", "24/04/2025 08:00"]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let outbox = dir.path().join("state/outbox");
-    let syt = reminder_to(&outbox, "vanthu@syt.example.gov.vn");
-    let stp = reminder_to(&outbox, "vanthu@stp.example.gov.vn");
-    let mail = dir.path().join("mail");
-    fs::create_dir(&mail).unwrap();
     let back = mail.join("back.eml");
     fs::write(
         &back,

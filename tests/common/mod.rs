@@ -210,3 +210,24 @@ pub fn reminder_to(outbox: &Path, to: &str) -> String {
     }
     panic!("no reminder to {to}");
 }
+
+/// A message from Sở Y tế holding messages each inside the one before,
+/// `depth` deep (<deep@syt.example.gov.vn>): dropping such a tree
+/// recursively overflows a thread's stack.
+pub fn nested_messages(depth: usize) -> String {
+    let mut deep = String::from(
+        "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\nSubject: x\r\n\
+         Message-ID: <deep@syt.example.gov.vn>\r\nMIME-Version: 1.0\r\n",
+    );
+    for n in 0..depth {
+        deep.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\n\
+             Content-Type: message/rfc822\r\n\r\n"
+        ));
+    }
+    deep.push_str("Subject: in\r\n\r\nhi");
+    for n in (0..depth).rev() {
+        deep.push_str(&format!("\r\n--b{n}--\r\n"));
+    }
+    deep
+}
