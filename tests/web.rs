@@ -1004,6 +1004,30 @@ fn metrics_and_feeds() {
     let last = if path.ends_with('0') { '1' } else { '0' };
     let forged = format!("{}{last}", &path[..path.len() - 1]);
     assert_eq!(c.get(&forged, &[]).status, 404);
+    // The key is HMAC-SHA-256 of the scope under the database's feed key;
+    // an address given before (SHA-256 of key, NUL, scope) still works.
+    let feed_key: Vec<u8> =
+        rusqlite::Connection::open(std::path::Path::new(&c.cfg).join("state/dondoc.db"))
+            .unwrap()
+            .query_row("SELECT value FROM secrets WHERE name = 'feed'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+    let hmac = {
+        use hmac::Mac as _;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&feed_key).unwrap();
+        mac.update(b"calendar");
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    };
+    assert_eq!(path, format!("/calendar.ics?key={hmac}"));
+    let legacy = {
+        use sha2::Digest as _;
+        hex::encode(&sha2::Sha256::digest([&feed_key[..], b"\0calendar"].concat())[..16])
+    };
+    assert_eq!(
+        c.get(&format!("/calendar.ics?key={legacy}"), &[]).status,
+        200
+    );
     let out = dondoc(&["--config", &c.cfg, "feed-url", "--agency", "so-y-te"]);
     let path = out
         .stdout

@@ -173,31 +173,10 @@ fn read_password() -> Result<String, CliError> {
     Ok(password)
 }
 
-/// Asks on the terminal with echo off, and restores it.
+/// Asks on the terminal with echo off (rpassword restores it, and says so
+/// when it cannot).
 fn prompt(question: &str) -> Result<String, CliError> {
-    let io = |e: std::io::Error| CliError::Runtime(e.into());
-    eprint!("{question}");
-    std::io::stderr().flush().map_err(io)?;
-    // SAFETY: termios is plain data; fd 0 is the terminal checked above.
-    let saved = unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(0, &mut t) != 0 {
-            return Err(io(std::io::Error::last_os_error()));
-        }
-        let saved = t;
-        t.c_lflag &= !libc::ECHO;
-        libc::tcsetattr(0, libc::TCSANOW, &t);
-        saved
-    };
-    let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
-    // SAFETY: restores the settings read above.
-    unsafe {
-        libc::tcsetattr(0, libc::TCSANOW, &saved);
-    }
-    eprintln!();
-    read.map_err(io)?;
-    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    rpassword::prompt_password(question).map_err(|e| CliError::Runtime(e.into()))
 }
 
 /// The file as a document (empty when it does not exist yet).

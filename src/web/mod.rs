@@ -348,8 +348,19 @@ pub fn base(web: &Web) -> String {
     }
 }
 
-/// The secret of a feed (`calendar`, or `agency:ID`).
+/// The secret of a feed (`calendar`, or `agency:ID`): HMAC-SHA-256 of the
+/// scope under the database's feed key, its first 128 bits in hex.
 pub fn feed_secret(key: &[u8], scope: &str) -> String {
+    use hmac::Mac as _;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(scope.as_bytes());
+    users::hex(&mac.finalize().into_bytes()[..16])
+}
+
+/// The secret the feed addresses given before HMAC had: SHA-256 of the key,
+/// a NUL and the scope. Still accepted, so that calendars subscribed then
+/// keep working; `dondoc feed-url` gives the new one.
+pub fn legacy_feed_secret(key: &[u8], scope: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(key);

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Console, Failure, auth, feed_secret};
+use super::{Console, Failure, auth, feed_secret, legacy_feed_secret};
 use crate::calendar;
 use crate::policy::State as PairStateKind;
 
@@ -186,9 +186,14 @@ pub struct FeedQuery {
 
 /// Whether the feed `scope` may be read: its secret key, or a logged-in reader.
 fn feed_allowed(console: &Console, headers: &HeaderMap, scope: &str, key: Option<&str>) -> bool {
-    let secret = feed_secret(&console.feed_key.read().expect("not poisoned"), scope);
+    let feed_key = console.feed_key.read().expect("not poisoned");
     match key {
-        Some(k) => crate::config::users::constant_eq(k, &secret),
+        Some(k) => {
+            let now = crate::config::users::constant_eq(k, &feed_secret(&feed_key, scope));
+            let before =
+                crate::config::users::constant_eq(k, &legacy_feed_secret(&feed_key, scope));
+            now | before
+        }
         None => auth::who(console, headers).is_some(),
     }
 }
