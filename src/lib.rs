@@ -10,6 +10,8 @@
 //! - [`calendar`]: pure. Config → instances with scheduled and due dates, over
 //!   working days, Vietnam's statutory holidays (lunar ones computed) and the
 //!   admin's holidays file.
+//! - [`workdays`]: which days are working days (weekly rest, statutory
+//!   holidays with the lunar ones computed, `holidays.toml`), for `calendar`.
 //! - [`dates`]: the date forms Vietnamese offices write (`dd/mm/yyyy`, `mm/yyyy`,
 //!   `dd/mm`) and the moments commands take (`--at`).
 //! - [`ledger`]: the SQLite database — submissions, waivers, the sent-log and
@@ -18,8 +20,13 @@
 //!   pair, and the reminder steps due at a send moment.
 //! - [`mail`]: render (minijinja templates, built in and overridable) and
 //!   deliver (outbox directory or SMTP via lettre; transient vs permanent).
-//! - [`daemon`]: a send moment (decide, claim, deliver, retry), shared by
-//!   `preview`, `tick` and the daemon loop.
+//! - [`engine`]: what every entry point shares — the configuration loaded
+//!   once, the states of every pair at a moment, a send moment (plan, claim,
+//!   deliver, retry), recording with its checks and verdict, the digest's
+//!   figures — so that `preview`, `tick`, `status`, the console and the
+//!   daemon agree by construction.
+//! - [`daemon`]: the long-running loop: the scheduler's send moments, the
+//!   mailbox watcher, the console, reloads, systemd's notify and watchdog.
 //! - [`inbox`]: what an agency's message says (whom it answers, whether a
 //!   person wrote it, the plan and period it names, its document number),
 //!   read into the ledger exactly once as a proposal; IMAP fetch and the
@@ -28,6 +35,10 @@
 //!   command line and the console.
 //! - [`web`]: the web console and its JSON API, served by the daemon.
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
+//!
+//! Beside the flow: [`lang`] (Vietnamese or English for what a person
+//! reads), [`collate`] (Vietnamese alphabetical order), [`suggest`] ("did you
+//! mean"), [`files`] (0600 files and 0700 folders whatever the umask).
 
 pub mod calendar;
 pub mod cli;

@@ -41,7 +41,10 @@ pub fn schedule(
             src.error(
                 entry.span(),
                 key("due"),
-                format!("the obligation has no schedule; {form_help}"),
+                format!(
+                    "obligation \"{}\" has no schedule; {form_help}",
+                    o.id.get_ref()
+                ),
             );
             return None;
         }
@@ -50,7 +53,8 @@ pub fn schedule(
                 present[1].1.clone(),
                 key(second),
                 format!(
-                    "the obligation has {} schedules ({}); {form_help}",
+                    "obligation \"{}\" has {} schedules ({}); {form_help}",
+                    o.id.get_ref(),
                     forms.len(),
                     forms.join(", ")
                 ),

@@ -1,8 +1,8 @@
 //! The office digest: per plan and instance, how many pairs are on time,
 //! late, overdue, pending or exempt, and which agencies are overdue.
 //!
-//! It lists the instances that matter this week: any with an agency overdue,
-//! and any due within 30 days either side of the moment.
+//! Its figures are [`super::overview`]'s: totals, the agencies ranked by
+//! what they owe overdue, and what falls due in the next 14 days.
 //!
 //! The digest goes through the queue like every other email: claimed once
 //! per scheduled moment (`digest_log`), stored, delivered and retried by

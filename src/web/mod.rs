@@ -2,8 +2,9 @@
 //! leaders see who is late and record what came in, from a browser; the
 //! province's document system records submissions through the JSON API.
 //!
-//! Served by the daemon on its own runtime (`run`, when `[web]` is set) or
-//! alone (`dondoc web`), from the same [`Loaded`] configuration and the same
+//! Served by the daemon on the runtime it shares with the send moments and
+//! the mailbox watcher (`run`, when `[web]` is set; all database work on the
+//! blocking pool), or alone (`dondoc web`), from the same [`Loaded`] configuration and the same
 //! engine as every command: a page shows what `status` shows, a form records
 //! what `submit` records, with the same checks and the same messages.
 //!
