@@ -106,7 +106,6 @@ pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args) -> Result<(), CliError>
                     "dondoc.toml has no [inbox] table (the IMAP server and account); add one and run again"
                 )));
             };
-            ledger.set_actor("inbox");
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -126,7 +125,6 @@ pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args) -> Result<(), CliError>
             Ok(())
         }
         Some(Command::Read { files, auto }) => {
-            ledger.set_actor("inbox");
             let (mut proposed, mut bounced, mut ignored, mut seen) = (0, 0, 0, 0);
             for f in files {
                 let (raw, size) = read_message(f)?;

@@ -110,7 +110,8 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
         replace: args.replace,
         force: args.force,
     };
-    let done = record::submit(config, &mut ledger, &request, &now).map_err(refused)?;
+    let done =
+        record::submit(config, &mut ledger, &request, &super::actor(), &now).map_err(refused)?;
     println!("{done}");
     Ok(())
 }
@@ -125,8 +126,15 @@ pub fn unsubmit(config: &Config, pair: &PairArgs) -> Result<(), CliError> {
 pub fn exempt(config: &Config, args: &ExemptArgs) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
     let pair = args.pair.pair();
-    let done = record::exempt(config, &mut ledger, pair, args.note.as_deref(), args.undo)
-        .map_err(refused)?;
+    let done = record::exempt(
+        config,
+        &mut ledger,
+        pair,
+        args.note.as_deref(),
+        args.undo,
+        &super::actor(),
+    )
+    .map_err(refused)?;
     println!("{done}");
     Ok(())
 }
@@ -148,6 +156,7 @@ pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
         args.pair.pair(),
         to,
         args.note.as_deref(),
+        &super::actor(),
     )
     .map_err(refused)?;
     println!("{done}");

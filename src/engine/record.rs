@@ -85,11 +85,12 @@ pub struct Submit<'a> {
     pub force: bool,
 }
 
-/// Records a submission: "recorded: Sở Y tế — … — on time (due …)".
+/// Records a submission as `actor`: "recorded: Sở Y tế — … — on time (due …)".
 pub fn submit(
     config: &Config,
     ledger: &mut Ledger,
     request: &Submit<'_>,
+    actor: &str,
     now: &Zoned,
 ) -> Result<String, Refused> {
     let (key, instance) = resolve(config, request.pair)?;
@@ -106,7 +107,11 @@ pub fn submit(
         reference: kept(request.reference),
         note: kept(request.note),
     };
-    let outcome = ledger.record_submissions(std::slice::from_ref(&submission), request.replace)?;
+    let outcome = ledger.record_submissions_as(
+        std::slice::from_ref(&submission),
+        |_| request.replace,
+        actor,
+    )?;
     let outcome = outcome.map_err(|c| Refused::Conflict {
         existing: describe(config, &c.existing),
     })?;
@@ -205,13 +210,14 @@ pub fn unsubmit(config: &Config, ledger: &mut Ledger, pair: Pair<'_>) -> Result<
     }
 }
 
-/// Waives a pair (or lifts the waiver with `undo`).
+/// Waives a pair as `actor` (or lifts the waiver with `undo`).
 pub fn exempt(
     config: &Config,
     ledger: &mut Ledger,
     pair: Pair<'_>,
     note: Option<&str>,
     undo: bool,
+    actor: &str,
 ) -> Result<String, Refused> {
     let (key, _) = resolve(config, pair)?;
     let what = pair_text(config, &key);
@@ -229,7 +235,7 @@ pub fn exempt(
         };
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    if ledger.add_waiver(&key, note)? {
+    if ledger.add_waiver(&key, note, actor)? {
         Ok(say!("đã miễn nộp: {what}", "exempted {what}"))
     } else {
         Ok(say!(
@@ -239,13 +245,15 @@ pub fn exempt(
     }
 }
 
-/// Moves a pair's due date later to `to` (or lifts the extension: `to` is `None`).
+/// Moves a pair's due date later to `to`, as `actor` (or lifts the
+/// extension: `to` is `None`).
 pub fn extend(
     config: &Config,
     ledger: &mut Ledger,
     pair: Pair<'_>,
     to: Option<&str>,
     note: Option<&str>,
+    actor: &str,
 ) -> Result<String, Refused> {
     let (key, instance) = resolve(config, pair)?;
     let what = pair_text(config, &key);
@@ -283,7 +291,7 @@ pub fn extend(
             .filter(|n| !n.is_empty())
             .map(String::from),
     };
-    ledger.set_extension(&extension)?;
+    ledger.set_extension(&extension, actor)?;
     let (from, to) = (dates::vn(instance.due), dates::vn(to));
     Ok(say!(
         "đã gia hạn {what}: hạn {from} → {to}",

@@ -47,7 +47,7 @@ impl Ledger {
     }
 
     /// Records (or replaces) the extension of a pair.
-    pub fn set_extension(&mut self, extension: &Extension) -> Result<(), LedgerError> {
+    pub fn set_extension(&mut self, extension: &Extension, actor: &str) -> Result<(), LedgerError> {
         let [plan, obligation, period, agency] = key_params(&extension.key);
         self.conn
             .execute(
@@ -64,7 +64,7 @@ impl Ledger {
                     extension.due.to_string(),
                     extension.note,
                     Timestamp::now().as_second(),
-                    self.actor
+                    actor
                 ],
             )
             .map(|_| ())

@@ -298,31 +298,24 @@ impl Ledger {
         find_submission(&self.conn, key).map_err(|e| self.sql(e))
     }
 
-    /// Records a batch of submissions in one transaction: all or none.
-    ///
-    /// A submission identical to the recorded one changes nothing. One that
-    /// differs replaces it only when `replace`; otherwise the whole batch is
-    /// refused with the first conflict.
+    /// Records a batch of submissions in one transaction, as the one who
+    /// opened the ledger (its `actor`): see [`Ledger::record_submissions_as`].
     pub fn record_submissions(
         &mut self,
         batch: &[Submission],
         replace: bool,
     ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
-        self.record_submissions_each(batch, |_| replace)
-    }
-
-    /// The same, with replacing asked for per submission (the API's
-    /// `"replace": true` on one object of a batch).
-    pub fn record_submissions_each(
-        &mut self,
-        batch: &[Submission],
-        replace: impl Fn(usize) -> bool,
-    ) -> Result<Result<RecordOutcome, Conflict>, LedgerError> {
         let actor = self.actor.clone();
-        self.record_submissions_as(batch, replace, &actor)
+        self.record_submissions_as(batch, |_| replace, &actor)
     }
 
-    /// The same, recorded as `actor` (`recorded_by`).
+    /// Records a batch of submissions in one transaction, all or none, as
+    /// `actor` (`recorded_by`).
+    ///
+    /// A submission identical to the recorded one changes nothing. One that
+    /// differs replaces it only when `replace(its index)` (the API's
+    /// `"replace": true` on one object of a batch); otherwise the whole batch
+    /// is refused with the first conflict.
     pub fn record_submissions_as(
         &mut self,
         batch: &[Submission],
@@ -388,12 +381,6 @@ impl Ledger {
             .map_err(|e| self.sql(e))
     }
 
-    /// Who records from now on: the console records each request as its
-    /// user or token.
-    pub fn set_actor(&mut self, actor: &str) {
-        actor.clone_into(&mut self.actor);
-    }
-
     /// Deletes the submissions of `keys` in one transaction, all or none.
     /// `Err` lists the indices of keys with no submission; nothing is
     /// deleted then.
@@ -440,8 +427,14 @@ impl Ledger {
         Ok(n > 0)
     }
 
-    /// Records a waiver; `false` when the pair was already waived (unchanged).
-    pub fn add_waiver(&mut self, key: &PairKey, note: Option<&str>) -> Result<bool, LedgerError> {
+    /// Records a waiver, as `actor`; `false` when the pair was already
+    /// waived (unchanged).
+    pub fn add_waiver(
+        &mut self,
+        key: &PairKey,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<bool, LedgerError> {
         let [plan, obligation, period, agency] = key_params(key);
         let n = self
             .conn
@@ -449,7 +442,7 @@ impl Ledger {
                 "INSERT INTO waivers (plan, obligation, period, agency, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (plan, obligation, period, agency) DO NOTHING",
-                params![plan, obligation, period, agency, note, Timestamp::now().as_second(), self.actor],
+                params![plan, obligation, period, agency, note, Timestamp::now().as_second(), actor],
             )
             .map_err(|e| self.sql(e))?;
         Ok(n > 0)

@@ -52,7 +52,9 @@ fn creates_a_private_file_at_the_latest_schema() {
         )
         .unwrap()
         .unwrap();
-    ledger.add_waiver(&key("ubnd"), Some("sáp nhập")).unwrap();
+    ledger
+        .add_waiver(&key("ubnd"), Some("sáp nhập"), "test")
+        .unwrap();
     drop(ledger);
     // Opening again migrates nothing and keeps the data.
     let again = Ledger::open(&path, "test").unwrap();
@@ -149,8 +151,12 @@ fn a_batch_is_all_or_nothing_and_identical_rows_change_nothing() {
 fn waivers_are_added_once_and_lifted() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
-    assert!(ledger.add_waiver(&key("a"), Some("sáp nhập")).unwrap());
-    assert!(!ledger.add_waiver(&key("a"), None).unwrap());
+    assert!(
+        ledger
+            .add_waiver(&key("a"), Some("sáp nhập"), "test")
+            .unwrap()
+    );
+    assert!(!ledger.add_waiver(&key("a"), None, "test").unwrap());
     assert_eq!(
         ledger.waivers().unwrap()[0].note.as_deref(),
         Some("sáp nhập")

@@ -266,9 +266,7 @@ pub async fn submit(
             if !errors.is_empty() {
                 return Ok(unprocessable(errors));
             }
-            ledger.set_actor(&who.name);
-            let outcome = ledger.record_submissions_each(&batch, |i| replace[i]);
-            ledger.set_actor("web");
+            let outcome = ledger.record_submissions_as(&batch, |i| replace[i], &who.name);
             match outcome.map_err(Failure::from)? {
                 Err(conflict) => Ok(json_response(
                     StatusCode::CONFLICT,

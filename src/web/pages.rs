@@ -493,7 +493,6 @@ pub async fn record(
                 period: &form.period,
                 agency: &form.agency,
             };
-            ledger.set_actor(&actor);
             let outcome = match action.as_str() {
                 "submit" => record::submit(
                     config,
@@ -506,21 +505,24 @@ pub async fn record(
                         replace: form.replace.is_some(),
                         force: form.force.is_some(),
                     },
+                    &actor,
                     &now,
                 ),
                 "unsubmit" => record::unsubmit(config, ledger, pair),
-                "exempt" => record::exempt(config, ledger, pair, form.note.as_deref(), false),
-                "unexempt" => record::exempt(config, ledger, pair, None, true),
+                "exempt" => {
+                    record::exempt(config, ledger, pair, form.note.as_deref(), false, &actor)
+                }
+                "unexempt" => record::exempt(config, ledger, pair, None, true, &actor),
                 "extend" => record::extend(
                     config,
                     ledger,
                     pair,
                     Some(form.to.as_deref().unwrap_or("")),
                     form.note.as_deref(),
+                    &actor,
                 ),
-                _ => record::extend(config, ledger, pair, None, None),
+                _ => record::extend(config, ledger, pair, None, None, &actor),
             };
-            ledger.set_actor("web");
             let back = form
                 .back
                 .filter(|b| b.starts_with("/instances/") || b.starts_with("/agencies/"))

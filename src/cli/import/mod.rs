@@ -64,7 +64,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let (rows, lines) = check(config, &args.file, &sheet)?;
     let mut ledger = super::open_ledger(config)?;
     let outcome = ledger
-        .record_submissions(&rows, args.replace)
+        .record_submissions_as(&rows, |_| args.replace, &super::actor())
         .map_err(anyhow::Error::from)?
         .map_err(|c| {
             CliError::Usage(say!(
