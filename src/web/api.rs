@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::roles::Clerk;
 use super::{Console, Current, Failure, auth};
 use crate::dates;
 use crate::engine::record;
@@ -163,16 +164,6 @@ fn status_rows(
     Ok(out)
 }
 
-/// Who writes (a clerk, from our origin) and the objects they send.
-fn writer_and_objects(
-    console: &Console,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(auth::Who, Vec<serde_json::Map<String, Value>>), Response> {
-    let who = auth::writer(console, headers)?;
-    Ok((who, objects(body)?))
-}
-
 /// The objects of a request body: one object, or an array of them.
 fn objects(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Response> {
     let bad = |text: String| json_response(StatusCode::BAD_REQUEST, &json!({ "error": text }));
@@ -230,10 +221,10 @@ fn text_fields(
 /// `POST /api/submissions`.
 pub async fn submit(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Clerk(who): Clerk,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let (who, objects) = match writer_and_objects(&console, &headers, &body) {
+    let objects = match objects(&body) {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
@@ -302,10 +293,10 @@ pub async fn submit(
 /// `DELETE /api/submissions`.
 pub async fn unsubmit(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Clerk(who): Clerk,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let (who, objects) = match writer_and_objects(&console, &headers, &body) {
+    let objects = match objects(&body) {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };

@@ -173,25 +173,6 @@ pub fn reader(console: &Console, headers: &HeaderMap, back: &str) -> Result<Who,
     })
 }
 
-/// The writer of a form or an API call: someone allowed to record, whose
-/// request comes from the console's own pages (`Origin`).
-pub fn writer(console: &Console, headers: &HeaderMap) -> Result<Who, Response> {
-    let Some(who) = who(console, headers) else {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "Cần đăng nhập (hoặc mã API) để ghi nhận",
-        ));
-    };
-    origin_ok(&console.current(), headers, who.session.is_some())?;
-    if !who.may_record() {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            "Tài khoản này chỉ được xem (viewer); việc ghi nhận cần quyền clerk",
-        ));
-    }
-    Ok(who)
-}
-
 /// A write must come from the console's own origin: `base_url`'s, else the
 /// `Host` the request was sent to. A browser always sends `Origin` with a
 /// POST; a program with a token may leave it out.

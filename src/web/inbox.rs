@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Serialize;
 
 use super::auth::{self, Flash};
 use super::pages::OverviewQuery;
+use super::roles::{Clerk, Reader};
 use super::{Console, Failure, view};
 use crate::inbox::ingest;
 use crate::output::proposal;
@@ -55,14 +56,10 @@ struct Shown {
 /// `GET /inbox`: the open proposals (`?all=1`: the decided ones too).
 pub async fn list(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Reader(who): Reader,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, Failure> {
     let all = q.all.is_some();
-    let who = match auth::reader(&console, &headers, "/inbox") {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let (current, proposals) = console
         .with_ledger(move |_, ledger| ledger.proposals(!all))
         .await?;
@@ -118,13 +115,9 @@ pub async fn list(
 /// `POST /inbox/ID/accept` and `/inbox/ID/reject` (clerks).
 pub async fn decide(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Clerk(who): Clerk,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Response, Failure> {
-    let who = match auth::writer(&console, &headers) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let accept = match action.as_str() {
         "accept" => true,
         "reject" => false,
@@ -159,12 +152,9 @@ pub async fn decide(
 /// `GET /inbox/ID/files/N`: an attachment, as a download.
 pub async fn file(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    _: Reader,
     Path((id, n)): Path<(i64, usize)>,
 ) -> Result<Response, Failure> {
-    if let Err(r) = auth::reader(&console, &headers, "/inbox") {
-        return Ok(r);
-    }
     let (current, proposal) = console
         .with_ledger(move |_, ledger| ledger.proposal(id))
         .await?;

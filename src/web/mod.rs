@@ -10,7 +10,8 @@
 //!
 //! - [`server`]: the accept loop and its limits (timeouts, the connection cap);
 //! - [`host`]: the `Host` names the console answers to;
-//! - [`auth`]: accounts, sessions, tokens, `Origin`; [`throttle`]: failed logins;
+//! - [`auth`]: accounts, sessions, tokens, `Origin`; [`roles`]: who may do
+//!   what, as extractors; [`throttle`]: failed logins;
 //! - [`pages`]: the HTML pages and their forms, the downloads;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
@@ -29,6 +30,7 @@ pub mod host;
 pub mod inbox;
 pub mod ops;
 pub mod pages;
+pub mod roles;
 pub mod server;
 pub mod throttle;
 mod view;

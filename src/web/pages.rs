@@ -16,6 +16,7 @@ use minijinja::{Environment, Value, context};
 use serde::{Deserialize, Serialize};
 
 use super::auth::{self, Flash, Who};
+use super::roles::{Admin, Clerk, Reader};
 use super::view::{self, ExportFilter};
 use super::{Console, Current, Failure};
 use crate::config::users::Role;
@@ -52,15 +53,15 @@ pub struct Templates {
 
 /// What the layout shows of the reader.
 #[derive(Debug, Serialize)]
-struct Reader<'a> {
+struct Shown<'a> {
     display_name: &'a str,
     role_label: &'static str,
     may_record: bool,
     admin: bool,
 }
 
-fn reader_of(who: &Who) -> Reader<'_> {
-    Reader {
+fn reader_of(who: &Who) -> Shown<'_> {
+    Shown {
         display_name: &who.display_name,
         role_label: match who.role {
             Role::Viewer => "xem",
@@ -136,7 +137,7 @@ impl Templates {
         )
     }
 
-    fn error(
+    pub(super) fn error(
         &self,
         current: &Current,
         who: Option<&Who>,
@@ -191,13 +192,9 @@ pub struct OverviewQuery {
 /// `GET /`.
 pub async fn overview(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Reader(who): Reader,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, Failure> {
-    let who = match auth::reader(&console, &headers, "/") {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let (html, at) = overview_html(&console, q.all.is_some()).await?;
     let flash = console.flash(&who);
     Ok(console.pages.render(
@@ -330,15 +327,10 @@ pub struct InstanceQuery {
 /// `GET /instances/PLAN/OBLIGATION/PERIOD`.
 pub async fn instance(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Reader(who): Reader,
     Path((plan, obligation, period)): Path<(String, String, String)>,
     Query(q): Query<InstanceQuery>,
 ) -> Result<Response, Failure> {
-    let here = format!("/instances/{plan}/{obligation}/{period}");
-    let who = match auth::reader(&console, &headers, &here) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let Ok(period) = period.parse::<Date>() else {
         return Ok(not_found_for(&console, &console.current(), Some(&who)));
     };
@@ -398,23 +390,10 @@ pub struct PairQuery {
 /// `GET /record?plan=…&obligation=…&period=…&agency=…`: the form (clerks).
 pub async fn record_form(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Clerk(who): Clerk,
     Query(q): Query<PairQuery>,
 ) -> Result<Response, Failure> {
-    let here = view::record_url(&q.plan, &q.obligation, &q.period, &q.agency);
-    let who = match auth::reader(&console, &headers, &here) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let current = console.current();
-    if !who.may_record() {
-        return Ok(console.pages.error(
-            &current,
-            Some(&who),
-            StatusCode::FORBIDDEN,
-            "Tài khoản này chỉ được xem; việc ghi nhận cần quyền văn thư (clerk).",
-        ));
-    }
     let pair = Pair {
         plan: &q.plan,
         obligation: &q.obligation,
@@ -463,24 +442,42 @@ pub struct RecordForm {
     force: Option<String>,
 }
 
+/// What a record form asks for: the last part of its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Submit,
+    Unsubmit,
+    Exempt,
+    Unexempt,
+    Extend,
+    Unextend,
+}
+
+impl Action {
+    fn from_path(text: &str) -> Option<Action> {
+        Some(match text {
+            "submit" => Action::Submit,
+            "unsubmit" => Action::Unsubmit,
+            "exempt" => Action::Exempt,
+            "unexempt" => Action::Unexempt,
+            "extend" => Action::Extend,
+            "unextend" => Action::Unextend,
+            _ => return None,
+        })
+    }
+}
+
 /// `POST /record/ACTION` (`submit`, `unsubmit`, `exempt`, `unexempt`,
 /// `extend`, `unextend`): records, then back to the page with the outcome.
 pub async fn record(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Clerk(who): Clerk,
     Path(action): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Result<Response, Failure> {
-    let who = match auth::writer(&console, &headers) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
-    if !matches!(
-        action.as_str(),
-        "submit" | "unsubmit" | "exempt" | "unexempt" | "extend" | "unextend"
-    ) {
+    let Some(action) = Action::from_path(&action) else {
         return Ok(not_found_for(&console, &console.current(), Some(&who)));
-    }
+    };
     let actor = who.name.clone();
     let c = console.clone();
     let (_, (back, outcome)) = console
@@ -493,8 +490,8 @@ pub async fn record(
                 period: &form.period,
                 agency: &form.agency,
             };
-            let outcome = match action.as_str() {
-                "submit" => record::submit(
+            let outcome = match action {
+                Action::Submit => record::submit(
                     config,
                     ledger,
                     &record::Submit {
@@ -508,12 +505,12 @@ pub async fn record(
                     &actor,
                     &now,
                 ),
-                "unsubmit" => record::unsubmit(config, ledger, pair),
-                "exempt" => {
+                Action::Unsubmit => record::unsubmit(config, ledger, pair),
+                Action::Exempt => {
                     record::exempt(config, ledger, pair, form.note.as_deref(), false, &actor)
                 }
-                "unexempt" => record::exempt(config, ledger, pair, None, true, &actor),
-                "extend" => record::extend(
+                Action::Unexempt => record::exempt(config, ledger, pair, None, true, &actor),
+                Action::Extend => record::extend(
                     config,
                     ledger,
                     pair,
@@ -521,7 +518,7 @@ pub async fn record(
                     form.note.as_deref(),
                     &actor,
                 ),
-                _ => record::extend(config, ledger, pair, None, None, &actor),
+                Action::Unextend => record::extend(config, ledger, pair, None, None, &actor),
             };
             let back = form
                 .back
@@ -597,21 +594,8 @@ fn refusal_text(r: Refused) -> String {
 /// `GET /admin`: the mail queue and what failed (admins).
 pub async fn admin(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Admin(who): Admin,
 ) -> Result<Response, Failure> {
-    let who = match auth::reader(&console, &headers, "/admin") {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
-    let current = console.current();
-    if !who.is_admin() {
-        return Ok(console.pages.error(
-            &current,
-            Some(&who),
-            StatusCode::FORBIDDEN,
-            "Trang này dành cho quản trị viên (admin).",
-        ));
-    }
     let (current, page) = console
         .with_ledger(|current, ledger| admin_page(current, ledger))
         .await?;
@@ -706,14 +690,10 @@ fn admin_page(
 /// `GET /export/status.csv` / `status.xlsx`, with the page's filter.
 pub async fn export(
     State(console): State<Arc<Console>>,
-    headers: HeaderMap,
+    Reader(who): Reader,
     Path(file): Path<String>,
     Query(filter): Query<ExportFilter>,
 ) -> Result<Response, Failure> {
-    let who = match auth::reader(&console, &headers, "/") {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
     let xlsx = match file.as_str() {
         "status.csv" => false,
         "status.xlsx" => true,
