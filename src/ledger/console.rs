@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::params;
 
-use super::{Ledger, LedgerError, PairKey, key_from_row};
+use super::{Ledger, LedgerError, MessageState, PairKey, key_from_row};
 
 /// A reminder step and what became of its message.
 #[derive(Debug, Clone)]
@@ -13,8 +13,8 @@ pub struct Reminder {
     pub key: PairKey,
     /// `before-N`, `due` or `overdue-K`.
     pub step: String,
-    /// The message's state: `pending`, `sent`, `retry`, `failed`, `cancelled`.
-    pub state: String,
+    /// The message's state.
+    pub state: MessageState,
     /// When the server accepted it (or, unsent, when it was made for).
     pub at: Timestamp,
     pub error: Option<String>,
@@ -35,7 +35,7 @@ pub enum Of<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct QueueFigures {
     /// Messages by state.
-    pub by_state: Vec<(String, u64)>,
+    pub by_state: Vec<(MessageState, u64)>,
     /// When the server last accepted a message.
     pub last_sent: Option<Timestamp>,
 }
@@ -67,7 +67,7 @@ impl Ledger {
                 Ok(Reminder {
                     key: key_from_row(r)?,
                     step: r.get(4)?,
-                    state: r.get(5)?,
+                    state: MessageState::parse(&r.get::<_, String>(5)?),
                     at: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
                     error: r.get(7)?,
                 })
@@ -83,7 +83,12 @@ impl Ledger {
             .prepare_cached("SELECT state, count(*) FROM messages GROUP BY state ORDER BY state")
             .map_err(|e| self.sql(e))?;
         let by_state = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.unsigned_abs())))
+            .query_map([], |r| {
+                Ok((
+                    MessageState::parse(&r.get::<_, String>(0)?),
+                    r.get::<_, i64>(1)?.unsigned_abs(),
+                ))
+            })
             .map_err(|e| self.sql(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql(e))?;

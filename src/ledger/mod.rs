@@ -12,12 +12,14 @@ mod digest;
 mod extensions;
 mod health;
 pub mod inbox;
+mod message_state;
 mod queue;
 mod schema;
 
 pub use backup::Copied;
 pub use extensions::Extension;
 pub use health::{Failure, Health};
+pub use message_state::MessageState;
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
 
 use std::fs;

@@ -11,7 +11,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Ledger, LedgerError, PairKey, SentStep, key_from_row, key_params};
+use super::{Ledger, LedgerError, MessageState, PairKey, SentStep, key_from_row, key_params};
 
 /// A message to claim and the (pair, step)s it reminds of.
 pub struct Claim<'a> {
@@ -403,9 +403,11 @@ impl Ledger {
                             .map_err(|e| sql.err(e))?;
                         continue;
                     }
-                    Delivery::Sent(at) => ("sent", None, Some(at.as_second())),
-                    Delivery::Failed(error) => ("failed", Some(error.as_str()), None),
-                    Delivery::Cancelled => ("cancelled", None, None),
+                    Delivery::Sent(at) => (MessageState::Sent.code(), None, Some(at.as_second())),
+                    Delivery::Failed(error) => {
+                        (MessageState::Failed.code(), Some(error.as_str()), None)
+                    }
+                    Delivery::Cancelled => (MessageState::Cancelled.code(), None, None),
                 };
                 finish
                     .execute(params![id, state, error, sent_at])

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Console, Failure, auth, feed_secret, legacy_feed_secret};
 use crate::calendar;
+use crate::ledger::MessageState;
 use crate::policy::State as PairStateKind;
 
 /// The static files: compiled in, looked up by exact name (no paths).
@@ -97,15 +98,15 @@ pub async fn metrics(
                 "Pairs (instance, agency) by state now, instances generated so far.",
                 &by_state,
             );
-            let messages: Vec<(String, u64)> = ["sent", "failed", "pending", "retry", "cancelled"]
+            let messages: Vec<(String, u64)> = MessageState::ALL
                 .into_iter()
                 .map(|state| {
                     let n = figures
                         .by_state
                         .iter()
-                        .find(|(s, _)| s == state)
+                        .find(|(s, _)| *s == state)
                         .map_or(0, |(_, n)| *n);
-                    (format!("{{state=\"{state}\"}}"), n)
+                    (format!("{{state=\"{}\"}}", state.code()), n)
                 })
                 .collect();
             family(

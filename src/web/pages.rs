@@ -626,13 +626,7 @@ fn admin_page(
         .by_state
         .iter()
         .map(|(state, count)| {
-            let label = match state.as_str() {
-                "sent" => "đã gửi",
-                "failed" => "gửi lỗi",
-                "retry" => "chờ thử lại",
-                "cancelled" => "đã hủy",
-                _ => "chờ gửi",
-            };
+            let label = state.words(crate::lang::Lang::Vi);
             context! { label, count }
         })
         .collect();

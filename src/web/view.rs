@@ -263,14 +263,8 @@ fn reminder_view(r: &Reminder, config: &Config) -> ReminderView {
     let at = r.at.to_zoned(config.settings.timezone.clone());
     ReminderView {
         step: step_label(&r.step),
-        state: r.state.clone(),
-        state_label: match r.state.as_str() {
-            "sent" => "đã gửi",
-            "failed" => "gửi lỗi",
-            "retry" => "đang thử lại",
-            "cancelled" => "đã hủy (đã nộp)",
-            _ => "chờ gửi",
-        },
+        state: r.state.code().to_string(),
+        state_label: r.state.words(crate::lang::Lang::Vi),
         at: dates::vn_time(&at),
         error: r.error.clone(),
     }
