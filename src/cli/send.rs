@@ -201,7 +201,7 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
                     k.plan,
                     k.obligation,
                     dates::vn(k.period),
-                    step_words(step)
+                    step.words(crate::lang::get())
                 )
             })
             .collect();
@@ -350,20 +350,4 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Runtime(e.into()))
-}
-
-/// A reminder step as the office says it: *nhắc trước 3 ngày làm việc*,
-/// *nhắc đúng hạn*, *quá hạn lần 2*.
-fn step_words(text: &str) -> String {
-    match crate::policy::Step::parse(text) {
-        Some(crate::policy::Step::Before(n)) => {
-            say!(
-                "nhắc trước {n} ngày làm việc",
-                "reminder {n} working days before"
-            )
-        }
-        Some(crate::policy::Step::Due) => say!("nhắc đúng hạn", "reminder on the due date"),
-        Some(crate::policy::Step::Overdue(k)) => say!("quá hạn lần {k}", "overdue reminder {k}"),
-        None => text.to_string(),
-    }
 }

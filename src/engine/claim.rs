@@ -81,7 +81,7 @@ pub fn claim_all(
             items: out
                 .items
                 .iter()
-                .map(|r| (pair_key(config, &planned.instances, r), r.step.to_string()))
+                .map(|r| (pair_key(config, &planned.instances, r), r.step))
                 .collect(),
         })
         .collect();

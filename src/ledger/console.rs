@@ -5,14 +5,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::params;
 
-use super::{Ledger, LedgerError, MessageState, PairKey, key_from_row};
+use super::{Ledger, LedgerError, MessageState, PairKey, Step, key_from_row};
 
 /// A reminder step and what became of its message.
 #[derive(Debug, Clone)]
 pub struct Reminder {
     pub key: PairKey,
-    /// `before-N`, `due` or `overdue-K`.
-    pub step: String,
+    pub step: Step,
     /// The message's state.
     pub state: MessageState,
     /// When the server accepted it (or, unsent, when it was made for).

@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Ledger, LedgerError, PairKey, key_from_row};
+use super::{Ledger, LedgerError, PairKey, Step, key_from_row};
 
 /// A delivery that failed for good, for `status` and `preview`.
 #[derive(Debug, Clone)]
@@ -15,7 +15,7 @@ pub struct Failure {
     pub message_id: String,
     pub error: String,
     pub moment: Timestamp,
-    pub items: Vec<(PairKey, String)>,
+    pub items: Vec<(PairKey, Step)>,
 }
 
 /// Delivery has been failing since `since`.
@@ -96,7 +96,7 @@ impl Ledger {
         for (message_id, agency, error, moment) in heads {
             let pairs = items
                 .query_map([&message_id], |r| {
-                    Ok((key_from_row(r)?, r.get::<_, String>(4)?))
+                    Ok((key_from_row(r)?, r.get::<_, Step>(4)?))
                 })
                 .map_err(|e| self.sql(e))?
                 .collect::<Result<_, _>>()

@@ -15,12 +15,14 @@ pub mod inbox;
 mod message_state;
 mod queue;
 mod schema;
+mod step;
 
 pub use backup::Copied;
 pub use extensions::Extension;
 pub use health::{Failure, Health};
 pub use message_state::MessageState;
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
+pub use step::Step;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -119,8 +121,7 @@ pub struct Waiver {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentStep {
     pub key: PairKey,
-    /// `before-N`, `due` or `overdue-K`.
-    pub step: String,
+    pub step: Step,
 }
 
 /// What recording a batch of submissions did.

@@ -11,12 +11,12 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Ledger, LedgerError, MessageState, PairKey, SentStep, key_from_row, key_params};
+use super::{Ledger, LedgerError, MessageState, PairKey, SentStep, Step, key_from_row, key_params};
 
 /// A message to claim and the (pair, step)s it reminds of.
 pub struct Claim<'a> {
     pub message: NewMessage<'a>,
-    pub items: Vec<(PairKey, String)>,
+    pub items: Vec<(PairKey, Step)>,
 }
 
 /// A new message to claim.

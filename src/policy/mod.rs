@@ -7,9 +7,8 @@
 pub mod reminders;
 pub mod snapshot;
 pub mod states;
-pub mod step;
 
+pub use crate::ledger::Step;
 pub use reminders::{Batch, Reminder, batches, due_reminders};
 pub use snapshot::Snapshot;
 pub use states::{Inputs, PairState, State, evaluate, evaluate_instance, inputs};
-pub use step::Step;

@@ -11,10 +11,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::snapshot::Snapshot;
-use super::step::Step;
 use crate::calendar::Instance;
 use crate::config::{Config, Policy};
 use crate::dates::days_between;
+use crate::ledger::Step;
 use crate::workdays::WorkCalendar;
 
 /// The steps of `policy` for an instance due on `due`, with their scheduled

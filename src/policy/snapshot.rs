@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::step::Step;
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{Extension, PairKey, SentStep, Submission, Waiver};
+use crate::ledger::{Extension, PairKey, SentStep, Step, Submission, Waiver};
 
 /// An instance by config indices: (plan, obligation, period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,9 +100,12 @@ impl Snapshot {
             }
         }
         for s in sent {
-            let step = Step::parse(&s.step);
-            if let (Some((key, agency)), Some(step)) = (index.pair(&s.key), step) {
-                instances.entry(key).or_default().sent.push((agency, step));
+            if let Some((key, agency)) = index.pair(&s.key) {
+                instances
+                    .entry(key)
+                    .or_default()
+                    .sent
+                    .push((agency, s.step));
             }
         }
         for entry in instances.values_mut() {

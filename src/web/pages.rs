@@ -640,10 +640,11 @@ fn admin_page(
                 .iter()
                 .map(|(k, step)| {
                     format!(
-                        "{}/{} kỳ {} ({step})",
+                        "{}/{} kỳ {} ({})",
                         k.plan,
                         k.obligation,
-                        dates::vn(k.period)
+                        dates::vn(k.period),
+                        step.words(crate::lang::Lang::Vi)
                     )
                 })
                 .collect();

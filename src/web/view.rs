@@ -262,24 +262,11 @@ pub struct ReminderView {
 fn reminder_view(r: &Reminder, config: &Config) -> ReminderView {
     let at = r.at.to_zoned(config.settings.timezone.clone());
     ReminderView {
-        step: step_label(&r.step),
+        step: r.step.words(crate::lang::Lang::Vi),
         state: r.state.code().to_string(),
         state_label: r.state.words(crate::lang::Lang::Vi),
         at: dates::vn_time(&at),
         error: r.error.clone(),
-    }
-}
-
-/// `before-3` → "trước hạn 3 ngày", as the office says it.
-fn step_label(step: &str) -> String {
-    if let Some(n) = step.strip_prefix("before-") {
-        format!("trước hạn {n} ngày")
-    } else if let Some(k) = step.strip_prefix("overdue-") {
-        format!("quá hạn, lần {k}")
-    } else if step == "due" {
-        "đúng ngày hạn".into()
-    } else {
-        step.into()
     }
 }
 

@@ -59,7 +59,7 @@ fn decide(
         .iter()
         .map(|s| SentStep {
             key: key(period),
-            step: s.to_string(),
+            step: Step::parse(s).expect("a step"),
         })
         .collect();
     let snap = Snapshot::with_sent(&c, &subs, &waivers, &sent);
