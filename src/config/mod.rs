@@ -452,6 +452,7 @@ fn src<'a>(name: &str, text: &'a str, errors: &'a mut Vec<ConfigError>) -> Sourc
         name: PathBuf::from(name),
         text,
         errors,
+        line_starts: Default::default(),
     }
 }
 

@@ -72,6 +72,7 @@ pub fn load_dir(
             name: name.clone(),
             text: &text,
             errors,
+            line_starts: Default::default(),
         };
         let Some(plan) = validate(&mut src, &refs, base) else {
             continue;

@@ -167,6 +167,7 @@ pub fn load(path: &Path, shown: &Path) -> Result<Accounts, ConfigErrors> {
         name: shown.to_path_buf(),
         text: &text,
         errors: &mut errors,
+        line_starts: Default::default(),
     });
     if errors.is_empty() {
         Ok(accounts)
@@ -347,6 +348,7 @@ mod tests {
             name: "users.toml".into(),
             text,
             errors: &mut errors,
+            line_starts: Default::default(),
         });
         (accounts, errors.iter().map(|e| e.to_string()).collect())
     }

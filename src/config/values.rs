@@ -363,6 +363,7 @@ mod tests {
             name: "plans/p.toml".into(),
             text,
             errors: &mut errors,
+            line_starts: Default::default(),
         };
         let _ = parse::<toml::Table>(&mut src);
         errors.iter().map(|e| e.to_string()).collect()

@@ -146,9 +146,14 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
     };
     let mut errors = Vec::new();
     let mut lines = Lines::new(text.as_bytes());
-    for (n, record) in reader.records().enumerate() {
-        let record = match record {
-            Ok(r) => r,
+    // One record read into again and again: the csv crate's iterator clones
+    // its record, bounds and all, so after one row of a million cells every
+    // later row cost a million-cell copy.
+    let mut record = csv::StringRecord::new();
+    for n in 0.. {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 errors.push(format!(
@@ -157,8 +162,22 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
                 ));
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+        let last = record
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.trim().is_empty())
+            .last()
+            .map_or(0, |(i, _)| i + 1);
+        if last > COLUMNS_AT_MOST as usize {
+            errors.push(format!(
+                "{}: line {line}: a value in column {last}; a sheet of submissions has at most {} columns",
+                file.display(),
+                COLUMNS_AT_MOST
+            ));
+            continue;
+        }
         // dondoc's own CSVs quote a cell that starts like a formula.
         let cells: Vec<String> = record
             .iter()
@@ -221,7 +240,7 @@ impl<'a> Lines<'a> {
 
 /// The most columns a sheet of submissions may span (it needs 7, or 8 with
 /// an ordinal column).
-const XLSX_COLUMNS_AT_MOST: u32 = 256;
+const COLUMNS_AT_MOST: u32 = 256;
 
 /// The first worksheet of an `.xlsx`. Date cells become `dd/mm/yyyy` (with
 /// `HH:MM` when they have a time), numbers their plain digits. Its cells are
@@ -282,14 +301,14 @@ fn grid(file: &Path, mut cells: Vec<(u32, u32, String)>) -> Result<Sheet, CliErr
     let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
     for (row, column, value) in cells {
         let at = column - left;
-        if at >= XLSX_COLUMNS_AT_MOST {
+        if at >= COLUMNS_AT_MOST {
             return Err(usage(
                 file,
                 format!(
                     "row {}: a value in column {}; a sheet of submissions has at most {} columns",
                     u64::from(row) + 1,
                     u64::from(column) + 1,
-                    XLSX_COLUMNS_AT_MOST
+                    COLUMNS_AT_MOST
                 ),
             ));
         }
