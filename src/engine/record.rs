@@ -387,49 +387,107 @@ pub fn sane_date(on: &Zoned, now: &Zoned) -> Result<(), String> {
     Ok(())
 }
 
-/// The fields of one submission as a CSV row or an API object gives them,
-/// in the order of `import`'s columns: plan, obligation, period, agency,
-/// submitted_on, ref, note. A wrong field is reported with its index.
+/// One field of a submission, as `import`'s columns and the API's objects
+/// name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Plan,
+    Obligation,
+    Period,
+    Agency,
+    SubmittedOn,
+    Ref,
+    Note,
+}
+
+impl Field {
+    /// Every field, in `import`'s column order.
+    pub const ALL: [Field; 7] = [
+        Field::Plan,
+        Field::Obligation,
+        Field::Period,
+        Field::Agency,
+        Field::SubmittedOn,
+        Field::Ref,
+        Field::Note,
+    ];
+
+    /// Its name in a CSV header and a JSON object.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Plan => "plan",
+            Field::Obligation => "obligation",
+            Field::Period => "period",
+            Field::Agency => "agency",
+            Field::SubmittedOn => "submitted_on",
+            Field::Ref => "ref",
+            Field::Note => "note",
+        }
+    }
+
+    /// The field `name` names.
+    pub fn named(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Its place in `import`'s column order.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The fields of one submission as a CSV row or an API object gives them
+/// (`get` gives a field's text, "" when absent). A wrong field is reported
+/// with its [`Field`].
 pub fn submission_from<'a>(
     config: &Config,
-    get: &impl Fn(usize) -> &'a str,
+    get: &impl Fn(Field) -> &'a str,
     now: &Zoned,
-) -> Result<Submission, (usize, String)> {
-    let period = dates::parse_date(get(2)).map_err(|e| (2, e.to_string()))?;
-    find_pair(config, get(0), get(1), period, get(3)).map_err(|e| {
-        let c = match e.field {
-            "plan" => 0,
-            "obligation" => 1,
-            "period" => 2,
-            _ => 3,
+) -> Result<Submission, (Field, String)> {
+    let period =
+        dates::parse_date(get(Field::Period)).map_err(|e| (Field::Period, e.to_string()))?;
+    find_pair(
+        config,
+        get(Field::Plan),
+        get(Field::Obligation),
+        period,
+        get(Field::Agency),
+    )
+    .map_err(|e| {
+        let f = match e.field {
+            "plan" => Field::Plan,
+            "obligation" => Field::Obligation,
+            "period" => Field::Period,
+            _ => Field::Agency,
         };
-        (c, e.message)
+        (f, e.message)
     })?;
-    if get(4).is_empty() {
+    if get(Field::SubmittedOn).is_empty() {
         return Err((
-            4,
+            Field::SubmittedOn,
             say!(
                 "để trống; ghi ngày nộp (dd/mm/yyyy)",
                 "is empty; write the date it was submitted (dd/mm/yyyy)"
             ),
         ));
     }
-    let on =
-        dates::parse_moment(get(4), &config.settings.timezone).map_err(|e| (4, e.to_string()))?;
-    sane_date(&on, now).map_err(|m| (4, m))?;
-    if let Some(message) = before_issued(config.plan(get(0)).and_then(|p| p.issued), &on) {
-        return Err((4, message));
+    let on = dates::parse_moment(get(Field::SubmittedOn), &config.settings.timezone)
+        .map_err(|e| (Field::SubmittedOn, e.to_string()))?;
+    sane_date(&on, now).map_err(|m| (Field::SubmittedOn, m))?;
+    if let Some(message) = before_issued(config.plan(get(Field::Plan)).and_then(|p| p.issued), &on)
+    {
+        return Err((Field::SubmittedOn, message));
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Ok(Submission {
         key: PairKey {
-            plan: get(0).into(),
-            obligation: get(1).into(),
+            plan: get(Field::Plan).into(),
+            obligation: get(Field::Obligation).into(),
             period,
-            agency: get(3).into(),
+            agency: get(Field::Agency).into(),
         },
         submitted_at: on.timestamp(),
-        reference: opt(get(5)),
-        note: opt(get(6)),
+        reference: opt(get(Field::Ref)),
+        note: opt(get(Field::Note)),
     })
 }

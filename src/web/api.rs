@@ -23,21 +23,10 @@ use serde_json::{Value, json};
 use super::roles::Clerk;
 use super::{Console, Current, Failure, auth};
 use crate::dates;
-use crate::engine::record;
+use crate::engine::record::{self, Field};
 use crate::ledger::{Ledger, PairKey, Submission};
 use crate::output::Recorded;
 use crate::policy::State as PairStateKind;
-
-/// The fields of one object, in `import`'s column order.
-const FIELDS: [&str; 7] = [
-    "plan",
-    "obligation",
-    "period",
-    "agency",
-    "submitted_on",
-    "ref",
-    "note",
-];
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
     (status, axum::Json(value)).into_response()
@@ -182,40 +171,59 @@ fn objects(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Response>
         .collect()
 }
 
-/// One object's field as text (a string, or a number for `ref`); unknown
-/// fields and wrong types are errors of that row.
-fn text_fields(
-    index: usize,
-    object: &serde_json::Map<String, Value>,
-    allowed: &[&str],
-    errors: &mut Vec<Value>,
-) -> [String; 7] {
-    let mut out: [String; 7] = Default::default();
-    for (k, v) in object {
-        if k == "replace" {
-            if !v.is_boolean() {
-                errors
-                    .push(json!({"index": index, "field": k, "message": "must be true or false"}));
+/// One object of a request body: the texts of its fields ("" when absent)
+/// and its `replace`.
+#[derive(Debug, Default)]
+struct Body {
+    texts: [String; 7],
+    replace: bool,
+}
+
+impl Body {
+    /// Reads `object`: each field a string (`ref` and `note` may be
+    /// numbers), `replace` true or false; an unknown field or a wrong type
+    /// is an error of that row. The same fields for a `DELETE` as for a
+    /// `POST` (SPEC: "DELETE of the same"); `DELETE` reads the pair only.
+    fn read(
+        index: usize,
+        object: &serde_json::Map<String, Value>,
+        errors: &mut Vec<Value>,
+    ) -> Body {
+        let mut body = Body::default();
+        for (k, v) in object {
+            if k == "replace" {
+                match v {
+                    Value::Bool(b) => body.replace = *b,
+                    _ => errors.push(
+                        json!({"index": index, "field": k, "message": "must be true or false"}),
+                    ),
+                }
+                continue;
             }
-            continue;
+            let Some(field) = Field::named(k) else {
+                let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+                errors.push(json!({"index": index, "field": k, "message": format!(
+                    "unknown field; the fields are {}, replace", names.join(", "))}));
+                continue;
+            };
+            let text = &mut body.texts[field.index()];
+            match v {
+                Value::String(s) => *text = s.trim().to_string(),
+                Value::Null => {}
+                Value::Number(n) if matches!(field, Field::Ref | Field::Note) => {
+                    *text = n.to_string()
+                }
+                _ => {
+                    errors.push(json!({"index": index, "field": k, "message": "must be a string"}))
+                }
+            }
         }
-        let Some(pos) = FIELDS
-            .iter()
-            .position(|f| f == k)
-            .filter(|_| allowed.contains(&k.as_str()))
-        else {
-            errors.push(json!({"index": index, "field": k, "message": format!(
-                "unknown field; the fields are {}", allowed.join(", "))}));
-            continue;
-        };
-        match v {
-            Value::String(s) => out[pos] = s.trim().to_string(),
-            Value::Null => {}
-            Value::Number(n) if pos >= 5 => out[pos] = n.to_string(),
-            _ => errors.push(json!({"index": index, "field": k, "message": "must be a string"})),
-        }
+        body
     }
-    out
+
+    fn get(&self, field: Field) -> &str {
+        &self.texts[field.index()]
+    }
 }
 
 /// `POST /api/submissions`.
@@ -238,19 +246,18 @@ pub async fn submit(
             let mut replace = Vec::new();
             let mut seen = HashSet::new();
             for (index, object) in objects.iter().enumerate() {
-                let fields = text_fields(index, object, &FIELDS, &mut errors);
-                let get = |i: usize| fields[i].as_str();
-                match record::submission_from(config, &get, &now) {
+                let body = Body::read(index, object, &mut errors);
+                match record::submission_from(config, &|f| body.get(f), &now) {
                     Ok(s) => {
                         if !seen.insert(s.key.clone()) {
                             errors.push(json!({"index": index, "field": "agency",
                                 "message": "the same pair is already in this batch; send one object per pair"}));
                         }
                         batch.push(s);
-                        replace.push(object.get("replace") == Some(&Value::Bool(true)));
+                        replace.push(body.replace);
                     }
                     Err((field, message)) => errors.push(json!({
-                        "index": index, "field": FIELDS[field], "message": message
+                        "index": index, "field": field.name(), "message": message
                     })),
                 }
             }
@@ -306,14 +313,13 @@ pub async fn unsubmit(
             let config = current.config();
             let mut errors = Vec::new();
             let mut keys = Vec::new();
-            let allowed = &FIELDS[..4];
             for (index, object) in objects.iter().enumerate() {
-                let f = text_fields(index, object, allowed, &mut errors);
+                let body = Body::read(index, object, &mut errors);
                 let pair = record::Pair {
-                    plan: &f[0],
-                    obligation: &f[1],
-                    period: &f[2],
-                    agency: &f[3],
+                    plan: body.get(Field::Plan),
+                    obligation: body.get(Field::Obligation),
+                    period: body.get(Field::Period),
+                    agency: body.get(Field::Agency),
                 };
                 match record::resolve(config, pair) {
                     Ok((key, _)) => keys.push((index, key)),

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use super::CliError;
 use crate::config::Config;
+use crate::engine::record::Field;
 use crate::lang::say;
 use crate::ledger::{PairKey, Submission};
 
@@ -190,13 +191,17 @@ fn check(
             });
             continue;
         }
-        let get = |c: usize| at[c].and_then(|i| cells.get(i)).map_or("", String::as_str);
+        let get = |f: Field| {
+            at[f.index()]
+                .and_then(|i| cells.get(i))
+                .map_or("", String::as_str)
+        };
         match crate::engine::record::submission_from(config, &get, &now) {
             Ok(s) => {
                 if let Some(first) = seen.insert(s.key.clone(), *line) {
                     errors.push(RowError {
                         line: *line,
-                        column: at[3],
+                        column: at[Field::Agency.index()],
                         message: format!(
                             "the same pair is already on line {first}; keep one row per pair"
                         ),
@@ -205,9 +210,9 @@ fn check(
                 rows.push(s);
                 lines.push(*line);
             }
-            Err((c, message)) => errors.push(RowError {
+            Err((f, message)) => errors.push(RowError {
                 line: *line,
-                column: at[c],
+                column: at[f.index()],
                 message,
             }),
         }
