@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::CliError;
 use crate::config::Config;
 use crate::output::cells::xlsx_text;
-use crate::policy::State;
+use crate::policy::Tally;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -82,47 +82,35 @@ pub fn rows(
     year: i16,
 ) -> Result<Vec<Row>, CliError> {
     let states = crate::engine::states_at(config, ledger, at).map_err(anyhow::Error::from)?;
-    let mut by_agency: Vec<Option<(Row, i64)>> = (0..config.agencies.len()).map(|_| None).collect();
+    // Per agency: its pairs by state, and the days late summed.
+    let mut by_agency: Vec<Option<(Tally, i64)>> = vec![None; config.agencies.len()];
     for s in &states.pairs {
         if states.instances[s.instance].due.year() != year {
             continue;
         }
-        let agency = &config.agencies[s.agency];
-        let (row, days) = by_agency[s.agency].get_or_insert_with(|| {
-            (
-                Row {
-                    agency: agency.id.clone(),
-                    name: agency.name.clone(),
-                    owed: 0,
-                    on_time: 0,
-                    late: 0,
-                    overdue: 0,
-                    exempt: 0,
-                    on_time_rate: None,
-                    mean_days_late: None,
-                },
-                0,
-            )
-        });
-        row.owed += 1;
-        match s.state {
-            State::OnTime => row.on_time += 1,
-            State::Late => row.late += 1,
-            State::Overdue => row.overdue += 1,
-            State::Exempt => row.exempt += 1,
-            State::Pending => {}
-        }
+        let (tally, days) = by_agency[s.agency].get_or_insert_default();
+        tally.add(s.state);
         *days += i64::from(s.days_late.unwrap_or(0));
     }
     let mut rows: Vec<Row> = by_agency
         .into_iter()
-        .flatten()
-        .map(|(mut row, days)| {
-            let fallen_due = row.on_time + row.late + row.overdue;
-            row.on_time_rate = (fallen_due > 0).then(|| row.on_time as f64 / fallen_due as f64);
-            let late = row.late + row.overdue;
-            row.mean_days_late = (late > 0).then(|| days as f64 / late as f64);
-            row
+        .enumerate()
+        .filter_map(|(a, counted)| counted.map(|c| (a, c)))
+        .map(|(a, (t, days))| {
+            let agency = &config.agencies[a];
+            let fallen_due = t.on_time + t.late + t.overdue;
+            let late = t.late + t.overdue;
+            Row {
+                agency: agency.id.clone(),
+                name: agency.name.clone(),
+                owed: t.total,
+                on_time: t.on_time,
+                late: t.late,
+                overdue: t.overdue,
+                exempt: t.exempt,
+                on_time_rate: (fallen_due > 0).then(|| t.on_time as f64 / fallen_due as f64),
+                mean_days_late: (late > 0).then(|| days as f64 / late as f64),
+            }
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::engine::{self, Clock, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::Deliverer;
-use crate::{dates, policy, web};
+use crate::{dates, web};
 
 /// How the daemon was started.
 #[derive(Debug, Clone)]
@@ -586,9 +586,7 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
 
 fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
     match engine::lazy_states_at(config, ledger, at) {
-        Ok(lazy) => {
-            usize::try_from(lazy.tally()[policy::State::Overdue.index()]).unwrap_or(usize::MAX)
-        }
+        Ok(lazy) => lazy.tally().overdue,
         Err(e) => {
             tracing::warn!(error = %e, "cannot count overdue pairs");
             0

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::ledger::Ledger;
 use crate::mail::templates::context;
-use crate::policy::State;
+use crate::policy::{State, Tally};
 
 /// How far ahead the digest looks.
 const AHEAD_DAYS: i64 = 14;
@@ -34,7 +34,7 @@ pub fn overview(
     let mut totals = context::Totals::default();
     let mut agencies: Vec<Option<context::DigestAgency>> =
         (0..config.agencies.len()).map(|_| None).collect();
-    let mut counts: Vec<[usize; 5]> = vec![[0; 5]; instances.len()];
+    let mut counts: Vec<Tally> = vec![Tally::default(); instances.len()];
     // Per instance: overdue pairs still chased, and the most days.
     let mut chased: Vec<(usize, i32)> = vec![(0, 0); instances.len()];
     for s in &pairs {
@@ -42,19 +42,11 @@ pub fn overview(
         if inst.due > horizon {
             continue;
         }
-        totals.all += 1;
-        let state_index = State::ALL
-            .iter()
-            .position(|st| *st == s.state)
-            .expect("a state");
-        counts[s.instance][state_index] += 1;
+        totals.add(s.state);
+        counts[s.instance].add(s.state);
         match s.state {
-            State::OnTime => totals.on_time += 1,
-            State::Late => totals.late += 1,
-            State::Pending => totals.pending += 1,
-            State::Exempt => totals.exempt += 1,
+            State::OnTime | State::Late | State::Pending | State::Exempt => {}
             State::Overdue => {
-                totals.overdue += 1;
                 let agency = &config.agencies[s.agency];
                 let row = agencies[s.agency].get_or_insert_with(|| context::DigestAgency {
                     id: agency.id.clone(),
@@ -112,7 +104,7 @@ pub fn overview(
     let upcoming: Vec<(usize, context::DigestInstance)> = instances
         .iter()
         .enumerate()
-        .filter(|(n, i)| today <= i.due && i.due <= horizon && counts[*n].iter().sum::<usize>() > 0)
+        .filter(|(n, i)| today <= i.due && i.due <= horizon && counts[*n].total > 0)
         .map(|(n, i)| (n, row(config, i, counts[n], inputs[n])))
         .collect();
     Ok(context::Digest {
@@ -155,11 +147,11 @@ fn groups(agencies: &[context::DigestAgency]) -> Vec<context::DigestAgencyGroup>
     out
 }
 
-/// An instance's line: its counts in `State::ALL` order.
+/// An instance's line, with its counts.
 fn row(
     config: &Config,
     inst: &Instance,
-    [on_time, late, overdue, pending, exempt]: [usize; 5],
+    counts: Tally,
     inputs: Option<crate::policy::Inputs>,
 ) -> context::DigestInstance {
     let plan = inst.plan(config);
@@ -172,11 +164,11 @@ fn row(
         due: dates::vn(inst.due),
         inputs,
         chained: false,
-        on_time,
-        late,
-        overdue,
-        pending,
-        exempt,
+        on_time: counts.on_time,
+        late: counts.late,
+        overdue: counts.overdue,
+        pending: counts.pending,
+        exempt: counts.exempt,
     }
 }
 

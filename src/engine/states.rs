@@ -78,18 +78,18 @@ impl Lazy {
         );
     }
 
-    /// How many pairs are in each state, in [`policy::State::ALL`]'s order:
-    /// one instance at a time through one buffer, so the footprint does not
-    /// grow with the number of pairs (a national config has millions).
-    pub fn tally(&self) -> [u64; 5] {
-        let mut counts = [0u64; 5];
+    /// How many pairs are in each state: one instance at a time through one
+    /// buffer, so the footprint does not grow with the number of pairs (a
+    /// national config has millions).
+    pub fn tally(&self) -> policy::Tally {
+        let mut tally = policy::Tally::default();
         let mut buffer = Vec::new();
         for n in 0..self.instances.len() {
             self.instance(n, &mut buffer);
             for s in &buffer {
-                counts[s.state.index()] += 1;
+                tally.add(s.state);
             }
         }
-        counts
+        tally
     }
 }

@@ -11,4 +11,4 @@ pub mod states;
 pub use crate::ledger::Step;
 pub use reminders::{Batch, Reminder, batches, due_reminders};
 pub use snapshot::Snapshot;
-pub use states::{Inputs, PairState, State, evaluate, evaluate_instance, inputs};
+pub use states::{Inputs, PairState, State, Tally, evaluate, evaluate_instance, inputs};

@@ -74,6 +74,73 @@ impl State {
     }
 }
 
+/// How many pairs are in each state: the one count behind the console's
+/// pages, the digest, `/metrics` and the daemon's log line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub on_time: usize,
+    pub late: usize,
+    pub pending: usize,
+    pub overdue: usize,
+    pub exempt: usize,
+    /// All of them.
+    pub total: usize,
+}
+
+impl Tally {
+    /// Counts one pair in `state`.
+    pub fn add(&mut self, state: State) {
+        self.total += 1;
+        *self.of_mut(state) += 1;
+    }
+
+    /// The pairs in `state`.
+    pub fn of(&self, state: State) -> usize {
+        match state {
+            State::OnTime => self.on_time,
+            State::Late => self.late,
+            State::Pending => self.pending,
+            State::Overdue => self.overdue,
+            State::Exempt => self.exempt,
+        }
+    }
+
+    fn of_mut(&mut self, state: State) -> &mut usize {
+        match state {
+            State::OnTime => &mut self.on_time,
+            State::Late => &mut self.late,
+            State::Pending => &mut self.pending,
+            State::Overdue => &mut self.overdue,
+            State::Exempt => &mut self.exempt,
+        }
+    }
+}
+
+impl FromIterator<State> for Tally {
+    fn from_iter<I: IntoIterator<Item = State>>(states: I) -> Tally {
+        let mut tally = Tally::default();
+        states.into_iter().for_each(|s| tally.add(s));
+        tally
+    }
+}
+
+/// For templates: the counts by state's JSON name, `total`, and `all` (the
+/// same; the name digest templates were first given).
+impl serde::Serialize for Tally {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Tally", 7)?;
+        s.serialize_field("on_time", &self.on_time)?;
+        s.serialize_field("late", &self.late)?;
+        s.serialize_field("pending", &self.pending)?;
+        s.serialize_field("overdue", &self.overdue)?;
+        s.serialize_field("exempt", &self.exempt)?;
+        s.serialize_field("total", &self.total)?;
+        s.serialize_field("all", &self.total)?;
+        s.end()
+    }
+}
+
 /// The state of one pair at T.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairState {

@@ -88,8 +88,12 @@ pub async fn metrics(
             let mut out = String::new();
             let by_state: Vec<(String, u64)> = PairStateKind::ALL
                 .iter()
-                .zip(counts)
-                .map(|(st, n)| (format!("{{state=\"{}\"}}", st.as_str()), n))
+                .map(|st| {
+                    (
+                        format!("{{state=\"{}\"}}", st.as_str()),
+                        counts.of(*st) as u64,
+                    )
+                })
                 .collect();
             family(
                 &mut out,

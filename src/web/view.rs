@@ -13,33 +13,10 @@ use crate::engine::{self, EngineError};
 use crate::ledger::Ledger;
 use crate::ledger::console::{Of, Reminder};
 use crate::output::Recorded;
-use crate::policy::{PairState, State};
+use crate::policy::{PairState, State, Tally};
 
 /// How many overdue agencies the overview names per instance.
 const NAMED: usize = 12;
-
-#[derive(Debug, Serialize, Default, Clone, Copy)]
-pub struct Counts {
-    pub on_time: usize,
-    pub late: usize,
-    pub pending: usize,
-    pub overdue: usize,
-    pub exempt: usize,
-    pub total: usize,
-}
-
-impl Counts {
-    fn add(&mut self, state: State) {
-        self.total += 1;
-        match state {
-            State::OnTime => self.on_time += 1,
-            State::Late => self.late += 1,
-            State::Pending => self.pending += 1,
-            State::Overdue => self.overdue += 1,
-            State::Exempt => self.exempt += 1,
-        }
-    }
-}
 
 #[derive(Debug, Serialize)]
 pub struct Link {
@@ -125,7 +102,7 @@ pub fn agency_url(id: &str) -> String {
 #[derive(Debug, Serialize)]
 pub struct OverviewInstance {
     pub head: InstanceHead,
-    pub counts: Counts,
+    pub counts: Tally,
     pub overdue: Vec<Link>,
     pub overdue_more: usize,
 }
@@ -139,7 +116,7 @@ pub struct OverviewPlan {
 #[derive(Debug, Serialize)]
 pub struct Overview {
     pub plans: Vec<OverviewPlan>,
-    pub totals: Counts,
+    pub totals: Tally,
     /// Instances left out (closed, or far ahead): `?all=1` shows them.
     pub hidden: usize,
 }
@@ -169,12 +146,12 @@ pub fn overview(
             instances: Vec::new(),
         })
         .collect();
-    let mut totals = Counts::default();
+    let mut totals = Tally::default();
     let mut hidden = 0;
     let mut buffer = Vec::new();
     for (n, inst) in lazy.instances.iter().enumerate() {
         lazy.instance(n, &mut buffer);
-        let mut counts = Counts::default();
+        let mut counts = Tally::default();
         let mut overdue = Vec::new();
         for s in &buffer {
             counts.add(s.state);
@@ -315,7 +292,7 @@ fn pair_row(
 pub struct InstancePage {
     pub plan: PlanHead,
     pub head: InstanceHead,
-    pub counts: Counts,
+    pub counts: Tally,
     pub rows: Vec<PairRow>,
     pub inputs: Option<crate::policy::Inputs>,
     pub export: String,
@@ -345,7 +322,7 @@ pub fn instance(
         period,
     })?;
     let inst = &lazy.instances[n];
-    let mut counts = Counts::default();
+    let mut counts = Tally::default();
     let rows: Vec<PairRow> = states
         .iter()
         .map(|s| {
@@ -377,7 +354,7 @@ pub struct AgencyPage {
     pub email: Vec<String>,
     pub successors: Vec<String>,
     pub active_until: Option<String>,
-    pub counts: Counts,
+    pub counts: Tally,
     pub rows: Vec<PairRow>,
     pub export: String,
 }
@@ -397,7 +374,7 @@ pub fn agency(
     let recorded = Recorded::load(config, ledger)?;
     let reminders = ledger.reminders(Of::Agency(id))?;
     let mut buffer = Vec::new();
-    let mut counts = Counts::default();
+    let mut counts = Tally::default();
     let mut rows = Vec::new();
     for n in 0..lazy.instances.len() {
         if !lazy.instances[n].agencies.contains(&a) {

@@ -83,15 +83,8 @@ pub struct Reminder {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Totals {
-    pub all: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub overdue: usize,
-    pub pending: usize,
-    pub exempt: usize,
-}
+/// The digest's totals: [`Tally`] (`totals.all` is `totals.total`).
+pub type Totals = crate::policy::Tally;
 
 /// One overdue report of an agency, in the digest.
 #[derive(Debug, Clone, Serialize)]

@@ -99,7 +99,7 @@ pub fn digest() -> Digest {
         today_long: "Thứ Hai, ngày 16/06/2025".into(),
         ahead_days: 14,
         totals: Totals {
-            all: 1,
+            total: 1,
             overdue: 1,
             ..Totals::default()
         },
