@@ -39,44 +39,25 @@ pub struct Args {
 pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     let now = super::moment(config, args.at.as_deref())?;
     args.out.check()?;
-    if let Some(p) = args.plan.as_deref().filter(|p| config.plan(p).is_none()) {
-        let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
-        return Err(CliError::Usage(say!(
-            "--plan: không có kế hoạch \"{p}\"{}; các kế hoạch: {}",
-            "--plan: unknown plan \"{p}\"{}; the plans are: {}",
-            crate::suggest::hint(p, known.iter().copied()),
-            known.join(", ")
-        )));
-    }
-    if let Some(a) = args
-        .agency
-        .as_deref()
-        .filter(|a| config.agency(a).is_none())
-    {
-        return Err(CliError::Usage(say!(
-            "--agency: không có đơn vị \"{a}\"{}",
-            "--agency: unknown agency \"{a}\"{}",
-            crate::suggest::hint(a, config.agencies.iter().map(|x| x.id.as_str()))
-        )));
-    }
+    let asked = crate::engine::filter::Asked {
+        plan: args.plan.as_deref(),
+        agency: args.agency.as_deref(),
+        since: args.since.as_deref(),
+        ..Default::default()
+    };
+    let filter = crate::engine::Filter::new(config, &asked)
+        .map_err(|unknown| {
+            let lines: Vec<String> = unknown
+                .iter()
+                .map(|u| format!("--{}: {}", u.key, u.message))
+                .collect();
+            CliError::Usage(lines.join("\n"))
+        })?
+        .in_state(args.state);
     let ledger = super::open_ledger(config)?;
     let recorded = crate::output::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
-    let since = super::date_arg("--since", args.since.as_deref())?;
-    // The filters on the instance (--plan, --since), then on the pair.
-    let instance_kept = |inst: &Instance| {
-        args.plan
-            .as_deref()
-            .is_none_or(|p| config.plans[inst.plan].id == p)
-            && since.is_none_or(|d| inst.due >= d)
-    };
-    let keep = |instances: &[Instance], s: &PairState| {
-        instance_kept(&instances[s.instance])
-            && args
-                .agency
-                .as_deref()
-                .is_none_or(|a| config.agencies[s.agency].id == a)
-            && args.state.is_none_or(|st| s.state == st)
-    };
+    let instance_kept = |inst: &Instance| filter.keeps_instance(config, inst);
+    let keep = |instances: &[Instance], s: &PairState| filter.keeps(config, instances, s);
     if matches!(args.out.format, super::Format::Json | super::Format::Csv) {
         // One instance at a time into one buffer: constant memory in pairs.
         let lazy =

@@ -3,7 +3,8 @@
 //!
 //! - [`loaded`]: the configuration directory loaded once — the resolved
 //!   [`crate::config::Config`] and its compiled templates;
-//! - [`states`]: the state of every pair at a moment;
+//! - [`states`]: the state of every pair at a moment; [`filter`]: which
+//!   pairs (`status`, the API, the console's downloads);
 //! - [`plan`]: decide and render a send moment (`preview`);
 //! - [`claim`]: record its emails in the sent-log and the message queue;
 //! - [`deliver`]: send what is queued, record outcomes, schedule retries;
@@ -18,6 +19,7 @@ pub mod claim;
 pub mod clock;
 pub mod deliver;
 pub mod digest;
+pub mod filter;
 pub mod loaded;
 pub mod memory;
 pub mod moment;
@@ -29,6 +31,7 @@ pub mod summary;
 pub mod warnings;
 
 pub use clock::Clock;
+pub use filter::Filter;
 pub use loaded::{Loaded, load};
 pub use moment::send;
 pub use plan::{Decided, Outgoing, Planned, decide, plan};

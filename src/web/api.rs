@@ -23,10 +23,10 @@ use serde_json::{Value, json};
 use super::roles::Clerk;
 use super::{Console, Current, Failure, auth};
 use crate::dates;
+use crate::engine::filter::{self, Filter};
 use crate::engine::record::{self, Field};
 use crate::ledger::{Ledger, PairKey, Submission};
 use crate::output::Recorded;
-use crate::policy::State as PairStateKind;
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
     (status, axum::Json(value)).into_response()
@@ -98,24 +98,20 @@ fn status_rows(
             .ok(),
         None => Some(console.now(current)),
     };
-    if let Some(p) = q.plan.as_deref().filter(|p| config.plan(p).is_none()) {
-        errors.push(json!({"field": "plan", "message": format!("unknown plan \"{p}\"")}));
-    }
-    if let Some(a) = q.agency.as_deref().filter(|a| config.agency(a).is_none()) {
-        errors.push(json!({"field": "agency", "message": format!("unknown agency \"{a}\"")}));
-    }
-    let state = match q.state.as_deref() {
-        Some(s) => match PairStateKind::ALL.iter().find(|x| x.as_str() == s) {
-            Some(st) => Some(*st),
-            None => {
-                errors.push(json!({"field": "state", "message": format!(
-                    "unknown state \"{s}\"; one of on_time, late, pending, overdue, exempt")}));
-                None
-            }
-        },
-        None => None,
+    let asked = filter::Asked {
+        plan: q.plan.as_deref(),
+        agency: q.agency.as_deref(),
+        state: q.state.as_deref(),
+        ..Default::default()
     };
-    let Some(now) = now.filter(|_| errors.is_empty()) else {
+    let filter = Filter::new(config, &asked)
+        .map_err(|unknown| {
+            for u in unknown {
+                errors.push(json!({"field": u.key, "message": u.message}));
+            }
+        })
+        .ok();
+    let (Some(now), Some(filter)) = (now, filter) else {
         return Err(bad_query(errors));
     };
     let failed =
@@ -123,22 +119,17 @@ fn status_rows(
     let lazy =
         crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| failed(e.to_string()))?;
     let recorded = Recorded::load(config, ledger).map_err(|e| failed(e.to_string()))?;
-    let agency = q
-        .agency
-        .as_deref()
-        .and_then(|id| config.agencies.iter().position(|a| a.id == id));
     let mut out = Vec::with_capacity(1 << 16);
     out.push(b'[');
     let mut buffer = Vec::new();
     let mut first = true;
     for n in 0..lazy.instances.len() {
-        let inst = &lazy.instances[n];
-        if q.plan.as_deref().is_some_and(|p| inst.plan(config).id != p) {
+        if !filter.keeps_instance(config, &lazy.instances[n]) {
             continue;
         }
         lazy.instance(n, &mut buffer);
         for s in &buffer {
-            if agency.is_some_and(|a| s.agency != a) || state.is_some_and(|st| s.state != st) {
+            if !filter.keeps(config, &lazy.instances, s) {
                 continue;
             }
             if !first {

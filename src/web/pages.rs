@@ -694,6 +694,9 @@ pub async fn export(
         "status.xlsx" => true,
         _ => return Ok(not_found_for(&console, &console.current(), Some(&who))),
     };
+    let Some(filter) = filter.filter(console.current().config()) else {
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    };
     let c = console.clone();
     let (_, bytes) = console
         .with_ledger(move |current, ledger| -> Result<Vec<u8>, String> {

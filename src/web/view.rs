@@ -455,30 +455,11 @@ pub fn export_states(
     config: &Config,
     ledger: &Ledger,
     at: &Zoned,
-    filter: &ExportFilter,
+    filter: &engine::Filter,
 ) -> Result<(engine::States, Recorded), EngineError> {
     let mut states = engine::states_at(config, ledger, at)?;
-    let agency = filter
-        .agency
-        .as_deref()
-        .and_then(|id| config.agencies.iter().position(|a| a.id == id));
     let instances = &states.instances;
-    states.pairs.retain(|s| {
-        let i = &instances[s.instance];
-        filter
-            .plan
-            .as_deref()
-            .is_none_or(|p| i.plan(config).id == p)
-            && filter
-                .obligation
-                .as_deref()
-                .is_none_or(|o| i.obligation(config).id == o)
-            && filter
-                .period
-                .as_deref()
-                .is_none_or(|d| i.period.to_string() == d)
-            && (filter.agency.is_none() || agency == Some(s.agency))
-    });
+    states.pairs.retain(|s| filter.keeps(config, instances, s));
     let recorded = Recorded::load(config, ledger)?;
     Ok((states, recorded))
 }
@@ -490,4 +471,19 @@ pub struct ExportFilter {
     /// The instance's period, ISO (`2025-06-15`).
     pub period: Option<String>,
     pub agency: Option<String>,
+}
+
+impl ExportFilter {
+    /// As the engine's filter; `None` when it names a plan or an agency
+    /// the configuration does not have.
+    pub fn filter(&self, config: &Config) -> Option<engine::Filter> {
+        let asked = engine::filter::Asked {
+            plan: self.plan.as_deref(),
+            obligation: self.obligation.as_deref(),
+            period: self.period.as_deref(),
+            agency: self.agency.as_deref(),
+            ..Default::default()
+        };
+        engine::Filter::new(config, &asked).ok()
+    }
 }

@@ -1,0 +1,177 @@
+//! Which pairs: the one filter behind `status`, `/api/status` and the
+//! console's downloads, read from text once — an unknown plan or agency
+//! is refused with the closest ids ("did you mean"), in the reader's
+//! language — and then applied to instances and pairs by index.
+
+use jiff::civil::Date;
+
+use crate::calendar::Instance;
+use crate::config::Config;
+use crate::dates;
+use crate::lang::say;
+use crate::policy::{PairState, State};
+
+/// The filter as a person or a program writes it: ids, a state's JSON
+/// name, dates as `dd/mm/yyyy` or ISO. `None`: no condition.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Asked<'a> {
+    pub plan: Option<&'a str>,
+    pub obligation: Option<&'a str>,
+    /// An instance's period (its scheduled date).
+    pub period: Option<&'a str>,
+    pub agency: Option<&'a str>,
+    pub state: Option<&'a str>,
+    /// Instances due on or after this date.
+    pub since: Option<&'a str>,
+}
+
+/// The filter, checked against the configuration.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Index into the config's plans.
+    plan: Option<usize>,
+    obligation: Option<String>,
+    period: Option<Date>,
+    /// Index into the config's agencies.
+    agency: Option<usize>,
+    state: Option<State>,
+    since: Option<Date>,
+}
+
+/// A condition that names nothing: which one (`plan`, `agency`, …) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub key: &'static str,
+    pub message: String,
+}
+
+impl Filter {
+    /// Reads `asked` against `config`: every condition that names nothing
+    /// is reported at once.
+    pub fn new(config: &Config, asked: &Asked<'_>) -> Result<Filter, Vec<Unknown>> {
+        let mut unknown = Vec::new();
+        let mut filter = Filter::default();
+        if let Some(p) = asked.plan {
+            filter.plan = config.plans.iter().position(|x| x.id == p);
+            if filter.plan.is_none() {
+                let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
+                unknown.push(Unknown {
+                    key: "plan",
+                    message: say!(
+                        "không có kế hoạch \"{p}\"{}; các kế hoạch: {}",
+                        "unknown plan \"{p}\"{}; the plans are: {}",
+                        crate::suggest::hint(p, known.iter().copied()),
+                        known.join(", ")
+                    ),
+                });
+            }
+        }
+        filter.obligation = asked.obligation.map(str::to_string);
+        if let Some(a) = asked.agency {
+            filter.agency = config.agencies.iter().position(|x| x.id == a);
+            if filter.agency.is_none() {
+                unknown.push(Unknown {
+                    key: "agency",
+                    message: say!(
+                        "không có đơn vị \"{a}\"{}",
+                        "unknown agency \"{a}\"{}",
+                        crate::suggest::hint(a, config.agencies.iter().map(|x| x.id.as_str()))
+                    ),
+                });
+            }
+        }
+        if let Some(s) = asked.state {
+            filter.state = State::ALL.into_iter().find(|x| x.as_str() == s);
+            if filter.state.is_none() {
+                unknown.push(Unknown {
+                    key: "state",
+                    message: say!(
+                        "không có trạng thái \"{s}\"; một trong: on_time, late, pending, overdue, exempt",
+                        "unknown state \"{s}\"; one of on_time, late, pending, overdue, exempt"
+                    ),
+                });
+            }
+        }
+        for (key, text, slot) in [
+            ("period", asked.period, &mut filter.period),
+            ("since", asked.since, &mut filter.since),
+        ] {
+            if let Some(text) = text {
+                match dates::parse_date(text) {
+                    Ok(d) => *slot = Some(d),
+                    Err(e) => unknown.push(Unknown {
+                        key,
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        if unknown.is_empty() {
+            Ok(filter)
+        } else {
+            Err(unknown)
+        }
+    }
+
+    /// With the pairs of one state only (or any, for `None`).
+    pub fn in_state(mut self, state: Option<State>) -> Filter {
+        self.state = state;
+        self
+    }
+
+    /// Whether `inst` passes the conditions on instances (plan,
+    /// obligation, period, since).
+    pub fn keeps_instance(&self, config: &Config, inst: &Instance) -> bool {
+        self.plan.is_none_or(|p| inst.plan == p)
+            && self
+                .obligation
+                .as_deref()
+                .is_none_or(|o| inst.obligation(config).id == o)
+            && self.period.is_none_or(|d| inst.period == d)
+            && self.since.is_none_or(|d| inst.due >= d)
+    }
+
+    /// Whether the pair `s` (of `instances`) passes every condition.
+    pub fn keeps(&self, config: &Config, instances: &[Instance], s: &PairState) -> bool {
+        self.keeps_instance(config, &instances[s.instance])
+            && self.agency.is_none_or(|a| s.agency == a)
+            && self.state.is_none_or(|st| s.state == st)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Asked, Filter};
+
+    fn config() -> crate::config::Config {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        crate::config::load(&dir).expect("the base fixture loads")
+    }
+
+    #[test]
+    fn every_unknown_condition_is_reported_with_the_closest_ids() {
+        let c = config();
+        let asked = Asked {
+            plan: Some("q"),
+            agency: Some("so-y-tee"),
+            state: Some("done"),
+            since: Some("31/02/2025"),
+            ..Asked::default()
+        };
+        let unknown = Filter::new(&c, &asked).unwrap_err();
+        let keys: Vec<&str> = unknown.iter().map(|u| u.key).collect();
+        assert_eq!(keys, ["plan", "agency", "state", "since"]);
+        assert!(
+            unknown[1].message.contains("\"so-y-te\""),
+            "{:?}",
+            unknown[1]
+        );
+        let ok = Asked {
+            plan: Some("p"),
+            agency: Some("so-y-te"),
+            state: Some("overdue"),
+            ..Asked::default()
+        };
+        assert!(Filter::new(&c, &ok).is_ok());
+    }
+}
