@@ -12,7 +12,9 @@
 //! - [`host`]: the `Host` names the console answers to;
 //! - [`auth`]: accounts, sessions, tokens, `Origin`; [`roles`]: who may do
 //!   what, as extractors; [`throttle`]: failed logins;
-//! - [`pages`]: the HTML pages and their forms, the downloads;
+//! - [`pages`]: the HTML pages (the overview and its cache, an instance, an
+//!   agency); [`forms`]: the record form and what it posts; [`admin`]: the
+//!   mail queue; [`export`]: the downloads; [`render`]: the templates;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
 //! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
@@ -24,12 +26,16 @@
 // per request, its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod export;
+pub mod forms;
 pub mod host;
 pub mod inbox;
 pub mod ops;
 pub mod pages;
+pub mod render;
 pub mod roles;
 pub mod server;
 pub mod throttle;
@@ -81,7 +87,7 @@ pub struct Console {
     ledgers: Mutex<Vec<Ledger>>,
     /// The key the feeds' secret URLs are made from (kept in the database).
     feed_key: RwLock<Vec<u8>>,
-    pages: pages::Templates,
+    pages: render::Templates,
     clock: Clock,
     overview: pages::OverviewCache,
 }
@@ -100,7 +106,7 @@ impl Console {
             damage,
             ledgers: Mutex::new(Vec::new()),
             feed_key: RwLock::new(feed_key),
-            pages: pages::Templates::new(),
+            pages: render::Templates::new(),
             clock,
             overview: pages::OverviewCache::default(),
         }))
@@ -262,13 +268,13 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
             get(pages::instance),
         )
         .route("/agencies/{id}", get(pages::agency))
-        .route("/admin", get(pages::admin))
+        .route("/admin", get(admin::admin))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/{action}", post(inbox::decide))
         .route("/inbox/{id}/files/{n}", get(inbox::file))
-        .route("/record", get(pages::record_form))
-        .route("/record/{action}", post(pages::record))
-        .route("/export/{file}", get(pages::export))
+        .route("/record", get(forms::record_form))
+        .route("/record/{action}", post(forms::record))
+        .route("/export/{file}", get(export::export))
         .route("/api/status", get(api::status))
         .route("/api/submissions", post(api::submit).delete(api::unsubmit))
         .route("/healthz", get(ops::healthz))

@@ -1,0 +1,74 @@
+//! The downloads of what a page shows: `status.csv` and `status.xlsx`, with
+//! the page's filter.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::pages::not_found_for;
+use super::roles::Reader;
+use super::view::{self, ExportFilter};
+use super::{Console, Failure};
+
+/// `GET /export/status.csv` / `status.xlsx`, with the page's filter.
+pub async fn export(
+    State(console): State<Arc<Console>>,
+    Reader(who): Reader,
+    Path(file): Path<String>,
+    Query(filter): Query<ExportFilter>,
+) -> Result<Response, Failure> {
+    let xlsx = match file.as_str() {
+        "status.csv" => false,
+        "status.xlsx" => true,
+        _ => return Ok(not_found_for(&console, &console.current(), Some(&who))),
+    };
+    let Some(filter) = filter.filter(console.current().config()) else {
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    };
+    let c = console.clone();
+    let (_, bytes) = console
+        .with_ledger(move |current, ledger| -> Result<Vec<u8>, String> {
+            let config = current.config();
+            let now = c.now(current);
+            let (states, recorded) =
+                view::export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
+            if xlsx {
+                crate::output::xlsx::workbook(
+                    config,
+                    &states.instances,
+                    &states.pairs,
+                    &recorded,
+                    &now,
+                )
+                .and_then(|mut wb| wb.save_to_buffer())
+                .map_err(|e| e.to_string())
+            } else {
+                let mut out = Vec::new();
+                let rows = states.pairs.iter().map(|s| {
+                    crate::output::row(config, &states.instances, &states.inputs, &recorded, s)
+                });
+                crate::output::write_csv(&mut out, rows).map_err(|e| e.to_string())?;
+                Ok(out)
+            }
+        })
+        .await?;
+    let bytes = bytes.map_err(Failure::Internal)?;
+    let (kind, name) = if xlsx {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "dondoc-status.xlsx",
+        )
+    } else {
+        ("text/csv; charset=utf-8", "dondoc-status.csv")
+    };
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ASCII"),
+    );
+    Ok(r)
+}

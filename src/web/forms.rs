@@ -1,0 +1,231 @@
+//! The record form and what it posts: submit, unsubmit, exempt, unexempt,
+//! extend, unextend — through `engine::record`, as the clerk; refused, back
+//! to the form with the reason.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::Value;
+use serde::Deserialize;
+
+use super::auth::{self, Flash};
+use super::pages::{not_found_for, show};
+use super::roles::Clerk;
+use super::view;
+use super::{Console, Failure};
+use crate::engine::record::{self, Pair, Refused};
+
+#[derive(Debug, Deserialize)]
+pub struct PairQuery {
+    plan: String,
+    obligation: String,
+    period: String,
+    agency: String,
+}
+
+/// `GET /record?plan=…&obligation=…&period=…&agency=…`: the form (clerks).
+pub async fn record_form(
+    State(console): State<Arc<Console>>,
+    Clerk(who): Clerk,
+    Query(q): Query<PairQuery>,
+) -> Result<Response, Failure> {
+    let current = console.current();
+    let pair = Pair {
+        plan: &q.plan,
+        obligation: &q.obligation,
+        period: &q.period,
+        agency: &q.agency,
+    };
+    let key = match record::resolve(current.config(), pair) {
+        Ok((key, _)) => key,
+        Err(e) => {
+            return Ok(console.pages.error(
+                &current,
+                Some(&who),
+                StatusCode::NOT_FOUND,
+                &e.to_string(),
+            ));
+        }
+    };
+    show(
+        &console,
+        &who,
+        "record.html",
+        move |current, ledger, now| {
+            let page =
+                view::record_page(current.config(), ledger, now, &key, &current.agency_rank)?;
+            Ok(page.map(|p| Value::from_serialize(&p)))
+        },
+    )
+    .await
+}
+
+/// The fields of every record form.
+#[derive(Debug, Deserialize)]
+pub struct RecordForm {
+    plan: String,
+    obligation: String,
+    period: String,
+    agency: String,
+    back: Option<String>,
+    /// `dd/mm/yyyy HH:MM` (or a date alone), as `submit --on` takes it.
+    on: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    note: Option<String>,
+    to: Option<String>,
+    replace: Option<String>,
+    force: Option<String>,
+}
+
+/// What a record form asks for: the last part of its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Submit,
+    Unsubmit,
+    Exempt,
+    Unexempt,
+    Extend,
+    Unextend,
+}
+
+impl Action {
+    fn from_path(text: &str) -> Option<Action> {
+        Some(match text {
+            "submit" => Action::Submit,
+            "unsubmit" => Action::Unsubmit,
+            "exempt" => Action::Exempt,
+            "unexempt" => Action::Unexempt,
+            "extend" => Action::Extend,
+            "unextend" => Action::Unextend,
+            _ => return None,
+        })
+    }
+}
+
+/// `POST /record/ACTION` (`submit`, `unsubmit`, `exempt`, `unexempt`,
+/// `extend`, `unextend`): records, then back to the page with the outcome.
+pub async fn record(
+    State(console): State<Arc<Console>>,
+    Clerk(who): Clerk,
+    Path(action): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Result<Response, Failure> {
+    let Some(action) = Action::from_path(&action) else {
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    };
+    let actor = who.name.clone();
+    let c = console.clone();
+    let (_, (back, outcome)) = console
+        .with_ledger(move |current, ledger| {
+            let config = current.config();
+            let now = c.now(current);
+            let pair = Pair {
+                plan: &form.plan,
+                obligation: &form.obligation,
+                period: &form.period,
+                agency: &form.agency,
+            };
+            let outcome = match action {
+                Action::Submit => record::submit(
+                    config,
+                    ledger,
+                    &record::Submit {
+                        pair,
+                        on: form.on.as_deref(),
+                        reference: form.reference.as_deref(),
+                        note: form.note.as_deref(),
+                        replace: form.replace.is_some(),
+                        force: form.force.is_some(),
+                    },
+                    &actor,
+                    &now,
+                ),
+                Action::Unsubmit => record::unsubmit(config, ledger, pair),
+                Action::Exempt => {
+                    record::exempt(config, ledger, pair, form.note.as_deref(), false, &actor)
+                }
+                Action::Unexempt => record::exempt(config, ledger, pair, None, true, &actor),
+                Action::Extend => record::extend(
+                    config,
+                    ledger,
+                    pair,
+                    Some(form.to.as_deref().unwrap_or("")),
+                    form.note.as_deref(),
+                    &actor,
+                ),
+                Action::Unextend => record::extend(config, ledger, pair, None, None, &actor),
+            };
+            let back = form
+                .back
+                .filter(|b| b.starts_with("/instances/") || b.starts_with("/agencies/"))
+                .unwrap_or_else(|| "/".into());
+            // Done: back to the page, at the row. Refused: back to the form.
+            let back = if outcome.is_ok() {
+                format!("{back}#row-{}", auth::url_escape(&form.agency))
+            } else {
+                view::record_url(&form.plan, &form.obligation, &form.period, &form.agency)
+            };
+            (back, outcome)
+        })
+        .await?;
+    if outcome.is_ok() {
+        console.overview.invalidate();
+    }
+    let flash = match outcome {
+        Ok(text) => {
+            tracing::info!(user = %who.name, "web console: {text}");
+            Flash {
+                ok: true,
+                text: sentence(&text),
+            }
+        }
+        Err(Refused::Ledger(e)) => return Err(Failure::from(e)),
+        Err(r) => Flash {
+            ok: false,
+            text: refusal_text(r),
+        },
+    };
+    if let Some(id) = &who.session {
+        console.sessions.set_flash(id, flash);
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The text with a capital first letter, as a sentence on a page.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A refusal as the console words it: the field's label instead of the
+/// command line's option.
+fn refusal_text(r: Refused) -> String {
+    let label = |field: &str| match field {
+        "plan" => "Kế hoạch",
+        "obligation" => "Nội dung",
+        "period" => "Kỳ",
+        "agency" => "Đơn vị",
+        "on" => "Ngày nộp",
+        "to" => "Hạn mới",
+        _ => "Giá trị",
+    };
+    match r {
+        Refused::Field { field, message } => format!("{}: {message}", label(field)),
+        Refused::Unconfirmed { field, message } => format!(
+            "{}: {message}; nếu đúng là vậy, đánh dấu ô «Xác nhận ngày nộp là đúng» rồi gửi lại",
+            label(field)
+        ),
+        Refused::Conflict { existing } => format!(
+            "Đơn vị này đã có bản nộp cho kỳ này: {existing}; đánh dấu ô «Thay bản nộp đã ghi nhận» để thay"
+        ),
+        Refused::Nothing(text) => sentence(&text),
+        Refused::Ledger(e) => e.to_string(),
+    }
+}
