@@ -18,12 +18,12 @@ use jiff::{Timestamp, Zoned};
 use tokio::sync::{mpsc, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use super::systemd;
+use super::{console, inbox_watch, status, systemd};
 use crate::config::Config;
+use crate::dates;
 use crate::engine::{self, Clock, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::Deliverer;
-use crate::{dates, web};
 
 /// How the daemon was started.
 #[derive(Debug, Clone)]
@@ -81,8 +81,8 @@ pub async fn run(
         .await
         .context("while starting the scheduler")?;
     let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
-    let mut console = open_console(&running.loaded, clock, &stopped);
-    let mut watcher = watch_inbox(&running.loaded, clock, &stopped);
+    let mut console = console::open(&running.loaded, clock, &stopped);
+    let mut watcher = inbox_watch::watch(&running.loaded, clock, &stopped);
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
     log_warnings(&running, &clock);
     systemd::ready(&status_line(&running, &clock).await);
@@ -106,10 +106,10 @@ pub async fn run(
                     if let Some(w) = watcher.take() {
                         w.abort();
                     }
-                    watcher = watch_inbox(&running.loaded, clock, &stopped);
+                    watcher = inbox_watch::watch(&running.loaded, clock, &stopped);
                     match &console {
-                        Some(c) => reload_console(&c.console, &running.loaded),
-                        None => console = open_console(&running.loaded, clock, &stopped),
+                        Some(c) => console::reload(&c.console, &running.loaded),
+                        None => console = console::open(&running.loaded, clock, &stopped),
                     }
                 }
                 release_memory(&running.ledger);
@@ -147,130 +147,6 @@ pub async fn run(
 }
 
 /// The web console, served beside the reminders.
-struct Console {
-    console: Arc<web::Console>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-/// Starts the console when `[web]` is set. A console that cannot start
-/// (users.toml broken, the port taken) is logged: the reminders go on.
-fn open_console(
-    loaded: &Arc<Loaded>,
-    clock: Clock,
-    stopped: &watch::Receiver<bool>,
-) -> Option<Console> {
-    let web = loaded.config.settings.web.as_ref()?;
-    let started =
-        web::Console::new(loaded.clone(), clock).and_then(|console| Ok((console, web::bind(web)?)));
-    match started {
-        Ok((console, listener)) => {
-            let mut stopped = stopped.clone();
-            let shutdown = async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            };
-            let task = tokio::spawn(web::serve(console.clone(), listener, shutdown));
-            Some(Console { console, task })
-        }
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "the web console cannot start; reminders go on without it");
-            None
-        }
-    }
-}
-
-/// How often the mailbox is read when the server offers no IDLE, and the
-/// longest wait after failures.
-const INBOX_EVERY: Duration = Duration::from_secs(300);
-const INBOX_BACKOFF_AT_MOST: Duration = Duration::from_secs(1800);
-
-/// Watches `[inbox]`: reads it at start, then waits on the open connection
-/// with IMAP IDLE where the server offers it (new mail is read at once),
-/// else reads it every [`INBOX_EVERY`]. After a failure (server down, login
-/// refused) it waits 1, 2, 4 … minutes, at most 30; a connection lost after
-/// it worked is tried again after a minute. A broken mailbox never stops
-/// the reminders: it is its own task, logged.
-fn watch_inbox(
-    loaded: &Arc<Loaded>,
-    clock: Clock,
-    stopped: &watch::Receiver<bool>,
-) -> Option<tokio::task::JoinHandle<()>> {
-    loaded.config.settings.inbox.as_ref()?;
-    let loaded = loaded.clone();
-    let mut stopped = stopped.clone();
-    Some(tokio::spawn(async move {
-        let ledger = match Ledger::open(&loaded.config.settings.database, "inbox") {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::error!(error = %e, "inbox: cannot open the database; the mailbox is not read");
-                return;
-            }
-        };
-        let reader = crate::inbox::imap::Reader::new(loaded, ledger, clock);
-        let mut failures: u32 = 0;
-        loop {
-            let mut stop = stopped.clone();
-            let stop = async move {
-                let _ = stop.wait_for(|s| *s).await;
-            };
-            let backoff = |failures: u32| {
-                Duration::from_secs(60)
-                    .saturating_mul(1 << failures.saturating_sub(1).min(10))
-                    .min(INBOX_BACKOFF_AT_MOST)
-            };
-            let wait = match crate::inbox::imap::watch(&reader, stop).await {
-                Ok(crate::inbox::imap::Watch::Stopped) => return,
-                Ok(crate::inbox::imap::Watch::NoIdle) => {
-                    failures = 0;
-                    INBOX_EVERY
-                }
-                Ok(crate::inbox::imap::Watch::Lost(e)) => {
-                    record_failure(&reader, &e).await;
-                    failures = 1;
-                    let wait = backoff(failures);
-                    tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: lost the connection to the mailbox; reminders go on");
-                    wait
-                }
-                Err(e) => {
-                    record_failure(&reader, &e).await;
-                    failures += 1;
-                    let wait = backoff(failures);
-                    tracing::warn!(error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "inbox: cannot read the mailbox; reminders go on");
-                    wait
-                }
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = stopped.wait_for(|s| *s) => return,
-            }
-        }
-    }))
-}
-
-/// Keeps a mailbox failure for the console and /metrics.
-async fn record_failure(reader: &crate::inbox::imap::Reader, e: &anyhow::Error) {
-    let error = format!("{e:#}");
-    let recorded = reader
-        .run(move |_, ledger, _| ledger.inbox_failed(&error))
-        .await;
-    match recorded {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::warn!(error = %e, "inbox: cannot record the failure"),
-        Err(e) => tracing::warn!(error = %format!("{e:#}"), "inbox: cannot record the failure"),
-    }
-}
-
-/// Hands a reloaded configuration to the console; it keeps its accounts if
-/// users.toml no longer loads.
-fn reload_console(console: &web::Console, loaded: &Arc<Loaded>) {
-    if loaded.config.settings.web.is_none() {
-        tracing::warn!("[web] was removed: the console keeps running until a restart");
-        return;
-    }
-    if let Err(e) = console.reload(loaded.clone()) {
-        tracing::error!(error = %format!("{e:#}"), "web console: the new users.toml or [web] is invalid; keeping the running ones");
-    }
-}
-
 /// The configuration's warnings, as `check` prints them.
 fn log_warnings(running: &Running, clock: &Clock) {
     let config = &running.loaded.config;
@@ -549,47 +425,17 @@ async fn catch_up_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool
 
 /// "next send 24/11/2025 08:00; 12 overdue" for systemd's STATUS=.
 async fn status_line(running: &Running, clock: &Clock) -> String {
-    let config = &running.loaded.config;
-    let tz = &config.settings.timezone;
-    let offset = clock.now().duration_since(Timestamp::now());
-    let mut next: Option<Timestamp> = None;
-    let mut scheduler = running.scheduler.clone();
-    for id in &running.jobs {
-        if let Ok(Some(t)) = scheduler.next_tick_for_job(*id).await {
-            let real = Timestamp::from_second(t.timestamp()).ok();
-            if let Some(virt) = real.and_then(|r| r.checked_add(offset).ok()) {
-                next = Some(next.map_or(virt, |n| n.min(virt)));
-            }
-        }
-    }
-    let at: Zoned = clock.now().to_zoned(tz.clone());
+    let next = status::next_send(&running.scheduler, &running.jobs, clock).await;
+    let at: Zoned = clock
+        .now()
+        .to_zoned(running.loaded.config.settings.timezone.clone());
     let overdue = off_runtime(running, move |loaded, ledger| {
-        overdue_count(&loaded.config, ledger, &at)
+        status::overdue_count(&loaded.config, ledger, &at)
     })
     .await
     .unwrap_or_else(|e| {
         tracing::warn!(error = %format!("{e:#}"), "cannot count overdue pairs");
         0
     });
-    match next {
-        Some(n) => {
-            let z = n.to_zoned(tz.clone());
-            format!(
-                "next send {} {}; {overdue} overdue",
-                dates::vn(z.date()),
-                z.strftime("%H:%M")
-            )
-        }
-        None => format!("no send moment scheduled; {overdue} overdue"),
-    }
-}
-
-fn overdue_count(config: &Config, ledger: &Ledger, at: &Zoned) -> usize {
-    match engine::lazy_states_at(config, ledger, at) {
-        Ok(lazy) => lazy.tally().overdue,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot count overdue pairs");
-            0
-        }
-    }
+    status::line(next, overdue, &running.loaded.config.settings.timezone)
 }
