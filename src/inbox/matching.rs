@@ -17,14 +17,11 @@
 //! addresses the reminder was sent to as failed. Everything else is left
 //! alone.
 //!
-//! What is scanned is bounded ([`SCANNED_AT_MOST`] bytes of the message's
+//! What is scanned is bounded ([`SCANNED_AT_MOST`](super::text::SCANNED_AT_MOST) bytes of the message's
 //! own text, [`REFERENCES_AT_MOST`](super::message::REFERENCES_AT_MOST) referenced ids) and every scan is
 //! linear, so a hostile message costs milliseconds, not minutes.
 
-use std::collections::HashSet;
-
 use jiff::ToSpan as _;
-use unicode_normalization::UnicodeNormalization as _;
 
 use crate::calendar;
 use crate::config::{Agency, Config};
@@ -34,10 +31,8 @@ use crate::mail::compose::is_unguessable;
 
 use super::message::{Incoming, Kind, NESTING_AT_MOST};
 use super::reference::{document_number, own_text};
-
-/// How much of a message's own text (subject and body without the quoted
-/// part) is read for plan numbers, periods and document numbers.
-pub const SCANNED_AT_MOST: usize = 64 * 1024;
+use super::text::{inside_others, normalized, scanned, spans};
+use super::verdict::{self, Verdict};
 
 /// What a message means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,139 +280,14 @@ fn writes_from(agency: &Agency, address: &str) -> bool {
     own_address(agency, address) || copied_address(agency, address)
 }
 
-/// At most [`SCANNED_AT_MOST`] bytes of `text`, cut at a character.
-fn scanned(text: &str) -> &str {
-    if text.len() <= SCANNED_AT_MOST {
-        return text;
-    }
-    let mut end = SCANNED_AT_MOST;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
-/// What the office's own mail server (`[inbox] trusted_authserv_id`) found
-/// of the sender, as doubts: none when it is not set, or when the server's
-/// topmost `Authentication-Results` has DMARC, DKIM or SPF passing for the
-/// From domain and none of them failing. Headers stamped by other servers
-/// (anyone can write one) are not read.
+/// What the office's own mail server found of the sender, as doubts
+/// ([`verdict::of_sender`]).
 fn authentication(config: &Config, m: &Incoming, from: &str) -> Vec<Doubt> {
-    let Some(trusted) = config
-        .settings
-        .inbox
-        .as_ref()
-        .and_then(|i| i.trusted_authserv_id.as_deref())
-    else {
-        return Vec::new();
-    };
-    let Some(header) = m.authentication.iter().find(|h| {
-        h.split([';', ' '])
-            .next()
-            .is_some_and(|id| id.eq_ignore_ascii_case(trusted))
-    }) else {
-        return vec![Doubt::NoVerdict];
-    };
-    let domain = from.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
-    let verdict = sender_verdict(header, &domain);
-    match verdict {
-        Verdict::Pass => Vec::new(),
-        Verdict::Fail(what) => vec![Doubt::Unauthenticated(what)],
+    match verdict::of_sender(config, m, from) {
+        None | Some(Verdict::Pass) => Vec::new(),
+        Some(Verdict::Missing) => vec![Doubt::NoVerdict],
+        Some(Verdict::Fail(what)) => vec![Doubt::Unauthenticated(what)],
     }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Verdict {
-    Pass,
-    /// What failed, or "none passed".
-    Fail(String),
-}
-
-/// Reads one `Authentication-Results` value (RFC 8601) for the From
-/// `domain`: any of dmarc, dkim, spf failing fails (for that domain, or
-/// naming none); else one of them passing for that domain passes — dmarc
-/// by its `header.from`, dkim by its `header.d` (or `header.i`), spf by its
-/// `smtp.mailfrom` (a pass of the HELO name, or naming no domain, vouches
-/// for nothing); else nothing vouches for the sender. A value that cannot
-/// be read (an unclosed comment or quote) fails.
-fn sender_verdict(header: &str, domain: &str) -> Verdict {
-    let Some(text) = without_comments(header) else {
-        return Verdict::Fail("unreadable".into());
-    };
-    let mut failed = Vec::new();
-    let mut passed = false;
-    for resinfo in text.split(';').skip(1) {
-        let mut words = resinfo.split_whitespace();
-        let Some((method, result)) = words.next().and_then(|w| w.split_once('=')) else {
-            continue;
-        };
-        let (method, result) = (method.to_ascii_lowercase(), result.to_ascii_lowercase());
-        let property = |name: &str| -> Option<String> {
-            resinfo
-                .split_whitespace()
-                .filter_map(|w| w.split_once('='))
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.trim_matches('"').to_ascii_lowercase())
-        };
-        let named = match method.as_str() {
-            "dmarc" => property("header.from"),
-            "dkim" => property("header.d").or_else(|| property("header.i")),
-            "spf" => property("smtp.mailfrom"),
-            _ => continue,
-        };
-        let ours = named
-            .as_deref()
-            .map(|v| v.rsplit('@').next().is_some_and(|d| d == domain));
-        match result.as_str() {
-            "pass" if ours == Some(true) => passed = true,
-            "fail" | "softfail" | "permerror" if ours != Some(false) => {
-                failed.push(format!("{method}={result}"))
-            }
-            _ => {}
-        }
-    }
-    if !failed.is_empty() {
-        Verdict::Fail(failed.join(","))
-    } else if passed {
-        Verdict::Pass
-    } else {
-        Verdict::Fail("none-passed".into())
-    }
-}
-
-/// An `Authentication-Results` value without its comments, and with any
-/// `;` or white space inside a quoted string made harmless (so that a
-/// quoted value cannot split or add a result); `None` when a comment or a
-/// quote is left open.
-fn without_comments(header: &str) -> Option<String> {
-    let mut text = String::with_capacity(header.len());
-    let mut depth = 0u32;
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in header.chars() {
-        if escaped {
-            escaped = false;
-            if depth == 0 {
-                text.push('_');
-            }
-            continue;
-        }
-        match c {
-            '\\' if quoted || depth > 0 => escaped = true,
-            '"' if depth == 0 => {
-                quoted = !quoted;
-                text.push(c);
-            }
-            ';' | ' ' | '=' if quoted => text.push('_'),
-            _ if quoted => text.push(c),
-            '(' => depth += 1,
-            ')' if depth == 0 => return None,
-            ')' => depth -= 1,
-            _ if depth == 0 => text.push(c),
-            _ => {}
-        }
-    }
-    (depth == 0 && !quoted).then_some(text)
 }
 
 fn plan_numbers(config: &Config) -> Vec<&str> {
@@ -561,137 +431,4 @@ fn period_names(config: &Config, inst: &calendar::Instance) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-/// The spans that lie inside another, different span: sorted by start,
-/// longer first, a span is inside one before it exactly when the furthest
-/// end seen so far reaches its end. Linear after the sort.
-fn inside_others(spans: impl Iterator<Item = (usize, usize)>) -> HashSet<(usize, usize)> {
-    let mut all: Vec<(usize, usize)> = spans.collect();
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    all.dedup();
-    let mut inside = HashSet::new();
-    let mut furthest: Option<usize> = None;
-    for s in all {
-        if furthest.is_some_and(|end| end >= s.1) {
-            inside.insert(s);
-        }
-        furthest = Some(furthest.map_or(s.1, |end| end.max(s.1)));
-    }
-    inside
-}
-
-/// NFC, lower case, runs of white space as one space.
-fn normalized(text: &str) -> String {
-    text.nfc()
-        .collect::<String>()
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Where `needle` stands in `text` as words of its own (not inside a
-/// longer number or word), as byte ranges.
-fn spans(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    text.match_indices(needle)
-        .map(|(at, _)| (at, at + needle.len()))
-        .filter(|&(start, end)| {
-            !word(text[..start].chars().next_back()) && !word(text[end..].chars().next())
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Verdict, inside_others, normalized, sender_verdict, spans};
-
-    #[test]
-    fn names_match_as_whole_words_whatever_the_spelling() {
-        // Decomposed (as some mail programs send it), capitals, a folded line.
-        let text = normalized("BA\u{301}O CA\u{301}O 6 tha\u{301}ng đầu\r\n  năm 2025");
-        assert_eq!(text, "báo cáo 6 tháng đầu năm 2025");
-        assert_eq!(spans(&text, "6 tháng đầu năm 2025"), [(10, 35)]);
-        assert_eq!(spans(&text, "năm 2025"), [(26, 35)]);
-        // Not inside a longer number or word.
-        assert!(spans("ngày 14/6/2025", "4/6/2025").is_empty());
-        assert!(spans("số 13212/kh-ubnd", "3212/kh-ubnd").is_empty());
-        assert!(spans("năm 20256", "năm 2025").is_empty());
-        assert_eq!(spans("(3212/kh-ubnd)", "3212/kh-ubnd"), [(1, 13)]);
-    }
-
-    #[test]
-    fn a_span_inside_another_is_found_in_linear_time() {
-        let spans = [(10, 35), (26, 35), (26, 35), (40, 48), (40, 48), (50, 60)];
-        let inside = inside_others(spans.into_iter());
-        assert_eq!(inside.len(), 1);
-        assert!(inside.contains(&(26, 35)));
-        // The same span twice (two names of one period) is not inside itself.
-        assert!(!inside.contains(&(40, 48)));
-        // 200 000 repeated names: one sort, one pass.
-        let many = (0..200_000).map(|i| (i * 10, i * 10 + 8));
-        assert!(inside_others(many).is_empty());
-    }
-
-    #[test]
-    fn the_office_servers_verdict_is_read_for_the_from_domain() {
-        let d = "syt.example.gov.vn";
-        let pass = "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; spf=pass smtp.mailfrom=vanthu@syt.example.gov.vn; dmarc=pass header.from=syt.example.gov.vn";
-        assert_eq!(sender_verdict(pass, d), Verdict::Pass);
-        let forged = "mail.example.gov.vn 1; spf=softfail (sender not permitted) smtp.mailfrom=vanthu@syt.example.gov.vn; dkim=none; dmarc=fail (p=none) header.from=syt.example.gov.vn";
-        assert_eq!(
-            sender_verdict(forged, d),
-            Verdict::Fail("spf=softfail,dmarc=fail".into())
-        );
-        // A pass for another domain vouches for nothing.
-        let other = "mail.example.gov.vn; dkim=pass header.d=gmail.com; spf=none";
-        assert_eq!(
-            sender_verdict(other, d),
-            Verdict::Fail("none-passed".into())
-        );
-        // Comments are not results.
-        let comment =
-            "mail.example.gov.vn; dkim=fail (dkim=pass was expected) header.d=syt.example.gov.vn";
-        assert_eq!(
-            sender_verdict(comment, d),
-            Verdict::Fail("dkim=fail".into())
-        );
-        // A pass that names no domain, or the HELO name, vouches for nothing.
-        for vague in [
-            "mail.example.gov.vn; spf=pass smtp.helo=syt.example.gov.vn",
-            "mail.example.gov.vn; dkim=pass",
-            "mail.example.gov.vn; dmarc=pass",
-        ] {
-            assert_eq!(
-                sender_verdict(vague, d),
-                Verdict::Fail("none-passed".into()),
-                "{vague}"
-            );
-        }
-        // A fail that names no domain still fails.
-        let bare = "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn; spf=fail";
-        assert_eq!(sender_verdict(bare, d), Verdict::Fail("spf=fail".into()));
-        // A quoted value cannot add a result or hide one.
-        let quoted = r#"mail.example.gov.vn; spf=fail smtp.mailfrom="x;dkim=pass header.d=syt.example.gov.vn"; dmarc=fail header.from=syt.example.gov.vn"#;
-        assert_eq!(
-            sender_verdict(quoted, d),
-            Verdict::Fail("dmarc=fail".into())
-        );
-        // An unclosed comment or quote is not read.
-        for broken in [
-            "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn (unclosed; spf=fail",
-            "mail.example.gov.vn; dkim=pass header.d=syt.example.gov.vn) ; spf=fail",
-            r#"mail.example.gov.vn; dkim=pass header.d="syt.example.gov.vn; spf=fail"#,
-        ] {
-            assert_eq!(
-                sender_verdict(broken, d),
-                Verdict::Fail("unreadable".into()),
-                "{broken}"
-            );
-        }
-    }
 }

@@ -6,7 +6,8 @@
 //!   attachments, whether it is an automatic answer or a bounce);
 //! - [`reference`]: the document number it gives;
 //! - [`matching`]: what it means (a proposal, certain or not; a bounce;
-//!   nothing);
+//!   nothing), with [`verdict`] (what the office's server found of the
+//!   sender) and [`text`] (the office's names searched in its text);
 //! - [`ingest`]: recorded exactly once, attachments kept, accepted;
 //! - [`imap`]: the folder read over IMAP, once or watched with IDLE.
 
@@ -15,3 +16,5 @@ pub mod ingest;
 pub mod matching;
 pub mod message;
 pub mod reference;
+pub mod text;
+pub mod verdict;
