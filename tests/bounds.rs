@@ -275,3 +275,52 @@ fn a_csv_row_a_million_cells_wide_is_refused_and_costs_nothing_after() {
         out.stderr
     );
 }
+
+/// A workbook whose shared strings claim 2^63 − 1 entries (a fuzzed
+/// `uniqueCount`) made calamine reserve room for them: a capacity-overflow
+/// panic, or for a smaller lie an abort. It is refused as damaged first.
+#[test]
+fn a_workbook_that_lies_about_its_strings_is_refused_not_a_crash() {
+    use std::io::{Read as _, Write as _};
+    let (dir, cfg) = setup();
+    let good = dir.path().join("good.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = ["plan", "obligation", "period", "agency", "submitted_on"];
+    let row = ["p", "bao-cao", "29/04/2025", "so-y-te", "28/04/2025"];
+    for (c, (h, v)) in header.iter().zip(row).enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+        ws.write_string(1, c as u16, v).unwrap();
+    }
+    wb.save(&good).unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let bad = dir.path().join("bad.xlsx");
+    let mut to = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut body = Vec::new();
+        part.read_to_end(&mut body).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(body).unwrap();
+            let at = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + text[at..].find('"').unwrap();
+            body = format!("{}9223372036854775807{}", &text[..at], &text[end..]).into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&body).unwrap();
+    }
+    to.finish().unwrap();
+    let out = dondoc(&["--config", &cfg, "import", bad.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("its shared strings declare 9223372036854775807 strings"),
+        "{}",
+        out.stderr
+    );
+    let out = dondoc(&["--config", &cfg, "import", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+}

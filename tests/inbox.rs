@@ -596,7 +596,7 @@ fn a_flood_of_files_and_a_tower_of_messages_are_bounded() {
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("deep.eml: ignored: messages inside messages more than 32 deep"),
+            .contains("deep.eml: ignored: more than 100 multipart sections"),
         "{}",
         out.stdout
     );

@@ -29,7 +29,7 @@ use crate::lang::say;
 use crate::ledger::{Ledger, LedgerError, PairKey};
 use crate::mail::compose::is_unguessable;
 
-use super::message::{Incoming, Kind, NESTING_AT_MOST};
+use super::message::{Incoming, Kind, MULTIPARTS_AT_MOST, NESTING_AT_MOST};
 use super::reference::{document_number, own_text};
 use super::text::{inside_others, normalized, scanned, spans};
 use super::verdict::{self, Verdict};
@@ -174,6 +174,10 @@ pub fn meaning(config: &Config, ledger: &Ledger, m: &Incoming) -> Result<Meaning
             return Ok(Meaning::Ignored(
                 "messages inside messages more than 32 deep",
             ));
+        }
+        Kind::TooManyParts => {
+            const _: () = assert!(MULTIPARTS_AT_MOST == 100, "the words below say 100");
+            return Ok(Meaning::Ignored("more than 100 multipart sections"));
         }
         Kind::Bounce {
             original,

@@ -238,6 +238,47 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// Refuses a workbook whose shared-strings part declares more strings
+/// (`<sst uniqueCount="N">`) than it could hold — each takes at least 7
+/// bytes, `<si><t/></si>` — before calamine reserves room for N of them: a
+/// fuzzed count made it ask for more memory than exists (a capacity
+/// overflow panic, or an abort).
+fn shared_strings_plausible(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read as _;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(()); // not a zip: calamine says so
+    };
+    let Ok(part) = zip.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let size = part.size();
+    let mut head = Vec::new();
+    part.take(64 << 10)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("cannot read it as an Excel workbook (.xlsx): {e}"))?;
+    let head = String::from_utf8_lossy(&head);
+    let Some(sst) = head.find("<sst").map(|at| &head[at..]) else {
+        return Ok(());
+    };
+    let tag = &sst[..sst.find('>').unwrap_or(sst.len())];
+    let Some(value) = tag.split("uniqueCount=").nth(1) else {
+        return Ok(());
+    };
+    let digits: String = value
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let declared: u128 = digits.parse().unwrap_or(0);
+    if declared > u128::from(size) / 7 + 1 {
+        return Err(format!(
+            "cannot read it as an Excel workbook (.xlsx): its shared strings declare {declared} \
+             strings in {size} bytes; the file is damaged — open it in Excel and save it again"
+        ));
+    }
+    Ok(())
+}
+
 /// The most columns a sheet of submissions may span (it needs 7, or 8 with
 /// an ordinal column).
 const COLUMNS_AT_MOST: u32 = 256;
@@ -249,6 +290,7 @@ const COLUMNS_AT_MOST: u32 = 256;
 /// XFD1048576, and the process died.
 fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
     use calamine::{Data, Reader, Xlsx};
+    shared_strings_plausible(bytes).map_err(|e| usage(file, e))?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
             usage(
