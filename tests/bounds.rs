@@ -208,13 +208,13 @@ fn a_formula_note_is_text_in_the_csv_and_reimports_unchanged() {
     assert_eq!(row["submitted_on"], "2025-04-28T00:00:00+07:00");
 }
 
-/// One cell at Excel's last row and column (XFD1048576) made `import` ask
-/// for a dense grid of 512 GB, and the process died (SIGABRT); the cells are
-/// now read one by one and a sheet wider than 256 columns is refused.
-#[test]
-fn a_cell_at_the_far_corner_of_a_sheet_is_refused_not_a_crash() {
-    let (dir, cfg) = setup();
-    let path = dir.path().join("xa.xlsx");
+/// A workbook of one submission (header in row 1, the row in row 2), and
+/// the two rows.
+fn one_submission() -> (
+    rust_xlsxwriter::Workbook,
+    [&'static str; 5],
+    [&'static str; 5],
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     let header = ["plan", "obligation", "period", "agency", "submitted_on"];
@@ -223,7 +223,21 @@ fn a_cell_at_the_far_corner_of_a_sheet_is_refused_not_a_crash() {
         ws.write_string(0, c as u16, *h).unwrap();
         ws.write_string(1, c as u16, v).unwrap();
     }
-    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    (wb, header, row)
+}
+
+/// One cell at Excel's last row and column (XFD1048576) made `import` ask
+/// for a dense grid of 512 GB, and the process died (SIGABRT); the cells are
+/// now read one by one and a sheet wider than 256 columns is refused.
+#[test]
+fn a_cell_at_the_far_corner_of_a_sheet_is_refused_not_a_crash() {
+    let (dir, cfg) = setup();
+    let path = dir.path().join("xa.xlsx");
+    let (mut wb, header, row) = one_submission();
+    wb.worksheet_from_index(0)
+        .unwrap()
+        .write_string(1_048_575, 16_383, "x")
+        .unwrap();
     wb.save(&path).unwrap();
     let out = dondoc(&["--config", &cfg, "import", path.to_str().unwrap()]);
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -284,15 +298,7 @@ fn a_workbook_that_lies_about_its_strings_is_refused_not_a_crash() {
     use std::io::{Read as _, Write as _};
     let (dir, cfg) = setup();
     let good = dir.path().join("good.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    let header = ["plan", "obligation", "period", "agency", "submitted_on"];
-    let row = ["p", "bao-cao", "29/04/2025", "so-y-te", "28/04/2025"];
-    for (c, (h, v)) in header.iter().zip(row).enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-        ws.write_string(1, c as u16, v).unwrap();
-    }
-    wb.save(&good).unwrap();
+    one_submission().0.save(&good).unwrap();
     let bytes = std::fs::read(&good).unwrap();
     let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let bad = dir.path().join("bad.xlsx");
