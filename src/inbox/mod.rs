@@ -4,6 +4,7 @@
 //!
 //! - [`message`]: one message read (sender, what it answers, its text and
 //!   attachments, whether it is an automatic answer or a bounce);
+//! - [`bounce`]: what a delivery status notification reports;
 //! - [`reference`]: the document number it gives;
 //! - [`matching`]: what it means (a proposal, certain or not; a bounce;
 //!   nothing), with [`verdict`] (what the office's server found of the
@@ -11,6 +12,7 @@
 //! - [`ingest`]: recorded exactly once, attachments kept, accepted;
 //! - [`imap`]: the folder read over IMAP, once or watched with IDLE.
 
+pub mod bounce;
 pub mod imap;
 pub mod ingest;
 pub mod matching;
