@@ -10,11 +10,13 @@
 //!   nothing), with [`verdict`] (what the office's server found of the
 //!   sender) and [`text`] (the office's names searched in its text);
 //! - [`ingest`]: recorded exactly once, attachments kept, accepted;
+//!   [`left_out`]: the files not kept, and why;
 //! - [`imap`]: the folder read over IMAP, once or watched with IDLE.
 
 pub mod bounce;
 pub mod imap;
 pub mod ingest;
+pub mod left_out;
 pub mod matching;
 pub mod message;
 pub mod reference;

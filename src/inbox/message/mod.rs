@@ -50,6 +50,15 @@ pub struct Attachment {
 /// is left in the mailbox, and the proposal says so.
 pub const FILE_AT_MOST: usize = 25 << 20;
 
+/// The largest message downloaded whole; of a larger one only the first
+/// [`MESSAGE_HEAD`] bytes are read (its text), and its files stay in the
+/// mailbox. Together with [`FILE_AT_MOST`] this bounds the memory one
+/// message can take.
+pub const MESSAGE_AT_MOST: u64 = 40 << 20;
+
+/// How much of a message over [`MESSAGE_AT_MOST`] is read.
+pub const MESSAGE_HEAD: u64 = 1 << 20;
+
 /// The most files kept of one message; of the rest only their number and
 /// size are said.
 pub const FILES_AT_MOST: usize = 100;
