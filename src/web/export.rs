@@ -7,10 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use jiff::Zoned;
+
 use super::pages::not_found_for;
 use super::roles::Reader;
-use super::view::{self, ExportFilter};
 use super::{Console, Failure};
+use crate::config::Config;
+use crate::engine::{self, EngineError};
+use crate::ledger::Ledger;
+use crate::output::Recorded;
 
 /// `GET /export/status.csv` / `status.xlsx`, with the page's filter.
 pub async fn export(
@@ -33,7 +38,7 @@ pub async fn export(
             let config = current.config();
             let now = c.now(current);
             let (states, recorded) =
-                view::export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
+                export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
             if xlsx {
                 crate::output::xlsx::workbook(
                     config,
@@ -71,4 +76,43 @@ pub async fn export(
         HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ASCII"),
     );
     Ok(r)
+}
+
+/// The states behind a download: the pairs of one instance, of one agency,
+/// or (no filter) every pair the overview counts.
+pub fn export_states(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    filter: &engine::Filter,
+) -> Result<(engine::States, Recorded), EngineError> {
+    let mut states = engine::states_at(config, ledger, at)?;
+    let instances = &states.instances;
+    states.pairs.retain(|s| filter.keeps(config, instances, s));
+    let recorded = Recorded::load(config, ledger)?;
+    Ok((states, recorded))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportFilter {
+    pub plan: Option<String>,
+    pub obligation: Option<String>,
+    /// The instance's period, ISO (`2025-06-15`).
+    pub period: Option<String>,
+    pub agency: Option<String>,
+}
+
+impl ExportFilter {
+    /// As the engine's filter; `None` when it names a plan or an agency
+    /// the configuration does not have.
+    pub fn filter(&self, config: &Config) -> Option<engine::Filter> {
+        let asked = engine::filter::Asked {
+            plan: self.plan.as_deref(),
+            obligation: self.obligation.as_deref(),
+            period: self.period.as_deref(),
+            agency: self.agency.as_deref(),
+            ..Default::default()
+        };
+        engine::Filter::new(config, &asked).ok()
+    }
 }

@@ -8,15 +8,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Zoned;
 use minijinja::Value;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::auth::{self, Flash};
 use super::pages::{not_found_for, show};
 use super::roles::Clerk;
 use super::view;
 use super::{Console, Failure};
+use crate::config::Config;
+use crate::dates;
+use crate::engine::EngineError;
 use crate::engine::record::{self, Pair, Refused};
+use crate::ledger::Ledger;
 
 #[derive(Debug, Deserialize)]
 pub struct PairQuery {
@@ -55,8 +60,7 @@ pub async fn record_form(
         &who,
         "record.html",
         move |current, ledger, now| {
-            let page =
-                view::record_page(current.config(), ledger, now, &key, &current.agency_rank)?;
+            let page = record_page(current.config(), ledger, now, &key, &current.agency_rank)?;
             Ok(page.map(|p| Value::from_serialize(&p)))
         },
     )
@@ -228,4 +232,45 @@ fn refusal_text(r: Refused) -> String {
         Refused::Nothing(text) => sentence(&text),
         Refused::Ledger(e) => e.to_string(),
     }
+}
+
+/// The pair the record form is about, with what is recorded for it now.
+#[derive(Debug, Serialize)]
+struct RecordPage {
+    pub plan: view::PlanHead,
+    pub row: view::PairRow,
+    pub head: view::InstanceHead,
+    pub back: String,
+    /// The submission field's default: now, as `dd/mm/yyyy HH:MM`.
+    pub submitted_default: String,
+    pub exempt: bool,
+    pub submitted: bool,
+    pub extended: bool,
+}
+
+fn record_page(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    key: &crate::ledger::PairKey,
+    rank: &[usize],
+) -> Result<Option<RecordPage>, EngineError> {
+    let pair = (key.plan.as_str(), key.obligation.as_str(), key.period);
+    let Some(mut page) = view::instance(config, ledger, at, pair, rank)? else {
+        return Ok(None);
+    };
+    let Some(pos) = page.rows.iter().position(|r| r.agency_id == key.agency) else {
+        return Ok(None);
+    };
+    let row = page.rows.swap_remove(pos);
+    Ok(Some(RecordPage {
+        back: page.head.url.clone(),
+        exempt: row.state == "exempt",
+        submitted: row.submitted.is_some(),
+        extended: row.extended_from.is_some(),
+        plan: page.plan,
+        head: page.head,
+        row,
+        submitted_default: dates::vn_time(at),
+    }))
 }
