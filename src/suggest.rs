@@ -2,6 +2,8 @@
 //! the config's references and every command's `--plan`, `--obligation` and
 //! `--agency`.
 
+use crate::lang::{Lang, say};
+
 /// The longest name compared (ids are short; a longer value is a mistake of
 /// another kind, and comparing it would be slow).
 const MAX_CHARS: usize = 64;
@@ -22,17 +24,25 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec
         .collect()
 }
 
-/// `" (did you mean \"x\"?)"`-style text for a message, or nothing.
-pub fn hint<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let close = closest(name, candidates);
+/// `"; did you mean \"x\"?"`-style text for a message in `lang`, or nothing.
+pub fn hint<'a>(lang: Lang, name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    words(lang, &closest(name, candidates))
+}
+
+/// The hint naming `close` (what [`closest`] found), or nothing.
+pub fn words(lang: Lang, close: &[impl AsRef<str>]) -> String {
     if close.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = close.iter().map(|c| format!("\"{c}\"")).collect();
-    crate::lang::say!(
+    let list: Vec<String> = close
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_ref()))
+        .collect();
+    say!(
+        lang,
         "; có phải là {}?",
         "; did you mean {}?",
-        list.join(crate::lang::say!(" hay ", " or ").as_str())
+        list.join(say!(lang, " hay ", " or ").as_str())
     )
 }
 
@@ -61,10 +71,10 @@ mod tests {
         assert_eq!(closest("cong-an", ids.into_iter()), ["cong-an-tinh"]);
         assert!(closest("ubnd-xa", ids.into_iter()).is_empty());
         assert_eq!(
-            hint("so-y-tee", ids.into_iter()),
+            hint(Lang::Vi, "so-y-tee", ids.into_iter()),
             "; có phải là \"so-y-te\"?"
         );
-        assert_eq!(hint("", ids.into_iter()), "");
+        assert_eq!(hint(Lang::Vi, "", ids.into_iter()), "");
         assert_eq!(edit_distance("so-y-te", "so-yte"), 1);
         assert_eq!(edit_distance("abc", "abc"), 0);
     }

@@ -163,3 +163,95 @@ fn no_two_modules_import_each_other_and_the_top_level_has_no_cycle() {
     // For the record (`cargo test -- --nocapture`): the top level, importers first.
     eprintln!("top-level order: {}", order.join(" → "));
 }
+
+/// The language is a value passed down from the edge (`--lang`, the console,
+/// `[mail] lang`), never a process-wide setting: no `static`,
+/// `thread_local!`, `OnceLock`/`OnceCell`/`LazyLock` or environment read
+/// holds or decides one outside the command line's parser, and `say!`
+/// takes the language as its first argument.
+#[test]
+fn the_language_is_a_value_not_a_global() {
+    let mut found = Vec::new();
+    for (module, code) in modules() {
+        for (i, line) in code.lines().enumerate() {
+            let item = line.trim_start().trim_start_matches("pub(crate) ");
+            let global = item.trim_start_matches("pub ").starts_with("static ")
+                || ["thread_local!", "OnceLock", "OnceCell", "LazyLock"]
+                    .iter()
+                    .any(|g| line.contains(g));
+            let language = line.contains("Lang") || line.to_lowercase().contains("lang");
+            if global && language {
+                found.push(format!("{module}:{}: {}", i + 1, line.trim()));
+            }
+            if line.contains("lang::get(") || line.contains("lang::set(") {
+                found.push(format!("{module}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    let lang = fs::read_to_string("src/lang.rs").unwrap();
+    for g in ["static ", "OnceLock", "thread_local!", "env::var"] {
+        if lang.contains(g) {
+            found.push(format!("lang: {g}"));
+        }
+    }
+    assert!(
+        lang.contains("($lang:expr, $vi:literal, $en:literal"),
+        "say! takes the language first"
+    );
+    assert!(found.is_empty(), "a global language: {found:#?}");
+}
+
+/// Each file holds one job: none is over 450 lines.
+#[test]
+fn no_file_is_over_450_lines() {
+    let mut long = Vec::new();
+    let mut stack = vec![Path::new("src").to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let n = fs::read_to_string(&path).unwrap().lines().count();
+                if n > 450 {
+                    long.push(format!("{}: {n} lines", path.display()));
+                }
+            }
+        }
+    }
+    long.sort();
+    assert!(long.is_empty(), "files over 450 lines: {long:#?}");
+}
+
+/// The module map (`cargo test --test architecture -- --nocapture`): each
+/// top-level module, its files with their lines, and the top-level modules
+/// it imports.
+#[test]
+fn print_the_module_map() {
+    let modules = modules();
+    let known: BTreeSet<String> = modules.keys().cloned().collect();
+    let top = |m: &str| m.split("::").next().unwrap_or("").to_string();
+    let mut map: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
+    for (m, code) in &modules {
+        if m.is_empty() {
+            continue;
+        }
+        let entry = map.entry(top(m)).or_default();
+        entry.0.push(format!("{m} ({})", code.lines().count()));
+        for dep in imports(m, code, &known) {
+            if top(&dep) != top(m) && !dep.is_empty() {
+                entry.1.insert(top(&dep));
+            }
+        }
+    }
+    assert!(map.contains_key("engine") && map.contains_key("lang"));
+    let mut out = String::new();
+    for (name, (files, deps)) in &map {
+        let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+        out.push_str(&format!("{name} → {}\n", deps.join(", ")));
+        for f in files {
+            out.push_str(&format!("    {f}\n"));
+        }
+    }
+    eprintln!("{out}");
+}

@@ -1,6 +1,7 @@
 //! Finding the instance a command or CSV row names: plan, obligation,
 //! period and agency, each checked against the config, with an error that
-//! says which field is wrong and what would be right.
+//! says which field is wrong and what would be right. The error is a value;
+//! [`LookupError::message`] words it in the language of whoever reads it.
 
 use std::fmt;
 
@@ -9,25 +10,143 @@ use jiff::civil::Date;
 use super::{Instance, due_date, horizon, scheduled_dates};
 use crate::config::Config;
 use crate::dates;
+use crate::lang::{Lang, say};
 
 /// Which field of a pair reference is wrong, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LookupError {
-    /// `plan`, `obligation`, `period` or `agency`.
-    pub field: &'static str,
-    pub message: String,
+pub enum LookupError {
+    /// No such plan; `close` are the ids it may be a typo of.
+    UnknownPlan {
+        plan: String,
+        close: Vec<String>,
+        known: Vec<String>,
+    },
+    /// The plan has no such obligation.
+    UnknownObligation {
+        plan: String,
+        obligation: String,
+        close: Vec<String>,
+        known: Vec<String>,
+    },
+    /// The date is not one of the obligation's periods; `nearest` are.
+    NotAPeriod {
+        period: Date,
+        obligation: String,
+        nearest: Vec<Date>,
+    },
+    /// No such agency.
+    UnknownAgency { agency: String, close: Vec<String> },
+    /// The agency is not one of the obligation's.
+    NotItsAgency { agency: String, obligation: String },
+    /// The agency was not active on the instance's due date.
+    Inactive {
+        agency: String,
+        due: Date,
+        from: Option<Date>,
+        until: Option<Date>,
+    },
+}
+
+impl LookupError {
+    /// The field that is wrong: `plan`, `obligation`, `period` or `agency`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            LookupError::UnknownPlan { .. } => "plan",
+            LookupError::UnknownObligation { .. } => "obligation",
+            LookupError::NotAPeriod { .. } => "period",
+            LookupError::UnknownAgency { .. }
+            | LookupError::NotItsAgency { .. }
+            | LookupError::Inactive { .. } => "agency",
+        }
+    }
+
+    /// What is wrong, in `lang`, with what would be right.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            LookupError::UnknownPlan { plan, close, known } => say!(
+                lang,
+                "không có kế hoạch \"{plan}\"{}; các kế hoạch: {}",
+                "unknown plan \"{plan}\"{}; the plans are: {}",
+                crate::suggest::words(lang, close),
+                known.join(", ")
+            ),
+            LookupError::UnknownObligation {
+                plan,
+                obligation,
+                close,
+                known,
+            } => say!(
+                lang,
+                "kế hoạch \"{plan}\" không có nội dung \"{obligation}\"{}; các nội dung: {}",
+                "plan \"{plan}\" has no obligation \"{obligation}\"{}; it has: {}",
+                crate::suggest::words(lang, close),
+                known.join(", ")
+            ),
+            LookupError::NotAPeriod {
+                period,
+                obligation,
+                nearest,
+            } => {
+                let nearest: Vec<String> = nearest
+                    .iter()
+                    .map(|d| format!("{} ({})", d, dates::vn(*d)))
+                    .collect();
+                say!(
+                    lang,
+                    "{} không phải một kỳ của \"{obligation}\"; các kỳ gần nhất là {} \
+                     (kỳ là ngày theo lịch, trước khi dời vì ngày nghỉ)",
+                    "{} is not a period of \"{obligation}\"; the nearest periods are {} \
+                     (a period is the scheduled date, before any holiday shift)",
+                    dates::vn(*period),
+                    nearest.join(", ")
+                )
+            }
+            LookupError::UnknownAgency { agency, close } => say!(
+                lang,
+                "không có đơn vị \"{agency}\"{}; mã đơn vị ghi trong agencies.toml",
+                "unknown agency \"{agency}\"{}; agencies.toml lists the ids",
+                crate::suggest::words(lang, close)
+            ),
+            LookupError::NotItsAgency { agency, obligation } => say!(
+                lang,
+                "\"{agency}\" không phải đơn vị phải nộp nội dung \"{obligation}\"",
+                "\"{agency}\" is not one of the agencies of obligation \"{obligation}\""
+            ),
+            LookupError::Inactive {
+                agency,
+                due,
+                from,
+                until,
+            } => {
+                let range = |d: &Option<Date>| d.map_or("…".to_string(), dates::vn);
+                say!(
+                    lang,
+                    "\"{agency}\" không phải nộp kỳ này: hạn {}, đơn vị hoạt động {} – {}",
+                    "\"{agency}\" does not owe this instance: it is due {} and the agency is \
+                     active {} – {}",
+                    dates::vn(*due),
+                    range(from),
+                    range(until)
+                )
+            }
+        }
+    }
 }
 
 impl fmt::Display for LookupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field(), self.message(Lang::En))
     }
 }
 
 impl std::error::Error for LookupError {}
 
-fn err(field: &'static str, message: String) -> LookupError {
-    LookupError { field, message }
+/// The ids among `known` that `name` may be a typo of.
+fn close<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<String> {
+    crate::suggest::closest(name, known)
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// The instance `(plan, obligation, period)` and the index of `agency`, which
@@ -45,16 +164,12 @@ pub fn find_pair(
         .enumerate()
         .find(|(_, x)| x.id == plan)
         .ok_or_else(|| {
-            let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
-            err(
-                "plan",
-                crate::lang::say!(
-                    "không có kế hoạch \"{plan}\"{}; các kế hoạch: {}",
-                    "unknown plan \"{plan}\"{}; the plans are: {}",
-                    crate::suggest::hint(plan, known.iter().copied()),
-                    known.join(", ")
-                ),
-            )
+            let known = || config.plans.iter().map(|x| x.id.as_str());
+            LookupError::UnknownPlan {
+                plan: plan.to_string(),
+                close: close(plan, known()),
+                known: known().map(String::from).collect(),
+            }
         })?;
     let (o, ob) = plan_cfg
         .obligations
@@ -62,57 +177,48 @@ pub fn find_pair(
         .enumerate()
         .find(|(_, x)| x.id == obligation)
         .ok_or_else(|| {
-            let known: Vec<&str> = plan_cfg.obligations.iter().map(|x| x.id.as_str()).collect();
-            err(
-                "obligation",
-                crate::lang::say!(
-                    "kế hoạch \"{plan}\" không có nội dung \"{obligation}\"{}; các nội dung: {}",
-                    "plan \"{plan}\" has no obligation \"{obligation}\"{}; it has: {}",
-                    crate::suggest::hint(obligation, known.iter().copied()),
-                    known.join(", ")
-                ),
-            )
+            let known = || plan_cfg.obligations.iter().map(|x| x.id.as_str());
+            LookupError::UnknownObligation {
+                plan: plan.to_string(),
+                obligation: obligation.to_string(),
+                close: close(obligation, known()),
+                known: known().map(String::from).collect(),
+            }
         })?;
     let periods = scheduled_dates(&ob.schedule, horizon(period, None));
     if !periods.contains(&period) {
-        return Err(err("period", not_an_instance(period, &periods, obligation)));
+        let after = periods
+            .iter()
+            .position(|p| *p > period)
+            .unwrap_or(periods.len());
+        return Err(LookupError::NotAPeriod {
+            period,
+            obligation: obligation.to_string(),
+            nearest: periods[after.saturating_sub(2)..(after + 2).min(periods.len())].to_vec(),
+        });
     }
     let a = config
         .agencies
         .binary_search_by(|x| x.id.as_str().cmp(agency))
-        .map_err(|_| {
-            err(
-                "agency",
-                crate::lang::say!(
-                    "không có đơn vị \"{agency}\"{}; mã đơn vị ghi trong agencies.toml",
-                    "unknown agency \"{agency}\"{}; agencies.toml lists the ids",
-                    crate::suggest::hint(agency, config.agencies.iter().map(|a| a.id.as_str()))
-                ),
-            )
+        .map_err(|_| LookupError::UnknownAgency {
+            agency: agency.to_string(),
+            close: close(agency, config.agencies.iter().map(|a| a.id.as_str())),
         })?;
     let due = due_date(config, ob, period);
     if !ob.agencies.contains(&a) {
-        return Err(err(
-            "agency",
-            crate::lang::say!(
-                "\"{agency}\" không phải đơn vị phải nộp nội dung \"{obligation}\"",
-                "\"{agency}\" is not one of the agencies of obligation \"{obligation}\""
-            ),
-        ));
+        return Err(LookupError::NotItsAgency {
+            agency: agency.to_string(),
+            obligation: obligation.to_string(),
+        });
     }
     let ag = &config.agencies[a];
     if !ag.owes(due) {
-        let range = |d: Option<Date>| d.map_or("…".to_string(), dates::vn);
-        return Err(err(
-            "agency",
-            crate::lang::say!(
-                "\"{agency}\" không phải nộp kỳ này: hạn {}, đơn vị hoạt động {} – {}",
-                "\"{agency}\" does not owe this instance: it is due {} and the agency is active {} – {}",
-                dates::vn(due),
-                range(ag.active_from),
-                range(ag.active_until)
-            ),
-        ));
+        return Err(LookupError::Inactive {
+            agency: agency.to_string(),
+            due,
+            from: ag.active_from,
+            until: ag.active_until,
+        });
     }
     let instance = Instance {
         plan: p,
@@ -129,25 +235,6 @@ pub fn find_pair(
         fed_by: None,
     };
     Ok((instance, a))
-}
-
-fn not_an_instance(period: Date, periods: &[Date], obligation: &str) -> String {
-    let after = periods
-        .iter()
-        .position(|p| *p > period)
-        .unwrap_or(periods.len());
-    let nearest: Vec<String> = periods[after.saturating_sub(2)..(after + 2).min(periods.len())]
-        .iter()
-        .map(|d| format!("{} ({})", d, dates::vn(*d)))
-        .collect();
-    crate::lang::say!(
-        "{} không phải một kỳ của \"{obligation}\"; các kỳ gần nhất là {} \
-         (kỳ là ngày theo lịch, trước khi dời vì ngày nghỉ)",
-        "{} is not a period of \"{obligation}\"; the nearest periods are {} \
-         (a period is the scheduled date, before any holiday shift)",
-        dates::vn(period),
-        nearest.join(", ")
-    )
 }
 
 #[cfg(test)]
@@ -167,36 +254,40 @@ mod tests {
         assert_eq!(c.agencies[a].id, "so-y-te");
 
         let e = find_pair(&c, "q", "bao-cao", date(2025, 6, 14), "so-y-te").unwrap_err();
-        assert_eq!(e.field, "plan");
+        assert_eq!(e.field(), "plan");
         let e = find_pair(&c, "p", "bao-cao-nam", date(2025, 6, 14), "so-y-te").unwrap_err();
         assert_eq!(
-            (e.field, e.message.contains("các nội dung: bao-cao")),
+            (
+                e.field(),
+                e.message(Lang::Vi).contains("các nội dung: bao-cao")
+            ),
             ("obligation", true)
         );
         // The due date is not the period.
         let e = find_pair(&c, "p", "bao-cao", date(2025, 6, 16), "so-y-te").unwrap_err();
-        assert_eq!(e.field, "period");
+        assert_eq!(e.field(), "period");
         assert!(
-            e.message
+            e.message(Lang::Vi)
                 .contains("2025-06-14 (14/06/2025), 2025-12-14 (14/12/2025)"),
             "{}",
-            e.message
+            e.message(Lang::Vi)
         );
         let e = find_pair(&c, "p", "bao-cao", date(2025, 6, 14), "so-yte").unwrap_err();
-        assert_eq!(e.field, "agency");
+        assert_eq!(e.field(), "agency");
         assert!(
-            e.message.contains("có phải là \"so-y-te\"?"),
+            e.message(Lang::Vi).contains("có phải là \"so-y-te\"?"),
             "{}",
-            e.message
+            e.message(Lang::Vi)
         );
         // Dissolved before December's due date.
         let e = find_pair(&c, "p", "bao-cao", date(2025, 12, 14), "ubnd-huyen").unwrap_err();
-        assert_eq!(e.field, "agency");
+        assert_eq!(e.field(), "agency");
         // (In the default language, as the clerk reads it.)
         assert!(
-            e.message.contains("đơn vị hoạt động … – 30/06/2025"),
+            e.message(Lang::Vi)
+                .contains("đơn vị hoạt động … – 30/06/2025"),
             "{}",
-            e.message
+            e.message(Lang::Vi)
         );
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use crate::config::Config;
 use crate::config::users::{self, Role};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 
 #[derive(Debug, clap::Args)]
 pub struct PasswdArgs {
@@ -39,13 +39,14 @@ const MIN_PASSWORD: usize = 10;
 
 /// Sets a user's password (prompting twice on a terminal, else reading one
 /// line from stdin), creating the user when new.
-pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
+pub fn passwd(config: &Config, args: &PasswdArgs, lang: Lang) -> Result<(), CliError> {
     check_name(&args.name)?;
     let path = users_file(config);
     let doc = read_doc(&path)?;
     let exists = has_entry(&doc, "user", &args.name);
     if !exists && args.role.is_none() {
         return Err(CliError::Usage(say!(
+            lang,
             "{} là tài khoản mới: thêm --role viewer|clerk|admin",
             "{} is a new user: add --role viewer|clerk|admin",
             args.name
@@ -54,11 +55,12 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
     let display_name = args.display_name.as_deref().map(str::trim);
     if display_name.is_some_and(|d| d.is_empty() || d.chars().any(char::is_control)) {
         return Err(CliError::Usage(say!(
+            lang,
             "--display-name: ghi họ tên, ví dụ \"Nguyễn Thị Thư\"",
             "--display-name: give a name, e.g. \"Nguyễn Thị Thư\""
         )));
     }
-    let password = read_password()?;
+    let password = read_password(lang)?;
     let hash = users::hash_password(&password);
     let fields = [
         ("display_name", display_name.map(str::to_string)),
@@ -70,6 +72,7 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
         "{}",
         if exists {
             say!(
+                lang,
                 "Đã đổi mật khẩu của {} trong {}.",
                 "Password of {} changed in {}.",
                 args.name,
@@ -77,6 +80,7 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
             )
         } else {
             say!(
+                lang,
                 "Đã tạo tài khoản {} ({}) trong {}.",
                 "User {} ({}) created in {}.",
                 args.name,
@@ -90,7 +94,7 @@ pub fn passwd(config: &Config, args: &PasswdArgs) -> Result<(), CliError> {
 
 /// Makes a new API token, prints it once and keeps its hash (a token of the
 /// same name is replaced: the old one stops working).
-pub fn token(config: &Config, args: &TokenArgs) -> Result<(), CliError> {
+pub fn token(config: &Config, args: &TokenArgs, lang: Lang) -> Result<(), CliError> {
     check_name(&args.name)?;
     let path = users_file(config);
     let doc = read_doc(&path)?;
@@ -105,6 +109,7 @@ pub fn token(config: &Config, args: &TokenArgs) -> Result<(), CliError> {
     eprintln!(
         "{}",
         say!(
+            lang,
             "Mã truy cập {} ({}) đã ghi vào {}{}. Mã chỉ hiện một lần: chép ngay vào phần mềm dùng nó.",
             "Token {} ({}) written to {}{}. It is shown only this once: copy it into the program that uses it now.",
             args.name,
@@ -112,6 +117,7 @@ pub fn token(config: &Config, args: &TokenArgs) -> Result<(), CliError> {
             path.display(),
             if replaced {
                 say!(
+                    lang,
                     "; mã cũ cùng tên hết hiệu lực",
                     "; the old token of that name no longer works"
                 )
@@ -142,12 +148,13 @@ fn check_name(name: &str) -> Result<(), CliError> {
 
 /// Reads a new password: twice, without echo, on a terminal; else one line
 /// of stdin (for scripts: `echo "$PW" | dondoc passwd thuky`).
-fn read_password() -> Result<String, CliError> {
+fn read_password(lang: Lang) -> Result<String, CliError> {
     let password = if std::io::stdin().is_terminal() {
-        let first = prompt(&say!("Mật khẩu mới: ", "New password: "))?;
-        let second = prompt(&say!("Nhập lại: ", "Again: "))?;
+        let first = prompt(&say!(lang, "Mật khẩu mới: ", "New password: "))?;
+        let second = prompt(&say!(lang, "Nhập lại: ", "Again: "))?;
         if first != second {
             return Err(CliError::Usage(say!(
+                lang,
                 "hai lần nhập không khớp; chưa đổi gì",
                 "the two entries differ; nothing was changed"
             )));
@@ -164,6 +171,7 @@ fn read_password() -> Result<String, CliError> {
     let n = password.chars().count();
     if !(MIN_PASSWORD..=1024).contains(&n) {
         return Err(CliError::Usage(say!(
+            lang,
             "mật khẩu cần từ {} đến 1024 ký tự (nhận được {})",
             "the password needs {} to 1024 characters (got {})",
             MIN_PASSWORD,

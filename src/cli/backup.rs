@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::CliError;
 use crate::config::Config;
-use crate::lang::say;
+use crate::lang::{Lang, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let ledger = super::open_ledger(config)?;
     let copied = ledger
         .backup(&args.file, args.force)
@@ -36,18 +36,12 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     println!(
         "{}",
         say!(
+            lang,
             "Đã sao lưu {} vào {} ({} MB, kiểm tra toàn vẹn: ok): {} bản nộp, {} miễn nộp, {} lượt nhắc đã ghi, {} đề xuất từ hộp thư",
             "Backed up {} to {} ({} MB, integrity check: ok): {} submissions, {} waivers, {} reminder steps, {} proposals from the mailbox",
             config.settings.database.display(),
             args.file.display(),
-            size.replace(
-                '.',
-                if crate::lang::get() == crate::lang::Lang::Vi {
-                    ","
-                } else {
-                    "."
-                }
-            ),
+            size.replace('.', if lang == Lang::Vi { "," } else { "." }),
             copied.submissions,
             copied.waivers,
             copied.reminders,

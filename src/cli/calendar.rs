@@ -7,6 +7,7 @@ use super::CliError;
 use crate::calendar::{self, Instance};
 use crate::config::Config;
 use crate::dates;
+use crate::lang::{Lang, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,20 +44,21 @@ struct Row<'a> {
     agencies: Vec<&'a str>,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
-    let from = super::date_arg("--from", args.from.as_deref())?;
-    let to = super::date_arg("--to", args.to.as_deref())?;
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
+    let from = super::date_arg("--from", args.from.as_deref(), lang)?;
+    let to = super::date_arg("--to", args.to.as_deref(), lang)?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(CliError::Usage(crate::lang::say!(
+        return Err(CliError::Usage(say!(
+            lang,
             "--from {} sau --to {}: không có kỳ nào; đổi chỗ hai ngày",
             "--from {} is after --to {}: nothing can match; swap them",
             dates::vn(f),
             dates::vn(t)
         )));
     }
-    let now = super::moment(config, args.at.as_deref())?;
+    let now = super::moment(config, args.at.as_deref(), lang)?;
     let through = calendar::horizon(now.date(), to);
     let list: Vec<Instance> = calendar::instances(config, through)
         .into_iter()
@@ -65,7 +67,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
     match args.format {
         Format::Json => super::print_json_rows(list.iter().map(|i| row(config, i))),
         Format::Table => {
-            print_table(config, &list);
+            print_table(config, &list, lang);
             Ok(())
         }
         Format::Ics => {
@@ -90,7 +92,7 @@ fn row<'a>(config: &'a Config, i: &Instance) -> Row<'a> {
     }
 }
 
-fn print_table(config: &Config, list: &[Instance]) {
+fn print_table(config: &Config, list: &[Instance], lang: Lang) {
     let mut t = super::table(&[
         "Hạn nộp",
         "Ngày theo lịch",
@@ -118,9 +120,9 @@ fn print_table(config: &Config, list: &[Instance]) {
     let pairs: usize = list.iter().map(|i| i.agencies.len()).sum();
     println!(
         "{}",
-        match crate::lang::get() {
-            crate::lang::Lang::Vi => format!("{} kỳ, {pairs} lượt phải nộp", list.len()),
-            crate::lang::Lang::En => format!(
+        match lang {
+            Lang::Vi => format!("{} kỳ, {pairs} lượt phải nộp", list.len()),
+            Lang::En => format!(
                 "{} instance{}, {pairs} submission{} owed",
                 list.len(),
                 if list.len() == 1 { "" } else { "s" },

@@ -6,9 +6,10 @@ use super::CliError;
 use crate::config::Config;
 use crate::dates;
 use crate::engine::warnings;
+use crate::lang::{Lang, say};
 
 /// Prints the summary of a config that [`crate::config::load`] accepted.
-pub fn run(config: &Config) -> Result<(), CliError> {
+pub fn run(config: &Config, lang: Lang) -> Result<(), CliError> {
     // The console's accounts are checked with the rest (they are read on
     // their own: a broken users.toml must not stop the reminders).
     let accounts = match &config.settings.web {
@@ -18,7 +19,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         }
         None => None,
     };
-    let today = super::moment(config, None)?.date();
+    let today = super::moment(config, None, lang)?.date();
     let year_later = today
         .checked_add(12.months())
         .map_err(anyhow::Error::from)?;
@@ -27,7 +28,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let obligations: usize = config.plans.iter().map(|p| p.obligations.len()).sum();
     println!(
         "{}",
-        crate::lang::say!(
+        say!(
+            lang,
             "OK: {} đơn vị, {} kế hoạch, {} nội dung; {} kỳ ({} lượt phải nộp) có hạn từ {} đến {} ({})",
             "OK: {} agencies, {} plans, {} obligations; {} instances ({} submissions owed) \
              due {} – {} ({})",
@@ -44,7 +46,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     if let Some((web, accounts)) = &accounts {
         println!(
             "{}",
-            crate::lang::say!(
+            say!(
+                lang,
                 "Trang quản trị: {}, {} tài khoản, {} mã truy cập ({})",
                 "Web console: {}, {} users, {} tokens ({})",
                 web.listen,
@@ -57,7 +60,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     if let Some(inbox) = &config.settings.inbox {
         println!(
             "{}",
-            crate::lang::say!(
+            say!(
+                lang,
                 "Hộp thư nhận: {}:{} ({:?}), thư mục {}, tài khoản {}, {}",
                 "Mailbox: {}:{} ({:?}), folder {}, user {}, {}",
                 inbox.host,
@@ -66,9 +70,9 @@ pub fn run(config: &Config) -> Result<(), CliError> {
                 inbox.folder,
                 inbox.username,
                 if inbox.auto_accept {
-                    crate::lang::say!("tự ghi nhận", "accepted automatically")
+                    say!(lang, "tự ghi nhận", "accepted automatically")
                 } else {
-                    crate::lang::say!("văn thư xác nhận", "a clerk confirms")
+                    say!(lang, "văn thư xác nhận", "a clerk confirms")
                 }
             )
         );
@@ -76,7 +80,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
     let mut notes = warnings::warnings(config, today, &upcoming);
     if let Some((web, accounts)) = &accounts {
         if accounts.users.is_empty() && accounts.tokens.is_empty() {
-            notes.push(crate::lang::say!(
+            notes.push(say!(
+ lang,
                 "{} chưa có tài khoản nào: chưa ai đăng nhập được; tạo bằng `dondoc passwd TÊN --role admin`",
                 "{} has no accounts: nobody can log in; make one with `dondoc passwd NAME --role admin`",
                 web.users.display()
@@ -87,7 +92,8 @@ pub fn run(config: &Config) -> Result<(), CliError> {
             .as_deref()
             .is_some_and(|b| b.starts_with("https://"));
         if !web.listen.ip().is_loopback() && !https {
-            notes.push(crate::lang::say!(
+            notes.push(say!(
+ lang,
                 "[web] listen = \"{}\" không phải địa chỉ nội bộ (loopback) và base_url không là https: \
                  mật khẩu sẽ đi qua mạng không mã hóa; hãy đặt nginx có TLS phía trước (xem README)",
                 "[web] listen = \"{}\" is not loopback and base_url is not https: passwords would \
@@ -97,7 +103,7 @@ pub fn run(config: &Config) -> Result<(), CliError> {
         }
     }
     for w in notes {
-        println!("{}{w}", crate::lang::say!("cảnh báo: ", "warning: "));
+        println!("{}{w}", say!(lang, "cảnh báo: ", "warning: "));
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use tokio::sync::mpsc;
 use super::CliError;
 use crate::daemon::{self, Options};
 use crate::engine::Loaded;
+use crate::lang::{Lang, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -69,12 +70,13 @@ pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
 
 /// `dondoc web`: the console alone, without sending reminders (another
 /// host runs `dondoc run`, or the office only wants the pages for now).
-pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
+pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args, lang: Lang) -> Result<(), CliError> {
     init_logging("info");
     ignore_sigpipe();
     let config = &loaded.config;
     let Some(settings) = config.settings.web.clone() else {
-        return Err(CliError::Usage(crate::lang::say!(
+        return Err(CliError::Usage(say!(
+            lang,
             "{} chưa có mục [web]; thêm [web] (listen, users) rồi chạy lại",
             "{} has no [web] table; add one (listen, users) and run again",
             dir.join("dondoc.toml").display()

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::CliError;
 use crate::config::Config;
 use crate::dates;
+use crate::lang::Lang;
 use crate::workdays::Source;
 
 #[derive(Debug, clap::Args)]
@@ -31,7 +32,7 @@ struct Row {
     source: Source,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let year = match args.year {
         Some(y) if (1900..=2100).contains(&y) => y,
         Some(y) => {
@@ -39,7 +40,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 "--year {y}: dondoc knows the years 1900 to 2100"
             )));
         }
-        None => super::moment(config, None)?.date().year(),
+        None => super::moment(config, None, lang)?.date().year(),
     };
     let cal = &config.workdays;
     let days = cal.days_off(year);
@@ -71,19 +72,19 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             }
             println!("{t}");
             let n = days.len();
-            let line = match (cal.year_from_file(year), crate::lang::get()) {
-                (true, crate::lang::Lang::Vi) => {
+            let line = match (cal.year_from_file(year), lang) {
+                (true, Lang::Vi) => {
                     format!("{n} ngày nghỉ năm {year}, theo holidays.toml (đúng như tệp ghi)")
                 }
-                (true, crate::lang::Lang::En) => {
+                (true, Lang::En) => {
                     format!("{n} days off in {year}, from holidays.toml (exactly as listed there)")
                 }
-                (false, crate::lang::Lang::Vi) => format!(
+                (false, Lang::Vi) => format!(
                     "{n} ngày nghỉ năm {year}, theo quy tắc có sẵn (Bộ luật Lao động 2019, Điều 112): \
                      DỰ KIẾN — Chính phủ công bố lịch nghỉ và ngày làm bù từng năm; thêm năm này \
                      vào holidays.toml khi đã công bố"
                 ),
-                (false, crate::lang::Lang::En) => format!(
+                (false, Lang::En) => format!(
                     "{n} days off in {year}, built-in rules (Labour Code 2019, art. 112): \
                      PROVISIONAL (dự kiến) — the government announces the actual days off and \
                      make-up working days each year; add the year to holidays.toml once it does"

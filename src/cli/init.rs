@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Weekday;
 
 use super::CliError;
-use crate::lang::say;
+use crate::lang::{Lang, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,16 +27,18 @@ const HOLIDAYS: &str = include_str!("../../config/holidays.toml");
 /// The plan a new office copies into `plans/`.
 const PLAN_TEMPLATE: &str = include_str!("init/plan.toml.example");
 
-pub fn run(args: &Args) -> Result<(), CliError> {
+pub fn run(args: &Args, lang: Lang) -> Result<(), CliError> {
     let province = args.province.trim();
     if province.is_empty() || province.chars().any(char::is_control) {
         return Err(CliError::Usage(say!(
+            lang,
             "--province: ghi tên tỉnh, ví dụ \"Khánh Hòa\"",
             "--province: give the province's name, e.g. \"Khánh Hòa\""
         )));
     }
     if std::fs::read_dir(&args.dir).is_ok_and(|mut d| d.next().is_some()) {
         return Err(CliError::Usage(say!(
+            lang,
             "{}: thư mục đã có tệp; chọn một thư mục mới (dondoc init không ghi đè)",
             "{}: the directory is not empty; choose a new one (init never overwrites)",
             args.dir.display()
@@ -58,6 +60,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     println!(
         "{}",
         say!(
+            lang,
             "đã tạo {dir}: dondoc.toml, agencies.toml, holidays.toml, plans/ và mau-ke-hoach.toml.example.\n\
              Tiếp theo: sửa [office] và địa chỉ thư của các đơn vị, chép mau-ke-hoach.toml.example vào plans/ \
              cho từng kế hoạch, rồi chạy: dondoc --config {dir} check",

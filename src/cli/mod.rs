@@ -12,7 +12,7 @@ mod holidays;
 mod import;
 mod inbox;
 mod init;
-use crate::lang;
+use crate::lang::{Lang, say};
 mod record;
 mod report;
 mod send;
@@ -48,7 +48,7 @@ pub struct Cli {
         env = "DONDOC_LANG",
         default_value = "vi"
     )]
-    pub lang: lang::Lang,
+    pub lang: Lang,
 
     #[command(subcommand)]
     pub command: Command,
@@ -144,18 +144,18 @@ impl CliError {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    lang::set(cli.lang);
+    let lang = cli.lang;
     // The two commands that need no configuration (they write one, or files
     // from the command line's own definitions).
     match &cli.command {
-        Command::Init(args) => return init::run(args),
+        Command::Init(args) => return init::run(args, lang),
         Command::Generate(args) => return generate::run(args),
         _ => {}
     }
     let loaded = crate::engine::load(&cli.config)?;
     match &cli.command {
         Command::Run(args) => return daemon::run(&cli.config, loaded, args),
-        Command::Web(args) => return daemon::web(&cli.config, loaded, args),
+        Command::Web(args) => return daemon::web(&cli.config, loaded, args, lang),
         _ => {}
     }
     daemon::init_logging("warn");
@@ -165,31 +165,32 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(_) | Command::Web(_) | Command::Init(_) | Command::Generate(_) => {
             unreachable!("handled above")
         }
-        Command::Check => check::run(config),
-        Command::Preview(args) => send::preview(&loaded, &args),
-        Command::Tick(args) => send::tick(&loaded, &args),
-        Command::SendTest(args) => send::send_test(config, &args),
-        Command::Passwd(args) => accounts::passwd(config, &args),
-        Command::Token(args) => accounts::token(config, &args),
-        Command::FeedUrl(args) => feed_url(config, &args),
-        Command::Inbox(args) => inbox::run(&loaded, &args),
-        Command::Calendar(args) => calendar::run(config, &args),
-        Command::Holidays(args) => holidays::run(config, &args),
-        Command::Status(args) => status::run(config, &args),
-        Command::Submit(args) => record::submit(config, &args),
-        Command::Unsubmit(args) => record::unsubmit(config, &args),
-        Command::Exempt(args) => record::exempt(config, &args),
-        Command::Extend(args) => record::extend(config, &args),
-        Command::Import(args) => import::run(config, &args),
-        Command::Backup(args) => backup::run(config, &args),
-        Command::Report(args) => report::run(config, &args),
+        Command::Check => check::run(config, lang),
+        Command::Preview(args) => send::preview(&loaded, &args, lang),
+        Command::Tick(args) => send::tick(&loaded, &args, lang),
+        Command::SendTest(args) => send::send_test(config, &args, lang),
+        Command::Passwd(args) => accounts::passwd(config, &args, lang),
+        Command::Token(args) => accounts::token(config, &args, lang),
+        Command::FeedUrl(args) => feed_url(config, &args, lang),
+        Command::Inbox(args) => inbox::run(&loaded, &args, lang),
+        Command::Calendar(args) => calendar::run(config, &args, lang),
+        Command::Holidays(args) => holidays::run(config, &args, lang),
+        Command::Status(args) => status::run(config, &args, lang),
+        Command::Submit(args) => record::submit(config, &args, lang),
+        Command::Unsubmit(args) => record::unsubmit(config, &args, lang),
+        Command::Exempt(args) => record::exempt(config, &args, lang),
+        Command::Extend(args) => record::extend(config, &args, lang),
+        Command::Import(args) => import::run(config, &args, lang),
+        Command::Backup(args) => backup::run(config, &args, lang),
+        Command::Report(args) => report::run(config, &args, lang),
     }
 }
 
 /// `dondoc feed-url [--agency ID]`.
-fn feed_url(config: &Config, args: &FeedUrlArgs) -> Result<(), CliError> {
+fn feed_url(config: &Config, args: &FeedUrlArgs, lang: Lang) -> Result<(), CliError> {
     if config.settings.web.is_none() {
-        return Err(CliError::Usage(lang::say!(
+        return Err(CliError::Usage(say!(
+            lang,
             "chưa có mục [web] trong dondoc.toml; lịch chỉ được phục vụ khi có trang quản trị",
             "dondoc.toml has no [web] table; the feeds are served by the web console"
         )));
@@ -199,10 +200,11 @@ fn feed_url(config: &Config, args: &FeedUrlArgs) -> Result<(), CliError> {
         .as_deref()
         .filter(|a| config.agency(a).is_none())
     {
-        return Err(CliError::Usage(lang::say!(
+        return Err(CliError::Usage(say!(
+            lang,
             "--agency: không có đơn vị \"{id}\"{}",
             "--agency: unknown agency \"{id}\"{}",
-            crate::suggest::hint(id, config.agencies.iter().map(|x| x.id.as_str()))
+            crate::suggest::hint(lang, id, config.agencies.iter().map(|x| x.id.as_str()))
         )));
     }
     let url = crate::web::feed_url(config, args.agency.as_deref()).map_err(CliError::Runtime)?;
@@ -227,20 +229,22 @@ pub(crate) fn actor() -> String {
 }
 
 /// `--at`, or now, in the configured zone.
-fn moment(config: &Config, at: Option<&str>) -> Result<Zoned, CliError> {
+fn moment(config: &Config, at: Option<&str>, lang: Lang) -> Result<Zoned, CliError> {
     let tz = &config.settings.timezone;
     match at {
-        Some(text) => {
-            dates::parse_moment(text, tz).map_err(|e| CliError::Usage(format!("--at: {e}")))
-        }
+        Some(text) => dates::parse_moment(text, tz)
+            .map_err(|e| CliError::Usage(format!("--at: {}", e.message(lang)))),
         None => Ok(Zoned::now().with_time_zone(tz.clone())),
     }
 }
 
 /// A date option (`--from`, `--to`): ISO or dd/mm/yyyy.
-fn date_arg(name: &str, value: Option<&str>) -> Result<Option<Date>, CliError> {
+fn date_arg(name: &str, value: Option<&str>, lang: Lang) -> Result<Option<Date>, CliError> {
     value
-        .map(|v| dates::parse_date(v).map_err(|e| CliError::Usage(format!("{name}: {e}"))))
+        .map(|v| {
+            dates::parse_date(v)
+                .map_err(|e| CliError::Usage(format!("{name}: {}", e.message(lang))))
+        })
         .transpose()
 }
 

@@ -3,7 +3,7 @@
 use super::CliError;
 use crate::config::Config;
 use crate::engine::record::{self, Pair, Refused};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 
 /// The pair a command is about.
 #[derive(Debug, clap::Args)]
@@ -83,14 +83,16 @@ impl PairArgs {
 }
 
 /// A refusal as the command line words it: the option, and what to pass.
-fn refused(r: Refused) -> CliError {
+fn refused(r: Refused, lang: Lang) -> CliError {
     match r {
         Refused::Field { .. } => CliError::Usage(r.to_string()),
         Refused::Unconfirmed { field, message } => CliError::Usage(say!(
+            lang,
             "--{field}: {message}; nếu đúng là vậy, thêm --force",
             "--{field}: {message}; if that is right, pass --force"
         )),
         Refused::Conflict { existing } => CliError::Usage(say!(
+            lang,
             "đơn vị này đã có bản nộp cho kỳ này: {existing}; thêm --replace để thay bằng bản mới",
             "a submission is already recorded for this pair: {existing}; pass --replace to replace it"
         )),
@@ -99,8 +101,8 @@ fn refused(r: Refused) -> CliError {
     }
 }
 
-pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
-    let now = super::moment(config, None)?;
+pub fn submit(config: &Config, args: &SubmitArgs, lang: Lang) -> Result<(), CliError> {
+    let now = super::moment(config, None, lang)?;
     let mut ledger = super::open_ledger(config)?;
     let request = record::Submit {
         pair: args.pair.pair(),
@@ -110,20 +112,21 @@ pub fn submit(config: &Config, args: &SubmitArgs) -> Result<(), CliError> {
         replace: args.replace,
         force: args.force,
     };
-    let done =
-        record::submit(config, &mut ledger, &request, &super::actor(), &now).map_err(refused)?;
+    let done = record::submit(config, &mut ledger, &request, &super::actor(), &now, lang)
+        .map_err(|r| refused(r, lang))?;
     println!("{done}");
     Ok(())
 }
 
-pub fn unsubmit(config: &Config, pair: &PairArgs) -> Result<(), CliError> {
+pub fn unsubmit(config: &Config, pair: &PairArgs, lang: Lang) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
-    let done = record::unsubmit(config, &mut ledger, pair.pair()).map_err(refused)?;
+    let done =
+        record::unsubmit(config, &mut ledger, pair.pair(), lang).map_err(|r| refused(r, lang))?;
     println!("{done}");
     Ok(())
 }
 
-pub fn exempt(config: &Config, args: &ExemptArgs) -> Result<(), CliError> {
+pub fn exempt(config: &Config, args: &ExemptArgs, lang: Lang) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
     let pair = args.pair.pair();
     let done = record::exempt(
@@ -133,13 +136,14 @@ pub fn exempt(config: &Config, args: &ExemptArgs) -> Result<(), CliError> {
         args.note.as_deref(),
         args.undo,
         &super::actor(),
+        lang,
     )
-    .map_err(refused)?;
+    .map_err(|r| refused(r, lang))?;
     println!("{done}");
     Ok(())
 }
 
-pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
+pub fn extend(config: &Config, args: &ExtendArgs, lang: Lang) -> Result<(), CliError> {
     let mut ledger = super::open_ledger(config)?;
     let to = if args.undo {
         None
@@ -157,8 +161,9 @@ pub fn extend(config: &Config, args: &ExtendArgs) -> Result<(), CliError> {
         to,
         args.note.as_deref(),
         &super::actor(),
+        lang,
     )
-    .map_err(refused)?;
+    .map_err(|r| refused(r, lang))?;
     println!("{done}");
     Ok(())
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::CliError;
 use crate::config::Config;
+use crate::lang::{Lang, say};
 use crate::output::cells::xlsx_text;
 use crate::policy::Tally;
 
@@ -43,9 +44,9 @@ pub struct Row {
     pub mean_days_late: Option<f64>,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     args.out.check()?;
-    let now = super::moment(config, args.at.as_deref())?;
+    let now = super::moment(config, args.at.as_deref(), lang)?;
     let ledger = super::open_ledger(config)?;
     let rows = rows(config, &ledger, &now, args.year)?;
     match args.out.format {
@@ -61,7 +62,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
                 "{}",
-                crate::lang::say!(
+                say!(
+                    lang,
                     "đã ghi {} ({} đơn vị)",
                     "wrote {} ({} agencies)",
                     path.display(),

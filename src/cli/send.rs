@@ -9,7 +9,7 @@ use super::CliError;
 use crate::config::Config;
 use crate::dates;
 use crate::engine::{self, Loaded};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 use crate::mail::{Deliverer, compose};
 
 #[derive(Debug, clap::Args)]
@@ -98,9 +98,9 @@ struct Item<'a> {
     inputs: Option<crate::policy::Inputs>,
 }
 
-pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
+pub fn preview(loaded: &Loaded, args: &PreviewArgs, lang: Lang) -> Result<(), CliError> {
     let config = &loaded.config;
-    let at = super::moment(config, args.at.as_deref())?;
+    let at = super::moment(config, args.at.as_deref(), lang)?;
     let ledger = super::open_ledger(config)?;
     if args.digest {
         return preview_digest(loaded, &ledger, &at, args.format);
@@ -154,14 +154,18 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs) -> Result<(), CliError> {
                 dates::vn(at.date()),
                 at.strftime("%H:%M")
             );
-            print_failures(config, &ledger)
+            print_failures(config, &ledger, lang)
         }
     }
 }
 
 /// A transport that is failing, and deliveries that failed for good: shown
 /// so that the office can fix the mail settings, or phone the agency.
-pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result<(), CliError> {
+pub fn print_failures(
+    config: &Config,
+    ledger: &crate::ledger::Ledger,
+    lang: Lang,
+) -> Result<(), CliError> {
     let tz = &config.settings.timezone;
     if let Some(h) = ledger.delivery_failing().map_err(anyhow::Error::from)? {
         let since = h.since.to_zoned(tz.clone());
@@ -185,6 +189,7 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
     println!(
         "\n{}",
         say!(
+            lang,
             "Thư không gửi được (đã thôi gửi lại):",
             "Delivery failures (not retried):"
         )
@@ -196,12 +201,13 @@ pub fn print_failures(config: &Config, ledger: &crate::ledger::Ledger) -> Result
             .iter()
             .map(|(k, step)| {
                 say!(
+                    lang,
                     "{}/{} kỳ {} ({})",
                     "{}/{} period {} ({})",
                     k.plan,
                     k.obligation,
                     dates::vn(k.period),
-                    step.words(crate::lang::get())
+                    step.words(lang)
                 )
             })
             .collect();
@@ -255,9 +261,9 @@ fn preview_digest(
     }
 }
 
-pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
+pub fn tick(loaded: &Loaded, args: &TickArgs, lang: Lang) -> Result<(), CliError> {
     let config = &loaded.config;
-    let at = super::moment(config, args.at.as_deref())?;
+    let at = super::moment(config, args.at.as_deref(), lang)?;
     let mut ledger = super::open_ledger(config)?;
     let summary = runtime()?.block_on(async {
         let mut deliverer = deliverer(config)?;
@@ -279,9 +285,9 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
         summary.map_err(|e| CliError::Runtime(e.into()))
     })?;
     let when = dates::vn_time(&at);
-    match crate::lang::get() {
-        crate::lang::Lang::En => println!("send moment {when}: {summary}"),
-        crate::lang::Lang::Vi => {
+    match lang {
+        Lang::En => println!("send moment {when}: {summary}"),
+        Lang::Vi => {
             println!(
                 "lượt gửi {when}: {} thư mới; đã gửi {}, sẽ gửi lại {}, không gửi được {}, hủy {}",
                 summary.claimed, summary.sent, summary.retrying, summary.failed, summary.cancelled
@@ -297,7 +303,7 @@ pub fn tick(loaded: &Loaded, args: &TickArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
+pub fn send_test(config: &Config, args: &SendTestArgs, lang: Lang) -> Result<(), CliError> {
     let to = args.to.trim();
     if !crate::config::is_email(to) {
         return Err(CliError::Usage(format!(
@@ -333,6 +339,7 @@ pub fn send_test(config: &Config, args: &SendTestArgs) -> Result<(), CliError> {
     println!(
         "{}",
         say!(
+            lang,
             "đã gửi thư thử tới {to} ({id}) qua {via}",
             "sent a test email to {to} ({id}) via {via}"
         )

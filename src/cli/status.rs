@@ -36,8 +36,8 @@ pub struct Args {
     out: super::Output,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
-    let now = super::moment(config, args.at.as_deref())?;
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
+    let now = super::moment(config, args.at.as_deref(), lang)?;
     args.out.check()?;
     let asked = crate::engine::filter::Asked {
         plan: args.plan.as_deref(),
@@ -45,7 +45,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         since: args.since.as_deref(),
         ..Default::default()
     };
-    let filter = crate::engine::Filter::new(config, &asked)
+    let filter = crate::engine::Filter::new(config, &asked, lang)
         .map_err(|unknown| {
             let lines: Vec<String> = unknown
                 .iter()
@@ -96,12 +96,13 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
             } else {
                 focus(&instances, states, &now)
             };
-            print_table(config, &instances, &shown, &recorded, &now);
+            print_table(config, &instances, &shown, &recorded, &now, lang);
             if hidden > 0 {
                 let cutoff = dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)));
                 println!(
                     "{}",
                     say!(
+                        lang,
                         "({hidden} lượt đã xong từ trước {cutoff} không hiện; thêm --all để xem \
                          tất cả, hoặc --since NGÀY)",
                         "({hidden} pairs closed before {cutoff} not shown; --all shows them, \
@@ -109,7 +110,7 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                     )
                 );
             }
-            super::send::print_failures(config, &ledger)
+            super::send::print_failures(config, &ledger, lang)
         }
         super::Format::Xlsx => {
             let path = args.out.output.as_deref().expect("checked above");
@@ -117,7 +118,8 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
             println!(
                 "{}",
-                crate::lang::say!(
+                say!(
+                    lang,
                     "đã ghi {} ({} lượt)",
                     "wrote {} ({} pairs)",
                     path.display(),
@@ -159,6 +161,7 @@ fn print_table(
     states: &[PairState],
     recorded: &crate::output::Recorded,
     now: &jiff::Zoned,
+    lang: Lang,
 ) {
     let mut by_plan: BTreeMap<&str, BTreeMap<usize, Vec<&PairState>>> = BTreeMap::new();
     for s in states {
@@ -177,7 +180,13 @@ fn print_table(
         let _ = writeln!(
             out,
             "\n{}",
-            say!("Kế hoạch {} — {}", "Plan {} — {}", plan.label(), plan.title)
+            say!(
+                lang,
+                "Kế hoạch {} — {}",
+                "Plan {} — {}",
+                plan.label(),
+                plan.title
+            )
         );
         for (n, pairs) in by_instance {
             let mut pairs = pairs.clone();
@@ -191,7 +200,7 @@ fn print_table(
             let ob = i.obligation(config);
             let period = crate::calendar::period_name(config, i);
             let due = dates::vn(i.due);
-            let line = match crate::lang::get() {
+            let line = match lang {
                 Lang::Vi => format!(
                     "{} [{}] · kỳ {period} · hạn {due} ({})",
                     ob.title,
@@ -206,7 +215,7 @@ fn print_table(
                 ),
             };
             let _ = writeln!(out, "\n  {line}");
-            let mut t = super::table(&match crate::lang::get() {
+            let mut t = super::table(&match lang {
                 Lang::Vi => [
                     "Đơn vị",
                     "Trạng thái",
@@ -225,6 +234,7 @@ fn print_table(
                 let successors = crate::engine::overview::successor_names(config, agency);
                 let name = if s.state == State::Overdue && !successors.is_empty() {
                     say!(
+                        lang,
                         "{} (nay là: {})",
                         "{} (now: {})",
                         agency.name,
@@ -235,12 +245,13 @@ fn print_table(
                 };
                 let state = match s.extended_from {
                     Some(_) => say!(
+                        lang,
                         "{} (gia hạn đến {})",
                         "{} (extended to {})",
-                        state_name(s.state),
+                        state_name(s.state, lang),
                         dates::vn(s.due)
                     ),
-                    None => state_name(s.state),
+                    None => state_name(s.state, lang),
                 };
                 let shown = recorded.of(instances, s);
                 let written = [shown.reference, shown.note.map(|n| n.trim())]
@@ -265,7 +276,7 @@ fn print_table(
             format!(
                 "{} {}",
                 states.iter().filter(|s| s.state == *st).count(),
-                state_name(*st)
+                state_name(*st, lang)
             )
         })
         .collect();
@@ -273,6 +284,7 @@ fn print_table(
         out,
         "\n{}",
         say!(
+            lang,
             "Tình hình lúc {} {}: {} lượt phải nộp — {}",
             "As of {} {}: {} submissions owed — {}",
             dates::vn(now.date()),
@@ -284,8 +296,8 @@ fn print_table(
 }
 
 /// A state as the table names it.
-fn state_name(state: State) -> String {
-    match crate::lang::get() {
+fn state_name(state: State, lang: Lang) -> String {
+    match lang {
         Lang::Vi => state.vi().to_string(),
         Lang::En => state.as_str().replace('_', " "),
     }

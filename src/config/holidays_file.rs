@@ -74,16 +74,14 @@ fn days(
 ) -> Vec<Date> {
     let text = item.get_ref();
     let parse_one = |t: &str| {
-        dates::parse_day_month(t).and_then(|dm| {
-            Date::new(year, dm.1, dm.0)
-                .map_err(|_| dates::DateError::from(format!("\"{t}\" does not exist in {year}")))
-        })
+        let (day, month) = dates::parse_day_month(t).map_err(|e| e.to_string())?;
+        Date::new(year, month, day).map_err(|_| format!("\"{t}\" does not exist in {year}"))
     };
     let result = match text.split_once("..") {
         Some((a, b)) if ranges => parse_one(a).and_then(|a| parse_one(b).map(|b| (a, b))),
-        Some(_) => Err(dates::DateError::from(format!(
+        Some(_) => Err(format!(
             "\"{text}\": ranges are for days off; list make-up working days one by one"
-        ))),
+        )),
         None => parse_one(text).map(|d| (d, d)),
     };
     match result {

@@ -148,12 +148,8 @@ pub enum Transport {
     Smtp,
 }
 
-/// The language of the built-in templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
+/// The language of the built-in templates: the one language value.
+pub use crate::lang::Lang;
 
 /// `[mail.smtp]`. The password itself is never in the config, only where to read it.
 #[derive(Debug, Clone)]

@@ -9,6 +9,8 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
+use crate::lang::{Lang, say};
+
 /// The first and the last day dondoc accepts from outside — a command's
 /// `--at` or `--on`, an import row, the API, a form, a config file. Plans and
 /// reports of this century are all it serves; a year typed wrong (0025,
@@ -17,41 +19,112 @@ use jiff::{Timestamp, Zoned};
 pub const FIRST: Date = jiff::civil::date(2000, 1, 1);
 pub const LAST: Date = jiff::civil::date(2100, 12, 31);
 
-/// A date string that is not a date dondoc takes. The message says which
-/// and what would be valid.
+/// A date string that is not a date dondoc takes: which form was expected,
+/// or why the date does not exist. [`DateError::message`] words it in a
+/// language; `Display` is English, as the config's errors are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    /// Neither `dd/mm/yyyy` nor ISO `yyyy-mm-dd`, or a day that does not
-    /// exist: the message says which (in English, as the config's are).
-    #[error("{0}")]
-    Invalid(String),
+    /// Neither `dd/mm/yyyy` nor ISO `yyyy-mm-dd`.
+    #[error("{}", self.message(Lang::En))]
+    NotADate(String),
+    /// Not a date with an optional time of day, nor RFC 3339.
+    #[error("{}", self.message(Lang::En))]
+    NotAMoment(String),
+    /// Not `HH:MM`.
+    #[error("{}", self.message(Lang::En))]
+    NotATime(String),
+    /// Not `dd/mm`.
+    #[error("{}", self.message(Lang::En))]
+    NotADayOfYear(String),
+    /// A month outside 1–12.
+    #[error("{}", self.message(Lang::En))]
+    NoSuchMonth { text: String, month: i64 },
+    /// A day its month does not have (`days`: how many it has; `year`:
+    /// `None` for a day of the year, which counts 29/02).
+    #[error("{}", self.message(Lang::En))]
+    NoSuchDay {
+        text: String,
+        day: i64,
+        month: i8,
+        year: Option<i16>,
+        days: i8,
+    },
     /// A real date outside [`FIRST`]..=[`LAST`]: the text as given.
-    #[error("{}", self.message(crate::lang::get()))]
+    #[error("{}", self.message(Lang::En))]
     OutOfRange(String),
-}
-
-impl From<String> for DateError {
-    fn from(message: String) -> Self {
-        DateError::Invalid(message)
-    }
+    /// A local time the zone does not have, with the zone's reason.
+    #[error("{}", self.message(Lang::En))]
+    Zone { text: String, reason: String },
 }
 
 impl DateError {
     /// The message in `lang` (the config's errors are English, a clerk's
     /// are in the language of the command line or the console).
-    pub fn message(&self, lang: crate::lang::Lang) -> String {
-        use crate::lang::Lang;
-        match (self, lang) {
-            (DateError::Invalid(m), _) => m.clone(),
-            (DateError::OutOfRange(t), Lang::Vi) => format!(
-                "\"{t}\" nằm ngoài khoảng ngày dondoc nhận (từ {} đến {}); kiểm tra lại năm",
-                vn(FIRST),
-                vn(LAST)
+    pub fn message(&self, lang: Lang) -> String {
+        use DateError::*;
+        match self {
+            NotADate(t) => say!(
+                lang,
+                "\"{t}\" không phải là ngày; ghi dd/mm/yyyy (ví dụ \"30/04/2025\") hoặc yyyy-mm-dd",
+                "\"{t}\" is not a date; write dd/mm/yyyy (e.g. \"30/04/2025\") or yyyy-mm-dd"
             ),
-            (DateError::OutOfRange(t), Lang::En) => format!(
+            NotAMoment(t) => say!(
+                lang,
+                "\"{t}\" không phải là ngày giờ; ghi dd/mm/yyyy, \"dd/mm/yyyy HH:MM\" (giờ địa \
+                 phương) hoặc RFC 3339 (2025-04-30T08:00:00+07:00)",
+                "\"{t}\" is not a moment; write dd/mm/yyyy, \"dd/mm/yyyy HH:MM\" (local time) \
+                 or RFC 3339 (2025-04-30T08:00:00+07:00)"
+            ),
+            NotATime(t) => say!(
+                lang,
+                "\"{t}\" không phải là giờ trong ngày; ghi HH:MM (ví dụ 08:00)",
+                "\"{t}\" is not a time of day; write HH:MM (e.g. 08:00)"
+            ),
+            NotADayOfYear(t) => say!(
+                lang,
+                "\"{t}\" không phải là ngày trong năm; ghi dd/mm (ví dụ \"15/06\")",
+                "\"{t}\" is not a day of the year; write dd/mm (e.g. \"15/06\")"
+            ),
+            NoSuchMonth { text, month } => say!(
+                lang,
+                "\"{text}\": không có tháng {month}; tháng từ 1 đến 12 (dd/mm/yyyy)",
+                "\"{text}\": month {month} does not exist; months are 1 to 12 (dd/mm/yyyy)"
+            ),
+            NoSuchDay {
+                text,
+                day,
+                month,
+                year: Some(year),
+                days,
+            } => say!(
+                lang,
+                "\"{text}\" không phải là ngày có thật: tháng {month} năm {year} chỉ có {days} \
+                 ngày; kiểm tra lại ngày và tháng",
+                "\"{text}\" is not a real date (no day {day} in month {month} of {year}); \
+                 check the day and month"
+            ),
+            NoSuchDay {
+                text,
+                day,
+                month,
+                year: None,
+                days,
+            } => say!(
+                lang,
+                "\"{text}\": tháng {month} chỉ có {days} ngày; ghi dd/mm với một ngày có thật",
+                "\"{text}\": there is no day {day} in month {month}; write dd/mm with a real day"
+            ),
+            OutOfRange(t) => say!(
+                lang,
+                "\"{t}\" nằm ngoài khoảng ngày dondoc nhận (từ {} đến {}); kiểm tra lại năm",
                 "\"{t}\" is outside the dates dondoc accepts ({} to {}); check the year",
                 vn(FIRST),
                 vn(LAST)
+            ),
+            Zone { text, reason } => say!(
+                lang,
+                "\"{text}\": giờ này không có ở múi giờ đã đặt ({reason})",
+                "\"{text}\": {reason}"
             ),
         }
     }
@@ -85,9 +158,7 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     }
     match split_numbers(t, '/') {
         Some([d, m, y]) if y.1 == 4 => make_date(y.0, m.0, d.0, t),
-        _ => Err(DateError::Invalid(format!(
-            "\"{t}\" is not a date; write dd/mm/yyyy (e.g. \"30/04/2025\") or yyyy-mm-dd"
-        ))),
+        _ => Err(DateError::NotADate(t.to_string())),
     }
 }
 
@@ -108,22 +179,19 @@ pub fn parse_moment(text: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
     };
     let date = parse_date(date_part).map_err(|e| match e {
         DateError::OutOfRange(_) => DateError::OutOfRange(t.to_string()),
-        DateError::Invalid(_) => DateError::Invalid(format!(
-            "\"{t}\" is not a moment; write dd/mm/yyyy, \"dd/mm/yyyy HH:MM\" (local time) \
-             or RFC 3339 (2025-04-30T08:00:00+07:00)"
-        )),
+        DateError::NoSuchDay { .. } | DateError::NoSuchMonth { .. } if time_part.is_none() => e,
+        _ => DateError::NotAMoment(t.to_string()),
     })?;
     let time = match time_part {
         None => Time::midnight(),
-        Some(hm) => parse_time(hm).ok_or_else(|| {
-            DateError::Invalid(format!(
-                "\"{hm}\" is not a time of day; write HH:MM (e.g. 08:00)"
-            ))
-        })?,
+        Some(hm) => parse_time(hm).ok_or_else(|| DateError::NotATime(hm.to_string()))?,
     };
     date.to_datetime(time)
         .to_zoned(tz.clone())
-        .map_err(|e| DateError::Invalid(format!("\"{t}\": {e}")))
+        .map_err(|e| DateError::Zone {
+            text: t.to_string(),
+            reason: e.to_string(),
+        })
 }
 
 /// `HH:MM` (or `HH:MM:SS`), 24-hour.
@@ -163,21 +231,22 @@ pub fn parse_month(text: &str) -> Option<Result<(i16, i8), DateError>> {
 /// lists. 29/02 is accepted (it is clamped to 28/02 in common years).
 pub fn parse_day_month(text: &str) -> Result<(i8, i8), DateError> {
     let t = text.trim();
-    let bad = || {
-        DateError::Invalid(format!(
-            "\"{t}\" is not a day of the year; write dd/mm (e.g. \"15/06\")"
-        ))
-    };
+    let bad = || DateError::NotADayOfYear(t.to_string());
     let [d, m] = split_numbers(t, '/').ok_or_else(bad)?;
     let (day, month) = (
         i8::try_from(d.0).map_err(|_| bad())?,
         i8::try_from(m.0).map_err(|_| bad())?,
     );
+    if !(1..=12).contains(&month) {
+        return Err(bad());
+    }
     // 2024 is a leap year, so this accepts exactly the days that exist in some year.
-    Date::new(2024, month, day).map_err(|_| {
-        DateError::Invalid(format!(
-            "\"{t}\": there is no day {day} in month {month}; write dd/mm with a real day"
-        ))
+    Date::new(2024, month, day).map_err(|_| DateError::NoSuchDay {
+        text: t.to_string(),
+        day: day.into(),
+        month,
+        year: None,
+        days: last_day_of_month(2024, month).day(),
     })?;
     Ok((day, month))
 }
@@ -263,21 +332,24 @@ pub fn vn_weekday(date: Date) -> &'static str {
 }
 
 fn make_date(year: i64, month: i64, day: i64, text: &str) -> Result<Date, DateError> {
-    let invalid = || {
-        DateError::Invalid(format!(
-            "\"{text}\" is not a real date (no day {day} in month {month} of {year}); \
-             check the day and month"
-        ))
+    let (Ok(m), Ok(y)) = (i8::try_from(month), i16::try_from(year)) else {
+        return Err(DateError::NotADate(text.to_string()));
     };
-    let y = i16::try_from(year).map_err(|_| invalid())?;
-    let m = i8::try_from(month).map_err(|_| invalid())?;
-    let d = i8::try_from(day).map_err(|_| invalid())?;
     if !(1..=12).contains(&m) {
-        return Err(DateError::Invalid(format!(
-            "\"{text}\": month {month} does not exist; months are 1 to 12 (dd/mm/yyyy)"
-        )));
+        return Err(DateError::NoSuchMonth {
+            text: text.to_string(),
+            month,
+        });
     }
-    accepted(Date::new(y, m, d).map_err(|_| invalid())?, text)
+    let no_such_day = || DateError::NoSuchDay {
+        text: text.to_string(),
+        day,
+        month: m,
+        year: Some(y),
+        days: Date::new(y, m, 1).map_or(31, |d| d.days_in_month()),
+    };
+    let d = i8::try_from(day).map_err(|_| no_such_day())?;
+    accepted(Date::new(y, m, d).map_err(|_| no_such_day())?, text)
 }
 
 /// Splits `text` on `sep` into exactly N runs of ASCII digits, each with its

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
-use crate::lang::say;
+use crate::lang::{Lang, say};
 use crate::policy::{PairState, State};
 
 /// The filter as a person or a program writes it: ids, a state's JSON
@@ -47,8 +47,8 @@ pub struct Unknown {
 
 impl Filter {
     /// Reads `asked` against `config`: every condition that names nothing
-    /// is reported at once.
-    pub fn new(config: &Config, asked: &Asked<'_>) -> Result<Filter, Vec<Unknown>> {
+    /// is reported at once, in `lang`.
+    pub fn new(config: &Config, asked: &Asked<'_>, lang: Lang) -> Result<Filter, Vec<Unknown>> {
         let mut unknown = Vec::new();
         let mut filter = Filter::default();
         if let Some(p) = asked.plan {
@@ -58,9 +58,10 @@ impl Filter {
                 unknown.push(Unknown {
                     key: "plan",
                     message: say!(
+                        lang,
                         "không có kế hoạch \"{p}\"{}; các kế hoạch: {}",
                         "unknown plan \"{p}\"{}; the plans are: {}",
-                        crate::suggest::hint(p, known.iter().copied()),
+                        crate::suggest::hint(lang, p, known.iter().copied()),
                         known.join(", ")
                     ),
                 });
@@ -73,9 +74,14 @@ impl Filter {
                 unknown.push(Unknown {
                     key: "agency",
                     message: say!(
+                        lang,
                         "không có đơn vị \"{a}\"{}",
                         "unknown agency \"{a}\"{}",
-                        crate::suggest::hint(a, config.agencies.iter().map(|x| x.id.as_str()))
+                        crate::suggest::hint(
+                            lang,
+                            a,
+                            config.agencies.iter().map(|x| x.id.as_str())
+                        )
                     ),
                 });
             }
@@ -86,6 +92,7 @@ impl Filter {
                 unknown.push(Unknown {
                     key: "state",
                     message: say!(
+ lang,
                         "không có trạng thái \"{s}\"; một trong: on_time, late, pending, overdue, exempt",
                         "unknown state \"{s}\"; one of on_time, late, pending, overdue, exempt"
                     ),
@@ -101,7 +108,7 @@ impl Filter {
                     Ok(d) => *slot = Some(d),
                     Err(e) => unknown.push(Unknown {
                         key,
-                        message: e.to_string(),
+                        message: e.message(lang),
                     }),
                 }
             }
@@ -158,7 +165,7 @@ mod tests {
             since: Some("31/02/2025"),
             ..Asked::default()
         };
-        let unknown = Filter::new(&c, &asked).unwrap_err();
+        let unknown = Filter::new(&c, &asked, crate::lang::Lang::Vi).unwrap_err();
         let keys: Vec<&str> = unknown.iter().map(|u| u.key).collect();
         assert_eq!(keys, ["plan", "agency", "state", "since"]);
         assert!(
@@ -172,6 +179,6 @@ mod tests {
             state: Some("overdue"),
             ..Asked::default()
         };
-        assert!(Filter::new(&c, &ok).is_ok());
+        assert!(Filter::new(&c, &ok, crate::lang::Lang::Vi).is_ok());
     }
 }

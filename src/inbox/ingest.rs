@@ -16,7 +16,7 @@ use super::message::{Attachment, FILE_AT_MOST, read};
 pub use super::message::{MESSAGE_AT_MOST, MESSAGE_HEAD};
 use crate::config::Config;
 use crate::engine::record::{Refused, record_known};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 use crate::ledger::inbox::{KeptFile, NewProposal};
 use crate::ledger::{Ledger, LedgerError, PairKey, Submission};
 
@@ -139,7 +139,8 @@ pub fn ingest(
             // A doubtful proposal waits for a clerk even with `accept = "auto"`.
             let accepted = if auto && p.certain() {
                 let now = now.to_zoned(config.settings.timezone.clone());
-                match accept(config, ledger, id, "inbox", &now)? {
+                // The log is read in English, as the rest of it.
+                match accept(config, ledger, id, "inbox", &now, Lang::En)? {
                     Ok(_) => true,
                     Err(why) => {
                         tracing::warn!(proposal = id, %why, "inbox: not recorded at once; it waits for a clerk");
@@ -191,9 +192,10 @@ pub fn accept(
     id: i64,
     by: &str,
     now: &Zoned,
+    lang: Lang,
 ) -> Result<Result<String, String>, LedgerError> {
     let Some(p) = ledger.proposal(id)?.filter(|p| p.state == "open") else {
-        return Ok(Err(not_open(id)));
+        return Ok(Err(not_open(id, lang)));
     };
     let at = p
         .received
@@ -214,11 +216,12 @@ pub fn accept(
             note: Some(format!("Thư: {}", p.subject)),
         })
         .collect();
-    let lines = match record_known(config, ledger, &batch, by, now) {
+    let lines = match record_known(config, ledger, &batch, by, now, lang) {
         Ok(lines) => lines,
         Err(Refused::Ledger(e)) => return Err(e),
         Err(Refused::Conflict { existing }) => {
             return Ok(Err(say!(
+                lang,
                 "đơn vị này đã có bản nộp khác cho kỳ này: {}; bỏ đề xuất, hoặc xóa bản nộp đó trước",
                 "a different submission is already recorded: {}; reject the proposal, or remove that submission first",
                 existing
@@ -230,6 +233,7 @@ pub fn accept(
             | Refused::Nothing(message),
         ) => {
             return Ok(Err(say!(
+                lang,
                 "không ghi nhận đề xuất {id}: {message}; nếu đúng, ghi bằng tay (Ghi nhận, hoặc dondoc submit --force)",
                 "proposal {id} not accepted: {message}; if it is right, record it by hand (Record, or dondoc submit --force)"
             )));
@@ -237,6 +241,7 @@ pub fn accept(
     };
     ledger.decide_proposal(id, true, by)?;
     Ok(Ok(say!(
+        lang,
         "Đã ghi nhận đề xuất {id}: {}",
         "accepted proposal {id}: {}",
         lines.join("; ")
@@ -249,18 +254,21 @@ pub fn reject(
     ledger: &mut Ledger,
     id: i64,
     by: &str,
+    lang: Lang,
 ) -> Result<Result<String, String>, LedgerError> {
     Ok(match ledger.decide_proposal(id, false, by)? {
         true => Ok(crate::lang::say!(
+            lang,
             "Đã bỏ đề xuất {id}",
             "rejected proposal {id}"
         )),
-        false => Err(not_open(id)),
+        false => Err(not_open(id, lang)),
     })
 }
 
-fn not_open(id: i64) -> String {
+fn not_open(id: i64, lang: Lang) -> String {
     crate::lang::say!(
+        lang,
         "không có đề xuất nào đang chờ số {id}",
         "no open proposal {id}"
     )

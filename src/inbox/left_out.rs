@@ -2,7 +2,7 @@
 //! line each in the ledger, worded for the clerk.
 
 use super::message::{FILE_AT_MOST, FILES_AT_MOST, MESSAGE_AT_MOST};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 
 /// An attachment that was not kept, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,33 +66,36 @@ impl LeftOut {
     }
 
     /// What a clerk reads: "bao-cao.pdf (52,3 MB): quá 25 MB, còn trong hộp thư".
-    pub fn words(&self) -> String {
+    pub fn words(&self, lang: Lang) -> String {
         let mb = |n: u64| {
             let text = format!("{:.1}", n as f64 / 1_048_576.0);
-            match crate::lang::get() {
-                crate::lang::Lang::Vi => text.replace('.', ","),
-                crate::lang::Lang::En => text,
+            match lang {
+                Lang::Vi => text.replace('.', ","),
+                Lang::En => text,
             }
         };
         let why = match &self.why {
             Why::FileTooLarge => say!(
+                lang,
                 "quá {} MB, còn trong hộp thư",
                 "over {} MB, left in the mailbox",
                 FILE_AT_MOST >> 20
             ),
             Why::MessageTooLarge => say!(
+                lang,
                 "thư quá {} MB nên tệp không được tải về, còn trong hộp thư",
                 "the message is over {} MB, so its files were not downloaded; they are in the mailbox",
                 MESSAGE_AT_MOST >> 20
             ),
             Why::TooMany(n) => {
                 return say!(
+                    lang,
                     "{n} tệp nữa ({} MB): quá {FILES_AT_MOST} tệp một thư, còn trong hộp thư",
                     "{n} more files ({} MB): over {FILES_AT_MOST} in one message, left in the mailbox",
                     mb(self.size)
                 );
             }
-            Why::NotWritten(e) => say!("không ghi được: {e}", "could not be written: {e}"),
+            Why::NotWritten(e) => say!(lang, "không ghi được: {e}", "could not be written: {e}"),
         };
         if self.name.is_empty() {
             format!("({} MB): {why}", mb(self.size))

@@ -25,7 +25,7 @@ use jiff::ToSpan as _;
 
 use crate::calendar;
 use crate::config::{Agency, Config};
-use crate::lang::say;
+use crate::lang::{Lang, say};
 use crate::ledger::{Ledger, LedgerError, PairKey};
 use crate::mail::compose::is_unguessable;
 
@@ -108,34 +108,41 @@ impl Doubt {
     }
 
     /// What a clerk reads.
-    pub fn words(&self) -> String {
+    pub fn words(&self, lang: Lang) -> String {
         match self {
             Doubt::Cited => say!(
+                lang,
                 "thư nêu số kế hoạch và kỳ báo cáo nhưng không trả lời thư nhắc nào",
                 "the message names the plan and the period but replies to no reminder"
             ),
             Doubt::CopyAddress => say!(
+                lang,
                 "gửi từ địa chỉ nhận bản sao hoặc của lãnh đạo đơn vị, không phải địa chỉ của đơn vị",
                 "sent from an address the agency's reminders are copied to, not the agency's own"
             ),
             Doubt::OldReminder => say!(
+                lang,
                 "trả lời thư nhắc gửi trước khi mã thư được bảo vệ (mã có thể đoán được)",
                 "replies to a reminder sent before Message-IDs were unguessable"
             ),
             Doubt::Unauthenticated(what) if what == "none-passed" => say!(
+                lang,
                 "máy chủ thư của cơ quan không xác thực được người gửi (không có kiểm tra nào đạt)",
                 "the office's mail server did not authenticate the sender (no check passed)"
             ),
             Doubt::Unauthenticated(what) => say!(
+                lang,
                 "máy chủ thư của cơ quan không xác thực được người gửi ({})",
                 "the office's mail server did not authenticate the sender ({})",
                 what.replace(',', ", ")
             ),
             Doubt::NoVerdict => say!(
+                lang,
                 "máy chủ thư của cơ quan không ghi kết quả xác thực người gửi",
                 "the office's mail server stamped no verdict on the sender"
             ),
             Doubt::DatedBefore => say!(
+                lang,
                 "thư ghi ngày gửi trước cả thư nhắc mà nó trả lời; tính ngày nhận là ngày gửi thư nhắc",
                 "the message is dated before the reminder it answers; it is taken as received when the reminder was sent"
             ),

@@ -5,6 +5,7 @@
 use jiff::civil::Date;
 
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::ledger::inbox::Proposal;
 use crate::{calendar, dates};
 
@@ -54,20 +55,28 @@ pub fn received(config: &Config, p: &Proposal) -> Option<String> {
 /// Why `p` is not certain, as a clerk reads it (none for a certain one).
 /// An uncertain proposal read before the reasons were kept named a plan
 /// and period without replying: the only kind there was.
-pub fn doubts(p: &Proposal) -> Vec<String> {
+pub fn doubts(p: &Proposal, lang: Lang) -> Vec<String> {
     use crate::inbox::matching::Doubt;
     match (&p.doubt, p.certain) {
-        (Some(codes), _) => Doubt::parse_all(codes).iter().map(Doubt::words).collect(),
-        (None, false) => vec![Doubt::Cited.words()],
+        (Some(codes), _) => Doubt::parse_all(codes)
+            .iter()
+            .map(|d| d.words(lang))
+            .collect(),
+        (None, false) => vec![Doubt::Cited.words(lang)],
         (None, true) => Vec::new(),
     }
 }
 
 /// The attachments of `p` that were not kept, and why.
-pub fn left_out(p: &Proposal) -> Vec<String> {
+pub fn left_out(p: &Proposal, lang: Lang) -> Vec<String> {
     use crate::inbox::ingest::LeftOut;
     p.left_out
         .as_deref()
-        .map(|l| LeftOut::parse_lines(l).iter().map(LeftOut::words).collect())
+        .map(|l| {
+            LeftOut::parse_lines(l)
+                .iter()
+                .map(|x| x.words(lang))
+                .collect()
+        })
         .unwrap_or_default()
 }

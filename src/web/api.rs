@@ -104,7 +104,7 @@ fn status_rows(
         state: q.state.as_deref(),
         ..Default::default()
     };
-    let filter = Filter::new(config, &asked)
+    let filter = Filter::new(config, &asked, super::LANG)
         .map_err(|unknown| {
             for u in unknown {
                 errors.push(json!({"field": u.key, "message": u.message}));
@@ -238,7 +238,7 @@ pub async fn submit(
             let mut seen = HashSet::new();
             for (index, object) in objects.iter().enumerate() {
                 let body = Body::read(index, object, &mut errors);
-                match record::submission_from(config, &|f| body.get(f), &now) {
+                match record::submission_from(config, &|f| body.get(f), &now, super::LANG) {
                     Ok(s) => {
                         if !seen.insert(s.key.clone()) {
                             errors.push(json!({"index": index, "field": "agency",
@@ -255,15 +255,15 @@ pub async fn submit(
             if !errors.is_empty() {
                 return Ok(unprocessable(errors));
             }
-            let outcome = ledger.record_submissions_as(&batch, |i| replace[i], &who.name);
-            match outcome.map_err(Failure::from)? {
+            let done = record::record_batch(config, ledger, &batch, |i| replace[i], &who.name);
+            match done.map_err(Failure::from)? {
                 Err(conflict) => Ok(json_response(
                     StatusCode::CONFLICT,
                     &json!({
                         "index": conflict.index,
                         "error": format!(
                             "a different submission is recorded for this pair: {}; send \"replace\": true to replace it",
-                            record::describe(config, &conflict.existing)
+                            record::describe(config, &conflict.existing, super::LANG)
                         ),
                         "existing": {
                             "submitted_on": crate::output::rfc3339(conflict.existing.submitted_at, &config.settings.timezone),
@@ -272,11 +272,13 @@ pub async fn submit(
                         },
                     }),
                 )),
-                Ok(outcome) => {
+                Ok(done) => {
                     c.overview.invalidate();
+                    let outcome = done.outcome;
                     tracing::info!(
                         by = %who.name, added = outcome.added, replaced = outcome.replaced,
-                        unchanged = outcome.unchanged, "api: submissions recorded"
+                        unchanged = outcome.unchanged, on_time = done.on_time, late = done.late,
+                        "api: submissions recorded"
                     );
                     let keys: Vec<PairKey> = batch.into_iter().map(|s| s.key).collect();
                     let rows = rows_of(current, ledger, &now, &keys)?;
@@ -312,7 +314,7 @@ pub async fn unsubmit(
                     period: body.get(Field::Period),
                     agency: body.get(Field::Agency),
                 };
-                match record::resolve(config, pair) {
+                match record::resolve(config, pair, super::LANG) {
                     Ok((key, _)) => keys.push((index, key)),
                     Err(record::Refused::Field { field, message }) => {
                         errors.push(json!({"index": index, "field": field, "message": message}));
@@ -341,7 +343,7 @@ pub async fn unsubmit(
                         .map(|i| {
                             json!({"index": keys[i].0, "message": format!(
                                 "no submission is recorded for {}; nothing to remove",
-                                record::pair_text(config, &keys[i].1))})
+                                record::pair_text(config, &keys[i].1, super::LANG))})
                         })
                         .collect(),
                 )),

@@ -113,6 +113,6 @@ impl ExportFilter {
             agency: self.agency.as_deref(),
             ..Default::default()
         };
-        engine::Filter::new(config, &asked).ok()
+        engine::Filter::new(config, &asked, super::LANG).ok()
     }
 }

@@ -44,7 +44,7 @@ pub async fn record_form(
         period: &q.period,
         agency: &q.agency,
     };
-    let key = match record::resolve(current.config(), pair) {
+    let key = match record::resolve(current.config(), pair, super::LANG) {
         Ok((key, _)) => key,
         Err(e) => {
             return Ok(console.pages.error(
@@ -147,12 +147,21 @@ pub async fn record(
                     },
                     &actor,
                     &now,
+                    super::LANG,
                 ),
-                Action::Unsubmit => record::unsubmit(config, ledger, pair),
-                Action::Exempt => {
-                    record::exempt(config, ledger, pair, form.note.as_deref(), false, &actor)
+                Action::Unsubmit => record::unsubmit(config, ledger, pair, super::LANG),
+                Action::Exempt => record::exempt(
+                    config,
+                    ledger,
+                    pair,
+                    form.note.as_deref(),
+                    false,
+                    &actor,
+                    super::LANG,
+                ),
+                Action::Unexempt => {
+                    record::exempt(config, ledger, pair, None, true, &actor, super::LANG)
                 }
-                Action::Unexempt => record::exempt(config, ledger, pair, None, true, &actor),
                 Action::Extend => record::extend(
                     config,
                     ledger,
@@ -160,8 +169,11 @@ pub async fn record(
                     Some(form.to.as_deref().unwrap_or("")),
                     form.note.as_deref(),
                     &actor,
+                    super::LANG,
                 ),
-                Action::Unextend => record::extend(config, ledger, pair, None, None, &actor),
+                Action::Unextend => {
+                    record::extend(config, ledger, pair, None, None, &actor, super::LANG)
+                }
             };
             let back = form
                 .back

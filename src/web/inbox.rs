@@ -80,8 +80,8 @@ pub async fn list(
                 })
                 .collect(),
             received: proposal::received(config, &p),
-            doubts: proposal::doubts(&p),
-            left_out: proposal::left_out(&p),
+            doubts: proposal::doubts(&p, super::LANG),
+            left_out: proposal::left_out(&p, super::LANG),
             text: p.text.clone().unwrap_or_default(),
             reference: p.reference,
             sender: p.sender,
@@ -128,9 +128,9 @@ pub async fn decide(
     let (_, outcome) = console
         .with_ledger(move |current, ledger| {
             if accept {
-                ingest::accept(current.config(), ledger, id, &by, &now)
+                ingest::accept(current.config(), ledger, id, &by, &now, super::LANG)
             } else {
-                ingest::reject(ledger, id, &by)
+                ingest::reject(ledger, id, &by, super::LANG)
             }
         })
         .await?;

@@ -26,6 +26,12 @@
 // per request, its size does not matter.
 #![allow(clippy::result_large_err)]
 
+/// The console's language, and its API's: Vietnamese, the office's. Its
+/// labels are written in it; every message the engine words for it (a
+/// refused date, an unknown agency) is asked for in it, whatever `--lang`
+/// the daemon was started with.
+pub const LANG: crate::lang::Lang = crate::lang::Lang::Vi;
+
 pub mod admin;
 pub mod api;
 pub mod auth;

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use super::CliError;
 use crate::config::Config;
 use crate::engine::record::Field;
-use crate::lang::say;
+use crate::lang::{Lang, say};
 use crate::ledger::{PairKey, Submission};
 
 /// The columns: English name, Vietnamese name (and other ways offices
@@ -55,34 +55,41 @@ struct RowError {
     message: String,
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
+pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError::Usage(format!("{}: cannot read it: {e}", args.file.display())))?;
     let sheet = read::read(&args.file, &bytes, args.encoding)?;
     if let Some(notice) = &sheet.notice {
         eprintln!("{}: {notice}", args.file.display());
     }
-    let (rows, lines) = check(config, &args.file, &sheet)?;
+    let (rows, lines) = check(config, &args.file, &sheet, lang)?;
     let mut ledger = super::open_ledger(config)?;
-    let outcome = ledger
-        .record_submissions_as(&rows, |_| args.replace, &super::actor())
-        .map_err(anyhow::Error::from)?
-        .map_err(|c| {
-            CliError::Usage(say!(
-                "{}: dòng {}: đơn vị này đã có bản nộp khác ({}); chưa nhập dòng nào; \
+    let done = crate::engine::record::record_batch(
+        config,
+        &mut ledger,
+        &rows,
+        |_| args.replace,
+        &super::actor(),
+    )
+    .map_err(anyhow::Error::from)?
+    .map_err(|c| {
+        CliError::Usage(say!(
+            lang,
+            "{}: dòng {}: đơn vị này đã có bản nộp khác ({}); chưa nhập dòng nào; \
                  thêm --replace để thay các bản đã ghi",
-                "{}: line {}: a different submission is already recorded for this pair ({}); \
+            "{}: line {}: a different submission is already recorded for this pair ({}); \
                  nothing was imported; pass --replace to replace recorded submissions",
-                args.file.display(),
-                lines[c.index],
-                crate::engine::record::describe(config, &c.existing)
-            ))
-        })?;
-    let file = args.file.display();
+            args.file.display(),
+            lines[c.index],
+            crate::engine::record::describe(config, &c.existing, lang)
+        ))
+    })?;
+    let (outcome, file) = (done.outcome, args.file.display());
     if outcome.added + outcome.replaced == 0 {
         println!(
             "{}",
             say!(
+                lang,
                 "{file}: không có gì mới; cả {} dòng đã được ghi nhận từ trước",
                 "{file}: nothing to import; all {} rows are already recorded",
                 outcome.unchanged
@@ -92,12 +99,17 @@ pub fn run(config: &Config, args: &Args) -> Result<(), CliError> {
         println!(
             "{}",
             say!(
-                "{file}: đã nhập {} dòng: {} mới, {} thay thế, {} đã có (không đổi)",
-                "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged)",
+                lang,
+                "{file}: đã nhập {} dòng: {} mới, {} thay thế, {} đã có (không đổi) — \
+                 {} đúng hạn, {} trễ hạn",
+                "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged) — \
+                 {} on time, {} late",
                 rows.len(),
                 outcome.added,
                 outcome.replaced,
-                outcome.unchanged
+                outcome.unchanged,
+                done.on_time,
+                done.late
             )
         );
     }
@@ -170,6 +182,7 @@ fn check(
     config: &Config,
     file: &std::path::Path,
     sheet: &read::Sheet,
+    lang: Lang,
 ) -> Result<(Vec<Submission>, Vec<u64>), CliError> {
     let at = columns(file, sheet)?;
     let now = jiff::Zoned::now().with_time_zone(config.settings.timezone.clone());
@@ -182,7 +195,10 @@ fn check(
             errors.push(RowError {
                 line: *line,
                 column: None,
-                message: format!(
+                message: say!(
+                    lang,
+                    "có {} ô, dòng tiêu đề có {}; giá trị chứa dấu phân cách phải đặt trong \
+                     ngoặc kép",
                     "has {} cells, the header {}; a value holding the separator must be \
                      in double quotes",
                     cells.len(),
@@ -196,13 +212,15 @@ fn check(
                 .and_then(|i| cells.get(i))
                 .map_or("", String::as_str)
         };
-        match crate::engine::record::submission_from(config, &get, &now) {
+        match crate::engine::record::submission_from(config, &get, &now, lang) {
             Ok(s) => {
                 if let Some(first) = seen.insert(s.key.clone(), *line) {
                     errors.push(RowError {
                         line: *line,
                         column: at[Field::Agency.index()],
-                        message: format!(
+                        message: say!(
+                            lang,
+                            "cặp này đã có ở dòng {first}; mỗi cặp chỉ giữ một dòng",
                             "the same pair is already on line {first}; keep one row per pair"
                         ),
                     });
@@ -225,6 +243,7 @@ fn check(
         .map(|e| {
             let column = e.column.map_or(String::new(), |i| {
                 say!(
+                    lang,
                     ", cột {} ({})",
                     ", column {} ({})",
                     letter(i),
@@ -232,6 +251,7 @@ fn check(
                 )
             });
             say!(
+                lang,
                 "{}: dòng {}{column}: {}",
                 "{}: line {}{column}: {}",
                 file.display(),
@@ -241,6 +261,7 @@ fn check(
         })
         .collect();
     text.push(say!(
+        lang,
         "{} dòng lỗi; chưa nhập dòng nào",
         "{} bad rows; nothing was imported",
         errors.len()

@@ -1,0 +1,174 @@
+//! A batch of submissions from outside — the rows of an import, the
+//! objects of `POST /api/submissions`: each row read field by field with
+//! the checks `submit` makes ([`submission_from`]), then all written or
+//! none ([`record_batch`]), with each row's verdict counted.
+
+use jiff::Zoned;
+
+use super::checks::before_issued;
+use crate::calendar::lookup::find_pair;
+use crate::config::Config;
+use crate::dates;
+use crate::lang::{Lang, say};
+use crate::ledger::{Conflict, Ledger, LedgerError, PairKey, RecordOutcome, Submission};
+use crate::policy::states::on_time_for;
+
+/// One field of a submission, as `import`'s columns and the API's objects
+/// name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Plan,
+    Obligation,
+    Period,
+    Agency,
+    SubmittedOn,
+    Ref,
+    Note,
+}
+
+impl Field {
+    /// Every field, in `import`'s column order.
+    pub const ALL: [Field; 7] = [
+        Field::Plan,
+        Field::Obligation,
+        Field::Period,
+        Field::Agency,
+        Field::SubmittedOn,
+        Field::Ref,
+        Field::Note,
+    ];
+
+    /// Its name in a CSV header and a JSON object.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Plan => "plan",
+            Field::Obligation => "obligation",
+            Field::Period => "period",
+            Field::Agency => "agency",
+            Field::SubmittedOn => "submitted_on",
+            Field::Ref => "ref",
+            Field::Note => "note",
+        }
+    }
+
+    /// The field `name` names.
+    pub fn named(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Its place in `import`'s column order.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The fields of one submission as a CSV row or an API object gives them
+/// (`get` gives a field's text, "" when absent). A wrong field is reported
+/// with its [`Field`].
+pub fn submission_from<'a>(
+    config: &Config,
+    get: &impl Fn(Field) -> &'a str,
+    now: &Zoned,
+    lang: Lang,
+) -> Result<Submission, (Field, String)> {
+    let period =
+        dates::parse_date(get(Field::Period)).map_err(|e| (Field::Period, e.message(lang)))?;
+    find_pair(
+        config,
+        get(Field::Plan),
+        get(Field::Obligation),
+        period,
+        get(Field::Agency),
+    )
+    .map_err(|e| {
+        let f = match e.field() {
+            "plan" => Field::Plan,
+            "obligation" => Field::Obligation,
+            "period" => Field::Period,
+            _ => Field::Agency,
+        };
+        (f, e.message(lang))
+    })?;
+    if get(Field::SubmittedOn).is_empty() {
+        return Err((
+            Field::SubmittedOn,
+            say!(
+                lang,
+                "để trống; ghi ngày nộp (dd/mm/yyyy)",
+                "is empty; write the date it was submitted (dd/mm/yyyy)"
+            ),
+        ));
+    }
+    let on = dates::parse_moment(get(Field::SubmittedOn), &config.settings.timezone)
+        .map_err(|e| (Field::SubmittedOn, e.message(lang)))?;
+    super::sane_date(&on, now, lang).map_err(|m| (Field::SubmittedOn, m))?;
+    let issued = config.plan(get(Field::Plan)).and_then(|p| p.issued);
+    if let Some(message) = before_issued(issued, &on, lang) {
+        return Err((Field::SubmittedOn, message));
+    }
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(Submission {
+        key: PairKey {
+            plan: get(Field::Plan).into(),
+            obligation: get(Field::Obligation).into(),
+            period,
+            agency: get(Field::Agency).into(),
+        },
+        submitted_at: on.timestamp(),
+        reference: opt(get(Field::Ref)),
+        note: opt(get(Field::Note)),
+    })
+}
+
+/// A batch written: what changed, and how many rows were on time and late
+/// by the rule `status` applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Batch {
+    pub outcome: RecordOutcome,
+    pub on_time: usize,
+    pub late: usize,
+}
+
+/// Records `batch` (rows [`submission_from`] accepted) as `actor`, all or
+/// none: `replace(i)` says whether row `i` may replace a different
+/// submission already recorded; a conflict writes nothing.
+pub fn record_batch(
+    config: &Config,
+    ledger: &mut Ledger,
+    batch: &[Submission],
+    replace: impl Fn(usize) -> bool,
+    actor: &str,
+) -> Result<Result<Batch, Conflict>, LedgerError> {
+    let outcome = match ledger.record_submissions_as(batch, replace, actor)? {
+        Ok(outcome) => outcome,
+        Err(conflict) => return Ok(Err(conflict)),
+    };
+    let mut done = Batch {
+        outcome,
+        ..Batch::default()
+    };
+    let extended: std::collections::HashMap<PairKey, jiff::civil::Date> = ledger
+        .extensions()?
+        .into_iter()
+        .map(|e| (e.key, e.due))
+        .collect();
+    for s in batch {
+        let k = &s.key;
+        let Ok((instance, _)) = find_pair(config, &k.plan, &k.obligation, k.period, &k.agency)
+        else {
+            continue;
+        };
+        let on = s.submitted_at.to_zoned(config.settings.timezone.clone());
+        if on_time_for(
+            &instance,
+            extended.get(k).copied(),
+            on.timestamp(),
+            on.date(),
+        ) {
+            done.on_time += 1;
+        } else {
+            done.late += 1;
+        }
+    }
+    Ok(Ok(done))
+}
