@@ -1,19 +1,32 @@
-//! `[mail]` and `[mail.smtp]`, resolved: mailboxes parsed into the form the
-//! composer uses, paths resolved against the config directory, and the files
-//! the transport will need at start (`password_file`, `ca_file`) checked to
-//! exist and be readable — without ever reading a secret into a message.
+//! `[mail]`, `[mail.smtp]` and `[inbox]`, resolved: mailboxes parsed into the
+//! form the composer uses, paths resolved against the config directory, and
+//! the files the transports will need at start (`password_file`, `ca_file`)
+//! checked to exist and be readable — without ever reading a secret into a
+//! message.
+//!
+//! Here `[mail]` itself (transport, sender, language, retries); beside it:
+//!
+//! - `smtp`: `[mail.smtp]`, the server reminders are sent through;
+//! - `inbox`: `[inbox]`, the IMAP mailbox answers are read from;
+//! - `access`: what both servers' settings share (where a password comes
+//!   from, the extra CA, files readable at start, clear text only to this
+//!   machine).
 
-use std::path::{Path, PathBuf};
+mod access;
+mod inbox;
+mod smtp;
+
+use std::path::Path;
 
 use lettre::message::Mailbox;
-use lettre::transport::smtp::client::Certificate;
 use toml::Spanned;
 
 use super::error::{SourceFile, quote};
-use super::values::{bounded, check_text, is_email};
-use super::{
-    Inbox, Lang, Mail, Office, PasswordSource, Security, Smtp, Transport, raw, resolve_path,
-};
+use super::values::{bounded, is_email};
+use super::{Lang, Mail, Office, Transport, raw, resolve_path};
+pub use access::is_loopback;
+pub(super) use inbox::inbox;
+use smtp::smtp;
 
 const DEFAULT_OUTBOX: &str = "/var/lib/dondoc/outbox";
 
@@ -142,309 +155,6 @@ fn check_mailbox(src: &mut SourceFile, value: &Spanned<String>, key: &str) -> Op
             None
         }
     }
-}
-
-fn smtp(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<Smtp> {
-    let s = raw.get_ref();
-    let host = check_text(src, &s.host, "mail.smtp.host");
-    let security = match s.security.as_ref().map(|v| v.get_ref().as_str()) {
-        None | Some("starttls") => Security::StartTls,
-        Some("tls") => Security::Tls,
-        Some("none") => Security::None,
-        Some(other) => {
-            let span = s.security.as_ref().map_or(0..0, |v| v.span());
-            src.error(
-                span,
-                "mail.smtp.security",
-                format!(
-                    "{} is not a security mode; use \"starttls\", \"tls\" or \"none\"",
-                    quote(other)
-                ),
-            );
-            Security::StartTls
-        }
-    };
-    if security == Security::None && !is_loopback(&host) {
-        src.error(
-            s.security.as_ref().map_or(0..0, |v| v.span()),
-            "mail.smtp.security",
-            format!(
-                "\"none\" sends the password and reminders in clear text, so it is allowed \
-                 only for a loopback host (localhost, 127.0.0.1, ::1), not {}; \
-                 use \"starttls\" or \"tls\"",
-                quote(&host)
-            ),
-        );
-    }
-    let default_port = if security == Security::Tls { 465 } else { 587 };
-    let port = bounded(
-        src,
-        s.port.as_ref(),
-        "mail.smtp.port",
-        1,
-        65535,
-        default_port,
-    );
-    let password = password(dir, src, raw);
-    let ca_file = s.ca_file.as_ref().and_then(|f| ca_file(dir, src, f));
-    let max_per_minute = bounded(
-        src,
-        s.max_per_minute.as_ref(),
-        "mail.smtp.max_per_minute",
-        1,
-        100_000,
-        120,
-    );
-    let timeout_seconds = bounded(
-        src,
-        s.timeout_seconds.as_ref(),
-        "mail.smtp.timeout_seconds",
-        1,
-        3600,
-        30,
-    );
-    Some(Smtp {
-        host,
-        port: port as u16,
-        security,
-        username: s.username.clone(),
-        password,
-        max_per_minute: max_per_minute as u32,
-        timeout_seconds: timeout_seconds as u64,
-        ca_file,
-    })
-}
-
-/// Where the SMTP password comes from; with a username.
-fn password(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Smtp>) -> Option<PasswordSource> {
-    let s = raw.get_ref();
-    let source = password_source(
-        dir,
-        src,
-        s.password_file.as_ref(),
-        s.password_env.as_ref(),
-        "mail.smtp",
-    );
-    if source.is_some() && s.username.is_none() {
-        src.error(
-            raw.span(),
-            "mail.smtp.username",
-            "a password is set, so username is required",
-        );
-    }
-    source
-}
-
-/// Where a password comes from (`PREFIX.password_file` or
-/// `PREFIX.password_env`); a file must exist and be readable now, as the
-/// daemon reads it at start.
-fn password_source(
-    dir: &Path,
-    src: &mut SourceFile,
-    file: Option<&Spanned<String>>,
-    env: Option<&Spanned<String>>,
-    prefix: &str,
-) -> Option<PasswordSource> {
-    match (file, env) {
-        (Some(f), None) => {
-            let path = resolve_path(dir, Some(f.get_ref()), "");
-            readable(src, f, &path, &format!("{prefix}.password_file"));
-            Some(PasswordSource::File(path))
-        }
-        (None, Some(e)) => {
-            // Like the file: the daemon reads it at start. Only its presence
-            // is checked; its value is never read into a message.
-            if std::env::var_os(e.get_ref()).is_none() {
-                src.error(
-                    e.span(),
-                    format!("{prefix}.password_env"),
-                    format!(
-                        "the environment variable {} is not set; set it in the service's \
-                         environment (a drop-in with Environment= or EnvironmentFile=), where \
-                         `systemctl reload dondoc` checks it",
-                        quote(e.get_ref())
-                    ),
-                );
-            }
-            Some(PasswordSource::Env(e.get_ref().clone()))
-        }
-        (None, None) => None,
-        (Some(_), Some(e)) => {
-            src.error(
-                e.span(),
-                format!("{prefix}.password_env"),
-                "give either password_file or password_env, not both",
-            );
-            None
-        }
-    }
-}
-
-/// `[inbox]`: the IMAP mailbox, checked as `[mail.smtp]` is.
-pub(super) fn inbox(dir: &Path, src: &mut SourceFile, raw: &Spanned<raw::Inbox>) -> Option<Inbox> {
-    let s = raw.get_ref();
-    let host = check_text(src, &s.host, "inbox.host");
-    let username = check_text(src, &s.username, "inbox.username");
-    let security = match s.security.as_ref().map(|v| v.get_ref().as_str()) {
-        None | Some("tls") => Security::Tls,
-        Some("starttls") => Security::StartTls,
-        Some("none") => Security::None,
-        Some(other) => {
-            let span = s.security.as_ref().map_or(0..0, |v| v.span());
-            src.error(
-                span,
-                "inbox.security",
-                format!(
-                    "{} is not a security mode; use \"tls\", \"starttls\" or \"none\"",
-                    quote(other)
-                ),
-            );
-            Security::Tls
-        }
-    };
-    if security == Security::None && !is_loopback(&host) {
-        src.error(
-            s.security.as_ref().map_or(0..0, |v| v.span()),
-            "inbox.security",
-            format!(
-                "\"none\" sends the password and the agencies' mail in clear text, so it is \
-                 allowed only for a loopback host, not {}; use \"tls\" or \"starttls\"",
-                quote(&host)
-            ),
-        );
-    }
-    let default_port = if security == Security::Tls { 993 } else { 143 };
-    let port = bounded(src, s.port.as_ref(), "inbox.port", 1, 65535, default_port);
-    let password = password_source(
-        dir,
-        src,
-        s.password_file.as_ref(),
-        s.password_env.as_ref(),
-        "inbox",
-    );
-    if password.is_none() && s.password_file.is_none() && s.password_env.is_none() {
-        src.error(
-            raw.span(),
-            "inbox.password_file",
-            "the mailbox needs a password: set password_file (e.g. a systemd credential, \
-             /run/credentials/dondoc.service/imap-password) or password_env",
-        );
-    }
-    let ca_file = s
-        .ca_file
-        .as_ref()
-        .and_then(|f| ca_file_at(dir, src, f, "inbox.ca_file"));
-    let folder = s.folder.as_ref().map_or_else(
-        || "INBOX".to_string(),
-        |f| check_text(src, f, "inbox.folder"),
-    );
-    let auto_accept = match s.accept.as_ref().map(|v| v.get_ref().as_str()) {
-        None | Some("confirm") => false,
-        Some("auto") => true,
-        Some(other) => {
-            src.error(
-                s.accept.as_ref().map_or(0..0, |v| v.span()),
-                "inbox.accept",
-                format!(
-                    "{} is not a way to accept; use \"confirm\" (a clerk decides) or \"auto\"",
-                    quote(other)
-                ),
-            );
-            false
-        }
-    };
-    let trusted_authserv_id = s.trusted_authserv_id.as_ref().map(|v| {
-        let id = check_text(src, v, "inbox.trusted_authserv_id");
-        if id.contains([';', ' ', '(', ')']) {
-            src.error(
-                v.span(),
-                "inbox.trusted_authserv_id",
-                format!(
-                    "{} is not an authserv-id; write the host name your mail server puts first in \
-                     its Authentication-Results headers (e.g. \"mail.example.gov.vn\")",
-                    quote(&id)
-                ),
-            );
-        }
-        id
-    });
-    Some(Inbox {
-        host,
-        port: port as u16,
-        security,
-        username,
-        password: password?,
-        ca_file,
-        folder,
-        auto_accept,
-        trusted_authserv_id,
-    })
-}
-
-/// The extra CA: readable, and a PEM certificate the TLS setup accepts.
-fn ca_file(dir: &Path, src: &mut SourceFile, value: &Spanned<String>) -> Option<PathBuf> {
-    ca_file_at(dir, src, value, "mail.smtp.ca_file")
-}
-
-fn ca_file_at(
-    dir: &Path,
-    src: &mut SourceFile,
-    value: &Spanned<String>,
-    key: &str,
-) -> Option<PathBuf> {
-    let path = resolve_path(dir, Some(value.get_ref()), "");
-    if !readable(src, value, &path, key) {
-        return None;
-    }
-    let pem = std::fs::read(&path).unwrap_or_default();
-    if Certificate::from_pem(&pem).is_err() {
-        src.error(
-            value.span(),
-            key,
-            format!(
-                "{} is not a PEM certificate; give the CA's certificate \
-                 (\"-----BEGIN CERTIFICATE-----\" …)",
-                quote(&path.display().to_string())
-            ),
-        );
-        return None;
-    }
-    Some(path)
-}
-
-/// Whether `path` can be opened for reading; an error naming `key` if not.
-/// Only opens the file: a secret is never read here.
-fn readable(src: &mut SourceFile, value: &Spanned<String>, path: &Path, key: &str) -> bool {
-    let why = match std::fs::File::open(path) {
-        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => return true,
-        Ok(_) => "it is not a regular file".to_string(),
-        Err(e) => e.to_string(),
-    };
-    let shown = quote(&path.display().to_string());
-    let hint = if path.starts_with("/run/credentials") {
-        "; a systemd credential exists only inside the service: check this setting with \
-         `systemctl reload dondoc` (an invalid config is logged and the running one kept)"
-    } else if key.ends_with("ca_file") {
-        "; give the path of the CA's certificate (PEM), readable by the service's user"
-    } else {
-        "; create it (mode 0600, owned by the service's user) or fix the path"
-    };
-    src.error(
-        value.span(),
-        key,
-        format!("cannot read {shown}: {why}{hint}"),
-    );
-    false
-}
-
-/// Whether SMTP without TLS is tolerable: only to this machine.
-pub fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
