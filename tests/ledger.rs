@@ -308,7 +308,7 @@ fn import_reports_every_bad_row_and_conflicts() {
     for want in [
         "line 2, column E (submitted_on): is empty",
         "line 3, column C (period): 30/04/2025 is not a period",
-        "line 4, column E (submitted_on): \"32/04/2025\" is not a moment",
+        "line 4, column E (submitted_on): \"32/04/2025\" is not a real date (no day 32 in month 4 of 2025)",
         "line 5, column E (submitted_on): is empty",
         "line 7, column D (agency): the same pair is already on line 6",
         "5 bad rows; nothing was imported",

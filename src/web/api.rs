@@ -94,7 +94,7 @@ fn status_rows(
     let mut errors = Vec::new();
     let now = match q.at.as_deref() {
         Some(text) => dates::parse_moment(text, &config.settings.timezone)
-            .map_err(|e| errors.push(json!({"field": "at", "message": e.to_string()})))
+            .map_err(|e| errors.push(json!({"field": "at", "message": e.message(super::LANG)})))
             .ok(),
         None => Some(console.now(current)),
     };

@@ -91,6 +91,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+pub mod console;
 pub mod http;
 pub mod records;
 pub mod smtp;

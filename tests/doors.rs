@@ -1,0 +1,245 @@
+//! One way to write (issue 22): the five doors a submission comes in by —
+//! the command line (`submit`), `import`, the console's form, the API and
+//! the mailbox (`inbox accept`) — refuse the same bad date with the same
+//! Vietnamese words, and give the same verdict for a good one, because
+//! they all go through `engine::record`. Each door is driven as its user
+//! drives it: the real binary, a CSV file, a logged-in browser's form post,
+//! a token's JSON, a saved `.eml` file.
+
+mod common;
+
+use common::console::{CLERK, Console, start};
+use common::records::{csv, pair, status};
+use common::{dondoc, dondoc_in};
+use serde_json::{Value, json};
+
+/// A day June does not have.
+const IMPOSSIBLE: &str =
+    "\"31/06/2025\" không phải là ngày có thật: tháng 6 năm 2025 chỉ có 30 ngày";
+/// Before the fixture's plan was issued (01/03/2025).
+const BEFORE_ISSUED: &str =
+    "15/02/2025 là trước ngày ban hành kế hoạch (01/03/2025); kiểm tra lại ngày";
+/// The good date, a day before the deadline (29/04/2025), and its verdict.
+const GOOD: &str = "28/04/2025 08:30";
+const ON_TIME: &str = "đúng hạn (hạn 29/04/2025)";
+
+/// `dondoc ARGS` in Vietnamese, the office's language.
+fn vi(args: &[&str]) -> common::Output {
+    dondoc_in(&["--lang", "vi"], args)
+}
+
+/// The fixture's pair (so-y-te's report, period 29/04/2025) as the command
+/// line names it, with `--on DATE`.
+fn submit(c: &Console, on: &str) -> common::Output {
+    vi(&[
+        "--config",
+        &c.cfg,
+        "submit",
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "so-y-te",
+        "--on",
+        on,
+    ])
+}
+
+/// HTML's escapes of what the messages hold, undone.
+fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The pair is recorded, on time, at the good date; then the record is
+/// removed, for the next door.
+fn recorded_on_time_then_undone(c: &Console, door: &str) {
+    let rows = status(&c.cfg, "29/04/2025 10:00");
+    let row = pair(&rows, "so-y-te");
+    assert_eq!(row["state"], "on_time", "{door}: {row}");
+    assert!(
+        row["submitted_on"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2025-04-28T08:30")),
+        "{door}: {row}"
+    );
+    let out = dondoc(&[
+        "--config",
+        &c.cfg,
+        "unsubmit",
+        "--plan",
+        "p",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+        "--agency",
+        "so-y-te",
+    ]);
+    assert!(out.status.success(), "{door}: {}", out.stderr);
+}
+
+/// Nothing is recorded for the pair.
+fn nothing_recorded(c: &Console, door: &str) {
+    let rows = status(&c.cfg, "29/04/2025 10:00");
+    assert!(
+        pair(&rows, "so-y-te")["submitted_on"].is_null(),
+        "{door}: {rows:?}"
+    );
+}
+
+#[test]
+fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_verdict() {
+    let c = start();
+
+    // The command line.
+    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+        let out = submit(&c, bad);
+        assert_eq!(out.code, 2, "cli {bad}: {}", out.stdout);
+        assert!(out.stderr.contains(words), "cli {bad}: {}", out.stderr);
+    }
+    nothing_recorded(&c, "cli");
+    let out = submit(&c, GOOD);
+    assert!(out.status.success(), "cli: {}", out.stderr);
+    assert!(out.stdout.contains(ON_TIME), "cli: {}", out.stdout);
+    recorded_on_time_then_undone(&c, "cli");
+
+    // An import.
+    let dir = c.dir.path();
+    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+        let file = csv(dir, &[&format!("p,bao-cao,29/04/2025,so-y-te,{bad},,")]);
+        let out = vi(&["--config", &c.cfg, "import", &file]);
+        assert_eq!(out.code, 2, "import {bad}: {}", out.stdout);
+        assert!(
+            out.stderr
+                .contains(&format!("dòng 2, cột E (submitted_on): {words}")),
+            "import {bad}: {}",
+            out.stderr
+        );
+    }
+    nothing_recorded(&c, "import");
+    let file = csv(dir, &[&format!("p,bao-cao,29/04/2025,so-y-te,{GOOD},,")]);
+    let out = vi(&["--config", &c.cfg, "import", &file]);
+    assert!(out.status.success(), "import: {}", out.stderr);
+    assert!(
+        out.stdout.contains("1 đúng hạn, 0 trễ hạn"),
+        "import: {}",
+        out.stdout
+    );
+    recorded_on_time_then_undone(&c, "import");
+
+    // The console's form, as a clerk's browser posts it.
+    let cookie = c.login(CLERK);
+    let post = |on: &str| {
+        c.post_form(
+            "/record/submit",
+            &[
+                ("plan", "p"),
+                ("obligation", "bao-cao"),
+                ("period", "2025-04-29"),
+                ("agency", "so-y-te"),
+                ("on", on),
+                ("back", "/instances/p/bao-cao/2025-04-29"),
+            ],
+            Some(&cookie),
+        )
+    };
+    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+        let r = post(bad);
+        assert_eq!(r.status, 303, "console {bad}: {}", r.body);
+        let location = r.header("location").unwrap().to_string();
+        assert!(
+            location.starts_with("/record?"),
+            "console {bad}: {location}"
+        );
+        let form = c.get(&location, &[("Cookie", cookie.as_str())]);
+        assert!(
+            unescape(&form.body).contains(words),
+            "console {bad}: {}",
+            form.body
+        );
+    }
+    nothing_recorded(&c, "console");
+    let r = post(GOOD);
+    assert_eq!(r.status, 303, "console: {}", r.body);
+    let page = c.get(
+        "/instances/p/bao-cao/2025-04-29",
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        unescape(&page.body).contains(ON_TIME),
+        "console: the flash says the verdict: {}",
+        page.body
+    );
+    recorded_on_time_then_undone(&c, "console");
+
+    // The API, as the province's document system calls it.
+    let object = |on: &str| {
+        json!({"plan": "p", "obligation": "bao-cao", "period": "29/04/2025",
+               "agency": "so-y-te", "submitted_on": on})
+    };
+    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+        let r = c.api("POST", &c.clerk_token, &object(bad));
+        assert_eq!(r.status, 422, "api {bad}: {}", r.body);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["errors"][0]["field"], "submitted_on", "{}", r.body);
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(words)),
+            "api {bad}: {}",
+            r.body
+        );
+    }
+    nothing_recorded(&c, "api");
+    let r = c.api("POST", &c.clerk_token, &object(GOOD));
+    assert_eq!(r.status, 201, "api: {}", r.body);
+    let rows: Vec<Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(rows[0]["state"], "on_time", "api: {}", r.body);
+    recorded_on_time_then_undone(&c, "api");
+
+    // The mailbox: the Sở's văn thư writes, citing the plan and the period;
+    // a clerk accepts the proposal. (A message's date cannot be 31/06: it
+    // is a date the mail system wrote.)
+    let message = |id: &str, date: &str| {
+        let path = dir.join(format!("{id}.eml"));
+        std::fs::write(
+            &path,
+            format!(
+                "From: vanthu@syt.example.gov.vn\r\nTo: vptt138@example.gov.vn\r\n\
+                 Subject: Bao cao\r\nDate: {date}\r\nMessage-ID: <{id}@syt.example.gov.vn>\r\n\
+                 Content-Type: text/plain; charset=utf-8\r\n\r\n\
+                 Thực hiện Kế hoạch số 1/KH-UBND, Sở Y tế gửi Báo cáo kết quả kỳ 29/04/2025.\r\n"
+            ),
+        )
+        .unwrap();
+        let out = vi(&["--config", &c.cfg, "inbox", "read", path.to_str().unwrap()]);
+        assert!(out.status.success(), "mailbox {id}: {}", out.stderr);
+        out.stdout
+            .split("đề xuất ")
+            .nth(1)
+            .and_then(|s| s.split(|ch: char| !ch.is_ascii_digit()).next())
+            .unwrap_or_else(|| panic!("mailbox {id}: no proposal: {}", out.stdout))
+            .to_string()
+    };
+    let early = message("som", "Sat, 15 Feb 2025 15:00:00 +0700");
+    let out = vi(&["--config", &c.cfg, "inbox", "accept", &early]);
+    assert_eq!(out.code, 2, "mailbox: {}", out.stdout);
+    assert!(
+        out.stderr.contains(BEFORE_ISSUED),
+        "mailbox: {}",
+        out.stderr
+    );
+    nothing_recorded(&c, "mailbox");
+    let good = message("dung-han", "Mon, 28 Apr 2025 08:30:00 +0700");
+    let out = vi(&["--config", &c.cfg, "inbox", "accept", &good]);
+    assert!(out.status.success(), "mailbox: {}", out.stderr);
+    assert!(out.stdout.contains(ON_TIME), "mailbox: {}", out.stdout);
+    recorded_on_time_then_undone(&c, "mailbox");
+}
