@@ -37,7 +37,7 @@
 //! - [`cli`]: one small function per subcommand, reusing the code paths above.
 //!
 //! Beside the flow: [`lang`] (Vietnamese or English for what a person
-//! reads), [`collate`] (Vietnamese alphabetical order), [`suggest`] ("did you
+//! reads: a value chosen at the edge and passed down, never a global), [`collate`] (Vietnamese alphabetical order), [`suggest`] ("did you
 //! mean"), [`files`] (0600 files and 0700 folders whatever the umask).
 
 pub mod calendar;

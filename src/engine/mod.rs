@@ -11,7 +11,10 @@
 //! - [`moment`]: the three in a row (`tick`, the daemon);
 //! - [`digest`]: the office's own summary, queued like any other email, with
 //!   its figures from [`overview`];
-//! - [`warnings`]: what `check` and the daemon warn about.
+//! - [`warnings`]: what `check` and the daemon warn about;
+//! - [`record`]: the one way to write what the office learns about a pair
+//!   (a submission, a waiver, an extension, a batch, an accepted proposal),
+//!   with the checks and the verdict every door shares, as the actor given.
 //!
 //! Submodules import their siblings, never this file.
 
