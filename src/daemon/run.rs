@@ -21,6 +21,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use super::{console, inbox_watch, status, systemd};
 use crate::config::Config;
 use crate::dates;
+use crate::engine::schedule::{self, Queued};
 use crate::engine::{self, Clock, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::Deliverer;
@@ -389,7 +390,7 @@ async fn send_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     let loaded = running.loaded.clone();
     let config = &loaded.config;
     let now = clock.now();
-    let Some(due) = digest::latest_moment(config, now) else {
+    let Some(due) = schedule::latest_digest(config, now) else {
         return;
     };
     let queued = off_runtime(running, move |loaded, ledger| {
@@ -425,7 +426,7 @@ async fn catch_up_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool
 
 /// "next send 24/11/2025 08:00; 12 overdue" for systemd's STATUS=.
 async fn status_line(running: &Running, clock: &Clock) -> String {
-    let next = status::next_send(&running.scheduler, &running.jobs, clock).await;
+    let next = schedule::next_moments(&running.loaded.config, Queued::default(), clock.now());
     let at: Zoned = clock
         .now()
         .to_zoned(running.loaded.config.settings.timezone.clone());
@@ -437,5 +438,9 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
         tracing::warn!(error = %format!("{e:#}"), "cannot count overdue pairs");
         0
     });
-    status::line(next, overdue, &running.loaded.config.settings.timezone)
+    status::line(
+        next.scheduled(),
+        overdue,
+        &running.loaded.config.settings.timezone,
+    )
 }
