@@ -23,9 +23,10 @@
 //! - [`engine`]: what every entry point shares — the configuration loaded
 //!   once, the states of every pair at a moment, a send moment (plan, claim,
 //!   deliver, retry), recording with its checks and verdict, the digest's
-//!   figures — so that `preview`, `tick`, `status`, the console and the
-//!   daemon agree by construction.
-//! - [`daemon`]: the long-running loop: the scheduler's send moments, the
+//!   figures, when the next send, digest and retry moments are — so that
+//!   `preview`, `tick`, `status`, the console and the daemon agree by
+//!   construction.
+//! - [`daemon`]: the long-running loop: an alarm at the next moment, the
 //!   mailbox watcher, the console, reloads, systemd's notify and watchdog.
 //! - [`inbox`]: what an agency's message says (whom it answers, whether a
 //!   person wrote it, the plan and period it names, its document number),

@@ -1,5 +1,10 @@
 //! `dondoc run` as systemd runs it: the real binary with a `NOTIFY_SOCKET` of
 //! the test's own, a real SMTP server on loopback, signals, and `kill -9`.
+//!
+//! Time is an input: each daemon starts with `--clock-start` a few seconds
+//! before the moments a test is about, and every send, digest and retry
+//! moment follows that clock. No test sleeps to show that nothing happens:
+//! it reads what the daemon says comes next.
 
 mod common;
 
@@ -44,12 +49,28 @@ impl Notify {
     }
 
     fn any(&self, prefix: &str) -> bool {
+        self.last(prefix).is_some()
+    }
+
+    /// The latest line that starts with `prefix`.
+    fn last(&self, prefix: &str) -> Option<String> {
         self.got
             .lock()
             .unwrap()
             .iter()
-            .any(|m| m.lines().any(|l| l.starts_with(prefix)))
+            .flat_map(|m| m.lines())
+            .rfind(|l| l.starts_with(prefix))
+            .map(str::to_string)
     }
+}
+
+/// The moment the daemon last armed its alarm for (its "next moment" log
+/// line), as logged: `2025-04-29T00:00:00+07:00[Asia/Ho_Chi_Minh]`.
+fn next_moment(log: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(log).unwrap();
+    let line = text.lines().rfind(|l| l.contains("next moment"))?;
+    let at = line.split("moment=").nth(1)?;
+    Some(at.split_whitespace().next()?.to_string())
 }
 
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
@@ -115,6 +136,57 @@ fn to_count(server: &SmtpServer, addr: &str) -> usize {
 
 const SYT: &str = "vanthu@syt.example.gov.vn";
 const DIGEST: &str = "lanhdao@example.gov.vn";
+
+#[test]
+fn send_moments_follow_the_controlled_clock() {
+    let server = SmtpServer::start();
+    // Midnight sends, and a digest on Tuesdays at midnight; 29/04/2025 is a Tuesday.
+    let moments = format!(
+        "\n[calendar]\nsend_at = [\"00:00\"]\n[digest]\nto = [\"{DIGEST}\"]\nsend_at = [\"tue 00:00\"]\n"
+    );
+    let dir = reminder_config(&format!("{}{moments}", smtp_mail(server.port)));
+    let cfg = dir.path().to_str().unwrap().to_string();
+    let notify = Notify::bind(dir.path());
+    let log = dir.path().join("daemon.log");
+    // Three seconds before midnight: before-1 of "kiện toàn" (due 29/04) at
+    // the start-up catch-up, with the digest of Tuesday 22/04 missed.
+    let mut child = start(&cfg, "28/04/2025 23:59:57", &notify, &log);
+    let reminders = |server: &SmtpServer| server.received().len() - to_count(server, DIGEST);
+
+    wait_for("the catch-up", Duration::from_secs(10), || {
+        reminders(&server) == 2 && to_count(&server, DIGEST) == 1
+    });
+    wait_for("midnight armed", Duration::from_secs(10), || {
+        next_moment(&log).as_deref() == Some("2025-04-29T00:00:00+07:00[Asia/Ho_Chi_Minh]")
+    });
+    assert_eq!(
+        notify.last("STATUS=").unwrap(),
+        "STATUS=next send 29/04/2025 00:00; 0 overdue"
+    );
+    // Midnight on the daemon's clock, seconds from now: the "due" reminders
+    // and the digest of 29/04 at the one moment.
+    wait_for("the midnight reminders", Duration::from_secs(10), || {
+        reminders(&server) == 4 && to_count(&server, DIGEST) == 2
+    });
+    let due = server.received().iter().filter(|m| m.to[0] == SYT).count();
+    assert_eq!(due, 2);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("send moment moment=2025-04-29T00:00:0"),
+        "{logged}"
+    );
+    // What comes next is the next midnight (30/04, a holiday: it will send
+    // nothing), and the next Tuesday's digest after it.
+    wait_for("the next midnight armed", Duration::from_secs(10), || {
+        next_moment(&log).as_deref() == Some("2025-04-30T00:00:00+07:00[Asia/Ho_Chi_Minh]")
+    });
+    wait_for("the status after midnight", Duration::from_secs(10), || {
+        notify.last("STATUS=").as_deref() == Some("STATUS=next send 30/04/2025 00:00; 0 overdue")
+    });
+
+    signal(&child, libc::SIGTERM);
+    assert!(child.wait().unwrap().success());
+}
 
 #[test]
 fn ready_reload_keeps_sending_and_stops_cleanly() {
@@ -215,9 +287,10 @@ fn ready_reload_keeps_sending_and_stops_cleanly() {
         "no reminder resent"
     );
 
-    // The digest taken out and the reminders moved to 08:00: the removed
-    // moments no longer fire (a job left behind would run every 2 s, and
-    // each run logs a "send moment" line).
+    // The digest taken out and the reminders moved to 08:00: the daemon's
+    // next moment is 08:00, hours away, not one of the removed moments two
+    // seconds apart (its alarm holds one moment at a time, and the status
+    // line asks the same schedule).
     let moved = std::fs::read_to_string(dir.path().join("dondoc.toml"))
         .unwrap()
         .replace(
@@ -232,17 +305,14 @@ fn ready_reload_keeps_sending_and_stops_cleanly() {
         Duration::from_secs(10),
         || notify.count("READY=1") == 4,
     );
-    let moments = || {
-        std::fs::read_to_string(&log)
-            .unwrap()
-            .matches("send moment")
-            .count()
-    };
-    let (digests, before) = (to_count(&server, DIGEST), moments());
-    std::thread::sleep(Duration::from_millis(4500));
-    assert_eq!(to_count(&server, DIGEST), digests, "a removed digest fired");
-    assert_eq!(moments(), before, "a removed send moment fired");
-    assert!(notify.any("STATUS=next send "), "the 08:00 moment is next");
+    wait_for("08:00 armed", Duration::from_secs(10), || {
+        next_moment(&log).as_deref() == Some("2025-04-29T08:00:00+07:00[Asia/Ho_Chi_Minh]")
+    });
+    let status = notify.last("STATUS=").unwrap();
+    assert!(
+        status.starts_with("STATUS=next send 29/04/2025 08:00;"),
+        "{status}"
+    );
 
     let stop = Instant::now();
     signal(&child, libc::SIGTERM);

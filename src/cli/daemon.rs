@@ -12,7 +12,7 @@ use crate::lang::{Lang, say};
 pub struct Args {
     /// TESTING AID, not for production: run as if the clock read TIME at start
     /// (it then advances in real time), so that a dated scenario can be driven
-    /// live. Send moments still fire by the real clock.
+    /// live. Send, digest and retry moments follow this clock too.
     #[arg(long, value_name = "TIME")]
     clock_start: Option<String>,
 }

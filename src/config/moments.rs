@@ -2,7 +2,8 @@
 //! "HH:MM" and "DAY HH:MM" become 6-field cron expressions, and every
 //! expression is parsed here by the parser tokio-cron-scheduler itself uses
 //! (croner, seconds required, day-of-month AND day-of-week), so `check`
-//! rejects exactly what the daemon's scheduler would.
+//! rejects exactly what a cron job of the daemon's scheduler would. The
+//! moments themselves are computed by `engine::schedule`, from `schedule`.
 
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
@@ -11,14 +12,16 @@ use toml::Spanned;
 
 use super::error::{SourceFile, quote};
 
-/// A send moment: when the scheduler fires, in the configured zone.
+/// A send moment: when the daemon sends, in the configured zone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendAt {
     /// As the admin wrote it: `"08:00"`, `"mon 07:30"` or a cron expression.
     pub written: String,
-    /// The 6-field cron expression (seconds first) handed to the scheduler.
+    /// The 6-field cron expression (seconds first), as the scheduler's cron
+    /// jobs take it.
     pub cron: String,
-    /// The same expression, parsed: for computing moments without the scheduler.
+    /// The same expression, parsed: what `engine::schedule` computes the
+    /// moments from.
     pub schedule: Cron,
 }
 

@@ -2,11 +2,13 @@
 //! shutdown, and tells systemd about it. What a moment does is
 //! [`crate::engine`]'s.
 //!
-//! - [`run`]: the loop, the scheduler's jobs, reloads;
+//! - [`run`]: the loop, reloads; `alarm`: the scheduler, armed with the
+//!   next moment [`crate::engine::schedule`] gives;
 //! - `console`: the web console it serves; `inbox_watch`: the mailbox
 //!   watcher, a task of its own; `status`: the line systemd shows;
 //! - [`systemd`]: readiness, the watchdog, `STATUS=`.
 
+mod alarm;
 mod console;
 mod inbox_watch;
 pub mod run;

@@ -1,11 +1,15 @@
 //! `dondoc run`: the long-running daemon.
 //!
-//! It wakes when something is due — a send moment fired by the scheduler
-//! (tokio-cron-scheduler, in the configured zone), a retry coming due, a
-//! reload, the watchdog, shutdown — and otherwise sleeps. What to send is
-//! always computed from the database at the moment, so a restart or a reload
-//! never resends and never loses a reminder. Signals stay in `main`: `run`
-//! takes a shutdown future and a reload stream, so tests can drive it.
+//! It wakes when something is due — a send or digest moment (the [`alarm`]
+//! armed with the next one [`schedule::next_moments`] gives), a retry coming
+//! due (the same function's, on tokio's timer), a reload, the watchdog,
+//! shutdown — and otherwise sleeps. Every moment is on the daemon's one
+//! [`Clock`], so `--clock-start` moves them all. What to send is always
+//! computed from the database at the moment, so a restart or a reload never
+//! resends and never loses a reminder. Signals stay in `main`: `run` takes a
+//! shutdown future and a reload stream, so tests can drive it.
+//!
+//! [`alarm`]: super::alarm
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -16,11 +20,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use jiff::{Timestamp, Zoned};
 use tokio::sync::{mpsc, watch};
-use tokio_cron_scheduler::{Job, JobScheduler};
 
+use super::alarm::{Alarm, Wake};
 use super::{console, inbox_watch, status, systemd};
-use crate::config::Config;
 use crate::dates;
+use crate::engine::schedule::{self, Moments, Queued};
 use crate::engine::{self, Clock, Loaded, digest};
 use crate::ledger::Ledger;
 use crate::mail::Deliverer;
@@ -34,20 +38,11 @@ pub struct Options {
     pub clock_start: Option<Timestamp>,
 }
 
-/// What the scheduler fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fire {
-    Reminders,
-    Digest,
-}
-
 /// Everything that a reload replaces.
 struct Running {
     loaded: Arc<Loaded>,
     ledger: Ledger,
     deliverer: Deliverer,
-    scheduler: JobScheduler,
-    jobs: Vec<uuid::Uuid>,
 }
 
 /// Runs until `shutdown` resolves. `reloads` asks for the configuration to be
@@ -68,19 +63,13 @@ pub async fn run(
         flag.store(true, Ordering::SeqCst);
         let _ = stopped_tx.send(true);
     });
-    let (fire_tx, mut fires) = mpsc::channel::<Fire>(16);
-    // One scheduler for the daemon's life; a reload swaps its jobs. (A
-    // scheduler that is shut down is never freed: its job runner holds a
-    // handle to it, so its tasks and channels outlive it — 190 KB a reload
-    // when each reload made a new one.)
-    let scheduler = JobScheduler::new()
-        .await
-        .context("while starting the scheduler")?;
-    scheduler
-        .start()
-        .await
-        .context("while starting the scheduler")?;
-    let mut running = start(Arc::new(loaded), scheduler, &fire_tx).await?;
+    let (rings, mut wakes) = mpsc::channel::<Wake>(16);
+    let mut alarm = Alarm::start(rings).await?;
+    // The alarm is armed for the next moment after `after`: at start, the
+    // catch-up below stands for what came before; then, the last moment
+    // handled, or a reload (`Armed`).
+    let mut armed = Armed::from(clock.now());
+    let mut running = start(Arc::new(loaded))?;
     let mut console = console::open(&running.loaded, clock, &stopped);
     let mut watcher = inbox_watch::watch(&running.loaded, clock, &stopped);
     tracing::info!(config = %options.dir.display(), clock = %clock.now(), "dondoc started");
@@ -96,12 +85,17 @@ pub async fn run(
 
     let mut watchdog = systemd::watchdog_interval().map(tokio::time::interval);
     loop {
-        let retry_in = next_retry(&running.ledger, &clock);
+        let moments = next_moments(&running, &clock, armed.after);
+        let tz = &running.loaded.config.settings.timezone;
+        alarm.arm(Wake::next(&moments), clock, tz).await;
+        let retry_in = retry_in(&moments, &clock);
         tokio::select! {
             _ = stopped.changed() => break,
             Some(()) = reloads.recv() => {
                 let before = running.loaded.clone();
-                running = reload(running, &options, &fire_tx).await;
+                let disarmed = alarm.disarm().await;
+                armed.reloaded(disarmed, clock.now());
+                running = reload(running, &options).await;
                 if !Arc::ptr_eq(&before, &running.loaded) {
                     if let Some(w) = watcher.take() {
                         w.abort();
@@ -117,10 +111,18 @@ pub async fn run(
                 systemd::ready(&status_line(&running, &clock).await);
                 continue;
             }
-            Some(fire) = fires.recv() => match fire {
-                Fire::Reminders => send_moment(&mut running, &clock, &stop).await,
-                Fire::Digest => send_digest(&mut running, &clock, &stop).await,
-            },
+            Some(wake) = wakes.recv() => {
+                alarm.rang(&wake);
+                if !armed.handles(&wake) {
+                    continue;
+                }
+                if wake.send {
+                    send_moment(&mut running, &clock, &stop).await;
+                }
+                if wake.digest {
+                    send_digest(&mut running, &clock, wake.at, &stop).await;
+                }
+            }
             _ = tokio::time::sleep(retry_in) => retry(&mut running, &clock, &stop).await,
             _ = tick(&mut watchdog) => {
                 systemd::watchdog();
@@ -133,7 +135,7 @@ pub async fn run(
 
     systemd::stopping();
     tracing::info!("stopping");
-    let _ = running.scheduler.shutdown().await;
+    alarm.shutdown().await;
     running.deliverer.close().await;
     if let Some(w) = watcher {
         w.abort();
@@ -146,7 +148,46 @@ pub async fn run(
     Ok(())
 }
 
-/// The web console, served beside the reminders.
+/// Which moments the alarm is for.
+struct Armed {
+    /// Arm the next moment strictly after this one.
+    after: Timestamp,
+    /// The latest moment handled: a wake at or before it is one already
+    /// handled (a moment re-armed by a reload while it was ringing).
+    handled: Timestamp,
+}
+
+impl Armed {
+    fn from(start: Timestamp) -> Armed {
+        Armed {
+            after: start,
+            handled: start,
+        }
+    }
+
+    /// A wake to handle (not one handled already); moves on past it.
+    fn handles(&mut self, wake: &Wake) -> bool {
+        if wake.at <= self.handled {
+            return false;
+        }
+        self.handled = wake.at;
+        self.after = self.after.max(wake.at);
+        true
+    }
+
+    /// After a reload, the new configuration's moments count from `now`, as
+    /// a new cron job's would — except that the moment `disarmed` before it
+    /// rang, if due already, is armed again (if the new configuration still
+    /// has it). A moment that rang before the reload is handled all the
+    /// same: its wake is in the channel.
+    fn reloaded(&mut self, disarmed: Option<Wake>, now: Timestamp) {
+        let due = disarmed
+            .filter(|w| w.at <= now)
+            .and_then(|w| w.at.checked_sub(jiff::SignedDuration::from_secs(1)).ok());
+        self.after = self.after.max(due.unwrap_or(now));
+    }
+}
+
 /// The configuration's warnings, as `check` prints them.
 fn log_warnings(running: &Running, clock: &Clock) {
     let config = &running.loaded.config;
@@ -169,29 +210,22 @@ async fn tick(interval: &mut Option<tokio::time::Interval>) {
     }
 }
 
-/// Opens the ledger and the transport and schedules the send moments.
-async fn start(
-    loaded: Arc<Loaded>,
-    scheduler: JobScheduler,
-    fire_tx: &mpsc::Sender<Fire>,
-) -> anyhow::Result<Running> {
+/// Opens the ledger and the transport.
+fn start(loaded: Arc<Loaded>) -> anyhow::Result<Running> {
     let config = &loaded.config;
     let ledger = Ledger::open(&config.settings.database, "dondoc-daemon")
         .with_context(|| "while opening the database")?;
     let deliverer = Deliverer::new(&config.settings.mail).map_err(|e| anyhow::anyhow!(e))?;
-    let jobs = schedule(&scheduler, config, fire_tx).await?;
     Ok(Running {
         loaded,
         ledger,
         deliverer,
-        scheduler,
-        jobs,
     })
 }
 
 /// Re-reads the configuration; keeps the running one if the new one does not
 /// load (or its database or transport cannot be opened).
-async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<Fire>) -> Running {
+async fn reload(mut running: Running, options: &Options) -> Running {
     systemd::reloading();
     tracing::info!(config = %options.dir.display(), "reloading the configuration");
     let loaded = match engine::load(&options.dir) {
@@ -207,9 +241,7 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
             return running;
         }
     };
-    // Stop the old schedule first, so that no moment fires for both.
-    unschedule(&running.scheduler, &mut running.jobs).await;
-    match start(Arc::new(loaded), running.scheduler.clone(), fire_tx).await {
+    match start(Arc::new(loaded)) {
         Ok(new) => {
             running.deliverer.close().await;
             tracing::info!("configuration reloaded");
@@ -217,61 +249,7 @@ async fn reload(mut running: Running, options: &Options, fire_tx: &mpsc::Sender<
         }
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "cannot apply the new configuration; keeping the running one");
-            match schedule(&running.scheduler, &running.loaded.config, fire_tx).await {
-                Ok(jobs) => running.jobs = jobs,
-                Err(e) => tracing::error!(error = %format!("{e:#}"), "cannot reschedule"),
-            }
             running
-        }
-    }
-}
-
-/// One scheduler job per `send_at` (and digest `send_at`), each firing into
-/// `fire_tx`. The expressions were compiled and checked by the loader with
-/// the scheduler's own parser; the zone is handed over as its UTC offset,
-/// from the one tz database dondoc uses (the scheduler reduces any zone to
-/// an offset when it creates a job).
-async fn schedule(
-    scheduler: &JobScheduler,
-    config: &Config,
-    fire_tx: &mpsc::Sender<Fire>,
-) -> anyhow::Result<Vec<uuid::Uuid>> {
-    let offset = dates::chrono_offset(&config.settings.timezone, Timestamp::now());
-    let mut wanted: Vec<(&str, Fire)> = config
-        .settings
-        .send_at
-        .iter()
-        .map(|s| (s.cron.as_str(), Fire::Reminders))
-        .collect();
-    if let Some(d) = &config.settings.digest {
-        wanted.extend(d.send_at.iter().map(|s| (s.cron.as_str(), Fire::Digest)));
-    }
-    let mut jobs = Vec::new();
-    for (expr, fire) in wanted {
-        let tx = fire_tx.clone();
-        let job = Job::new_async_tz(expr, offset, move |_, _| {
-            let tx = tx.clone();
-            Box::pin(async move {
-                let _ = tx.send(fire).await;
-            })
-        })
-        .map_err(|e| anyhow::anyhow!("send moment {expr:?}: {e}"))?;
-        match scheduler.add(job).await.context("while scheduling") {
-            Ok(id) => jobs.push(id),
-            Err(e) => {
-                unschedule(scheduler, &mut jobs).await;
-                return Err(e);
-            }
-        }
-    }
-    Ok(jobs)
-}
-
-/// Removes the jobs of a schedule (before a reload adds the new ones).
-async fn unschedule(scheduler: &JobScheduler, jobs: &mut Vec<uuid::Uuid>) {
-    for id in jobs.drain(..) {
-        if let Err(e) = scheduler.remove(&id).await {
-            tracing::warn!(error = %e, "cannot remove a send moment from the scheduler");
         }
     }
 }
@@ -362,36 +340,35 @@ async fn retry(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
     }
 }
 
-/// How long until the next stored message is due for an attempt (at most an
-/// hour): a retry on the daemon's clock, or another sender's lease running out.
-fn next_retry(ledger: &Ledger, clock: &Clock) -> Duration {
-    let hour = Duration::from_secs(3600);
-    let until = |t: Option<Timestamp>, now: Timestamp| {
-        t.map_or(hour, |t| {
-            Duration::try_from(t.duration_since(now)).unwrap_or(Duration::ZERO)
-        })
-    };
-    match ledger.next_delivery() {
-        Ok((retry, lease)) => {
-            let wait = until(retry, clock.now()).min(until(lease, Timestamp::now()));
-            wait.min(hour) + Duration::from_millis(50)
+/// The next moments after `after`, the queue read on the daemon's clock.
+fn next_moments(running: &Running, clock: &Clock, after: Timestamp) -> Moments {
+    let queued = Queued::read(&running.ledger, clock).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot read the message queue");
+        // Look again in a minute.
+        let retry = clock.now().checked_add(jiff::SignedDuration::from_secs(60));
+        Queued {
+            retry: retry.ok(),
+            lease: None,
         }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the message queue");
-            Duration::from_secs(60)
-        }
-    }
+    });
+    schedule::next_moments(&running.loaded.config, queued, after)
 }
 
-/// The office digest of the moment that just fired: queued (once per
+/// How long until the next stored message is due for an attempt: at most an
+/// hour (another sender may have queued one since).
+fn retry_in(moments: &Moments, clock: &Clock) -> Duration {
+    let hour = Duration::from_secs(3600);
+    let wait = moments.retry.map_or(hour, |t| {
+        Duration::try_from(t.duration_since(clock.now())).unwrap_or(Duration::ZERO)
+    });
+    // Stored moments are whole seconds: a little after, so that it is due.
+    wait.min(hour) + Duration::from_millis(50)
+}
+
+/// The office digest of the moment `due` that just rang: queued (once per
 /// scheduled moment, on working days), then delivered with the rest.
-async fn send_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
-    let loaded = running.loaded.clone();
-    let config = &loaded.config;
+async fn send_digest(running: &mut Running, clock: &Clock, due: Timestamp, stop: &AtomicBool) {
     let now = clock.now();
-    let Some(due) = digest::latest_moment(config, now) else {
-        return;
-    };
     let queued = off_runtime(running, move |loaded, ledger| {
         digest::queue(&loaded.config, &loaded.templates, ledger, due, now)
     })
@@ -425,7 +402,7 @@ async fn catch_up_digest(running: &mut Running, clock: &Clock, stop: &AtomicBool
 
 /// "next send 24/11/2025 08:00; 12 overdue" for systemd's STATUS=.
 async fn status_line(running: &Running, clock: &Clock) -> String {
-    let next = status::next_send(&running.scheduler, &running.jobs, clock).await;
+    let next = schedule::next_moments(&running.loaded.config, Queued::default(), clock.now());
     let at: Zoned = clock
         .now()
         .to_zoned(running.loaded.config.settings.timezone.clone());
@@ -437,5 +414,9 @@ async fn status_line(running: &Running, clock: &Clock) -> String {
         tracing::warn!(error = %format!("{e:#}"), "cannot count overdue pairs");
         0
     });
-    status::line(next, overdue, &running.loaded.config.settings.timezone)
+    status::line(
+        next.scheduled(),
+        overdue,
+        &running.loaded.config.settings.timezone,
+    )
 }

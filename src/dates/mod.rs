@@ -372,10 +372,10 @@ pub fn days_between(a: Date, b: Date) -> i32 {
     a.until(b).map_or(0, |span| span.get_days())
 }
 
-/// The zone's UTC offset at `at`, as chrono states it: what
-/// tokio-cron-scheduler and croner take. (The scheduler itself reduces any
-/// zone to its offset when a job is created; Vietnam has had no DST since
-/// 1975.)
+/// The zone's UTC offset at `at`, as chrono states it: what croner takes in
+/// `engine::schedule`, which reduces the zone to its offset at the moment
+/// asked about, as tokio-cron-scheduler does when it creates a cron job.
+/// (Vietnam has had no DST since 1975.)
 pub fn chrono_offset(tz: &TimeZone, at: Timestamp) -> chrono::FixedOffset {
     let seconds = tz.to_offset(at).seconds();
     chrono::FixedOffset::east_opt(seconds).expect("a UTC offset within a day")

@@ -8,13 +8,13 @@
 //! per scheduled moment (`digest_log`), stored, delivered and retried by
 //! [`super::deliver`]; only on working days; and a digest missed while the
 //! daemon was down is sent once at start-up, if its moment is in the last
-//! [`CATCH_UP_DAYS`] days.
+//! [`CATCH_UP_DAYS`] days. Its moments are [`super::schedule`]'s.
 
 use jiff::{Timestamp, Zoned};
 
+use super::schedule::latest_digest;
 use super::summary::EngineError;
 use crate::config::Config;
-use crate::dates;
 use crate::ledger::{Body, Ledger, NewMessage};
 use crate::mail::Templates;
 use crate::mail::compose::{self, Addressing, Thread};
@@ -22,19 +22,6 @@ use crate::mail::templates::Rendered;
 
 /// How old a missed digest moment may be for the start-up catch-up to send it.
 pub const CATCH_UP_DAYS: i64 = 7;
-
-/// The latest scheduled digest moment at or before `now`; `None` without a
-/// `[digest]` (or when none of its expressions has a past moment).
-pub fn latest_moment(config: &Config, now: Timestamp) -> Option<Timestamp> {
-    let digest = config.settings.digest.as_ref()?;
-    let at = dates::to_chrono(now, &config.settings.timezone);
-    digest
-        .send_at
-        .iter()
-        .filter_map(|s| s.schedule.find_previous_occurrence(&at, true).ok())
-        .map(|t| dates::from_chrono(&t))
-        .max()
-}
 
 /// Queues the digest of the scheduled moment `due`, rendered as of `due`;
 /// `Ok(false)` when there is no digest then: no `[digest]`, not a working
@@ -99,7 +86,7 @@ pub fn catch_up(
     ledger: &mut Ledger,
     now: Timestamp,
 ) -> Result<bool, EngineError> {
-    match latest_moment(config, now) {
+    match latest_digest(config, now) {
         Some(due) if now.as_second() - due.as_second() <= CATCH_UP_DAYS * 86_400 => {
             queue(config, templates, ledger, due, now)
         }
@@ -163,7 +150,7 @@ mod tests {
 
         // Down over Monday 16/06/2025 07:30; started on Tuesday: sent once.
         let now = at(2025, 6, 17, 9, 0);
-        assert_eq!(latest_moment(&c, now), Some(at(2025, 6, 16, 7, 30)));
+        assert_eq!(latest_digest(&c, now), Some(at(2025, 6, 16, 7, 30)));
         assert!(catch_up(&c, &t, &mut ledger, now).unwrap());
         assert!(
             !catch_up(&c, &t, &mut ledger, now).unwrap(),
@@ -207,7 +194,7 @@ mod tests {
         );
         // A moment more than a week old is not caught up.
         let late = at(2025, 6, 30, 9, 0);
-        assert_eq!(latest_moment(&c, late), Some(at(2025, 6, 30, 7, 30)));
+        assert_eq!(latest_digest(&c, late), Some(at(2025, 6, 30, 7, 30)));
         assert!(catch_up(&c, &t, &mut ledger, late).unwrap());
         // Tuesday 17/06 07:30 only: 8 days later it is too old; 3 days later not.
         let c = config(&main.replace("mon 07:30", "0 30 7 17 6 *"), OB, None);

@@ -11,6 +11,8 @@
 //! - [`moment`]: the three in a row (`tick`, the daemon);
 //! - [`digest`]: the office's own summary, queued like any other email, with
 //!   its figures from [`overview`];
+//! - [`schedule`]: when the next send, digest and retry moments are, on the
+//!   [`clock`]'s time — the only reader of the `send_at` expressions;
 //! - [`warnings`]: what `check` and the daemon warn about;
 //! - [`record`]: the one way to write what the office learns about a pair
 //!   (a submission, a waiver, an extension, a batch, an accepted proposal),
@@ -29,6 +31,7 @@ pub mod moment;
 pub mod overview;
 pub mod plan;
 pub mod record;
+pub mod schedule;
 pub mod states;
 pub mod summary;
 pub mod warnings;
