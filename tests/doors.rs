@@ -19,6 +19,8 @@ const IMPOSSIBLE: &str =
 /// Before the fixture's plan was issued (01/03/2025).
 const BEFORE_ISSUED: &str =
     "15/02/2025 là trước ngày ban hành kế hoạch (01/03/2025); kiểm tra lại ngày";
+/// A date left blank.
+const BLANK: &str = "để trống; ghi ngày nộp (dd/mm/yyyy)";
 /// The good date, a day before the deadline (29/04/2025), and its verdict.
 const GOOD: &str = "28/04/2025 08:30";
 const ON_TIME: &str = "đúng hạn (hạn 29/04/2025)";
@@ -104,6 +106,10 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
         assert_eq!(out.code, 2, "cli {bad}: {}", out.stdout);
         assert!(out.stderr.contains(words), "cli {bad}: {}", out.stderr);
     }
+    // Blank (an emptied field, `--on ''`) is refused, not taken as now.
+    let out = submit(&c, "");
+    assert_eq!(out.code, 2, "cli blank: {}", out.stdout);
+    assert!(out.stderr.contains(BLANK), "cli blank: {}", out.stderr);
     nothing_recorded(&c, "cli");
     let out = submit(&c, GOOD);
     assert!(out.status.success(), "cli: {}", out.stderr);
@@ -112,7 +118,11 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
 
     // An import.
     let dir = c.dir.path();
-    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+    for (bad, words) in [
+        ("31/06/2025", IMPOSSIBLE),
+        ("15/02/2025", BEFORE_ISSUED),
+        ("", BLANK),
+    ] {
         let file = csv(dir, &[&format!("p,bao-cao,29/04/2025,so-y-te,{bad},,")]);
         let out = vi(&["--config", &c.cfg, "import", &file]);
         assert_eq!(out.code, 2, "import {bad}: {}", out.stdout);
@@ -150,7 +160,11 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
             Some(&cookie),
         )
     };
-    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+    for (bad, words) in [
+        ("31/06/2025", IMPOSSIBLE),
+        ("15/02/2025", BEFORE_ISSUED),
+        ("", BLANK),
+    ] {
         let r = post(bad);
         assert_eq!(r.status, 303, "console {bad}: {}", r.body);
         let location = r.header("location").unwrap().to_string();
@@ -159,12 +173,40 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
             "console {bad}: {location}"
         );
         let form = c.get(&location, &[("Cookie", cookie.as_str())]);
+        let body = unescape(&form.body);
+        assert!(body.contains(words), "console {bad}: {}", form.body);
+        // The date typed comes back in the field, to be corrected.
         assert!(
-            unescape(&form.body).contains(words),
-            "console {bad}: {}",
+            body.contains(&format!("value=\"{bad}\"")),
+            "console {bad}: the form keeps the date typed: {}",
             form.body
         );
     }
+    // An agency id typed wrong: the page says so with the form's label
+    // (not the command line's option), once — not again on the next page.
+    let r = c.post_form(
+        "/record/submit",
+        &[
+            ("plan", "p"),
+            ("obligation", "bao-cao"),
+            ("period", "2025-04-29"),
+            ("agency", "so-yte"),
+            ("on", GOOD),
+        ],
+        Some(&cookie),
+    );
+    let page = c.get(
+        r.header("location").unwrap(),
+        &[("Cookie", cookie.as_str())],
+    );
+    let body = unescape(&page.body);
+    assert!(
+        body.contains("Đơn vị: không có đơn vị \"so-yte\"") && !body.contains("--agency"),
+        "console: {}",
+        page.body
+    );
+    let next = c.get("/", &[("Cookie", cookie.as_str())]);
+    assert!(!next.body.contains("so-yte"), "console: {}", next.body);
     nothing_recorded(&c, "console");
     let r = post(GOOD);
     assert_eq!(r.status, 303, "console: {}", r.body);
@@ -184,7 +226,11 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
         json!({"plan": "p", "obligation": "bao-cao", "period": "29/04/2025",
                "agency": "so-y-te", "submitted_on": on})
     };
-    for (bad, words) in [("31/06/2025", IMPOSSIBLE), ("15/02/2025", BEFORE_ISSUED)] {
+    for (bad, words) in [
+        ("31/06/2025", IMPOSSIBLE),
+        ("15/02/2025", BEFORE_ISSUED),
+        ("", BLANK),
+    ] {
         let r = c.api("POST", &c.clerk_token, &object(bad));
         assert_eq!(r.status, 422, "api {bad}: {}", r.body);
         let body: Value = serde_json::from_str(&r.body).unwrap();

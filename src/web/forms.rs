@@ -12,7 +12,7 @@ use jiff::Zoned;
 use minijinja::Value;
 use serde::{Deserialize, Serialize};
 
-use super::auth::{self, Flash};
+use super::auth::{self, Flash, Typed};
 use super::pages::{not_found_for, show};
 use super::roles::Clerk;
 use super::view;
@@ -47,11 +47,14 @@ pub async fn record_form(
     let key = match record::resolve(current.config(), pair, super::LANG) {
         Ok((key, _)) => key,
         Err(e) => {
+            // The page says what is wrong; a refused form's message, which
+            // says the same, is not left for the next page.
+            let _ = console.flash(&who);
             return Ok(console.pages.error(
                 &current,
                 Some(&who),
                 StatusCode::NOT_FOUND,
-                &e.to_string(),
+                &refusal_text(e),
             ));
         }
     };
@@ -97,16 +100,29 @@ enum Action {
 }
 
 impl Action {
+    const ALL: [Action; 6] = [
+        Action::Submit,
+        Action::Unsubmit,
+        Action::Exempt,
+        Action::Unexempt,
+        Action::Extend,
+        Action::Unextend,
+    ];
+
+    /// The last part of its address.
+    fn name(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Unsubmit => "unsubmit",
+            Action::Exempt => "exempt",
+            Action::Unexempt => "unexempt",
+            Action::Extend => "extend",
+            Action::Unextend => "unextend",
+        }
+    }
+
     fn from_path(text: &str) -> Option<Action> {
-        Some(match text {
-            "submit" => Action::Submit,
-            "unsubmit" => Action::Unsubmit,
-            "exempt" => Action::Exempt,
-            "unexempt" => Action::Unexempt,
-            "extend" => Action::Extend,
-            "unextend" => Action::Unextend,
-            _ => return None,
-        })
+        Action::ALL.into_iter().find(|a| a.name() == text)
     }
 }
 
@@ -120,6 +136,13 @@ pub async fn record(
 ) -> Result<Response, Failure> {
     let Some(action) = Action::from_path(&action) else {
         return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    };
+    let typed = Typed {
+        action: action.name(),
+        on: form.on.clone(),
+        reference: form.reference.clone(),
+        note: form.note.clone(),
+        to: form.to.clone(),
     };
     let actor = who.name.clone();
     let c = console.clone();
@@ -197,12 +220,14 @@ pub async fn record(
             Flash {
                 ok: true,
                 text: sentence(&text),
+                typed: None,
             }
         }
         Err(Refused::Ledger(e)) => return Err(Failure::from(e)),
         Err(r) => Flash {
             ok: false,
             text: refusal_text(r),
+            typed: Some(typed),
         },
     };
     if let Some(id) = &who.session {

@@ -139,8 +139,16 @@ pub async fn decide(
         console.overview.invalidate();
     }
     let flash = match outcome {
-        Ok(text) => Flash { ok: true, text },
-        Err(text) => Flash { ok: false, text },
+        Ok(text) => Flash {
+            ok: true,
+            text,
+            typed: None,
+        },
+        Err(text) => Flash {
+            ok: false,
+            text,
+            typed: None,
+        },
     };
     tracing::info!(user = %who.name, proposal = id, ok = flash.ok, "web console: {}", flash.text);
     if let Some(s) = &who.session {

@@ -9,7 +9,7 @@ use super::checks::before_issued;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
-use crate::lang::{Lang, say};
+use crate::lang::Lang;
 use crate::ledger::{Conflict, Ledger, LedgerError, PairKey, RecordOutcome, Submission};
 use crate::policy::states::on_time_for;
 
@@ -90,14 +90,7 @@ pub fn submission_from<'a>(
         (f, e.message(lang))
     })?;
     if get(Field::SubmittedOn).is_empty() {
-        return Err((
-            Field::SubmittedOn,
-            say!(
-                lang,
-                "để trống; ghi ngày nộp (dd/mm/yyyy)",
-                "is empty; write the date it was submitted (dd/mm/yyyy)"
-            ),
-        ));
+        return Err((Field::SubmittedOn, super::checks::empty_date(lang)));
     }
     let on = dates::parse_moment(get(Field::SubmittedOn), &config.settings.timezone)
         .map_err(|e| (Field::SubmittedOn, e.message(lang)))?;

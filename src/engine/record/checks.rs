@@ -76,3 +76,13 @@ pub fn sane_date(on: &Zoned, now: &Zoned, lang: Lang) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// What is wrong with a submission date left empty — given but blank, as
+/// an emptied form field or `--on ''` sends it (left out, it means now).
+pub(super) fn empty_date(lang: Lang) -> String {
+    say!(
+        lang,
+        "để trống; ghi ngày nộp (dd/mm/yyyy)",
+        "is empty; write the date it was submitted (dd/mm/yyyy)"
+    )
+}

@@ -88,7 +88,7 @@ pub fn resolve(
 #[derive(Debug, Clone, Copy)]
 pub struct Submit<'a> {
     pub pair: Pair<'a>,
-    /// A date (00:00) or "dd/mm/yyyy HH:MM"; `None`: now.
+    /// A date (00:00) or "dd/mm/yyyy HH:MM"; `None`: now; blank: refused.
     pub on: Option<&'a str>,
     pub reference: Option<&'a str>,
     pub note: Option<&'a str>,
@@ -107,10 +107,11 @@ pub fn submit(
     lang: Lang,
 ) -> Result<String, Refused> {
     let (key, instance) = resolve(config, request.pair, lang)?;
-    let on: Zoned = match request.on.filter(|t| !t.trim().is_empty()) {
+    let on: Zoned = match request.on {
+        None => now.clone(),
+        Some(text) if text.trim().is_empty() => return Err(field("on", checks::empty_date(lang))),
         Some(text) => dates::parse_moment(text, &config.settings.timezone)
             .map_err(|e| field("on", e.message(lang)))?,
-        None => now.clone(),
     };
     check_date(config, &instance, &on, now, request.force, lang)?;
     let kept = |t: Option<&str>| t.map(str::trim).filter(|t| !t.is_empty()).map(String::from);

@@ -198,10 +198,13 @@ fn incoming(raw: &[u8], m: &Message) -> Incoming {
         } else {
             m.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
         },
-        // A Date outside 2000–2100 (a stopped clock, a forged header) is
-        // no date: the proposal is dated when it is read.
+        // A Date outside 2000–2100 (a stopped clock, a forged header), or
+        // one that does not exist (31 Jun, 29 Feb 2025, 25:00 — which the
+        // parser would roll into the next day or month), is no date: the
+        // proposal is dated when it is read, as the other doors refuse it.
         date: m
             .date()
+            .filter(|d| real_date(d))
             .map(|d| d.to_timestamp())
             .filter(|t| crate::dates::accepted_unix(*t)),
         replies_to,
@@ -320,3 +323,20 @@ fn kind(m: &Message) -> Kind {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a `Date` header names a day and a time that exist.
+fn real_date(d: &mail_parser::DateTime) -> bool {
+    let (Ok(year), Ok(month), Ok(day)) = (
+        i16::try_from(d.year),
+        i8::try_from(d.month),
+        i8::try_from(d.day),
+    ) else {
+        return false;
+    };
+    jiff::civil::Date::new(year, month, day).is_ok()
+        && d.hour < 24
+        && d.minute < 60
+        && d.second < 61
+        && d.tz_hour < 15
+        && d.tz_minute < 60
+}

@@ -42,11 +42,18 @@ fn a_reply_says_who_what_it_answers_and_what_it_carries() {
 }
 
 #[test]
-fn a_date_outside_2000_to_2100_is_no_date() {
+fn a_date_outside_2000_to_2100_or_not_in_the_calendar_is_no_date() {
     for (date, want) in [
         ("Fri, 31 Dec 9999 23:00:00 +0000", None),
         ("Sat, 01 Jan 1972 00:00:00 +0000", None),
         ("Mon, 16 Jun 2025 09:30:00 +0700", Some(1_750_041_000)),
+        // Days and times that do not exist, which the parser would roll on
+        // (to 01/07, 01/03, the next day): no date, as every door refuses.
+        ("Tue, 31 Jun 2025 08:00:00 +0700", None),
+        ("Sat, 29 Feb 2025 08:00:00 +0700", None),
+        ("Mon, 28 Apr 2025 25:00:00 +0700", None),
+        ("Mon, 28 Apr 2025 08:61:00 +0700", None),
+        ("Thu, 29 Feb 2024 08:00:00 +0700", Some(1_709_168_400)),
     ] {
         let raw = REPLY.replace("Mon, 16 Jun 2025 09:30:00 +0700", date);
         assert_eq!(read(raw.as_bytes()).unwrap().date, want, "{date}");

@@ -53,6 +53,21 @@ impl Who {
 pub struct Flash {
     pub ok: bool,
     pub text: String,
+    /// What a refused form held, to show it again in its fields: the clerk
+    /// corrects what was typed rather than a default put in its place.
+    pub typed: Option<Typed>,
+}
+
+/// The fields a clerk typed in a record form (`action`: `submit`, `extend`,
+/// …). The checkboxes are not kept: a confirmation is given again, seeing
+/// the message.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Typed {
+    pub action: &'static str,
+    pub on: Option<String>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub to: Option<String>,
 }
 
 struct Session {
