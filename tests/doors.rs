@@ -242,7 +242,22 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
             "api {bad}: {}",
             r.body
         );
+        // …and the same in English beside it, for the program's makers.
+        assert!(
+            body["errors"][0]["message_en"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty() && body["errors"][0]["message"] != m),
+            "api {bad}: {}",
+            r.body
+        );
     }
+    let r = c.api("POST", &c.clerk_token, &object("31/06/2025"));
+    assert!(
+        r.body
+            .contains("\"31/06/2025\\\" is not a real date (no day 31 in month 6 of 2025)"),
+        "api: {}",
+        r.body
+    );
     nothing_recorded(&c, "api");
     let r = c.api("POST", &c.clerk_token, &object(GOOD));
     assert_eq!(r.status, 201, "api: {}", r.body);

@@ -25,6 +25,7 @@ use super::{Console, Current, Failure, auth};
 use crate::dates;
 use crate::engine::filter::{self, Filter};
 use crate::engine::record::{self, Field};
+use crate::lang::{Lang, say};
 use crate::ledger::{Ledger, PairKey, Submission};
 use crate::output::Recorded;
 
@@ -35,18 +36,33 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 /// A query that names no answer: 400, one message per wrong parameter.
 fn bad_query(errors: Vec<Value>) -> Response {
     let n = errors.len();
-    json_response(
-        StatusCode::BAD_REQUEST,
-        &json!({ "errors": errors, "message": format!("{n} wrong query parameters") }),
-    )
+    let summary = error(json!({ "errors": errors }), |l| {
+        say!(l, "{n} tham số truy vấn sai", "{n} wrong query parameters")
+    });
+    json_response(StatusCode::BAD_REQUEST, &summary)
+}
+
+/// `fields` with the `message` a person reads — Vietnamese, the
+/// console's — and the same in English as `message_en` (SPEC: the API adds
+/// it), worded by `words` in each language.
+fn error(mut fields: Value, words: impl Fn(Lang) -> String) -> Value {
+    fields["message"] = words(super::LANG).into();
+    fields["message_en"] = words(Lang::En).into();
+    fields
 }
 
 fn unprocessable(errors: Vec<Value>) -> Response {
-    let n = errors.len();
-    json_response(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &json!({ "errors": errors, "message": format!("{n} bad rows; nothing was recorded") }),
-    )
+    // Rows, not errors: one object may have several.
+    let rows: HashSet<String> = errors.iter().map(|e| e["index"].to_string()).collect();
+    let n = rows.len();
+    let summary = error(json!({ "errors": errors }), |l| {
+        say!(
+            l,
+            "{n} đối tượng lỗi; chưa ghi nhận gì",
+            "{n} bad rows; nothing was recorded"
+        )
+    });
+    json_response(StatusCode::UNPROCESSABLE_ENTITY, &summary)
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,7 +110,7 @@ fn status_rows(
     let mut errors = Vec::new();
     let now = match q.at.as_deref() {
         Some(text) => dates::parse_moment(text, &config.settings.timezone)
-            .map_err(|e| errors.push(json!({"field": "at", "message": e.message(super::LANG)})))
+            .map_err(|e| errors.push(error(json!({"field": "at"}), |l| e.message(l))))
             .ok(),
         None => Some(console.now(current)),
     };
@@ -106,8 +122,14 @@ fn status_rows(
     };
     let filter = Filter::new(config, &asked, super::LANG)
         .map_err(|unknown| {
-            for u in unknown {
-                errors.push(json!({"field": u.key, "message": u.message}));
+            let english = Filter::new(config, &asked, Lang::En)
+                .err()
+                .unwrap_or_default();
+            for (i, u) in unknown.into_iter().enumerate() {
+                let en = english
+                    .get(i)
+                    .map_or(u.message.clone(), |e| e.message.clone());
+                errors.push(json!({"field": u.key, "message": u.message, "message_en": en}));
             }
         })
         .ok();
@@ -185,16 +207,22 @@ impl Body {
             if k == "replace" {
                 match v {
                     Value::Bool(b) => body.replace = *b,
-                    _ => errors.push(
-                        json!({"index": index, "field": k, "message": "must be true or false"}),
-                    ),
+                    _ => errors.push(error(json!({"index": index, "field": k}), |l| {
+                        say!(l, "phải là true hoặc false", "must be true or false")
+                    })),
                 }
                 continue;
             }
             let Some(field) = Field::named(k) else {
                 let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-                errors.push(json!({"index": index, "field": k, "message": format!(
-                    "unknown field; the fields are {}, replace", names.join(", "))}));
+                let names = names.join(", ");
+                errors.push(error(json!({"index": index, "field": k}), |l| {
+                    say!(
+                        l,
+                        "không có trường này; các trường là {names}, replace",
+                        "unknown field; the fields are {names}, replace"
+                    )
+                }));
                 continue;
             };
             let text = &mut body.texts[field.index()];
@@ -204,9 +232,9 @@ impl Body {
                 Value::Number(n) if matches!(field, Field::Ref | Field::Note) => {
                     *text = n.to_string()
                 }
-                _ => {
-                    errors.push(json!({"index": index, "field": k, "message": "must be a string"}))
-                }
+                _ => errors.push(error(json!({"index": index, "field": k}), |l| {
+                    say!(l, "phải là một chuỗi", "must be a string")
+                })),
             }
         }
         body
@@ -241,15 +269,26 @@ pub async fn submit(
                 match record::submission_from(config, &|f| body.get(f), &now, super::LANG) {
                     Ok(s) => {
                         if !seen.insert(s.key.clone()) {
-                            errors.push(json!({"index": index, "field": "agency",
-                                "message": "the same pair is already in this batch; send one object per pair"}));
+                            errors.push(error(json!({"index": index, "field": "agency"}), |l| {
+                                say!(
+                                    l,
+                                    "cặp này đã có trong lần gửi này; mỗi cặp gửi một đối tượng",
+                                    "the same pair is already in this batch; send one object per pair"
+                                )
+                            }));
                         }
                         batch.push(s);
                         replace.push(body.replace);
                     }
-                    Err((field, message)) => errors.push(json!({
-                        "index": index, "field": field.name(), "message": message
-                    })),
+                    Err((field, message)) => {
+                        let en = record::submission_from(config, &|f| body.get(f), &now, Lang::En)
+                            .err()
+                            .map_or(message.clone(), |(_, m)| m);
+                        errors.push(json!({
+                            "index": index, "field": field.name(), "message": message,
+                            "message_en": en
+                        }))
+                    }
                 }
             }
             if !errors.is_empty() {
@@ -261,9 +300,15 @@ pub async fn submit(
                     StatusCode::CONFLICT,
                     &json!({
                         "index": conflict.index,
-                        "error": format!(
+                        "error": say!(
+                            super::LANG,
+                            "đơn vị này đã có bản nộp khác cho kỳ này: {}; gửi \"replace\": true để thay",
                             "a different submission is recorded for this pair: {}; send \"replace\": true to replace it",
                             record::describe(config, &conflict.existing, super::LANG)
+                        ),
+                        "error_en": format!(
+                            "a different submission is recorded for this pair: {}; send \"replace\": true to replace it",
+                            record::describe(config, &conflict.existing, Lang::En)
                         ),
                         "existing": {
                             "submitted_on": crate::output::rfc3339(conflict.existing.submitted_at, &config.settings.timezone),
@@ -317,7 +362,12 @@ pub async fn unsubmit(
                 match record::resolve(config, pair, super::LANG) {
                     Ok((key, _)) => keys.push((index, key)),
                     Err(record::Refused::Field { field, message }) => {
-                        errors.push(json!({"index": index, "field": field, "message": message}));
+                        let en = match record::resolve(config, pair, Lang::En) {
+                            Err(record::Refused::Field { message, .. }) => message,
+                            _ => message.clone(),
+                        };
+                        errors.push(json!({"index": index, "field": field, "message": message,
+                            "message_en": en}));
                     }
                     Err(other) => {
                         errors.push(json!({"index": index, "message": other.to_string()}))
@@ -341,9 +391,14 @@ pub async fn unsubmit(
                     missing
                         .into_iter()
                         .map(|i| {
-                            json!({"index": keys[i].0, "message": format!(
-                                "no submission is recorded for {}; nothing to remove",
-                                record::pair_text(config, &keys[i].1, super::LANG))})
+                            error(json!({"index": keys[i].0}), |l| {
+                                say!(
+                                    l,
+                                    "chưa có bản nộp nào của {}; không có gì để xóa",
+                                    "no submission is recorded for {}; nothing to remove",
+                                    record::pair_text(config, &keys[i].1, l)
+                                )
+                            })
                         })
                         .collect(),
                 )),
