@@ -10,10 +10,12 @@
 //!   nothing), with [`verdict`] (what the office's server found of the
 //!   sender) and [`text`] (the office's names searched in its text);
 //! - [`ingest`]: recorded exactly once, attachments kept, accepted;
-//!   [`left_out`]: the files not kept, and why;
+//!   [`left_out`]: the files not kept, and why; [`ignored`]: why a message
+//!   was left alone, worded;
 //! - [`imap`]: the folder read over IMAP, once or watched with IDLE.
 
 pub mod bounce;
+pub mod ignored;
 pub mod imap;
 pub mod ingest;
 pub mod left_out;

@@ -145,6 +145,7 @@ pub fn run(loaded: &std::sync::Arc<Loaded>, args: &Args, lang: Lang) -> Result<(
                     }
                     Outcome::Ignored(why) => {
                         ignored += 1;
+                        let why = crate::inbox::ignored::words(why, lang);
                         say!(lang, "bỏ qua: {why}", "ignored: {why}")
                     }
                 };
