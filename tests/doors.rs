@@ -9,8 +9,8 @@
 mod common;
 
 use common::console::{CLERK, Console, start};
-use common::records::{csv, pair, status};
-use common::{dondoc, dondoc_in};
+use common::dondoc_in;
+use common::records::{PAIR, csv, pair, status};
 use serde_json::{Value, json};
 
 /// A day June does not have.
@@ -30,24 +30,18 @@ fn vi(args: &[&str]) -> common::Output {
     dondoc_in(&["--lang", "vi"], args)
 }
 
-/// The fixture's pair (so-y-te's report, period 29/04/2025) as the command
-/// line names it, with `--on DATE`.
+/// `dondoc COMMAND` (in Vietnamese) on the fixture's pair — so-y-te's
+/// report, period 29/04/2025 — with `extra` options.
+fn on_pair(c: &Console, command: &str, extra: &[&str]) -> common::Output {
+    let mut args = vec!["--config", c.cfg.as_str(), command];
+    args.extend(PAIR);
+    args.extend(extra);
+    vi(&args)
+}
+
+/// `submit --on DATE` for the pair.
 fn submit(c: &Console, on: &str) -> common::Output {
-    vi(&[
-        "--config",
-        &c.cfg,
-        "submit",
-        "--plan",
-        "p",
-        "--obligation",
-        "bao-cao",
-        "--period",
-        "29/04/2025",
-        "--agency",
-        "so-y-te",
-        "--on",
-        on,
-    ])
+    on_pair(c, "submit", &["--on", on])
 }
 
 /// HTML's escapes of what the messages hold, undone.
@@ -71,19 +65,7 @@ fn recorded_on_time_then_undone(c: &Console, door: &str) {
             .is_some_and(|t| t.starts_with("2025-04-28T08:30")),
         "{door}: {row}"
     );
-    let out = dondoc(&[
-        "--config",
-        &c.cfg,
-        "unsubmit",
-        "--plan",
-        "p",
-        "--obligation",
-        "bao-cao",
-        "--period",
-        "29/04/2025",
-        "--agency",
-        "so-y-te",
-    ]);
+    let out = on_pair(c, "unsubmit", &[]);
     assert!(out.status.success(), "{door}: {}", out.stderr);
 }
 

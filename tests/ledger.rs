@@ -275,6 +275,17 @@ fn import_is_all_or_nothing_and_names_the_line() {
             .clone()
     };
     assert_eq!(find("p", "2025-04-29", "cong-an-tinh")["state"], "late");
+    // The import's verdict is status's: as many on time and late.
+    let submitted: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| !r["submitted_on"].is_null())
+        .collect();
+    let count = |state: &str| submitted.iter().filter(|r| r["state"] == state).count();
+    assert_eq!(
+        (submitted.len(), count("on_time"), count("late")),
+        (7, 6, 1)
+    );
+    assert!(out.stdout.contains("— 6 on time, 1 late"), "{}", out.stdout);
     assert_eq!(find("q", "2025-01-31", "so-y-te")["state"], "on_time"); // 31/01 is inside Tết in the fixture: due Monday 03/02
     assert_eq!(find("q", "2025-05-31", "cong-an-tinh")["state"], "on_time"); // 31/05 is a Saturday: due 02/06
 

@@ -262,12 +262,13 @@ pub async fn submit(
             let now = c.now(current);
             let mut errors = Vec::new();
             let mut batch: Vec<Submission> = Vec::new();
+            let mut instances = Vec::new();
             let mut replace = Vec::new();
             let mut seen = HashSet::new();
             for (index, object) in objects.iter().enumerate() {
                 let body = Body::read(index, object, &mut errors);
                 match record::submission_from(config, &|f| body.get(f), &now, super::LANG) {
-                    Ok(s) => {
+                    Ok((s, instance)) => {
                         if !seen.insert(s.key.clone()) {
                             errors.push(error(json!({"index": index, "field": "agency"}), |l| {
                                 say!(
@@ -278,6 +279,7 @@ pub async fn submit(
                             }));
                         }
                         batch.push(s);
+                        instances.push(instance);
                         replace.push(body.replace);
                     }
                     Err((field, message)) => {
@@ -294,7 +296,14 @@ pub async fn submit(
             if !errors.is_empty() {
                 return Ok(unprocessable(errors));
             }
-            let done = record::record_batch(config, ledger, &batch, |i| replace[i], &who.name);
+            let done = record::record_batch(
+                config,
+                ledger,
+                &batch,
+                &instances,
+                |i| replace[i],
+                &who.name,
+            );
             match done.map_err(Failure::from)? {
                 Err(conflict) => Ok(json_response(
                     StatusCode::CONFLICT,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::CliError;
+use crate::calendar::Instance;
 use crate::config::Config;
 use crate::engine::record::Field;
 use crate::lang::{Lang, say};
@@ -62,12 +63,17 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     if let Some(notice) = &sheet.notice {
         eprintln!("{}: {notice}", args.file.display());
     }
-    let (rows, lines) = check(config, &args.file, &sheet, lang)?;
+    let Checked {
+        rows,
+        instances,
+        lines,
+    } = check(config, &args.file, &sheet, lang)?;
     let mut ledger = super::open_ledger(config)?;
     let done = crate::engine::record::record_batch(
         config,
         &mut ledger,
         &rows,
+        &instances,
         |_| args.replace,
         &super::actor(),
     )
@@ -176,17 +182,26 @@ fn letter(i: usize) -> String {
     String::from_utf8(out).expect("ASCII")
 }
 
-/// Checks every row; returns the submissions and their line numbers, or
-/// every row error at once.
+/// The rows of a file that passed every check: each submission, its
+/// instance and its line.
+struct Checked {
+    rows: Vec<Submission>,
+    instances: Vec<Instance>,
+    lines: Vec<u64>,
+}
+
+/// Checks every row; returns the submissions with their instances and line
+/// numbers, or every row error at once.
 fn check(
     config: &Config,
     file: &std::path::Path,
     sheet: &read::Sheet,
     lang: Lang,
-) -> Result<(Vec<Submission>, Vec<u64>), CliError> {
+) -> Result<Checked, CliError> {
     let at = columns(file, sheet)?;
     let now = jiff::Zoned::now().with_time_zone(config.settings.timezone.clone());
     let mut rows = Vec::new();
+    let mut instances = Vec::new();
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<PairKey, u64> = HashMap::new();
@@ -213,7 +228,7 @@ fn check(
                 .map_or("", String::as_str)
         };
         match crate::engine::record::submission_from(config, &get, &now, lang) {
-            Ok(s) => {
+            Ok((s, instance)) => {
                 if let Some(first) = seen.insert(s.key.clone(), *line) {
                     errors.push(RowError {
                         line: *line,
@@ -226,6 +241,7 @@ fn check(
                     });
                 }
                 rows.push(s);
+                instances.push(instance);
                 lines.push(*line);
             }
             Err((f, message)) => errors.push(RowError {
@@ -236,7 +252,11 @@ fn check(
         }
     }
     if errors.is_empty() {
-        return Ok((rows, lines));
+        return Ok(Checked {
+            rows,
+            instances,
+            lines,
+        });
     }
     let mut text: Vec<String> = errors
         .iter()

@@ -5,13 +5,13 @@
 
 use jiff::Zoned;
 
-use super::checks::before_issued;
+use super::checks::{before_issued, on_time};
+use crate::calendar::Instance;
 use crate::calendar::lookup::find_pair;
 use crate::config::Config;
 use crate::dates;
 use crate::lang::Lang;
 use crate::ledger::{Conflict, Ledger, LedgerError, PairKey, RecordOutcome, Submission};
-use crate::policy::states::on_time_for;
 
 /// One field of a submission, as `import`'s columns and the API's objects
 /// name it.
@@ -63,17 +63,18 @@ impl Field {
 }
 
 /// The fields of one submission as a CSV row or an API object gives them
-/// (`get` gives a field's text, "" when absent). A wrong field is reported
+/// (`get` gives a field's text, "" when absent), with the instance it
+/// belongs to (for [`record_batch`]'s verdicts). A wrong field is reported
 /// with its [`Field`].
 pub fn submission_from<'a>(
     config: &Config,
     get: &impl Fn(Field) -> &'a str,
     now: &Zoned,
     lang: Lang,
-) -> Result<Submission, (Field, String)> {
+) -> Result<(Submission, Instance), (Field, String)> {
     let period =
         dates::parse_date(get(Field::Period)).map_err(|e| (Field::Period, e.message(lang)))?;
-    find_pair(
+    let (instance, _) = find_pair(
         config,
         get(Field::Plan),
         get(Field::Obligation),
@@ -100,7 +101,7 @@ pub fn submission_from<'a>(
         return Err((Field::SubmittedOn, message));
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Ok(Submission {
+    let submission = Submission {
         key: PairKey {
             plan: get(Field::Plan).into(),
             obligation: get(Field::Obligation).into(),
@@ -110,7 +111,8 @@ pub fn submission_from<'a>(
         submitted_at: on.timestamp(),
         reference: opt(get(Field::Ref)),
         note: opt(get(Field::Note)),
-    })
+    };
+    Ok((submission, instance))
 }
 
 /// A batch written: what changed, and how many rows were on time and late
@@ -122,16 +124,19 @@ pub struct Batch {
     pub late: usize,
 }
 
-/// Records `batch` (rows [`submission_from`] accepted) as `actor`, all or
-/// none: `replace(i)` says whether row `i` may replace a different
-/// submission already recorded; a conflict writes nothing.
+/// Records `batch` (rows [`submission_from`] accepted, each with its
+/// instance in `instances`) as `actor`, all or none: `replace(i)` says
+/// whether row `i` may replace a different submission already recorded; a
+/// conflict writes nothing.
 pub fn record_batch(
     config: &Config,
     ledger: &mut Ledger,
     batch: &[Submission],
+    instances: &[Instance],
     replace: impl Fn(usize) -> bool,
     actor: &str,
 ) -> Result<Result<Batch, Conflict>, LedgerError> {
+    assert_eq!(batch.len(), instances.len(), "one instance per row");
     let outcome = match ledger.record_submissions_as(batch, replace, actor)? {
         Ok(outcome) => outcome,
         Err(conflict) => return Ok(Err(conflict)),
@@ -145,19 +150,8 @@ pub fn record_batch(
         .into_iter()
         .map(|e| (e.key, e.due))
         .collect();
-    for s in batch {
-        let k = &s.key;
-        let Ok((instance, _)) = find_pair(config, &k.plan, &k.obligation, k.period, &k.agency)
-        else {
-            continue;
-        };
-        let on = s.submitted_at.to_zoned(config.settings.timezone.clone());
-        if on_time_for(
-            &instance,
-            extended.get(k).copied(),
-            on.timestamp(),
-            on.date(),
-        ) {
+    for (s, instance) in batch.iter().zip(instances) {
+        if on_time(config, instance, extended.get(&s.key).copied(), s) {
             done.on_time += 1;
         } else {
             done.late += 1;

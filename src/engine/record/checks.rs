@@ -11,7 +11,8 @@ use crate::calendar::Instance;
 use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
-use crate::ledger::{Ledger, LedgerError, PairKey};
+use crate::ledger::{Ledger, LedgerError, PairKey, Submission};
+use crate::policy::states::on_time_for;
 
 /// A submission date a clerk rarely means: more than a day ahead, or before
 /// the plan was issued, needs confirming. (Outside 2000–2100 the date parser
@@ -51,6 +52,18 @@ pub(super) fn before_issued(issued: Option<Date>, on: &Zoned, lang: Lang) -> Opt
         dates::vn(on.date()),
         dates::vn(issued)
     ))
+}
+
+/// Whether `s` was on time for `instance`, due `extended` if the office
+/// moved it, by the rule `status` applies (a deadline's time of day).
+pub(super) fn on_time(
+    config: &Config,
+    instance: &Instance,
+    extended: Option<Date>,
+    s: &Submission,
+) -> bool {
+    let on = s.submitted_at.to_zoned(config.settings.timezone.clone());
+    on_time_for(instance, extended, on.timestamp(), on.date())
 }
 
 /// The extended due date of a pair, if the office granted one.

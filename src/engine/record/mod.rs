@@ -14,14 +14,13 @@ use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
 use crate::ledger::{Extension, Ledger, LedgerError, PairKey, Submission};
-use crate::policy::states::on_time_for;
 
 mod batch;
 mod checks;
 
 pub use batch::{Batch, Field, record_batch, submission_from};
 pub use checks::sane_date;
-use checks::{check_date, extension_of};
+use checks::{check_date, extension_of, on_time};
 
 /// The pair a request is about, as typed (the period as `calendar` shows it).
 #[derive(Debug, Clone, Copy)]
@@ -152,29 +151,27 @@ fn timing(
     submission: &Submission,
     lang: Lang,
 ) -> Result<String, LedgerError> {
-    let on = submission
-        .submitted_at
-        .to_zoned(config.settings.timezone.clone());
     let extended = extension_of(ledger, &submission.key)?;
     let due = extended.unwrap_or(instance.due);
-    Ok(
-        if on_time_for(instance, extended, on.timestamp(), on.date()) {
-            say!(
-                lang,
-                "đúng hạn (hạn {})",
-                "on time (due {})",
-                dates::vn(due)
-            )
-        } else {
-            let late = crate::lang::days(lang, dates::days_between(due, on.date()));
-            say!(
-                lang,
-                "trễ {late} (hạn {})",
-                "{late} late (due {})",
-                dates::vn(due)
-            )
-        },
-    )
+    Ok(if on_time(config, instance, extended, submission) {
+        say!(
+            lang,
+            "đúng hạn (hạn {})",
+            "on time (due {})",
+            dates::vn(due)
+        )
+    } else {
+        let on = submission
+            .submitted_at
+            .to_zoned(config.settings.timezone.clone());
+        let late = crate::lang::days(lang, dates::days_between(due, on.date()));
+        say!(
+            lang,
+            "trễ {late} (hạn {})",
+            "{late} late (due {})",
+            dates::vn(due)
+        )
+    })
 }
 
 /// Records submissions whose pairs are already known (an accepted proposal
