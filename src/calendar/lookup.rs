@@ -225,6 +225,7 @@ pub fn find_pair(
         obligation: o,
         period,
         due,
+        aim: super::aim_date(config, ob, period),
         agencies: ob
             .agencies
             .iter()

@@ -21,8 +21,11 @@ pub struct Instance {
     pub obligation: usize,
     /// The scheduled date, before any shift; identifies the instance.
     pub period: Date,
-    /// The last on-time day, after moving off a day off.
+    /// The last on-time day, after moving off a day off (Civil Code art. 148).
     pub due: Date,
+    /// The day the reminders aim at: `due`, except with `shift = "backward"`,
+    /// the last working day on or before the letter's last day.
+    pub aim: Date,
     /// Indices into [`Config::agencies`] of the agencies that owe it, by id.
     pub agencies: Vec<usize>,
     /// A deadline with a time of day, when the obligation has one.
@@ -102,6 +105,7 @@ fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
         for (o, ob) in plan.obligations.iter().enumerate() {
             for period in scheduled_dates(&ob.schedule, through) {
                 let due = due_date(config, ob, period);
+                let aim = aim_date(config, ob, period);
                 if due < from {
                     continue;
                 }
@@ -116,6 +120,7 @@ fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
                     obligation: o,
                     period,
                     due,
+                    aim,
                     agencies,
                     deadline: deadline(config, ob, due),
                     fed_by: None,
@@ -200,13 +205,24 @@ fn link_chains(config: &Config, list: &mut [Instance]) {
     }
 }
 
-/// The due date of an instance of `ob` scheduled on `period`: on a day off,
-/// moved as the obligation's `shift` says.
+/// The due date of an instance of `ob` scheduled on `period` (the letter's
+/// last day): a last day that is a day off ends at the end of the next
+/// working day (Civil Code art. 148), unless `shift = "none"` keeps it.
+/// `shift = "backward"` moves only the reminders' aim ([`aim_date`]).
 pub fn due_date(config: &Config, ob: &Obligation, period: Date) -> Date {
     match ob.shift {
-        Shift::Forward => config.workdays.next_working_day(period),
-        Shift::Backward => config.workdays.previous_working_day(period),
+        Shift::Forward | Shift::Backward => config.workdays.next_working_day(period),
         Shift::None => period,
+    }
+}
+
+/// The day the reminders of an instance of `ob` scheduled on `period` aim
+/// at: with `shift = "backward"`, the last working day on or before the
+/// letter's last day; else the due date.
+pub fn aim_date(config: &Config, ob: &Obligation, period: Date) -> Date {
+    match ob.shift {
+        Shift::Backward => config.workdays.previous_working_day(period),
+        Shift::Forward | Shift::None => due_date(config, ob, period),
     }
 }
 

@@ -41,6 +41,8 @@ struct Row<'a> {
     period: String,
     scheduled: String,
     due: String,
+    /// The day the reminders aim at: `due` unless `shift = "backward"`.
+    aim: String,
     agencies: Vec<&'a str>,
 }
 
@@ -84,6 +86,7 @@ fn row<'a>(config: &'a Config, i: &Instance) -> Row<'a> {
         period: i.period.to_string(),
         scheduled: i.period.to_string(),
         due: i.due.to_string(),
+        aim: i.aim.to_string(),
         agencies: i
             .agencies
             .iter()
@@ -101,7 +104,16 @@ fn print_table(config: &Config, list: &[Instance], lang: Lang) {
         "Đơn vị",
     ]);
     for i in list {
-        let due = format!("{}\n{}", dates::vn(i.due), dates::vn_weekday(i.due));
+        let mut due = format!("{}\n{}", dates::vn(i.due), dates::vn_weekday(i.due));
+        if i.aim != i.due {
+            due.push_str(&say!(
+                lang,
+                "\nnhắc theo {} ({})",
+                "\nreminders aim at {} ({})",
+                dates::vn(i.aim),
+                dates::vn_weekday(i.aim)
+            ));
+        }
         let scheduled = if i.period == i.due {
             dates::vn(i.period)
         } else {

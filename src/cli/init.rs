@@ -100,11 +100,11 @@ shift_to_working_day = true       # a due date on a day off moves to the next wo
 send_at = ["08:00"]               # "HH:MM" on working days, or 6-field cron (seconds first)
 
 [reminders]                       # the policy of every obligation; a plan may override any key
-before = [7, 3, 1]                # working days before the due date
+before = [5, 1]                   # working days before the due date (at most 5 emails per report in all)
 on_due = true
-overdue_every = 3                 # working days between overdue reminders
-overdue_max = 5
-escalate_after = 7                # working days overdue: copy the agency's leaders
+overdue_every = 5                 # working days between overdue reminders
+overdue_max = 2
+escalate_after = 10               # working days overdue: copy the agency's leaders
 stop_after_days = 60              # calendar days overdue: stop
 
 [mail]

@@ -86,6 +86,7 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
                 successors,
                 active_from,
                 active_until,
+                remind: a.remind.unwrap_or(true),
             });
         }
     }

@@ -89,9 +89,48 @@ pub struct Office {
     pub phone: Option<String>,
     /// The person agencies can call: *Đ/c Nguyễn Văn A, 0912 345 678*.
     pub contact: Option<String>,
+    /// `[[office.from]]`: details that change on a date, by date.
+    pub changes: Vec<OfficeChange>,
+}
+
+/// One `[[office.from]]` entry: the keys it sets take effect on `date`.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeChange {
+    pub date: Date,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub contact: Option<String>,
 }
 
 impl Office {
+    /// The office as it is on `day`: every change dated on or before it
+    /// applied in date order.
+    pub fn on(&self, day: Date) -> Office {
+        let mut o = Office {
+            changes: Vec::new(),
+            ..self.clone()
+        };
+        for c in self.changes.iter().filter(|c| c.date <= day) {
+            let set = |field: &mut Option<String>, value: &Option<String>| {
+                if value.is_some() {
+                    field.clone_from(value);
+                }
+            };
+            if let Some(name) = &c.name {
+                o.name.clone_from(name);
+            }
+            if let Some(email) = &c.email {
+                o.email.clone_from(email);
+            }
+            set(&mut o.address, &c.address);
+            set(&mut o.phone, &c.phone);
+            set(&mut o.contact, &c.contact);
+        }
+        o
+    }
+
     /// The domain of the office's address, for Message-IDs.
     pub fn mail_domain(&self) -> &str {
         self.email.rsplit_once('@').map_or("dondoc", |(_, d)| d)
@@ -116,11 +155,12 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            before: vec![7, 3, 1],
+            // Restraint: at most 5 emails to an agency about one report.
+            before: vec![5, 1],
             on_due: true,
-            overdue_every: 3,
-            overdue_max: 5,
-            escalate_after: 7,
+            overdue_every: 5,
+            overdue_max: 2,
+            escalate_after: 10,
             stop_after_days: 60,
         }
     }
@@ -213,6 +253,9 @@ pub struct Agency {
     pub successors: Vec<String>,
     pub active_from: Option<Date>,
     pub active_until: Option<Date>,
+    /// `remind = false`: its pairs are tracked, shown and counted, but it is
+    /// never emailed (the office's own parent).
+    pub remind: bool,
 }
 
 impl Agency {
@@ -268,6 +311,15 @@ pub struct Obligation {
     pub period_label: Option<String>,
     /// How long a period a cyclic report covers, ending on its scheduled date.
     pub data_period: Option<Cycle>,
+    /// The document that sets the date when the plan does not (a reporting
+    /// regime, the office's notice): cited beside the plan for the date.
+    pub date_basis: Option<String>,
+    /// The date is set by no document yet: `check` warns, and no email
+    /// calls it the plan's date.
+    pub provisional: bool,
+    /// `remind = false`: tracked, shown and counted, never emailed (a task
+    /// the office does itself).
+    pub remind: bool,
     pub policy: Policy,
 }
 

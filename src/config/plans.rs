@@ -304,6 +304,12 @@ fn obligation(
             .as_ref()
             .and_then(|l| period_label(src, l, &key("period_label"))),
         data_period: data_period(src, o, &key("data_period")),
+        date_basis: o
+            .date_basis
+            .as_ref()
+            .map(|b| check_text(src, b, &key("date_basis"))),
+        provisional: o.provisional.unwrap_or(false),
+        remind: o.remind.unwrap_or(true),
         schedule: schedule?,
         shift,
         after: None, // resolved once every obligation of the plan is known

@@ -111,6 +111,27 @@ pub struct Office {
     /// Cán bộ đầu mối, ví dụ "Đ/c Nguyễn Văn A, 0912 345 678". / The contact person.
     #[schemars(with = "Option<String>")]
     pub contact: Option<S<String>>,
+    #[serde(default)]
+    /// Thông tin thay đổi từ một ngày (địa chỉ, tên, người ký…). / Office details that change on a date.
+    #[schemars(with = "Vec<OfficeFrom>")]
+    pub from: Vec<S<OfficeFrom>>,
+}
+
+/// One `[[office.from]]` entry: the `[office]` keys that take effect on `date`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeFrom {
+    /// Ngày có hiệu lực (dd/mm/yyyy). / The day these values take effect.
+    #[schemars(with = "DateValue")]
+    pub date: S<Value>,
+    #[schemars(with = "Option<String>")]
+    pub name: Option<S<String>>,
+    #[schemars(with = "Option<String>")]
+    pub email: Option<S<String>>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub contact: Option<S<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
@@ -264,6 +285,8 @@ pub struct Agency {
     /// Kết thúc hoạt động (ngày); sau ngày này không nợ, không bị nhắc. / Active until this date.
     #[schemars(with = "Option<DateValue>")]
     pub active_until: Option<S<Value>>,
+    /// false: theo dõi nhưng không gửi thư nhắc (ví dụ cơ quan cấp trên của văn phòng). / false: tracked, never emailed (e.g. the office's own parent).
+    pub remind: Option<bool>,
 }
 
 /// `plans/NAME.toml`.
@@ -352,6 +375,13 @@ pub struct Obligation {
     /// Thời gian số liệu: "6 months", "1 year"… / The span a report covers.
     #[schemars(with = "Option<String>")]
     pub data_period: Option<S<String>>,
+    /// Văn bản quy định thời hạn khi kế hoạch không nêu ngày, ví dụ "Thông báo số 12/TB-VPTT ngày 02/01/2025". / The document that sets the date when the plan does not.
+    #[schemars(with = "Option<String>")]
+    pub date_basis: Option<S<String>>,
+    /// true: thời hạn tạm tính, chưa có văn bản quy định (check cảnh báo). / The date is not set by any document yet (check warns).
+    pub provisional: Option<bool>,
+    /// false: theo dõi nhưng không gửi thư nhắc (việc văn phòng tự làm). / false: tracked, never emailed (a task the office does itself).
+    pub remind: Option<bool>,
     /// Ghi đè từng khóa của [reminders]. / Overrides keys of [reminders].
     pub reminders: Option<Policy>,
 }

@@ -10,8 +10,8 @@ use toml::Spanned;
 use super::error::{SourceFile, quote};
 use super::mail::mail;
 use super::moments::{self, send_moments};
-use super::values::{check_email, check_emails, check_text, parse, policy};
-use super::{Digest, Office, Policy, Settings, Web, raw, resolve_path};
+use super::values::{check_email, check_emails, check_text, date_value, parse, policy};
+use super::{Digest, Office, OfficeChange, Policy, Settings, Web, raw, resolve_path};
 
 const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
 const DEFAULT_DATABASE: &str = "/var/lib/dondoc/dondoc.db";
@@ -195,12 +195,48 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
         .contact
         .as_ref()
         .map(|c| check_text(src, c, "office.contact"));
+    let mut changes = Vec::new();
+    for (i, f) in o.from.iter().enumerate() {
+        let key = |k: &str| format!("office.from[{i}].{k}");
+        let entry = f.get_ref();
+        let Some(date) = date_value(src, &entry.date, &key("date")) else {
+            continue;
+        };
+        if changes.iter().any(|c: &OfficeChange| c.date == date) {
+            src.error(
+                entry.date.span(),
+                key("date"),
+                format!(
+                    "another [[office.from]] entry already takes effect on {}; put the \
+                     changes of one day in one entry",
+                    crate::dates::vn(date)
+                ),
+            );
+            continue;
+        }
+        changes.push(OfficeChange {
+            date,
+            name: entry.name.as_ref().map(|n| check_text(src, n, &key("name"))),
+            email: match &entry.email {
+                Some(e) => Some(check_email(src, e, &key("email"))?),
+                None => None,
+            },
+            address: entry.address.clone(),
+            phone: entry.phone.clone(),
+            contact: entry
+                .contact
+                .as_ref()
+                .map(|c| check_text(src, c, &key("contact"))),
+        });
+    }
+    changes.sort_by_key(|c| c.date);
     Some(Office {
         name,
         email,
         address: o.address.clone(),
         phone: o.phone.clone(),
         contact,
+        changes,
     })
 }
 

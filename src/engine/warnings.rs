@@ -30,6 +30,7 @@ pub fn warnings(config: &Config, today: Date, upcoming: &[Instance]) -> Vec<Stri
         ));
     }
     out.extend(unowed(config, upcoming));
+    out.extend(provisional(config));
     let next = today.year() + 1;
     if today.month() >= 10 && !config.workdays.year_from_file(next) {
         out.push(format!(
@@ -71,6 +72,25 @@ fn unowed(config: &Config, upcoming: &[Instance]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Obligations whose dates no document sets yet (`provisional = true`).
+fn provisional(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for plan in &config.plans {
+        for ob in plan.obligations.iter().filter(|o| o.provisional) {
+            out.push(format!(
+                "{}: obligation {} ({}): provisional = true: no document sets its dates yet, so \
+                 emails give them as the office's provisional dates, never as the plan's; when \
+                 the regime or the office's notice sets them, correct the dates, name that \
+                 document in date_basis and remove provisional",
+                plan.file.display(),
+                ob.id,
+                escape(&ob.title),
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -17,17 +17,40 @@ use crate::dates::days_between;
 use crate::ledger::Step;
 use crate::workdays::WorkCalendar;
 
-/// The steps of `policy` for an instance due on `due`, with their scheduled
-/// days, in day order.
-pub fn steps(policy: &Policy, due: Date, cal: &WorkCalendar) -> Vec<(Step, Date)> {
+/// When a pair falls due: the due date lateness is judged by, and the day
+/// the reminders aim at (earlier only with `shift = "backward"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub due: Date,
+    pub aim: Date,
+}
+
+impl Target {
+    /// An instance's, or an extended pair's (whose extension is both).
+    pub fn of(inst: &Instance, extended: Option<Date>) -> Target {
+        match extended {
+            Some(due) => Target { due, aim: due },
+            None => Target {
+                due: inst.due,
+                aim: inst.aim,
+            },
+        }
+    }
+}
+
+/// The steps of `policy` for a pair, with their scheduled days, in day
+/// order: `before-N` count back from the aim and `due` goes on it;
+/// `overdue-K` count from the due date.
+pub fn steps(policy: &Policy, target: Target, cal: &WorkCalendar) -> Vec<(Step, Date)> {
     let mut out: Vec<(Step, Date)> = policy
         .before
         .iter()
-        .map(|&n| (Step::Before(n), cal.add_working_days(due, -n)))
+        .map(|&n| (Step::Before(n), cal.add_working_days(target.aim, -n)))
         .collect();
     if policy.on_due {
-        out.push((Step::Due, due));
+        out.push((Step::Due, target.aim));
     }
+    let due = target.due;
     for k in 1..=policy.overdue_max {
         out.push((
             Step::Overdue(k),
@@ -49,15 +72,15 @@ pub fn escalates(policy: &Policy, step: Step) -> bool {
 /// (the plan exists before it is chased; no earlier step replaces it).
 fn candidate(
     policy: &Policy,
-    due: Date,
+    target: Target,
     today: Date,
     issued: Option<Date>,
     cal: &WorkCalendar,
 ) -> Option<Step> {
-    if -days_between(today, due) > policy.stop_after_days {
+    if -days_between(today, target.due) > policy.stop_after_days {
         return None;
     }
-    let (step, day) = steps(policy, due, cal)
+    let (step, day) = steps(policy, target, cal)
         .into_iter()
         .rev()
         .find(|&(_, day)| day <= today)?;
@@ -79,6 +102,8 @@ pub struct Reminder {
     pub days_left: i32,
     /// The pair's due date: the instance's, or the extension's.
     pub due: Date,
+    /// The day its reminders aim at (before `due` only with `shift = "backward"`).
+    pub aim: Date,
 }
 
 /// The reminders a send moment at `at` sends, in instance order and, within
@@ -94,25 +119,42 @@ pub fn due_reminders(
     let today = at.to_zoned(tz.clone()).date();
     let mut out = Vec::new();
     for (n, inst) in instances.iter().enumerate() {
-        let policy = &inst.obligation(config).policy;
+        let ob = inst.obligation(config);
+        // A task the office does itself is tracked, never emailed.
+        if !ob.remind {
+            continue;
+        }
+        let policy = &ob.policy;
         let issued = inst.plan(config).issued;
-        let standard = candidate(policy, inst.due, today, issued, &config.workdays);
+        let standard = candidate(
+            policy,
+            Target::of(inst, None),
+            today,
+            issued,
+            &config.workdays,
+        );
         let ledger = snapshot.instance(inst);
         if standard.is_none() && ledger.extensions.is_empty() {
             continue;
         }
         for &agency in &inst.agencies {
-            // A dissolved agency is not chased (its pairs stay overdue).
-            if config.agencies[agency]
-                .active_until
-                .is_some_and(|until| until < today)
-            {
+            // A dissolved agency is not chased (its pairs stay overdue),
+            // nor one the office does not direct (`remind = false`).
+            let ag = &config.agencies[agency];
+            if !ag.remind || ag.active_until.is_some_and(|until| until < today) {
                 continue;
             }
             // An extended pair's steps count from its own due date.
-            let (step, due) = match ledger.extended(agency as u32) {
-                Some(due) => (candidate(policy, due, today, issued, &config.workdays), due),
-                None => (standard, inst.due),
+            let (step, due, aim) = match ledger.extended(agency as u32) {
+                Some(due) => {
+                    let target = Target::of(inst, Some(due));
+                    (
+                        candidate(policy, target, today, issued, &config.workdays),
+                        due,
+                        due,
+                    )
+                }
+                None => (standard, inst.due, inst.aim),
             };
             let Some(step) = step else {
                 continue;
@@ -135,6 +177,7 @@ pub fn due_reminders(
                 ordinal: sent.len() + 1,
                 days_left,
                 due,
+                aim,
             });
         }
     }
