@@ -108,7 +108,7 @@ pub fn overview(
         .map(|(n, i)| (n, row(config, i, counts[n], inputs[n])))
         .collect();
     Ok(context::Digest {
-        office: office(config),
+        office: office(config, today),
         today: dates::vn(today),
         today_long: long_date(config, today),
         ahead_days: AHEAD_DAYS,

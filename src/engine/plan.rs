@@ -152,7 +152,7 @@ pub fn render(
     at: &Zoned,
 ) -> Result<Rendered, minijinja::Error> {
     let agency = &config.agencies[batch.agency];
-    let o = &config.settings.office;
+    let o = config.settings.office.on(at.date());
     let items: Vec<context::Item> = batch
         .items
         .iter()
@@ -197,7 +197,7 @@ pub fn render(
         })
         .collect();
     let ctx = context::Reminder {
-        office: office(config),
+        office: office(config, at.date()),
         agency: context::Agency {
             id: agency.id.clone(),
             name: agency.name.clone(),
@@ -237,15 +237,16 @@ pub fn plan_about(title: &str) -> String {
     rest.to_string()
 }
 
-/// The office, as templates see it.
-pub fn office(config: &Config) -> context::Office {
-    let o = &config.settings.office;
+/// The office as templates see it on `day`: with the `[[office.from]]`
+/// changes in force then.
+pub fn office(config: &Config, day: Date) -> context::Office {
+    let o = config.settings.office.on(day);
     context::Office {
-        name: o.name.clone(),
-        email: o.email.clone(),
-        address: o.address.clone(),
-        phone: o.phone.clone(),
-        contact: o.contact.clone(),
+        name: o.name,
+        email: o.email,
+        address: o.address,
+        phone: o.phone,
+        contact: o.contact,
     }
 }
 
