@@ -109,6 +109,11 @@ pub fn overview(
         .collect();
     Ok(context::Digest {
         office: office(config, today),
+        console: config
+            .settings
+            .web
+            .as_ref()
+            .and_then(|w| w.base_url.clone()),
         today: dates::vn(today),
         today_long: long_date(config, today),
         ahead_days: AHEAD_DAYS,
