@@ -51,7 +51,7 @@ fn a_deadline_with_a_time_of_day_through_the_binary() {
     let out = dondoc(&["--config", &cfg, "preview", "--at", "03/07/2023 08:00"]);
     assert!(
         out.stdout
-            .contains("Hạn gửi: trước 17 giờ 00 ngày 03/07/2023 (Thứ Hai); hôm nay là ngày cuối"),
+            .contains("Thời hạn: trước 17 giờ ngày 03/7/2023.\n   - Hôm nay là ngày cuối cùng"),
         "{}",
         out.stdout
     );

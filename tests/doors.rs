@@ -120,7 +120,7 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
     let out = vi(&["--config", &c.cfg, "import", &file]);
     assert!(out.status.success(), "import: {}", out.stderr);
     assert!(
-        out.stdout.contains("1 đúng hạn, 0 trễ hạn"),
+        out.stdout.contains("1 đúng hạn, 0 nộp muộn"),
         "import: {}",
         out.stdout
     );

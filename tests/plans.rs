@@ -71,7 +71,7 @@ active_from = 2025-07-01
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("quá hạn chưa nộp"), "{}", out.stdout);
+    assert!(out.stdout.contains("┆ quá hạn "), "{}", out.stdout);
 }
 
 /// Ninh Bình, Tháng hành động 2023, a two-tier chain: 30 units report to the

@@ -65,11 +65,14 @@ fn a_reminder_arrives_intact_and_only_once() {
     );
     let text = m.body_text(0).unwrap();
     assert!(text.contains("Kính gửi: Sở Y tế"), "{text}");
+    // The plan's words (trước ngày 30/4/2025), the agency named, no "quý cơ quan".
+    assert!(text.contains("Thời hạn: trước ngày 30/4/2025.\r\n"), "{text}");
+    assert!(text.contains("Còn 5 ngày (nhắc lần 1)"), "{text}");
     assert!(
-        text.contains("Hạn gửi: chậm nhất ngày 29/04/2025 (Thứ Ba)"),
+        text.contains("đề nghị Sở Y tế gửi báo cáo, văn bản sau đúng thời hạn"),
         "{text}"
     );
-    assert!(text.contains("còn 5 ngày (nhắc lần 1)"), "{text}");
+    assert!(!text.contains("quý cơ quan"), "{text}");
     assert!(text.contains("069.4401.565"));
     assert_eq!(
         text.replace("\r\n", "\n").trim_end(),
@@ -164,7 +167,12 @@ fn escalation_copies_the_leadership_without_repeating_to() {
     );
     let m = syt.parsed();
     assert!(m.subject().unwrap().starts_with("V/v đôn đốc gửi"));
-    assert!(m.body_text(0).unwrap().contains("đã quá hạn 16 ngày"));
+    let text = m.body_text(0).unwrap();
+    assert!(text.contains("Đã quá hạn 16 ngày"), "{text}");
+    assert!(
+        text.contains("Thư này đồng gửi lãnh đạo Sở Y tế để biết, chỉ đạo."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -327,7 +335,7 @@ fn the_outbox_transport_writes_private_eml_files() {
     assert!(
         m.body_text(0)
             .unwrap()
-            .contains("hôm nay là ngày cuối cùng của thời hạn")
+            .contains("Hôm nay là ngày cuối cùng của thời hạn")
     );
 }
 

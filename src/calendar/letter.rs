@@ -203,7 +203,9 @@ pub fn cite(plan: &Plan, lang: Lang) -> String {
             if let Some(i) = issuer {
                 s.push_str(&format!(" của {i}"));
             }
-            s.push_str(&format!(" về {about}"));
+            if !about.is_empty() {
+                s.push_str(&format!(" về {about}"));
+            }
             s
         }
         Lang::En => {
@@ -250,10 +252,11 @@ fn by(plan: &Plan, word: &str) -> String {
 /// cite it as *Kế hoạch số 3212/KH-UBND … về {about}*.
 pub fn about(title: &str) -> String {
     let rest = title
-        .strip_prefix("Kế hoạch ")
-        .or_else(|| title.strip_prefix("KẾ HOẠCH "))
+        .strip_prefix("Kế hoạch")
+        .or_else(|| title.strip_prefix("KẾ HOẠCH"))
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))
         .unwrap_or(title);
-    rest.to_string()
+    rest.trim().to_string()
 }
 
 /// Whether an obligation is a draft the office puts to a decision (*Dự
@@ -261,4 +264,112 @@ pub fn about(title: &str) -> String {
 pub fn is_draft(title: &str) -> bool {
     let t = title.trim_start().to_lowercase();
     t.starts_with("dự thảo")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::instances;
+    use crate::config::testing::{MAIN, config};
+    use jiff::civil::date;
+
+    fn first(ob: &str) -> (Config, Instance) {
+        let c = config(MAIN, ob, None);
+        let i = instances(&c, date(2030, 1, 1)).remove(0);
+        (c, i)
+    }
+
+    fn words(ob: &str, lang: Lang) -> Wording {
+        let (c, i) = first(ob);
+        wording(&c, &i, i.due, lang)
+    }
+
+    const OB: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n";
+
+    #[test]
+    fn the_plan_s_words_then_what_the_law_makes_of_them() {
+        // 02/7/2023 is a Sunday: art. 148 moves the end to Monday 03/7.
+        let w = words(&format!("{OB}before = \"03/07/2023\"\n"), Lang::Vi);
+        assert_eq!(w.words, "trước ngày 03/7/2023");
+        assert_eq!(w.source, None);
+        assert_eq!(
+            w.effective.as_deref(),
+            Some("ngày 02/7/2023 là Chủ nhật: nhận đến hết Thứ Hai, 03/7/2023")
+        );
+        let w = words(&format!("{OB}before = \"03/07/2023\"\n"), Lang::En);
+        assert_eq!(w.words, "before Monday 3 July 2023");
+        // A working day needs no word; a holiday is named as such (30/4/2025).
+        let w = words(&format!("{OB}due = \"15/12/2025\"\n"), Lang::Vi);
+        assert_eq!((w.words.as_str(), w.effective), ("chậm nhất ngày 15/12/2025", None));
+        let w = words(&format!("{OB}due = \"30/04/2025\"\n"), Lang::Vi);
+        assert_eq!(
+            w.effective.as_deref(),
+            Some("ngày 30/4/2025 là ngày nghỉ lễ: nhận đến hết Thứ Sáu, 02/5/2025")
+        );
+        let w = words(&format!("{OB}before = \"03/07/2023 17:00\"\n"), Lang::Vi);
+        assert_eq!(w.words, "trước 17 giờ ngày 03/7/2023");
+        let w = words(&format!("{OB}due = \"10/07/2023 16:30\"\n"), Lang::Vi);
+        assert_eq!(w.words, "chậm nhất 16 giờ 30 ngày 10/7/2023");
+        let w = words(&format!("{OB}before = \"05/2024\"\n"), Lang::Vi);
+        assert_eq!(w.words, "trước tháng 5/2024");
+        let w = words(&format!("{OB}within = \"5 working days\"\n"), Lang::Vi);
+        assert!(
+            w.words.starts_with("trong 05 ngày làm việc kể từ ngày ban hành kế hoạch (20/3/2025)"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn a_date_the_plan_does_not_give_names_where_it_comes_from() {
+        let cycle = format!("{OB}yearly = [\"15/06\"]\n");
+        let w = words(
+            &format!("{cycle}date_basis = \"Thông báo số 12/TB-VPTT ngày 02/01/2025\"\n"),
+            Lang::Vi,
+        );
+        // 15/6/2025 is a Sunday: the words keep the date, the law moves the end.
+        assert_eq!(w.words, "chậm nhất ngày 15/6/2025");
+        assert!(w.effective.is_some());
+        assert_eq!(
+            w.source.as_deref(),
+            Some("theo Thông báo số 12/TB-VPTT ngày 02/01/2025")
+        );
+        let w = words(&format!("{cycle}provisional = true\n"), Lang::Vi);
+        assert_eq!(
+            w.source.as_deref(),
+            Some(
+                "thời hạn dự kiến của Văn phòng Thường trực BCĐ 138 tỉnh; kế hoạch không quy \
+                 định ngày gửi"
+            )
+        );
+    }
+
+    #[test]
+    fn a_plan_is_cited_by_number_date_and_issuer_else_by_what_it_has() {
+        let (c, _) = first(&format!("{OB}due = \"15/12/2025\"\n"));
+        let mut plan = c.plans[0].clone();
+        plan.issuer = Some("UBND tỉnh Khánh Hòa".into());
+        plan.title = "Kế hoạch thực hiện công tác phòng, chống ma túy năm 2025".into();
+        assert_eq!(
+            cite(&plan, Lang::Vi),
+            "Kế hoạch số 1/KH ngày 20/3/2025 của UBND tỉnh Khánh Hòa về thực hiện công tác \
+             phòng, chống ma túy năm 2025"
+        );
+        assert_eq!(short(&plan, Lang::Vi), "Kế hoạch số 1/KH");
+        plan.number = None;
+        plan.title = "Kế hoạch phòng, chống ma túy năm 2024".into();
+        assert_eq!(
+            cite(&plan, Lang::Vi),
+            "Kế hoạch ngày 20/3/2025 của UBND tỉnh Khánh Hòa về phòng, chống ma túy năm 2024"
+        );
+        assert_eq!(
+            short(&plan, Lang::Vi),
+            "Kế hoạch ngày 20/3/2025 của UBND tỉnh Khánh Hòa"
+        );
+        plan.issued = None;
+        assert_eq!(
+            cite(&plan, Lang::Vi),
+            "Kế hoạch phòng, chống ma túy năm 2024 của UBND tỉnh Khánh Hòa"
+        );
+        assert!(is_draft("Dự thảo Quy chế phối hợp") && !is_draft("Báo cáo"));
+    }
 }

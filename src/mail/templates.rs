@@ -281,32 +281,33 @@ mod tests {
         let c = config(MAIN, OB, None);
         let t = Templates::load(&c).unwrap();
         let r = t.render("reminder", &sample::reminder()).unwrap();
-        assert_eq!(r.subject, "V/v đôn đốc gửi báo cáo và 2 nội dung khác");
+        // Three items: the subject counts them and names the plan.
+        assert_eq!(r.subject, "V/v đôn đốc gửi 03 báo cáo theo Kế hoạch số 1/KH");
         for want in [
             "Kính gửi: Sở Y tế",
-            "Đến ngày 16/06/2025, Văn phòng Thường trực chưa nhận được các báo cáo, văn bản sau",
-            // Item 1: numbered plan without issuer or date, a time of day.
-            "   - Căn cứ: Mục I Kế hoạch số 1/KH về phòng, chống ma túy.\n",
-            "   - Hạn gửi: trước 17 giờ 00 ngày 16/06/2025 (Thứ Hai); còn 3 ngày (nhắc lần 1).",
-            // Item 2: an unnumbered plan is cited by issuer and title only;
-            // an upward report shows its inputs and goes elsewhere.
-            "   - Căn cứ: Kế hoạch của UBND tỉnh về phòng, chống ma túy.\n",
+            "Đến ngày 16/06/2025, Văn phòng Thường trực chưa nhận được các báo cáo, văn bản sau của Sở Y tế:",
+            "   - Căn cứ: Mục I Kế hoạch số 1/KH ngày 20/3/2025 của UBND tỉnh về phòng, chống ma túy.\n",
+            // Item 1: a date another document sets, at the aim of a backward shift.
+            "   - Thời hạn: trước ngày 17/6/2025 (theo Thông báo số 1/TB).\n",
+            "   - Hôm nay là ngày làm việc cuối cùng trước Chủ nhật, 15/6/2025 (nhắc lần 1).",
+            // Item 2: the day the law makes of the letter; inputs of an upward report.
+            "   - Thời hạn: trước ngày 17/6/2025; ngày 15/6/2025 là Chủ nhật: nhận đến hết Thứ Hai, 16/6/2025.\n",
             "   - Kỳ báo cáo: 6 tháng đầu năm 2025.\n",
-            "hôm nay là ngày cuối cùng của thời hạn",
+            "   - Hôm nay là ngày cuối cùng của thời hạn (nhắc lần 1).",
             "   - Tiến độ tổng hợp: đã nhận 12/30 báo cáo của các đơn vị.",
-            // Item 3: number, date and issuer; the data period.
-            "Kế hoạch số 1/KH ngày 20/03/2025 của UBND tỉnh về phòng, chống ma túy.",
+            // Item 3: the data period, overdue.
             "   - Kỳ báo cáo: 6 tháng đầu năm 2025 (số liệu từ ngày 15/12/2024 đến ngày 14/06/2025).",
-            "chậm nhất ngày 16/06/2025 (Thứ Hai); đã quá hạn 2 ngày (nhắc lần 1).",
+            "   - Đã quá hạn 2 ngày (nhắc lần 1).",
             "   - Gửi về: Văn phòng.",
-            "khẩn trương hoàn thành, gửi về nơi nhận nêu tại từng nội dung",
-            "đồng gửi lãnh đạo quý cơ quan, đơn vị để biết, quan tâm chỉ đạo.",
+            "Đề nghị Sở Y tế khẩn trương hoàn thành, gửi về nơi nhận nêu tại từng nội dung để tổng hợp, báo cáo theo quy định.",
+            "Thư này đồng gửi lãnh đạo Sở Y tế để biết, chỉ đạo.",
             "Trân trọng./.",
             "Cán bộ đầu mối: Đ/c Nguyễn Văn A, 0912 345 678",
             "không phải là công văn",
         ] {
             assert!(r.text.contains(want), "missing {want:?} in\n{}", r.text);
         }
+        assert!(!r.text.contains("quý cơ quan"), "{}", r.text);
         for placeholder in ["none", "None", "Kỳ báo cáo: 16/06/2025"] {
             assert!(
                 !r.text.contains(placeholder),
@@ -322,7 +323,8 @@ mod tests {
         let t = Templates::load(&c).unwrap();
         let mut ctx = sample::reminder();
         ctx.agency.name = "<script>alert(1)</script> & Co".into();
-        ctx.items[0].obligation_title = "Báo cáo\r\nBcc: evil@example.com".into();
+        ctx.items.truncate(1);
+        ctx.topic = "báo cáo\r\nBcc: evil@example.com".into();
         let r = t.render("reminder", &ctx).unwrap();
         // minijinja also escapes '/' (as &#x2f;), which renders as '/'.
         assert!(
