@@ -3,7 +3,7 @@
 mod common;
 
 use common::dondoc;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn json(args: &[&str]) -> Vec<Value> {
     let out = dondoc(args);
@@ -38,28 +38,21 @@ fn calendar_json_has_the_seed_deadlines() {
     let r = find(&hd, "hai-duong-2024", "ke-hoach-trien-khai", "2024-03-19");
     assert_eq!(r["due"], "2024-03-19");
     assert_eq!(r["scheduled"], "2024-03-19");
-    // Sở Y tế "trước tháng 5/2024": 30/4 is in the 27/4–1/5 holiday and the
-    // plan's wording forbids May: shift backward to Friday 26/4.
+    // Sở Y tế "trước tháng 5/2024": 30/4 is in the 27/4–1/5 holiday, so by
+    // Civil Code art. 148 the deadline ends with Thursday 2/5, the next
+    // working day; shift = "backward" aims the reminders at Friday 26/4.
     let r = find(
         &hd,
         "hai-duong-2024",
         "quy-che-xac-dinh-nghien",
         "2024-04-30",
     );
-    assert_eq!(r["due"], "2024-04-26");
-    // The draft resolution "tháng 6": 30/6 is a Sunday → Friday 28/6.
-    let r = find(
-        &hd,
-        "hai-duong-2024",
-        "du-thao-nghi-quyet-hdnd",
-        "2024-06-30",
-    );
-    assert_eq!(r["due"], "2024-06-28");
+    assert_eq!((&r["due"], &r["aim"]), (&json!("2024-05-02"), &json!("2024-04-26")));
     // The year's report: 14/12/2024 is a Saturday → Monday 16/12 (forward).
     let r = find(&hd, "hai-duong-2024", "bao-cao-nam", "2024-12-14");
     assert_eq!(r["due"], "2024-12-16");
-    // Ninh Bình: "trước ngày 03/7/2023" — 2/7 is a Sunday, and the plan
-    // excludes Monday 3/7: backward to Friday 30/6.
+    // Ninh Bình: "trước ngày 03/7/2023" — the last day by the letter, 2/7, is
+    // a Sunday: by art. 148 the deadline ends with Monday 3/7.
     let nb = calendar(NB, &all);
     let r = find(
         &nb,
@@ -67,16 +60,16 @@ fn calendar_json_has_the_seed_deadlines() {
         "bao-cao-ket-qua",
         "2023-07-02",
     );
-    assert_eq!(r["due"], "2023-06-30");
+    assert_eq!(r["due"], "2023-07-03");
     assert_eq!(r["agencies"].as_array().unwrap().len(), 26);
-    // …and Công an tỉnh's upward report, "trước ngày 10/7/2023" → Friday 7/7.
+    // …and Công an tỉnh's upward report, "trước ngày 10/7/2023" → Monday 10/7.
     let r = find(
         &nb,
         "ninh-binh-thang-hanh-dong-2023",
         "bao-cao-tong-hop",
         "2023-07-09",
     );
-    assert_eq!(r["due"], "2023-07-07");
+    assert_eq!(r["due"], "2023-07-10");
     assert_eq!(r["agencies"], serde_json::json!(["cong-an-tinh"]));
     // Khánh Hòa task II.1.h: "trước ngày 30/4/2025".
     let kh = calendar("config", &all);
@@ -120,8 +113,9 @@ fn calendar_json_is_sorted_and_agencies_follow_their_active_range() {
 
 #[test]
 fn calendar_filters_by_due_date_and_extends_the_horizon() {
+    // (The draft resolution "tháng 6" falls due on Monday 1/7: 30/6 is a Sunday.)
     let rows = calendar(HD, &["--from", "2024-04-01", "--to", "30/06/2024"]);
-    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows.len(), 2, "{rows:?}");
     for r in &rows {
         let due = r["due"].as_str().unwrap();
         assert!(("2024-04-01"..="2024-06-30").contains(&due), "{due}");

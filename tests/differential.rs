@@ -133,18 +133,24 @@ struct Obligation {
     /// The scheduled date: the instance's period.
     period: Date,
     due: Date,
+    /// Where the reminders aim (SPEC third release): `due`, or with
+    /// `shift = "backward"` the last working day on or before the period.
+    aim: Date,
+    /// `remind = false`: tracked, never emailed.
+    remind: bool,
     policy: Policy,
 }
 
-/// SPEC "Reminders": the steps of a pair and their scheduled days.
-fn model_steps(p: &Policy, due: Date, cal: &Calendar) -> Vec<(String, Date, bool)> {
+/// SPEC "Reminders" as the third release amends it: `before-N` count back
+/// from the aim and `due` goes on it; `overdue-K` count from the due date.
+fn model_steps(p: &Policy, due: Date, aim: Date, cal: &Calendar) -> Vec<(String, Date, bool)> {
     let mut steps: Vec<(String, Date, bool)> = p
         .before
         .iter()
-        .map(|&n| (format!("before-{n}"), cal.add_working_days(due, -n), false))
+        .map(|&n| (format!("before-{n}"), cal.add_working_days(aim, -n), false))
         .collect();
     if p.on_due {
-        steps.push(("due".into(), due, false));
+        steps.push(("due".into(), aim, false));
     }
     for k in 1..=p.overdue_max {
         let escalated = k * p.overdue_every >= p.escalate_after;
@@ -161,7 +167,7 @@ fn model_steps(p: &Policy, due: Date, cal: &Calendar) -> Vec<(String, Date, bool
 fn model_moment(
     issued: Date,
     obligations: &[Obligation],
-    agencies: &[(&str, Option<Date>)],
+    agencies: &[(&str, Option<Date>, bool)],
     cal: &Calendar,
     day: Date,
     submitted: &BTreeMap<(String, String), Date>,
@@ -173,7 +179,10 @@ fn model_moment(
         if overdue_days > ob.policy.stop_after_days {
             continue;
         }
-        let candidate = model_steps(&ob.policy, ob.due, cal)
+        if !ob.remind {
+            continue;
+        }
+        let candidate = model_steps(&ob.policy, ob.due, ob.aim, cal)
             .into_iter()
             .filter(|(_, d, _)| *d <= day)
             .max_by_key(|(_, d, _)| *d);
@@ -184,10 +193,11 @@ fn model_moment(
         if step_day < issued {
             continue;
         }
-        for &(agency, until) in agencies {
+        for &(agency, until, remind) in agencies {
             // SPEC "Owed": a pair exists iff the agency exists on the due date;
-            // "Agencies that dissolve are not chased" after `active_until`.
-            if until.is_some_and(|u| ob.due > u || day > u) {
+            // "Agencies that dissolve are not chased" after `active_until`;
+            // an agency with `remind = false` is never emailed.
+            if !remind || until.is_some_and(|u| ob.due > u || day > u) {
                 continue;
             }
             let pair = (agency.to_string(), ob.id.clone());
@@ -225,7 +235,10 @@ fn dissolution(rng: &mut Rng) -> Option<Date> {
 }
 
 /// One random case: writes its config into `dir`, returns the model's view.
-fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Calendar, String) {
+fn case(
+    rng: &mut Rng,
+    dir: &Path,
+) -> (Date, Option<Date>, bool, Vec<Obligation>, Calendar, String) {
     let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let mut week = [true, true, true, true, true, false, false];
     match rng.below(4) {
@@ -288,16 +301,18 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Cale
         let scheduled = rng.day_in(date(2025, 3, 1), 200);
         // SPEC: `shift` per obligation, else forward iff shift_to_working_day.
         let own = ["", "forward", "backward", "none"][rng.below(4) as usize];
-        let step = match own {
-            "" if shift => 1,
-            "forward" => 1,
-            "backward" => -1,
-            _ => 0,
+        // SPEC third release: a last day off ends at the end of the next
+        // working day (art. 148) unless `none`; `backward` moves the aim only.
+        let forward = matches!(own, "forward" | "backward") || (own.is_empty() && shift);
+        let walk = |step: i64| {
+            let mut d = scheduled;
+            while !cal.is_working(d) {
+                d = d.checked_add(step.days()).unwrap();
+            }
+            d
         };
-        let mut due = scheduled;
-        while step != 0 && !cal.is_working(due) {
-            due = due.checked_add(step.days()).unwrap();
-        }
+        let due = if forward { walk(1) } else { scheduled };
+        let aim = if own == "backward" { walk(-1) } else { due };
         plan.push_str(&format!(
             "\n[[obligation]]\nid = \"bc-{n}\"\ntitle = \"Báo cáo {n}\"\nagencies = [\"@nhom\"]\n\
              due = \"{:02}/{:02}/{}\"\n",
@@ -307,6 +322,10 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Cale
         ));
         if !own.is_empty() {
             plan.push_str(&format!("shift = \"{own}\"\n"));
+        }
+        let remind = !rng.chance(10);
+        if !remind {
+            plan.push_str("remind = false\n");
         }
         let mut policy = base.clone();
         if rng.chance(60) {
@@ -324,13 +343,15 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Cale
             id: format!("bc-{n}"),
             period: scheduled,
             due,
+            aim,
+            remind,
             policy,
         });
     }
     fs::create_dir_all(dir.join("plans")).unwrap();
     fs::write(dir.join("dondoc.toml"), &main).unwrap();
     let until = dissolution(rng);
-    let agencies = match until {
+    let mut agencies = match until {
         Some(u) => format!(
             "{AGENCIES}active_until = \"{:02}/{:02}/{}\"\n",
             u.day(),
@@ -339,13 +360,18 @@ fn case(rng: &mut Rng, dir: &Path) -> (Date, Option<Date>, Vec<Obligation>, Cale
         ),
         None => AGENCIES.to_string(),
     };
+    // Sometimes don-vi-b is the office's own parent: tracked, never emailed.
+    let b_reminded = !rng.chance(15);
+    if !b_reminded {
+        agencies.push_str("remind = false\n");
+    }
     fs::write(dir.join("agencies.toml"), &agencies).unwrap();
     fs::write(dir.join("holidays.toml"), &holidays).unwrap();
     fs::write(dir.join("plans/kh.toml"), &plan).unwrap();
     let shown = format!(
         "{main}\n--- agencies.toml\n{agencies}\n--- holidays.toml\n{holidays}--- plans/kh.toml\n{plan}"
     );
-    (issued, until, obligations, cal, shown)
+    (issued, until, b_reminded, obligations, cal, shown)
 }
 
 /// A scratch directory, on tmpfs when there is one (fsync is free there).
@@ -361,7 +387,7 @@ fn scratch() -> tempfile::TempDir {
 fn run_case(seed: u64) {
     let mut rng = Rng(seed);
     let dir = scratch();
-    let (issued, until, obligations, cal, shown) = case(&mut rng, dir.path());
+    let (issued, until, b_reminded, obligations, cal, shown) = case(&mut rng, dir.path());
     let loaded = dondoc::engine::load(dir.path())
         .unwrap_or_else(|e| panic!("seed {seed}: the config does not load: {e}\n{shown}"));
     let config = &loaded.config;
@@ -372,11 +398,11 @@ fn run_case(seed: u64) {
         .enable_all()
         .build()
         .unwrap();
-    let agencies = [("don-vi-a", None), ("don-vi-b", until)];
+    let agencies = [("don-vi-a", None, true), ("don-vi-b", until, b_reminded)];
     // Some owed pairs are submitted on some day of the year.
     let mut submitted: BTreeMap<(String, String), Date> = BTreeMap::new();
     for ob in &obligations {
-        for (a, until) in agencies {
+        for (a, until, _) in agencies {
             if rng.chance(40) && until.is_none_or(|u| ob.due <= u) {
                 let on = rng.day_in(ob.due.checked_sub(20.days()).unwrap(), 60);
                 submitted.insert((a.to_string(), ob.id.clone()), on);

@@ -31,11 +31,12 @@ fn a_reminder_arrives_intact_and_only_once() {
     let dir = reminder_config(&smtp_mail(server.port));
     let cfg = cfg(&dir);
 
-    // 24/04/2025 is 3 working days before 29/04: before-3 for both agencies.
+    // The default policy (before 5 and 1 working days): 22/04/2025 is 5
+    // working days before 29/04, so on 24/04 before-5 is due for both agencies.
     let planned = preview(&cfg, "24/04/2025 08:00");
     assert_eq!(planned.len(), 2);
     assert_eq!(planned[0]["agency"], "so-tu-phap");
-    assert_eq!(planned[1]["items"][0]["step"], "before-3");
+    assert_eq!(planned[1]["items"][0]["step"], "before-5");
 
     let out = tick(&cfg, "24/04/2025 08:00");
     assert!(out.contains("2 new emails; delivered 2"), "{out}");
@@ -145,8 +146,9 @@ fn escalation_copies_the_leadership_without_repeating_to() {
     let server = SmtpServer::start();
     let dir = reminder_config(&smtp_mail(server.port));
     let cfg = cfg(&dir);
-    // 14/05/2025: overdue-3 (3 × 3 ≥ 7 working days late) for kien-toan.
-    tick(&cfg, "14/05/2025 08:00");
+    // 15/05/2025: overdue-2 (2 × 5 ≥ 10 working days late; 30/4 and 1/5 are
+    // holidays) for kien-toan.
+    tick(&cfg, "15/05/2025 08:00");
     let got = server.received();
     let syt = got
         .iter()
@@ -162,7 +164,7 @@ fn escalation_copies_the_leadership_without_repeating_to() {
     );
     let m = syt.parsed();
     assert!(m.subject().unwrap().starts_with("V/v đôn đốc gửi"));
-    assert!(m.body_text(0).unwrap().contains("đã quá hạn 15 ngày"));
+    assert!(m.body_text(0).unwrap().contains("đã quá hạn 16 ngày"));
 }
 
 #[test]
@@ -266,14 +268,14 @@ fn a_5xx_for_one_address_does_not_block_the_others() {
     assert!(out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
     assert!(
         out.stdout
-            .contains("so-tu-phap: kh-2025/kien-toan kỳ 29/04/2025 (nhắc trước 3 ngày làm việc)"),
+            .contains("so-tu-phap: kh-2025/kien-toan kỳ 29/04/2025 (nhắc trước 5 ngày làm việc)"),
         "{}",
         out.stdout
     );
     let out = dondoc(&["--config", &cfg, "preview", "--at", "24/04/2025 09:00"]);
     assert!(
         out.stdout.contains(
-            "so-tu-phap: kh-2025/kien-toan period 29/04/2025 (reminder 3 working days before)"
+            "so-tu-phap: kh-2025/kien-toan period 29/04/2025 (reminder 5 working days before)"
         ),
         "{}",
         out.stdout

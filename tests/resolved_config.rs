@@ -86,6 +86,26 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         s.office.contact.as_deref(),
         Some("Đ/c Đinh Văn Hùng, Phòng Tham mưu, 0912 345 678")
     );
+    // [[office.from]]: the office as it is on a day.
+    let before = s.office.on(date(2025, 6, 30));
+    assert_eq!(before.email, "vptt138@ninhbinh.example.gov.vn");
+    let after = s.office.on(date(2025, 7, 1));
+    assert_eq!(
+        (
+            after.name.as_str(),
+            after.email.as_str(),
+            after.address.as_deref(),
+            after.phone.as_deref(),
+            after.contact.as_deref()
+        ),
+        (
+            "Văn phòng Thường trực BCĐ 138 tỉnh Ninh Bình (mới)",
+            "vptt138@nb.example.gov.vn",
+            Some("Số 2 đường Lê Hồng Phong, phường Hoa Lư"),
+            Some("0229.3871.999"),
+            Some("Đ/c Trần Thị Mai, 0987 654 321")
+        )
+    );
     use Weekday::*;
     assert_eq!(
         s.working_days,
@@ -182,6 +202,7 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(syt.successors, ["cong-an-tinh"]);
     assert_eq!(syt.active_from, Some(date(2023, 1, 1)));
     assert_eq!(syt.active_until, Some(date(2027, 6, 30)));
+    assert!(syt.remind && !c.agency("cong-an-tinh").unwrap().remind);
 
     // The plan and its obligations.
     let plan = c.plan("thang-hanh-dong").unwrap();
@@ -209,6 +230,13 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(first.shift, Shift::Backward);
     // The override layers on [reminders], key by key — not on the defaults.
     assert_eq!(first.policy, policy(&[5, 1], false, 1, 4, 4, 45));
+    assert!(first.remind && !first.provisional && first.date_basis.is_none());
+    let quarterly = ob("bao-cao-quy");
+    assert_eq!(
+        quarterly.date_basis.as_deref(),
+        Some("Thông báo số 12/TB-VPTT ngày 02/01/2025")
+    );
+    assert!(quarterly.provisional && !quarterly.remind);
     let up = ob("bao-cao-len");
     assert_eq!(up.schedule, Schedule::Once(date(2025, 7, 10)));
     assert_eq!(up.policy, policy(&[2], true, 2, 2, 1, 10));

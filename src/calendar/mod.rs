@@ -5,6 +5,7 @@
 //! Pure: it reads neither the clock nor the disk. Open-ended schedules are
 //! generated through a horizon the caller passes (see [`horizon`]).
 
+pub mod letter;
 pub mod lookup;
 
 use jiff::ToSpan;

@@ -261,35 +261,41 @@ fn instances_are_sorted_by_due_then_plan_obligation_period() {
     );
 }
 
-/// *trước tháng 5/2024*: the scheduled date is 30/04/2024. The government
-/// announced 27/04 (Sat) – 01/05 (Wed) off, with Saturday 04/05 worked.
-/// Forward (the default) moves it into May, which the wording forbids;
-/// backward keeps it in April, on Friday 26/04; none leaves it on 30/04.
+/// *trước tháng 5/2024*: the scheduled date (the letter's last day) is
+/// 30/04/2024. The government announced 27/04 (Sat) – 01/05 (Wed) off, with
+/// Saturday 04/05 worked. By Civil Code art. 148 the deadline ends at the
+/// end of the next working day, Thu 02/05, whatever the shift but `none`;
+/// `backward` moves only the reminders' aim, to Fri 26/04, the last working
+/// day the wording allows.
 #[test]
-fn shift_moves_a_due_date_forward_backward_or_not_at_all() {
+fn the_law_sets_the_due_date_and_backward_moves_only_the_aim() {
     let announced =
         "[[year]]\nyear = 2024\noff = [\"01/01\", \"27/04..01/05\"]\nworking = [\"04/05\"]\n";
     let far = date(2030, 1, 1);
     let period = date(2024, 4, 30);
-    for (shift, due) in [
-        ("", date(2024, 5, 2)),
-        ("shift = \"forward\"\n", date(2024, 5, 2)),
-        ("shift = \"backward\"\n", date(2024, 4, 26)),
-        ("shift = \"none\"\n", date(2024, 4, 30)),
+    let of = |schedule: &str| {
+        let ob = format!(
+            "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\n{schedule}\n"
+        );
+        let c = config(MAIN, &ob, Some(announced));
+        instances(&c, far)
+            .into_iter()
+            .map(|i| (i.period, i.due, i.aim))
+            .collect::<Vec<_>>()
+    };
+    for (shift, due, aim) in [
+        ("", date(2024, 5, 2), date(2024, 5, 2)),
+        ("shift = \"forward\"\n", date(2024, 5, 2), date(2024, 5, 2)),
+        ("shift = \"backward\"\n", date(2024, 5, 2), date(2024, 4, 26)),
+        ("shift = \"none\"\n", date(2024, 4, 30), date(2024, 4, 30)),
     ] {
         let schedule = format!("before = \"05/2024\"\n{shift}");
-        assert_eq!(
-            dates_of(&schedule, Some(announced), far),
-            [(period, due)],
-            "{shift}"
-        );
+        assert_eq!(of(&schedule), [(period, due, aim)], "{shift}");
     }
     // A working day is not moved, whatever the shift: 29/03/2024 is a Friday.
     let schedule = "before = \"30/03/2024\"\nshift = \"backward\"\n";
-    assert_eq!(
-        dates_of(schedule, Some(announced), far),
-        [(date(2024, 3, 29), date(2024, 3, 29))]
-    );
+    let friday = date(2024, 3, 29);
+    assert_eq!(of(schedule), [(friday, friday, friday)]);
 }
 
 #[test]

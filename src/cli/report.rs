@@ -138,11 +138,11 @@ const HEADER: [&str; 9] = [
     "Đơn vị",
     "Phải nộp",
     "Đúng hạn",
-    "Trễ hạn",
+    "Nộp muộn",
     "Quá hạn chưa nộp",
-    "Miễn",
+    "Miễn nộp",
     "Tỷ lệ đúng hạn",
-    "Số ngày trễ bình quân",
+    "Số ngày chậm bình quân",
 ];
 
 fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {

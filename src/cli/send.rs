@@ -149,11 +149,19 @@ pub fn preview(loaded: &Loaded, args: &PreviewArgs, lang: Lang) -> Result<(), Cl
                 println!();
             }
             let reminders: usize = emails.iter().map(|e| e.items.len()).sum();
-            println!(
-                "A send moment at {} {} would send {n} emails ({reminders} reminders); nothing was sent or recorded.",
-                dates::vn(at.date()),
-                at.strftime("%H:%M")
-            );
+            let when = format!("{} {}", dates::vn(at.date()), at.strftime("%H:%M"));
+            let plural = |k: usize| if k == 1 { "" } else { "s" };
+            match lang {
+                Lang::Vi => println!(
+                    "Lúc {when} sẽ gửi {n} thư ({reminders} lượt nhắc); chưa gửi, chưa ghi gì."
+                ),
+                Lang::En => println!(
+                    "A send moment at {when} would send {n} email{} ({reminders} reminder{}); \
+                     nothing was sent or recorded.",
+                    plural(n),
+                    plural(reminders)
+                ),
+            }
             print_failures(config, &ledger, lang)
         }
     }

@@ -221,9 +221,9 @@ fn print_table(
                     "Trạng thái",
                     "Ngày nộp",
                     "Số, ký hiệu / ghi chú",
-                    "Số ngày trễ",
+                    "Số ngày chậm",
                 ],
-                Lang::En => ["Agency", "State", "Submitted", "Number / note", "Days late"],
+                Lang::En => ["Agency", "State", "Submitted", "Number / note", "Days past due"],
             });
             for s in pairs {
                 let submitted = s.submitted_at.map_or(String::new(), |t| {
@@ -297,8 +297,5 @@ fn print_table(
 
 /// A state as the table names it.
 fn state_name(state: State, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => state.vi().to_string(),
-        Lang::En => state.as_str().replace('_', " "),
-    }
+    state.words(lang).to_string()
 }

@@ -301,6 +301,8 @@ pub struct Obligation {
     /// Overrides the plan's `submit_to` for this obligation.
     pub submit_to: Option<String>,
     pub schedule: Schedule,
+    /// How the plan words the deadline (*trước ngày 03/7/2023*).
+    pub letter: Letter,
     /// Where a due date on a day off moves.
     pub shift: Shift,
     /// `after`: the obligation (index in the same plan) whose submissions this
@@ -342,6 +344,34 @@ pub enum Shift {
     Backward,
     /// Not at all: the scheduled date is the due date.
     None,
+}
+
+/// How the plan words a deadline, as the config wrote it: what emails and
+/// pages quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Letter {
+    /// `due = D`: *chậm nhất ngày D*.
+    By(Date),
+    /// `before = D`: *trước ngày D*.
+    Before(Date),
+    /// `due = "06/2024"`: *trong tháng 6/2024*.
+    ByMonth(i16, i8),
+    /// `before = "05/2024"`: *trước tháng 5/2024*.
+    BeforeMonth(i16, i8),
+    /// `due = "10/07/2023 16:00"`: *chậm nhất 16 giờ 00 ngày 10/7/2023*.
+    ByAt(Date, jiff::civil::Time),
+    /// `before = "03/07/2023 17:00"`: *trước 17 giờ ngày 03/7/2023*.
+    BeforeAt(Date, jiff::civil::Time),
+    /// `within = "5 working days"`: *trong 05 ngày làm việc kể từ ngày ban
+    /// hành Kế hoạch* (`from_issue`) or from `from`.
+    Within {
+        n: i32,
+        working: bool,
+        from: Date,
+        from_issue: bool,
+    },
+    /// `yearly` and `every`: the plan words no date per instance.
+    Cycle,
 }
 
 /// When an obligation falls due, as scheduled dates (before holiday shifts).

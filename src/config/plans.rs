@@ -310,7 +310,8 @@ fn obligation(
             .map(|b| check_text(src, b, &key("date_basis"))),
         provisional: o.provisional.unwrap_or(false),
         remind: o.remind.unwrap_or(true),
-        schedule: schedule?,
+        schedule: schedule.as_ref()?.0.clone(),
+        letter: schedule?.1,
         shift,
         after: None, // resolved once every obligation of the plan is known
         policy,

@@ -8,7 +8,7 @@ use toml::{Spanned, Value};
 
 use super::error::{SourceFile, quote};
 use super::values::date_value;
-use super::{Cycle, Schedule, raw};
+use super::{Cycle, Letter, Schedule, raw};
 use crate::dates;
 use crate::workdays::WorkCalendar;
 
@@ -19,7 +19,7 @@ pub fn schedule(
     index: usize,
     issued: Option<Date>,
     cal: &WorkCalendar,
-) -> Option<Schedule> {
+) -> Option<(Schedule, Letter)> {
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{}].{field}", index);
     let present: Vec<(&str, std::ops::Range<usize>)> = [
@@ -91,9 +91,9 @@ pub fn schedule(
     match forms[0] {
         "due" => once(src, o.due.as_ref()?, &key("due"), false),
         "before" => once(src, o.before.as_ref()?, &key("before"), true),
-        "yearly" => yearly(src, entry, index, issued),
+        "yearly" => yearly(src, entry, index, issued).map(|s| (s, Letter::Cycle)),
         "within" => within(src, entry, index, issued, cal),
-        _ => every(src, entry, index),
+        _ => every(src, entry, index).map(|s| (s, Letter::Cycle)),
     }
 }
 
@@ -112,18 +112,24 @@ fn once(
     value: &Spanned<Value>,
     key: &str,
     exclusive: bool,
-) -> Option<Schedule> {
+) -> Option<(Schedule, Letter)> {
     // "03/07/2023 17:00": the written day with a time of day.
     if let Value::String(text) = value.get_ref() {
         if let Some((day, clock)) = text.trim().split_once(char::is_whitespace) {
             let date = dates::parse_date(day);
             let time = dates::parse_time(clock.trim());
             return match (date, time) {
-                (Ok(date), Some(time)) => Some(Schedule::OnceAt {
-                    date,
-                    time,
-                    inclusive: !exclusive,
-                }),
+                (Ok(date), Some(time)) => Some((
+                    Schedule::OnceAt {
+                        date,
+                        time,
+                        inclusive: !exclusive,
+                    },
+                    match exclusive {
+                        true => Letter::BeforeAt(date, time),
+                        false => Letter::ByAt(date, time),
+                    },
+                )),
                 (Err(e), _) => {
                     src.error(value.span(), key, e.message(crate::lang::Lang::En));
                     None
@@ -153,15 +159,24 @@ fn once(
         },
         _ => None,
     };
-    let scheduled = match (month, exclusive) {
+    let (scheduled, letter) = match (month, exclusive) {
         // before = "05/2024": before the first day of May.
-        (Some((y, m)), true) => Date::new(y, m, 1).ok()?.yesterday().ok()?,
+        (Some((y, m)), true) => (
+            Date::new(y, m, 1).ok()?.yesterday().ok()?,
+            Letter::BeforeMonth(y, m),
+        ),
         // due = "06/2024": by the last day of June.
-        (Some((y, m)), false) => dates::last_day_of_month(y, m),
-        (None, true) => date_value(src, value, key)?.yesterday().ok()?,
-        (None, false) => date_value(src, value, key)?,
+        (Some((y, m)), false) => (dates::last_day_of_month(y, m), Letter::ByMonth(y, m)),
+        (None, true) => {
+            let written = date_value(src, value, key)?;
+            (written.yesterday().ok()?, Letter::Before(written))
+        }
+        (None, false) => {
+            let written = date_value(src, value, key)?;
+            (written, Letter::By(written))
+        }
     };
-    Some(Schedule::Once(scheduled))
+    Some((Schedule::Once(scheduled), letter))
 }
 
 fn yearly(
@@ -256,7 +271,7 @@ fn within(
     index: usize,
     issued: Option<Date>,
     cal: &WorkCalendar,
-) -> Option<Schedule> {
+) -> Option<(Schedule, Letter)> {
     let o = entry.get_ref();
     let key = |field: &str| format!("obligation[{index}].{field}");
     let within = o.within.as_ref()?;
@@ -291,7 +306,13 @@ fn within(
     } else {
         start.checked_add(n.days()).ok()?
     };
-    Some(Schedule::Once(scheduled))
+    let letter = Letter::Within {
+        n,
+        working,
+        from: start,
+        from_issue: o.from.is_none(),
+    };
+    Some((Schedule::Once(scheduled), letter))
 }
 
 /// "5 working days", "1 working day", "10 days" → (N, whether working days).

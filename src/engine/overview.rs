@@ -108,7 +108,12 @@ pub fn overview(
         .map(|(n, i)| (n, row(config, i, counts[n], inputs[n])))
         .collect();
     Ok(context::Digest {
-        office: office(config),
+        office: office(config, today),
+        console: config
+            .settings
+            .web
+            .as_ref()
+            .and_then(|w| w.base_url.clone()),
         today: dates::vn(today),
         today_long: long_date(config, today),
         ahead_days: AHEAD_DAYS,

@@ -5,7 +5,8 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use super::summary::EngineError;
-use crate::calendar::{self, Instance};
+use crate::calendar::{self, Instance, letter};
+use crate::lang::say;
 use crate::config::{Config, Lang};
 use crate::dates;
 use crate::ledger::Ledger;
@@ -152,7 +153,8 @@ pub fn render(
     at: &Zoned,
 ) -> Result<Rendered, minijinja::Error> {
     let agency = &config.agencies[batch.agency];
-    let o = &config.settings.office;
+    let lang = config.settings.mail.lang;
+    let o = config.settings.office.on(at.date());
     let items: Vec<context::Item> = batch
         .items
         .iter()
@@ -163,16 +165,31 @@ pub fn render(
             let covered = calendar::covered(ob, i.period);
             let label = calendar::period_label(config, i);
             let submit_to = ob.submit_to.as_ref().or(plan.submit_to.as_ref());
+            let wording = letter::wording(config, i, r.due, lang);
             context::Item {
                 plan_id: plan.id.clone(),
                 plan_number: plan.number.clone(),
                 plan_title: plan.title.clone(),
-                plan_about: plan_about(&plan.title),
+                plan_about: letter::about(&plan.title),
                 plan_issuer: plan.issuer.clone(),
                 plan_issued: plan.issued.map(dates::vn),
                 obligation_id: ob.id.clone(),
                 obligation_title: ob.title.clone(),
                 basis: ob.basis.clone(),
+                cite: match &ob.basis {
+                    Some(b) => say!(lang, "{} {}", "{} of {}", b, letter::cite(plan, lang)),
+                    None => letter::cite(plan, lang),
+                },
+                deadline: wording.words,
+                deadline_source: wording.source,
+                deadline_effective: wording.effective,
+                last_day: match lang {
+                    Lang::Vi => letter::letter_date(i.period),
+                    Lang::En => dates::en_long(i.period),
+                },
+                last_day_weekday: weekday(config, i.period).to_string(),
+                at_aim: r.aim != r.due && r.aim == at.date(),
+                draft: letter::is_draft(&ob.title),
                 period: label.clone().unwrap_or_else(|| dates::vn(i.period)),
                 period_label: label,
                 period_from: covered.map(|c| dates::vn(c.0)),
@@ -196,8 +213,24 @@ pub fn render(
             }
         })
         .collect();
+    let (topic, counted) = subject_words(config, instances, batch, lang);
+    // The recipient line may say it already: "UBND tỉnh, để trình HĐND tỉnh".
+    let purpose = (!items.iter().any(|i| i.submit_to.contains("để trình"))).then(|| {
+        match items.iter().all(|i| i.draft) {
+            true => say!(
+                lang,
+                "để tổng hợp, trình cấp có thẩm quyền xem xét, ban hành",
+                "so that it can be put to the competent authority for decision"
+            ),
+            false => say!(
+                lang,
+                "để tổng hợp, báo cáo theo quy định",
+                "so that it can be compiled and reported as required"
+            ),
+        }
+    });
     let ctx = context::Reminder {
-        office: office(config),
+        office: office(config, at.date()),
         agency: context::Agency {
             id: agency.id.clone(),
             name: agency.name.clone(),
@@ -207,9 +240,45 @@ pub fn render(
         any_overdue: items.iter().any(|i| i.days_overdue > 0),
         all_to_office: items.iter().all(|i| i.to_office),
         escalated: batch.escalated(),
+        topic,
+        counted,
+        purpose,
         items,
     };
     templates.render("reminder", &ctx)
+}
+
+/// What a reminder's subject names: the one item's title and period (the
+/// topic), or the count of reports and the plan (when the topic is long or
+/// there are several): *02 báo cáo theo Kế hoạch số 3212/KH-UBND*.
+fn subject_words(
+    config: &Config,
+    instances: &[Instance],
+    batch: &Batch,
+    lang: Lang,
+) -> (String, String) {
+    let first = &instances[batch.items[0].instance];
+    let title = &first.obligation(config).title;
+    let topic = match calendar::period_label(config, first) {
+        Some(label) => format!("{} ({label})", crate::mail::templates::lower_first(title)),
+        None => crate::mail::templates::lower_first(title),
+    };
+    let mut plans: Vec<usize> = batch.items.iter().map(|r| instances[r.instance].plan).collect();
+    plans.dedup();
+    let n = batch.items.len();
+    let counted = match (plans.as_slice(), lang) {
+        ([p], Lang::Vi) if n == 1 => {
+            format!("báo cáo theo {}", letter::short(&config.plans[*p], lang))
+        }
+        ([p], Lang::En) if n == 1 => {
+            format!("a report under {}", letter::short(&config.plans[*p], lang))
+        }
+        ([p], Lang::Vi) => format!("{n:02} báo cáo theo {}", letter::short(&config.plans[*p], lang)),
+        ([p], Lang::En) => format!("{n} reports under {}", letter::short(&config.plans[*p], lang)),
+        (_, Lang::Vi) => format!("{n:02} báo cáo theo {:02} kế hoạch", plans.len()),
+        (_, Lang::En) => format!("{n} reports under {} plans", plans.len()),
+    };
+    (topic, counted)
 }
 
 /// `date` in the mail language's long form.
@@ -227,25 +296,16 @@ fn weekday(config: &Config, date: Date) -> &'static str {
     }
 }
 
-/// A plan's title without its leading document type, so that a letter can
-/// cite it as *Kế hoạch số 3212/KH-UBND … về {about}*.
-pub fn plan_about(title: &str) -> String {
-    let rest = title
-        .strip_prefix("Kế hoạch ")
-        .or_else(|| title.strip_prefix("KẾ HOẠCH "))
-        .unwrap_or(title);
-    rest.to_string()
-}
-
-/// The office, as templates see it.
-pub fn office(config: &Config) -> context::Office {
-    let o = &config.settings.office;
+/// The office as templates see it on `day`: with the `[[office.from]]`
+/// changes in force then.
+pub fn office(config: &Config, day: Date) -> context::Office {
+    let o = config.settings.office.on(day);
     context::Office {
-        name: o.name.clone(),
-        email: o.email.clone(),
-        address: o.address.clone(),
-        phone: o.phone.clone(),
-        contact: o.contact.clone(),
+        name: o.name,
+        email: o.email,
+        address: o.address,
+        phone: o.phone,
+        contact: o.contact,
     }
 }
 

@@ -170,13 +170,17 @@ fn short(text: &str, n: usize) -> String {
 }
 
 /// The `lower_first` filter: the first letter in lower case, so that a
-/// document name can follow a verb (*đôn đốc gửi báo cáo …*).
-fn lower_first(text: &str) -> String {
+/// document name can follow a verb (*đôn đốc gửi báo cáo …*) — unless it
+/// starts an acronym (*UBND*, *HĐND*: a second capital).
+pub fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    if chars.clone().next().is_some_and(char::is_uppercase) {
+        return text.to_string();
     }
+    first.to_lowercase().chain(chars).collect()
 }
 
 fn kind(name: &str) -> &str {

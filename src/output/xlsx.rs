@@ -20,7 +20,7 @@ const HEADER: [&str; 9] = [
     "Đơn vị",
     "Trạng thái",
     "Ngày nộp",
-    "Số ngày trễ",
+    "Số ngày chậm",
     "Số, ký hiệu",
     "Ghi chú",
 ];
@@ -112,7 +112,7 @@ pub fn workbook(
             };
             ws.write_datetime_with_format(row, 2, excel_date(i.due)?, &date_cell)?;
             ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), &cell)?;
-            ws.write_string_with_format(row, 4, s.state.vi(), &cell)?;
+            ws.write_string_with_format(row, 4, s.state.words(crate::lang::Lang::Vi), &cell)?;
             match s.submitted_at {
                 Some(t) => {
                     let local = t.to_zoned(tz.clone()).datetime();
@@ -167,7 +167,7 @@ fn summary(
         ),
     )?;
     let mut titles = vec!["Kế hoạch", "Lượt phải nộp"];
-    titles.extend(State::ALL.iter().map(|s| s.vi()));
+    titles.extend(State::ALL.iter().map(|s| s.words(crate::lang::Lang::Vi)));
     for (c, t) in titles.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *t, &header)?;
         ws.set_column_width(c as u16, if c == 0 { 60.0 } else { 13.0 })?;

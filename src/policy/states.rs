@@ -15,6 +15,7 @@ use jiff::tz::TimeZone;
 use super::snapshot::Snapshot;
 use crate::calendar::Instance;
 use crate::dates::days_between;
+use crate::lang::Lang;
 
 /// The state of one pair.
 #[derive(
@@ -51,14 +52,20 @@ impl State {
         }
     }
 
-    /// The name in the office's language.
-    pub fn vi(self) -> &'static str {
-        match self {
-            State::Pending => "chưa đến hạn",
-            State::Overdue => "quá hạn chưa nộp",
-            State::OnTime => "nộp đúng hạn",
-            State::Late => "nộp quá hạn",
-            State::Exempt => "miễn",
+    /// Its one word wherever a person reads it (SPEC "One word per state"):
+    /// email, digest, status table, report, console, XLSX.
+    pub fn words(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (State::OnTime, Lang::Vi) => "đúng hạn",
+            (State::Late, Lang::Vi) => "nộp muộn",
+            (State::Overdue, Lang::Vi) => "quá hạn",
+            (State::Pending, Lang::Vi) => "chưa đến hạn",
+            (State::Exempt, Lang::Vi) => "miễn nộp",
+            (State::OnTime, Lang::En) => "on time",
+            (State::Late, Lang::En) => "late",
+            (State::Overdue, Lang::En) => "overdue",
+            (State::Pending, Lang::En) => "not yet due",
+            (State::Exempt, Lang::En) => "exempt",
         }
     }
 

@@ -272,7 +272,7 @@ fn pair_row(
         obligation: obligation.clone(),
         period: i.period.to_string(),
         state: s.state.as_str(),
-        state_label: s.state.vi(),
+        state_label: s.state.words(crate::lang::Lang::Vi),
         due: dates::vn(s.due),
         extended_from: s.extended_from.map(dates::vn),
         submitted: s.submitted_at.map(|t| {

@@ -136,7 +136,7 @@ impl WorkCalendar {
         self.file.contains_key(&year)
     }
 
-    fn is_working_weekday(&self, date: Date) -> bool {
+    pub fn is_working_weekday(&self, date: Date) -> bool {
         self.working_weekdays[weekday_index(date.weekday())]
     }
 

@@ -107,7 +107,7 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
             say!(
                 lang,
                 "{file}: đã nhập {} dòng: {} mới, {} thay thế, {} đã có (không đổi) — \
-                 {} đúng hạn, {} trễ hạn",
+                 {} đúng hạn, {} nộp muộn",
                 "{file}: imported {} rows: {} new, {} replaced, {} already recorded (unchanged) — \
                  {} on time, {} late",
                 rows.len(),

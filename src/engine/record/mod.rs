@@ -167,7 +167,7 @@ fn timing(
         let late = crate::lang::days(lang, dates::days_between(due, on.date()));
         say!(
             lang,
-            "trễ {late} (hạn {})",
+            "nộp muộn {late} (hạn {})",
             "{late} late (due {})",
             dates::vn(due)
         )

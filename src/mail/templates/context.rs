@@ -33,6 +33,25 @@ pub struct Item {
     pub obligation_id: String,
     pub obligation_title: String,
     pub basis: Option<String>,
+    /// The plan cited as a letter cites it, with the section: *Mục II.1.h
+    /// Kế hoạch số 3212/KH-UBND ngày 20/3/2025 của UBND tỉnh Khánh Hòa về …*.
+    pub cite: String,
+    /// The deadline in the plan's words: *trước ngày 03/7/2023*.
+    pub deadline: String,
+    /// Where a date the plan does not give comes from (`date_basis`, or the
+    /// office's provisional date); none when the words are the plan's.
+    pub deadline_source: Option<String>,
+    /// What the law or an extension makes of it: *ngày 02/7/2023 là Chủ
+    /// nhật: nhận đến hết Thứ Hai, 03/7/2023*.
+    pub deadline_effective: Option<String>,
+    /// The letter's last day (*03/7/2023* style) and its weekday.
+    pub last_day: String,
+    pub last_day_weekday: String,
+    /// Today is the aim of a `shift = "backward"` deadline: the last working
+    /// day before the letter's last day (a day off).
+    pub at_aim: bool,
+    /// A draft the office puts to a decision (*Dự thảo … trình … ban hành*).
+    pub draft: bool,
     /// The reporting period as the office names it (`period_label`), else
     /// the scheduled date, dd/mm/yyyy.
     pub period: String,
@@ -80,6 +99,15 @@ pub struct Reminder {
     /// Whether every item goes to the office (else each says where).
     pub all_to_office: bool,
     pub escalated: bool,
+    /// What the subject names when it fits: the one item's title (first
+    /// letter lowered) and period.
+    pub topic: String,
+    /// What it names otherwise: *02 báo cáo theo Kế hoạch số 3212/KH-UBND*.
+    pub counted: String,
+    /// What the office does with what it asks for: *để tổng hợp, báo cáo
+    /// theo quy định*, or for drafts *để trình cấp có thẩm quyền xem xét,
+    /// ban hành*; none when the recipient line says it already.
+    pub purpose: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -190,4 +218,7 @@ pub struct Digest {
     pub late: Vec<DigestLate>,
     /// Instances due from today to `ahead_days` ahead.
     pub upcoming: Vec<DigestInstance>,
+    /// The console's address (`[web] base_url`), for the full list; none
+    /// when it has none (a command line is no use to a leader).
+    pub console: Option<String>,
 }

@@ -24,6 +24,15 @@ pub fn reminder() -> Reminder {
         obligation_id: "o".into(),
         obligation_title: "Báo cáo".into(),
         basis: (days_left != 0).then(|| "Mục I".into()),
+        cite: "Mục I Kế hoạch số 1/KH ngày 20/3/2025 của UBND tỉnh về phòng, chống ma túy".into(),
+        deadline: "trước ngày 17/6/2025".into(),
+        deadline_source: (days_left == 3).then(|| "theo Thông báo số 1/TB".into()),
+        deadline_effective: (days_left != 3)
+            .then(|| "ngày 15/6/2025 là Chủ nhật: nhận đến hết Thứ Hai, 16/6/2025".into()),
+        last_day: "15/6/2025".into(),
+        last_day_weekday: "Chủ nhật".into(),
+        at_aim: days_left == 3,
+        draft: days_left == 0,
         period: "6 tháng đầu năm 2025".into(),
         period_label: (days_left != 3).then(|| "6 tháng đầu năm 2025".into()),
         period_from: (days_left != 0).then(|| "15/12/2024".into()),
@@ -55,6 +64,9 @@ pub fn reminder() -> Reminder {
         any_overdue: true,
         all_to_office: false,
         escalated: true,
+        topic: "báo cáo (6 tháng đầu năm 2025)".into(),
+        counted: "03 báo cáo theo Kế hoạch số 1/KH".into(),
+        purpose: Some("để tổng hợp, báo cáo theo quy định".into()),
         items: vec![item(3), item(0), item(-2)],
     }
 }
@@ -151,5 +163,6 @@ pub fn digest() -> Digest {
             },
         ],
         upcoming: vec![row(false), row(true)],
+        console: Some("https://dondoc.example.gov.vn".into()),
     }
 }

@@ -10,9 +10,11 @@ use crate::dates::parse_moment;
 use crate::ledger::{PairKey, SentStep, Submission, Waiver};
 use crate::policy::{Snapshot, Step};
 
-/// Due Tuesday 29/04/2025 ("trước ngày 30/4/2025"); the default policy:
-/// before [7, 3, 1], on due, every 3 working days × 5, escalate at 7, stop at 60.
-const OBLIGATION: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"30/04/2025\"\n";
+/// Due Tuesday 29/04/2025 ("trước ngày 30/4/2025"), with the second
+/// release's busier policy, to exercise every kind of step: before [7, 3, 1],
+/// on due, every 3 working days × 5, escalate at 7, stop at 60.
+const OBLIGATION: &str = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"30/04/2025\"\n\
+    [obligation.reminders]\nbefore = [7, 3, 1]\noverdue_every = 3\noverdue_max = 5\nescalate_after = 7\n";
 
 fn tz() -> TimeZone {
     TimeZone::get("Asia/Ho_Chi_Minh").unwrap()
@@ -78,7 +80,14 @@ fn step_at(moment: &str, sent: &[&str]) -> Option<(String, bool, usize)> {
 fn each_step_falls_on_its_working_day() {
     let c = config(MAIN, OBLIGATION, None);
     let cal = &c.workdays;
-    let days: Vec<(String, Date)> = steps(&c.settings.reminders, date(2025, 4, 29), cal)
+    let days: Vec<(String, Date)> = steps(
+        &c.plans[0].obligations[0].policy,
+        Target {
+            due: date(2025, 4, 29),
+            aim: date(2025, 4, 29),
+        },
+        cal,
+    )
         .into_iter()
         .map(|(s, d)| (s.to_string(), d))
         .collect();
@@ -123,6 +132,66 @@ fn the_candidate_is_the_latest_step_on_or_before_the_moment() {
         let want = want.map(|(s, e, o)| (s.to_string(), e, o));
         assert_eq!(got, want, "at {moment} with {sent:?}");
     }
+}
+
+/// SPEC "Restraint": the default policy sends a pair at most 5 emails.
+#[test]
+fn the_default_policy_sends_a_pair_at_most_five_emails() {
+    let plain = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"30/04/2025\"\n";
+    let c = config(MAIN, plain, None);
+    let policy = &c.plans[0].obligations[0].policy;
+    let due = date(2025, 4, 29);
+    let all = steps(policy, Target { due, aim: due }, &c.workdays);
+    let names: Vec<String> = all.iter().map(|(s, _)| s.to_string()).collect();
+    assert_eq!(
+        names,
+        ["before-5", "before-1", "due", "overdue-1", "overdue-2"]
+    );
+    // Escalated only at 10 working days overdue: the last one.
+    let escalated: Vec<bool> = all.iter().map(|&(s, _)| escalates(policy, s)).collect();
+    assert_eq!(escalated, [false, false, false, false, true]);
+    // Every day of the season, sending what is due: five emails in all.
+    let mut sent: Vec<String> = Vec::new();
+    let mut day = date(2025, 4, 1);
+    while day < date(2025, 7, 31) {
+        let moment = format!("{} 08:00", crate::dates::vn(day));
+        let refs: Vec<&str> = sent.iter().map(String::as_str).collect();
+        for r in decide(plain, &moment, &refs, None, false) {
+            sent.push(r.step.to_string());
+        }
+        day = day.tomorrow().unwrap();
+    }
+    assert_eq!(sent.len(), 5, "{sent:?}");
+}
+
+/// `shift = "backward"`: *trước ngày 03/7/2023*, the letter's last day Sun
+/// 02/07. The due date is Mon 03/07 (art. 148); the reminders aim at Fri
+/// 30/06: `before-N` count back from it and `due` goes on it, while the
+/// overdue steps count from Monday.
+#[test]
+fn backward_moves_the_reminders_aim_not_the_due_date() {
+    let ob = "[[obligation]]\nid = \"o\"\ntitle = \"O\"\nagencies = [\"so-y-te\"]\nbefore = \"03/07/2023\"\n\
+              shift = \"backward\"\n";
+    let c = config(MAIN, ob, None);
+    let inst = &calendar::instances(&c, date(2030, 1, 1))[0];
+    assert_eq!((inst.due, inst.aim), (date(2023, 7, 3), date(2023, 6, 30)));
+    let days: Vec<(String, Date)> = steps(
+        &c.plans[0].obligations[0].policy,
+        Target::of(inst, None),
+        &c.workdays,
+    )
+    .into_iter()
+    .map(|(s, d)| (s.to_string(), d))
+    .collect();
+    let want = [
+        ("before-5", date(2023, 6, 23)),
+        ("before-1", date(2023, 6, 29)),
+        ("due", date(2023, 6, 30)),
+        ("overdue-1", date(2023, 7, 10)),
+        ("overdue-2", date(2023, 7, 17)),
+    ];
+    let want: Vec<(String, Date)> = want.iter().map(|(s, d)| (s.to_string(), *d)).collect();
+    assert_eq!(days, want);
 }
 
 #[test]
@@ -230,6 +299,7 @@ fn batches_group_by_agency() {
         ordinal: 1,
         days_left: 0,
         due: date(2025, 4, 29),
+        aim: date(2025, 4, 29),
     };
     let b = batches(&[r(0, 1), r(0, 0), r(1, 1)]);
     assert_eq!(b.len(), 2);

@@ -1,0 +1,264 @@
+//! The deadline as the plan words it, and what the law makes of it: what
+//! every email and page quotes (SPEC "The plan's words, not ours"), and the
+//! plan cited as an office cites it (*Kế hoạch số 3212/KH-UBND ngày 20/3/2025
+//! của UBND tỉnh Khánh Hòa*).
+
+use jiff::civil::{Date, Time};
+
+use super::Instance;
+use crate::config::{Config, Letter, Plan};
+use crate::dates;
+use crate::lang::{Lang, say};
+
+/// A deadline as a letter states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    /// The words: the plan's (*trước ngày 03/7/2023*), or, for a date the
+    /// plan does not give, the date the document or the office sets.
+    pub words: String,
+    /// Where a date the plan does not give comes from: *theo Thông báo số
+    /// …* or *thời hạn dự kiến …*; none when the words are the plan's.
+    pub source: Option<String>,
+    /// What the law or a decision makes of it: *ngày 02/7/2023 là Chủ nhật:
+    /// nhận đến hết Thứ Hai, 03/7/2023*, or an extension.
+    pub effective: Option<String>,
+}
+
+/// A day as a Vietnamese document writes it in running text: *03/7/2023*.
+pub fn letter_date(date: Date) -> String {
+    format!("{:02}/{}/{}", date.day(), date.month(), date.year())
+}
+
+/// A day in `lang`'s running text.
+fn day(lang: Lang, date: Date) -> String {
+    match lang {
+        Lang::Vi => letter_date(date),
+        Lang::En => dates::en_long(date),
+    }
+}
+
+fn weekday(lang: Lang, date: Date) -> &'static str {
+    match lang {
+        Lang::Vi => dates::vn_weekday(date),
+        Lang::En => dates::en_weekday(date),
+    }
+}
+
+/// *17 giờ* / *16 giờ 30*; *17:00* in English.
+fn clock(lang: Lang, time: Time) -> String {
+    match (lang, time.minute()) {
+        (Lang::Vi, 0) => format!("{} giờ", time.hour()),
+        (Lang::Vi, m) => format!("{} giờ {m:02}", time.hour()),
+        (Lang::En, _) => format!("{:02}:{:02}", time.hour(), time.minute()),
+    }
+}
+
+/// The deadline of `inst` for a pair due on `due` (the instance's, or an
+/// extension's), worded in `lang`.
+pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wording {
+    let ob = inst.obligation(config);
+    let by_date = |d: Date| say!(lang, "chậm nhất ngày {}", "by {}", day(lang, d));
+    let from_plan = |words: String| (words, None);
+    let (words, source) = if let Some(basis) = &ob.date_basis {
+        let src = say!(lang, "theo {}", "as set by {}", basis);
+        (by_date(inst.period), Some(src))
+    } else if ob.provisional {
+        let src = say!(
+            lang,
+            "thời hạn dự kiến của {}; kế hoạch không quy định ngày gửi",
+            "a provisional date set by {}; the plan gives no date",
+            config.settings.office.name
+        );
+        (by_date(inst.period), Some(src))
+    } else {
+        from_plan(match ob.letter {
+            Letter::By(d) => by_date(d),
+            Letter::Before(d) => say!(lang, "trước ngày {}", "before {}", day(lang, d)),
+            Letter::ByMonth(y, m) => say!(lang, "trong tháng {}/{}", "in {}/{}", m, y),
+            Letter::BeforeMonth(y, m) => say!(lang, "trước tháng {}/{}", "before {}/{}", m, y),
+            Letter::ByAt(d, t) => say!(
+                lang,
+                "chậm nhất {} ngày {}",
+                "by {} on {}",
+                clock(lang, t),
+                day(lang, d)
+            ),
+            Letter::BeforeAt(d, t) => say!(
+                lang,
+                "trước {} ngày {}",
+                "before {} on {}",
+                clock(lang, t),
+                day(lang, d)
+            ),
+            Letter::Within {
+                n,
+                working,
+                from,
+                from_issue,
+            } => {
+                let unit = match (lang, working) {
+                    (Lang::Vi, true) => "ngày làm việc",
+                    (Lang::Vi, false) => "ngày",
+                    (Lang::En, true) => "working days",
+                    (Lang::En, false) => "days",
+                };
+                match from_issue {
+                    true => say!(
+                        lang,
+                        "trong {:02} {} kể từ ngày ban hành kế hoạch ({}), tức chậm nhất ngày {}",
+                        "within {} {} of the plan's issue ({}), that is by {}",
+                        n,
+                        unit,
+                        day(lang, from),
+                        day(lang, inst.period)
+                    ),
+                    false => say!(
+                        lang,
+                        "trong {:02} {} kể từ ngày {}, tức chậm nhất ngày {}",
+                        "within {} {} of {}, that is by {}",
+                        n,
+                        unit,
+                        day(lang, from),
+                        day(lang, inst.period)
+                    ),
+                }
+            }
+            Letter::Cycle => by_date(inst.period),
+        })
+    };
+    Wording {
+        words,
+        source,
+        effective: effective(config, inst, due, lang),
+    }
+}
+
+/// What the law or an extension makes of the letter's last day.
+fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<String> {
+    if due != inst.due {
+        return Some(say!(
+            lang,
+            "đã được gia hạn đến hết ngày {}",
+            "extended to the end of {}",
+            day(lang, due)
+        ));
+    }
+    let last = inst.period;
+    if due == last {
+        return None;
+    }
+    let why = if config.workdays.is_working_weekday(last) {
+        say!(lang, "ngày nghỉ lễ", "a public holiday")
+    } else {
+        weekday(lang, last).to_string()
+    };
+    Some(match inst.deadline {
+        Some(d) => {
+            let t = d.at.to_zoned(config.settings.timezone.clone()).time();
+            say!(
+                lang,
+                "ngày {} là {}: hạn chuyển sang {} {}, {}",
+                "{} is {}: the deadline moves to {} on {}, {}",
+                day(lang, last),
+                why,
+                clock(lang, t),
+                weekday(lang, due),
+                day(lang, due)
+            )
+        }
+        None => say!(
+            lang,
+            "ngày {} là {}: nhận đến hết {}, {}",
+            "{} is {}: accepted until the end of {}, {}",
+            day(lang, last),
+            why,
+            weekday(lang, due),
+            day(lang, due)
+        ),
+    })
+}
+
+/// The plan as a letter cites it: *Kế hoạch số 3212/KH-UBND ngày 20/3/2025
+/// của UBND tỉnh Khánh Hòa về …*; a plan without a number by its date,
+/// issuer and title; without a date either, by its title and issuer.
+pub fn cite(plan: &Plan, lang: Lang) -> String {
+    let about = about(&plan.title);
+    let issuer = plan.issuer.as_deref();
+    match lang {
+        Lang::Vi => {
+            let mut s = String::from("Kế hoạch");
+            if let Some(n) = &plan.number {
+                s.push_str(&format!(" số {n}"));
+            }
+            if let Some(d) = plan.issued {
+                s.push_str(&format!(" ngày {}", letter_date(d)));
+            }
+            if plan.number.is_none() && plan.issued.is_none() {
+                s = plan.title.clone();
+                if let Some(i) = issuer {
+                    s.push_str(&format!(" của {i}"));
+                }
+                return s;
+            }
+            if let Some(i) = issuer {
+                s.push_str(&format!(" của {i}"));
+            }
+            s.push_str(&format!(" về {about}"));
+            s
+        }
+        Lang::En => {
+            let mut s = String::from("plan");
+            if let Some(n) = &plan.number {
+                s.push_str(&format!(" no. {n}"));
+            }
+            if let Some(d) = plan.issued {
+                s.push_str(&format!(" of {}", dates::en_long(d)));
+            }
+            if let Some(i) = issuer {
+                s.push_str(&format!(" by {i}"));
+            }
+            s.push_str(&format!(" ({})", plan.title));
+            s
+        }
+    }
+}
+
+/// The plan named short, for a subject: *Kế hoạch số 3212/KH-UBND*; without
+/// a number, *Kế hoạch ngày 20/3/2025 của …*, else *Kế hoạch của …*.
+pub fn short(plan: &Plan, lang: Lang) -> String {
+    match (&plan.number, plan.issued, lang) {
+        (Some(n), _, Lang::Vi) => format!("Kế hoạch số {n}"),
+        (Some(n), _, Lang::En) => format!("plan no. {n}"),
+        (None, Some(d), Lang::Vi) => format!(
+            "Kế hoạch ngày {}{}",
+            letter_date(d),
+            by(plan, " của ")
+        ),
+        (None, Some(d), Lang::En) => format!("the plan of {}{}", dates::vn(d), by(plan, " by ")),
+        (None, None, Lang::Vi) => format!("Kế hoạch{}", by(plan, " của ")),
+        (None, None, Lang::En) => format!("the plan{}", by(plan, " by ")),
+    }
+}
+
+fn by(plan: &Plan, word: &str) -> String {
+    plan.issuer
+        .as_deref()
+        .map_or(String::new(), |i| format!("{word}{i}"))
+}
+
+/// A plan's title without its leading document type, so that a letter can
+/// cite it as *Kế hoạch số 3212/KH-UBND … về {about}*.
+pub fn about(title: &str) -> String {
+    let rest = title
+        .strip_prefix("Kế hoạch ")
+        .or_else(|| title.strip_prefix("KẾ HOẠCH "))
+        .unwrap_or(title);
+    rest.to_string()
+}
+
+/// Whether an obligation is a draft the office puts to a decision (*Dự
+/// thảo … trình … ban hành*), not a report it compiles.
+pub fn is_draft(title: &str) -> bool {
+    let t = title.trim_start().to_lowercase();
+    t.starts_with("dự thảo")
+}
