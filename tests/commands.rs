@@ -47,7 +47,10 @@ fn calendar_json_has_the_seed_deadlines() {
         "quy-che-xac-dinh-nghien",
         "2024-04-30",
     );
-    assert_eq!((&r["due"], &r["aim"]), (&json!("2024-05-02"), &json!("2024-04-26")));
+    assert_eq!(
+        (&r["due"], &r["aim"]),
+        (&json!("2024-05-02"), &json!("2024-04-26"))
+    );
     // The year's report: 14/12/2024 is a Saturday → Monday 16/12 (forward).
     let r = find(&hd, "hai-duong-2024", "bao-cao-nam", "2024-12-14");
     assert_eq!(r["due"], "2024-12-16");

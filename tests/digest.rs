@@ -62,14 +62,20 @@ fn a_chain_is_read_together_in_the_digest() {
     let units = text.find("- Báo cáo kết quả hưởng ứng").unwrap();
     let upward = text.find("   ↳ Báo cáo tổng hợp kết quả").unwrap();
     assert!(units < upward, "{text}");
-    assert!(text.contains("hạn 30/06/2023: đã nộp 3/26."), "{text}");
+    // Due by the law: the end of Monday 03/07 (02/07, the letter's last day, is a Sunday).
+    assert!(text.contains("hạn 03/07/2023: đã nộp 3/26."), "{text}");
+    // No command line for the leaders to type, and the one word per state.
+    assert!(
+        !text.contains("dondoc ") && !text.contains("sau hạn"),
+        "{text}"
+    );
     assert!(
         text.contains("đã nhận 3/26 báo cáo của các đơn vị"),
         "{text}"
     );
 }
 
-/// Khánh Hòa on Monday 22/12/2025: 44 agencies owe reports, most of them the
+/// Khánh Hòa on Monday 22/12/2025: 46 agencies owe reports, most of them the
 /// same two; the digest stays one screen: agencies with equal figures are
 /// named together, reports overdue past `stop_after_days` (60) are counted
 /// ("đã thôi nhắc"), not listed, and dissolved districts name their successors.
@@ -83,9 +89,9 @@ fn the_digest_is_one_screen_however_many_agencies_are_late() {
         "{} lines:\n{text}",
         text.lines().count()
     );
-    assert!(text.contains("66 lượt, của 44 cơ quan, đơn vị"), "{text}");
+    assert!(text.contains("70 lượt, của 46 cơ quan, đơn vị"), "{text}");
     // The June report (189 days) and kiện toàn (237 days) are past 60 days.
-    assert!(text.contains("1. 2 báo cáo, lâu nhất 189 ngày, 22 đơn vị (1 quá hạn lâu, đã thôi nhắc tự động): Bộ Chỉ huy Bộ đội Biên phòng tỉnh, Bộ Chỉ huy Quân sự tỉnh,"), "{text}");
+    assert!(text.contains("1. 2 báo cáo, lâu nhất 189 ngày, 24 đơn vị (1 quá hạn lâu, đã thôi nhắc tự động): Bộ Chỉ huy Bộ đội Biên phòng tỉnh, Bộ Chỉ huy Quân sự tỉnh,"), "{text}");
     assert!(
         text.contains(
             "2. 1 báo cáo, lâu nhất 237 ngày (1 quá hạn lâu, đã thôi nhắc tự động): Công an tỉnh."
@@ -98,7 +104,7 @@ fn the_digest_is_one_screen_however_many_agencies_are_late() {
     );
     // Only the year's report (7 days) is still chased.
     assert!(
-        text.contains("kỳ năm 2025, hạn 15/12/2025): 34 đơn vị chưa nộp, quá hạn đến 7 ngày."),
+        text.contains("kỳ năm 2025, hạn 15/12/2025): 36 đơn vị chưa nộp, quá hạn đến 7 ngày."),
         "{text}"
     );
 }

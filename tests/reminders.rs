@@ -66,7 +66,10 @@ fn a_reminder_arrives_intact_and_only_once() {
     let text = m.body_text(0).unwrap();
     assert!(text.contains("Kính gửi: Sở Y tế"), "{text}");
     // The plan's words (trước ngày 30/4/2025), the agency named, no "quý cơ quan".
-    assert!(text.contains("Thời hạn: trước ngày 30/4/2025.\r\n"), "{text}");
+    assert!(
+        text.contains("Thời hạn: trước ngày 30/4/2025.\r\n"),
+        "{text}"
+    );
     assert!(text.contains("Còn 5 ngày (nhắc lần 1)"), "{text}");
     assert!(
         text.contains("đề nghị Sở Y tế gửi báo cáo, văn bản sau đúng thời hạn"),

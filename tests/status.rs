@@ -77,10 +77,10 @@ fn status_filters_and_formats() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("nộp đúng hạn"));
+    // One word per state (SPEC third release).
+    assert!(out.stdout.contains("┆ đúng hạn "), "{}", out.stdout);
     assert!(
-        out.stdout
-            .contains("1 nộp đúng hạn · 0 nộp quá hạn · 1 quá hạn chưa nộp"),
+        out.stdout.contains("1 đúng hạn · 0 nộp muộn · 1 quá hạn"),
         "{}",
         out.stdout
     );
@@ -154,11 +154,20 @@ fn status_exports_a_workbook_with_one_sheet_per_plan() {
         "Kế hoạch 1/KH-UBND — Kế hoạch",
         "Số, ký hiệu",
         "15/BC",
-        "nộp quá hạn",
-        "quá hạn chưa nộp",
+        "nộp muộn",
+        "quá hạn",
         "Sở Y tế",
     ] {
         assert!(strings.contains(want), "{want} not in {strings}");
+    }
+    for retired in [
+        "nộp quá hạn",
+        "Trễ hạn",
+        "trễ hạn",
+        "sau hạn",
+        "Số ngày trễ",
+    ] {
+        assert!(!strings.contains(retired), "{retired} in {strings}");
     }
     let styles = read("xl/styles.xml");
     assert!(

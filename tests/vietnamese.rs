@@ -20,7 +20,7 @@ fn a_clerks_day_reads_in_vietnamese() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(
         out.stdout.trim(),
-        "đã ghi nhận: Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 02/05/2025 09:00, số 125/BC-SYT — trễ 3 ngày (hạn 29/04/2025)"
+        "đã ghi nhận: Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 02/05/2025 09:00, số 125/BC-SYT — nộp muộn 3 ngày (hạn 29/04/2025)"
     );
     let out = submit(&["--on", "29/04/2025"]);
     assert_eq!(out.code, 2);
@@ -93,7 +93,7 @@ fn a_clerks_day_reads_in_vietnamese() {
     );
     // Still exempt (the waiver above), and extended.
     assert!(
-        out.stdout.contains("miễn (gia hạn đến 15/05/2025)"),
+        out.stdout.contains("miễn nộp (gia hạn đến 15/05/2025)"),
         "{}",
         out.stdout
     );

@@ -231,11 +231,9 @@ pub fn short(plan: &Plan, lang: Lang) -> String {
     match (&plan.number, plan.issued, lang) {
         (Some(n), _, Lang::Vi) => format!("Kế hoạch số {n}"),
         (Some(n), _, Lang::En) => format!("plan no. {n}"),
-        (None, Some(d), Lang::Vi) => format!(
-            "Kế hoạch ngày {}{}",
-            letter_date(d),
-            by(plan, " của ")
-        ),
+        (None, Some(d), Lang::Vi) => {
+            format!("Kế hoạch ngày {}{}", letter_date(d), by(plan, " của "))
+        }
         (None, Some(d), Lang::En) => format!("the plan of {}{}", dates::vn(d), by(plan, " by ")),
         (None, None, Lang::Vi) => format!("Kế hoạch{}", by(plan, " của ")),
         (None, None, Lang::En) => format!("the plan{}", by(plan, " by ")),
@@ -300,7 +298,10 @@ mod tests {
         assert_eq!(w.words, "before Monday 3 July 2023");
         // A working day needs no word; a holiday is named as such (30/4/2025).
         let w = words(&format!("{OB}due = \"15/12/2025\"\n"), Lang::Vi);
-        assert_eq!((w.words.as_str(), w.effective), ("chậm nhất ngày 15/12/2025", None));
+        assert_eq!(
+            (w.words.as_str(), w.effective),
+            ("chậm nhất ngày 15/12/2025", None)
+        );
         let w = words(&format!("{OB}due = \"30/04/2025\"\n"), Lang::Vi);
         assert_eq!(
             w.effective.as_deref(),
@@ -314,7 +315,8 @@ mod tests {
         assert_eq!(w.words, "trước tháng 5/2024");
         let w = words(&format!("{OB}within = \"5 working days\"\n"), Lang::Vi);
         assert!(
-            w.words.starts_with("trong 05 ngày làm việc kể từ ngày ban hành kế hoạch (20/3/2025)"),
+            w.words
+                .starts_with("trong 05 ngày làm việc kể từ ngày ban hành kế hoạch (20/3/2025)"),
             "{w:?}"
         );
     }

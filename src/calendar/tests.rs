@@ -286,7 +286,11 @@ fn the_law_sets_the_due_date_and_backward_moves_only_the_aim() {
     for (shift, due, aim) in [
         ("", date(2024, 5, 2), date(2024, 5, 2)),
         ("shift = \"forward\"\n", date(2024, 5, 2), date(2024, 5, 2)),
-        ("shift = \"backward\"\n", date(2024, 5, 2), date(2024, 4, 26)),
+        (
+            "shift = \"backward\"\n",
+            date(2024, 5, 2),
+            date(2024, 4, 26),
+        ),
         ("shift = \"none\"\n", date(2024, 4, 30), date(2024, 4, 30)),
     ] {
         let schedule = format!("before = \"05/2024\"\n{shift}");

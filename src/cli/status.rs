@@ -223,7 +223,13 @@ fn print_table(
                     "Số, ký hiệu / ghi chú",
                     "Số ngày chậm",
                 ],
-                Lang::En => ["Agency", "State", "Submitted", "Number / note", "Days past due"],
+                Lang::En => [
+                    "Agency",
+                    "State",
+                    "Submitted",
+                    "Number / note",
+                    "Days past due",
+                ],
             });
             for s in pairs {
                 let submitted = s.submitted_at.map_or(String::new(), |t| {

@@ -216,7 +216,10 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
         }
         changes.push(OfficeChange {
             date,
-            name: entry.name.as_ref().map(|n| check_text(src, n, &key("name"))),
+            name: entry
+                .name
+                .as_ref()
+                .map(|n| check_text(src, n, &key("name"))),
             email: match &entry.email {
                 Some(e) => Some(check_email(src, e, &key("email"))?),
                 None => None,

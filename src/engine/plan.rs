@@ -6,9 +6,9 @@ use jiff::civil::Date;
 
 use super::summary::EngineError;
 use crate::calendar::{self, Instance, letter};
-use crate::lang::say;
 use crate::config::{Config, Lang};
 use crate::dates;
+use crate::lang::say;
 use crate::ledger::Ledger;
 use crate::mail::Templates;
 use crate::mail::compose;
@@ -263,7 +263,11 @@ fn subject_words(
         Some(label) => format!("{} ({label})", crate::mail::templates::lower_first(title)),
         None => crate::mail::templates::lower_first(title),
     };
-    let mut plans: Vec<usize> = batch.items.iter().map(|r| instances[r.instance].plan).collect();
+    let mut plans: Vec<usize> = batch
+        .items
+        .iter()
+        .map(|r| instances[r.instance].plan)
+        .collect();
     plans.dedup();
     let n = batch.items.len();
     let counted = match (plans.as_slice(), lang) {
@@ -273,8 +277,14 @@ fn subject_words(
         ([p], Lang::En) if n == 1 => {
             format!("a report under {}", letter::short(&config.plans[*p], lang))
         }
-        ([p], Lang::Vi) => format!("{n:02} báo cáo theo {}", letter::short(&config.plans[*p], lang)),
-        ([p], Lang::En) => format!("{n} reports under {}", letter::short(&config.plans[*p], lang)),
+        ([p], Lang::Vi) => format!(
+            "{n:02} báo cáo theo {}",
+            letter::short(&config.plans[*p], lang)
+        ),
+        ([p], Lang::En) => format!(
+            "{n} reports under {}",
+            letter::short(&config.plans[*p], lang)
+        ),
         (_, Lang::Vi) => format!("{n:02} báo cáo theo {:02} kế hoạch", plans.len()),
         (_, Lang::En) => format!("{n} reports under {} plans", plans.len()),
     };

@@ -282,7 +282,10 @@ mod tests {
         let t = Templates::load(&c).unwrap();
         let r = t.render("reminder", &sample::reminder()).unwrap();
         // Three items: the subject counts them and names the plan.
-        assert_eq!(r.subject, "V/v đôn đốc gửi 03 báo cáo theo Kế hoạch số 1/KH");
+        assert_eq!(
+            r.subject,
+            "V/v đôn đốc gửi 03 báo cáo theo Kế hoạch số 1/KH"
+        );
         for want in [
             "Kính gửi: Sở Y tế",
             "Đến ngày 16/06/2025, Văn phòng Thường trực chưa nhận được các báo cáo, văn bản sau của Sở Y tế:",

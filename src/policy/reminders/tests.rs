@@ -88,9 +88,9 @@ fn each_step_falls_on_its_working_day() {
         },
         cal,
     )
-        .into_iter()
-        .map(|(s, d)| (s.to_string(), d))
-        .collect();
+    .into_iter()
+    .map(|(s, d)| (s.to_string(), d))
+    .collect();
     let want = [
         ("before-7", date(2025, 4, 18)), // over the weekend of 19–20/4
         ("before-3", date(2025, 4, 24)),
