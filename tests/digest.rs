@@ -6,30 +6,11 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::{copy_tree, dondoc, golden};
+use common::{dondoc, golden};
 
 fn example(name: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(
-        Path::new("config/examples").join(name).as_path(),
-        dir.path(),
-    );
-    let main = dir.path().join("dondoc.toml");
-    let text = fs::read_to_string(&main)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            if l.starts_with("database") {
-                "database = \"state/db\""
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    fs::write(&main, text).unwrap();
+    let dir = common::example_copy(&format!("config/examples/{name}"), "vi");
     let cfg = dir.path().to_str().unwrap().to_string();
     (dir, cfg)
 }

@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{copy_tree, dondoc};
+use common::{dondoc, example_copy as copy};
 
 /// Example directory, and three send moments: a reminder before the due
 /// date (or at the aim of a `backward` deadline), the due date, an overdue
@@ -78,27 +78,6 @@ struct Email {
     subject: String,
     text: String,
     html: String,
-}
-
-/// A copy of `example` writing to its own database and outbox, in `lang`.
-fn copy(example: &str, lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(Path::new(example), dir.path());
-    let _ = fs::remove_dir_all(dir.path().join("examples"));
-    let main = dir.path().join("dondoc.toml");
-    let text = fs::read_to_string(&main).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| match l.split_whitespace().next() {
-            Some("database") => "database = \"state/dondoc.db\"".to_string(),
-            Some("outbox") => "outbox = \"state/outbox\"".to_string(),
-            Some("lang") => format!("lang = \"{lang}\""),
-            _ => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    fs::write(&main, text).unwrap();
-    dir
 }
 
 /// Runs `tick --at` and returns the emails it wrote.
@@ -317,4 +296,161 @@ fn config_is_the_khanh_hoa_example_and_holidays_are_one_file() {
             .collect()
     };
     assert_eq!(strip(main), strip(kh));
+}
+
+/// What no letter to an agency or to the office's leaders may say (SPEC
+/// "The letter and the law"): the retired state words, *quý cơ quan*, a
+/// command line or a file name.
+const RETIRED: [&str; 12] = [
+    "quý cơ quan",
+    "nộp quá hạn",
+    "trễ hạn",
+    "Trễ hạn",
+    "sau hạn",
+    "Số ngày trễ",
+    "trễ ",
+    "dondoc ",
+    ".toml",
+    " --",
+    ".csv",
+    "pending",
+];
+
+/// Words a cut subject would end on.
+const DANGLING: [&str; 10] = [
+    "…",
+    "...",
+    " và",
+    " của",
+    " về",
+    " các",
+    " theo",
+    " công tác",
+    " thực hiện",
+    " trong",
+];
+
+/// The send moments at each deadline's aim, due date and the day after it,
+/// for the first two instances of each obligation.
+fn deadline_moments(example: &str) -> Vec<String> {
+    let out = dondoc(&[
+        "--config",
+        example,
+        "calendar",
+        "--format",
+        "json",
+        "--from",
+        "01/01/2023",
+        "--to",
+        "31/12/2026",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let mut per_obligation: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut days = std::collections::BTreeSet::new();
+    for r in &rows {
+        let n = per_obligation
+            .entry(format!("{}/{}", r["plan"], r["obligation"]))
+            .or_default();
+        *n += 1;
+        if *n > 2 {
+            continue;
+        }
+        let day =
+            |k: &str| jiff::civil::Date::strptime("%Y-%m-%d", r[k].as_str().unwrap()).unwrap();
+        days.insert(day("aim"));
+        days.insert(day("due"));
+        days.insert(day("due").tomorrow().unwrap());
+    }
+    days.into_iter()
+        .map(|d| format!("{} 08:00", d.strftime("%d/%m/%Y")))
+        .collect()
+}
+
+/// Every shipped example's emails and digest, at each deadline's aim, due
+/// date and first overdue day, in both languages: no retired word, *quý cơ
+/// quan*, command or file name; every plan cited with its number and date
+/// when the config has them (and its issuer); subjects of at most 120
+/// characters that end on a whole phrase.
+#[test]
+fn every_example_letter_reads_as_the_office_would_sign_it() {
+    for (example, _) in MOMENTS {
+        let loaded = dondoc::engine::load(Path::new(example)).unwrap();
+        let cites: Vec<(Option<String>, Option<String>, Option<String>)> = loaded
+            .config
+            .plans
+            .iter()
+            .map(|p| {
+                (
+                    p.number.clone(),
+                    p.issued
+                        .map(|d| format!("ngày {:02}/{}/{}", d.day(), d.month(), d.year())),
+                    p.issuer.clone(),
+                )
+            })
+            .collect();
+        let moments = deadline_moments(example);
+        assert!(moments.len() >= 3, "{example}: {moments:?}");
+        let mut letters = 0;
+        for lang in ["vi", "en"] {
+            let dir = copy(example, lang);
+            let cfg = dir.path().to_str().unwrap().to_string();
+            for at in &moments {
+                let _ = fs::remove_dir_all(dir.path().join("state"));
+                let mut texts: Vec<(String, String)> = tick(dir.path(), at, &mut Vec::new())
+                    .into_iter()
+                    .map(|e| {
+                        (
+                            e.subject,
+                            format!("{}\n{}", e.text, e.html.replace("&#x2f;", "/")),
+                        )
+                    })
+                    .collect();
+                let digest = dondoc(&[
+                    "--config", &cfg, "preview", "--digest", "--at", at, "--format", "json",
+                ]);
+                assert!(digest.status.success(), "{example} {at}: {}", digest.stderr);
+                let d: serde_json::Value = serde_json::from_str(&digest.stdout).unwrap();
+                texts.push((
+                    d["subject"].as_str().unwrap().to_string(),
+                    format!(
+                        "{}\n{}",
+                        d["text"].as_str().unwrap(),
+                        d["html"].as_str().unwrap().replace("&#x2f;", "/")
+                    ),
+                ));
+                for (subject, body) in &texts {
+                    letters += 1;
+                    let context = format!("{example} {lang} {at}:\n{subject}\n{body}");
+                    for word in RETIRED {
+                        assert!(
+                            !body.contains(word) && !subject.contains(word),
+                            "{word:?} in {context}"
+                        );
+                    }
+                    assert!(subject.chars().count() <= 120, "long subject in {context}");
+                    for end in DANGLING {
+                        assert!(
+                            !subject.ends_with(end),
+                            "subject ends on {end:?} in {context}"
+                        );
+                    }
+                    if lang == "en" {
+                        continue;
+                    }
+                    for line in body.lines().filter(|l| l.contains("Căn cứ:")) {
+                        let cited = cites.iter().any(|(number, issued, issuer)| {
+                            number
+                                .as_ref()
+                                .is_none_or(|n| line.contains(&format!("số {n}")))
+                                && issued.as_ref().is_none_or(|d| line.contains(d.as_str()))
+                                && issuer.as_ref().is_none_or(|i| line.contains(i.as_str()))
+                        });
+                        assert!(cited, "{line:?} cites no plan fully in {context}");
+                    }
+                }
+            }
+        }
+        assert!(letters > 10, "{example}: only {letters} letters");
+    }
 }

@@ -93,6 +93,7 @@ pub fn overview(
         .map(|(i, &(overdue, days))| context::DigestLate {
             plan_number: i.plan(config).number.clone(),
             plan_title: i.plan(config).title.clone(),
+            plan_short: crate::calendar::letter::short(i.plan(config), config.settings.mail.lang),
             title: i.obligation(config).title.clone(),
             period: period_label(config, i),
             due: dates::vn(i.due),
@@ -163,6 +164,7 @@ fn row(
     context::DigestInstance {
         plan_number: plan.number.clone(),
         plan_title: plan.title.clone(),
+        plan_short: crate::calendar::letter::short(plan, config.settings.mail.lang),
         obligation_id: inst.obligation(config).id.clone(),
         obligation_title: inst.obligation(config).title.clone(),
         period: period_label(config, inst),

@@ -91,6 +91,27 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of a shipped example (`config/examples/NAME` or `config`) writing to its own database and outbox, in `lang`.
+pub fn example_copy(example: &str, lang: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(example), dir.path());
+    let _ = fs::remove_dir_all(dir.path().join("examples"));
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| match l.split_whitespace().next() {
+            Some("database") => "database = \"state/dondoc.db\"".to_string(),
+            Some("outbox") => "outbox = \"state/outbox\"".to_string(),
+            Some("lang") => format!("lang = \"{lang}\""),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&main, text).unwrap();
+    dir
+}
+
 pub mod console;
 pub mod http;
 pub mod records;

@@ -168,6 +168,9 @@ pub struct DigestLate {
     /// None for an unnumbered plan (cite `plan_title` then).
     pub plan_number: Option<String>,
     pub plan_title: String,
+    /// The plan named short: *Kế hoạch số 3212/KH-UBND*, else by date and
+    /// issuer (never a title cut mid-phrase).
+    pub plan_short: String,
     pub title: String,
     /// The period's name (`period_label`), none for a one-off report.
     pub period: Option<String>,
@@ -184,6 +187,8 @@ pub struct DigestInstance {
     /// None for an unnumbered plan (cite `plan_title` then).
     pub plan_number: Option<String>,
     pub plan_title: String,
+    /// The plan named short, as in [`DigestLate`].
+    pub plan_short: String,
     pub obligation_id: String,
     pub obligation_title: String,
     /// The period's name (`period_label`), none for a one-off report.

@@ -75,6 +75,7 @@ pub fn digest() -> Digest {
     let row = |chained: bool| DigestInstance {
         plan_number: (!chained).then(|| "1/KH".into()),
         plan_title: "Kế hoạch".into(),
+        plan_short: "Kế hoạch số 1/KH".into(),
         obligation_id: "o".into(),
         obligation_title: "Báo cáo".into(),
         period: chained.then(|| "6 tháng đầu năm 2025".into()),
@@ -146,6 +147,7 @@ pub fn digest() -> Digest {
             DigestLate {
                 plan_number: Some("1/KH".into()),
                 plan_title: "Kế hoạch".into(),
+                plan_short: "Kế hoạch số 1/KH".into(),
                 title: "Báo cáo".into(),
                 period: Some("6 tháng đầu năm 2025".into()),
                 due: "16/06/2025".into(),
@@ -155,6 +157,7 @@ pub fn digest() -> Digest {
             DigestLate {
                 plan_number: None,
                 plan_title: "Kế hoạch".into(),
+                plan_short: "Kế hoạch của UBND tỉnh".into(),
                 title: "Báo cáo".into(),
                 period: None,
                 due: "16/06/2025".into(),
