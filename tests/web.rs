@@ -633,6 +633,12 @@ fn a_viewer_reads_but_cannot_record() {
         !page.body.contains("/record?"),
         "no record link for a viewer"
     );
+    // The page quotes the deadline as the plan writes it (SPEC third release).
+    assert!(
+        page.body.contains("Thời hạn: trước ngày 30/4/2025."),
+        "{}",
+        page.body
+    );
     let form_page = c.get(
         "/record?plan=p&obligation=bao-cao&period=2025-04-29&agency=so-y-te",
         &[("Cookie", cookie.as_str())],

@@ -28,6 +28,10 @@ pub struct Link {
 pub struct PlanHead {
     pub id: String,
     pub label: String,
+    /// *Kế hoạch số 3212/KH-UBND*, else by date and issuer (never the id).
+    pub short: String,
+    /// *Kế hoạch số 3212/KH-UBND ngày 20/3/2025 của UBND tỉnh Khánh Hòa về …*.
+    pub cite: String,
     pub title: String,
     pub issuer: Option<String>,
     pub issued: Option<String>,
@@ -38,6 +42,8 @@ fn plan_head(config: &Config, plan: usize) -> PlanHead {
     PlanHead {
         id: p.id.clone(),
         label: p.label().to_string(),
+        short: crate::calendar::letter::short(p, crate::lang::Lang::Vi),
+        cite: crate::calendar::letter::cite(p, crate::lang::Lang::Vi),
         title: p.title.clone(),
         issuer: p.issuer.clone(),
         issued: p.issued.map(dates::vn),
@@ -52,6 +58,9 @@ pub struct InstanceHead {
     pub period: String,
     pub due: String,
     pub weekday: &'static str,
+    /// The deadline in the plan's words, where a date the plan does not
+    /// give comes from, and the day the law makes of it.
+    pub deadline: String,
     pub submit_to: Option<String>,
 }
 
@@ -64,6 +73,17 @@ fn instance_head(config: &Config, i: &Instance) -> InstanceHead {
         period: period_name(config, i),
         due: dates::vn(i.due),
         weekday: dates::vn_weekday(i.due),
+        deadline: {
+            let w = crate::calendar::letter::wording(config, i, i.due, crate::lang::Lang::Vi);
+            let mut s = w.words;
+            if let Some(src) = w.source {
+                s.push_str(&format!(" ({src})"));
+            }
+            if let Some(e) = w.effective {
+                s.push_str(&format!("; {e}"));
+            }
+            s
+        },
         submit_to: ob
             .submit_to
             .clone()
