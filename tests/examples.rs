@@ -182,11 +182,11 @@ fn the_examples_say_what_their_plans_say() {
             e.text
         );
         assert!(e.text.contains("Đã quá hạn 7 ngày"), "{}", e.text);
-        // The plan has neither number nor date: cited by title and issuer.
+        // The plan has neither number nor date: cited by issuer and title.
         assert!(
             e.text.contains(
-                "Căn cứ: Mục III.1 Kế hoạch tổ chức các hoạt động hưởng ứng Tháng hành động phòng, \
-             chống ma túy năm 2023 của UBND tỉnh Ninh Bình."
+                "Căn cứ: Mục III.1 Kế hoạch của UBND tỉnh Ninh Bình tổ chức các hoạt động hưởng \
+                 ứng Tháng hành động phòng, chống ma túy năm 2023."
             ),
             "{}",
             e.text
@@ -209,7 +209,7 @@ fn the_examples_say_what_their_plans_say() {
     );
     assert!(
         syt.text
-            .contains("Hôm nay là ngày làm việc cuối cùng trước"),
+            .contains("Hôm nay (Thứ Sáu, ngày 26/04/2024) là ngày làm việc cuối cùng trước thời hạn ghi trong kế hoạch; đề nghị gửi trong ngày"),
         "{}",
         syt.text
     );

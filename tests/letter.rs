@@ -148,3 +148,50 @@ fn check_warns_about_provisional_dates() {
     );
     assert!(all.contains("name that document in date_basis"), "{all}");
 }
+
+/// A date no document sets is not one to copy an agency's leaders over:
+/// Khánh Hòa's 6-month report (`provisional`, due Monday 16/06/2025) at its
+/// second overdue reminder, 10 working days late, copies nobody.
+#[test]
+fn a_provisional_date_never_escalates() {
+    let dir = example_copy("config/examples/khanh-hoa-2025", "vi");
+    let cfg = dir.path().to_str().unwrap();
+    let loaded = dondoc::engine::load(dir.path()).unwrap();
+    let planned = json(&[
+        "--config",
+        cfg,
+        "preview",
+        "--at",
+        "30/06/2025 08:00",
+        "--format",
+        "json",
+    ]);
+    let mut overdue_2 = 0;
+    for e in &planned {
+        let agency = loaded.config.agency(e["agency"].as_str().unwrap()).unwrap();
+        for item in e["items"].as_array().unwrap() {
+            if item["step"] == "overdue-2" {
+                overdue_2 += 1;
+            }
+        }
+        for leader in &agency.escalate_to {
+            assert!(
+                !e["cc"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c == leader.as_str()),
+                "{leader} copied: {e}"
+            );
+        }
+    }
+    assert!(overdue_2 > 10, "{planned:?}");
+    assert!(
+        loaded
+            .config
+            .agencies
+            .iter()
+            .any(|a| !a.escalate_to.is_empty()),
+        "some agency has leaders to copy"
+    );
+}

@@ -67,7 +67,7 @@ active_from = 2025-07-01
     );
     assert!(
         out.stdout
-            .contains("UBND huyện Diên Khánh (nay là: UBND xã Diên Khánh)"),
+            .contains("UBND huyện Diên Khánh (nay là UBND xã Diên Khánh)"),
         "{}",
         out.stdout
     );

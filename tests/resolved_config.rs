@@ -236,7 +236,8 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         quarterly.date_basis.as_deref(),
         Some("Thông báo số 12/TB-VPTT ngày 02/01/2025")
     );
-    assert!(quarterly.provisional && !quarterly.remind);
+    assert!(!quarterly.provisional && !quarterly.remind);
+    assert!(ob("bao-cao-6-thang").provisional);
     let up = ob("bao-cao-len");
     assert_eq!(up.schedule, Schedule::Once(date(2025, 7, 10)));
     assert_eq!(up.policy, policy(&[2], true, 2, 2, 1, 10));

@@ -635,7 +635,8 @@ fn a_viewer_reads_but_cannot_record() {
     );
     // The page quotes the deadline as the plan writes it (SPEC third release).
     assert!(
-        page.body.contains("Thời hạn: trước ngày 30&#x2f;4&#x2f;2025."),
+        page.body
+            .contains("Thời hạn: trước ngày 30&#x2f;4&#x2f;2025."),
         "{}",
         page.body
     );

@@ -29,12 +29,36 @@ pub fn letter_date(date: Date) -> String {
     format!("{:02}/{}/{}", date.day(), date.month(), date.year())
 }
 
-/// A day in `lang`'s running text.
+/// A day in `lang`'s running text: *03/7/2023*, *3 July 2023*.
 fn day(lang: Lang, date: Date) -> String {
     match lang {
         Lang::Vi => letter_date(date),
-        Lang::En => dates::en_long(date),
+        Lang::En => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS[month_index(date.month())],
+            date.year()
+        ),
     }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_index(month: i8) -> usize {
+    usize::try_from(month - 1).unwrap_or(0).min(11)
 }
 
 fn weekday(lang: Lang, date: Date) -> &'static str {
@@ -74,8 +98,14 @@ pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wordi
         from_plan(match ob.letter {
             Letter::By(d) => by_date(d),
             Letter::Before(d) => say!(lang, "trước ngày {}", "before {}", day(lang, d)),
-            Letter::ByMonth(y, m) => say!(lang, "trong tháng {}/{}", "in {}/{}", m, y),
-            Letter::BeforeMonth(y, m) => say!(lang, "trước tháng {}/{}", "before {}/{}", m, y),
+            Letter::ByMonth(y, m) => match lang {
+                Lang::Vi => format!("trong tháng {m}/{y}"),
+                Lang::En => format!("in {} {y}", MONTHS[month_index(m)]),
+            },
+            Letter::BeforeMonth(y, m) => match lang {
+                Lang::Vi => format!("trước tháng {m}/{y}"),
+                Lang::En => format!("before {} {y}", MONTHS[month_index(m)]),
+            },
             Letter::ByAt(d, t) => say!(
                 lang,
                 "chậm nhất {} ngày {}",
@@ -147,10 +177,10 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
     if due == last {
         return None;
     }
-    let why = if config.workdays.is_working_weekday(last) {
-        say!(lang, "ngày nghỉ lễ", "a public holiday")
-    } else {
-        weekday(lang, last).to_string()
+    let why = match (config.workdays.is_working_weekday(last), lang) {
+        (true, _) => say!(lang, "ngày nghỉ lễ", "a public holiday"),
+        (false, Lang::Vi) => weekday(lang, last).to_string(),
+        (false, Lang::En) => format!("a {}", weekday(lang, last)),
     };
     Some(match inst.deadline {
         Some(d) => {
@@ -158,7 +188,7 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
             say!(
                 lang,
                 "ngày {} là {}: hạn chuyển sang {} {}, {}",
-                "{} is {}: the deadline moves to {} on {}, {}",
+                "{} is {}: the deadline moves to {} on {} {}",
                 day(lang, last),
                 why,
                 clock(lang, t),
@@ -169,7 +199,7 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
         None => say!(
             lang,
             "ngày {} là {}: nhận đến hết {}, {}",
-            "{} is {}: accepted until the end of {}, {}",
+            "{} is {}: accepted until the end of {} {}",
             day(lang, last),
             why,
             weekday(lang, due),
@@ -194,11 +224,18 @@ pub fn cite(plan: &Plan, lang: Lang) -> String {
                 s.push_str(&format!(" ngày {}", letter_date(d)));
             }
             if plan.number.is_none() && plan.issued.is_none() {
-                s = plan.title.clone();
-                if let Some(i) = issuer {
-                    s.push_str(&format!(" của {i}"));
-                }
-                return s;
+                // *Kế hoạch của UBND tỉnh Ninh Bình tổ chức các hoạt động …*
+                // A title that starts with what the plan does reads on; a
+                // subject needs *về*: *… của BCĐ 138 tỉnh về phòng, chống …*.
+                let verb = ["thực hiện", "tổ chức", "triển khai"]
+                    .iter()
+                    .any(|v| about.starts_with(v));
+                return match (issuer, about.is_empty()) {
+                    (Some(i), false) if verb => format!("Kế hoạch của {i} {about}"),
+                    (Some(i), false) => format!("Kế hoạch của {i} về {about}"),
+                    (Some(i), true) => format!("Kế hoạch của {i}"),
+                    (None, _) => plan.title.clone(),
+                };
             }
             if let Some(i) = issuer {
                 s.push_str(&format!(" của {i}"));
@@ -209,12 +246,12 @@ pub fn cite(plan: &Plan, lang: Lang) -> String {
             s
         }
         Lang::En => {
-            let mut s = String::from("plan");
+            let mut s = String::from("the plan");
             if let Some(n) = &plan.number {
-                s.push_str(&format!(" no. {n}"));
+                s = format!("plan no. {n}");
             }
             if let Some(d) = plan.issued {
-                s.push_str(&format!(" of {}", dates::en_long(d)));
+                s.push_str(&format!(" of {}", day(lang, d)));
             }
             if let Some(i) = issuer {
                 s.push_str(&format!(" by {i}"));
@@ -234,7 +271,7 @@ pub fn short(plan: &Plan, lang: Lang) -> String {
         (None, Some(d), Lang::Vi) => {
             format!("Kế hoạch ngày {}{}", letter_date(d), by(plan, " của "))
         }
-        (None, Some(d), Lang::En) => format!("the plan of {}{}", dates::vn(d), by(plan, " by ")),
+        (None, Some(d), Lang::En) => format!("the plan of {}{}", day(lang, d), by(plan, " by ")),
         (None, None, Lang::Vi) => format!("Kế hoạch{}", by(plan, " của ")),
         (None, None, Lang::En) => format!("the plan{}", by(plan, " by ")),
     }
@@ -295,7 +332,11 @@ mod tests {
             Some("ngày 02/7/2023 là Chủ nhật: nhận đến hết Thứ Hai, 03/7/2023")
         );
         let w = words(&format!("{OB}before = \"03/07/2023\"\n"), Lang::En);
-        assert_eq!(w.words, "before Monday 3 July 2023");
+        assert_eq!(w.words, "before 3 July 2023");
+        assert_eq!(
+            w.effective.as_deref(),
+            Some("2 July 2023 is a Sunday: accepted until the end of Monday 3 July 2023")
+        );
         // A working day needs no word; a holiday is named as such (30/4/2025).
         let w = words(&format!("{OB}due = \"15/12/2025\"\n"), Lang::Vi);
         assert_eq!(
@@ -313,6 +354,8 @@ mod tests {
         assert_eq!(w.words, "chậm nhất 16 giờ 30 ngày 10/7/2023");
         let w = words(&format!("{OB}before = \"05/2024\"\n"), Lang::Vi);
         assert_eq!(w.words, "trước tháng 5/2024");
+        let w = words(&format!("{OB}before = \"05/2024\"\n"), Lang::En);
+        assert_eq!(w.words, "before May 2024");
         let w = words(&format!("{OB}within = \"5 working days\"\n"), Lang::Vi);
         assert!(
             w.words
@@ -370,7 +413,7 @@ mod tests {
         plan.issued = None;
         assert_eq!(
             cite(&plan, Lang::Vi),
-            "Kế hoạch phòng, chống ma túy năm 2024 của UBND tỉnh Khánh Hòa"
+            "Kế hoạch của UBND tỉnh Khánh Hòa về phòng, chống ma túy năm 2024"
         );
         assert!(is_draft("Dự thảo Quy chế phối hợp") && !is_draft("Báo cáo"));
     }

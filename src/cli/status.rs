@@ -241,7 +241,7 @@ fn print_table(
                 let name = if s.state == State::Overdue && !successors.is_empty() {
                     say!(
                         lang,
-                        "{} (nay là: {})",
+                        "{} (nay là {})",
                         "{} (now: {})",
                         agency.name,
                         successors.join(", ")

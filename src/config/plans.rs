@@ -308,7 +308,7 @@ fn obligation(
             .date_basis
             .as_ref()
             .map(|b| check_text(src, b, &key("date_basis"))),
-        provisional: o.provisional.unwrap_or(false),
+        provisional: provisional(src, o, &key("provisional")),
         remind: o.remind.unwrap_or(true),
         schedule: schedule.as_ref()?.0.clone(),
         letter: schedule?.1,
@@ -316,6 +316,23 @@ fn obligation(
         after: None, // resolved once every obligation of the plan is known
         policy,
     })
+}
+
+/// `provisional = true`, which contradicts a `date_basis`: a date some
+/// document sets is not the office's provisional one.
+fn provisional(src: &mut SourceFile, o: &raw::Obligation, key: &str) -> bool {
+    let Some(p) = &o.provisional else {
+        return false;
+    };
+    if *p.get_ref() && o.date_basis.is_some() {
+        src.error(
+            p.span(),
+            key,
+            "provisional = true contradicts date_basis: a date that a document sets is not \
+             provisional; remove provisional, or date_basis if that document does not set the date",
+        );
+    }
+    *p.get_ref()
 }
 
 /// The agency ids and groups plans may reference, indexed once.

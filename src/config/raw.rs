@@ -379,7 +379,8 @@ pub struct Obligation {
     #[schemars(with = "Option<String>")]
     pub date_basis: Option<S<String>>,
     /// true: thời hạn tạm tính, chưa có văn bản quy định (check cảnh báo). / The date is not set by any document yet (check warns).
-    pub provisional: Option<bool>,
+    #[schemars(with = "Option<bool>")]
+    pub provisional: Option<S<bool>>,
     /// false: theo dõi nhưng không gửi thư nhắc (việc văn phòng tự làm). / false: tracked, never emailed (a task the office does itself).
     pub remind: Option<bool>,
     /// Ghi đè từng khóa của [reminders]. / Overrides keys of [reminders].

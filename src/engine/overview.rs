@@ -3,7 +3,8 @@
 //! two weeks (an upward report right after what feeds it).
 //!
 //! Overdue pairs older than their obligation's `stop_after_days` (no longer
-//! chased) are counted per agency in one line, not listed.
+//! chased) are counted per agency in one line, not listed; pairs never
+//! reminded (`remind = false`) are counted, never said to be chased.
 
 use jiff::{ToSpan, Zoned};
 
@@ -61,7 +62,12 @@ pub fn overview(
                 let days = s.days_late.unwrap_or(0);
                 row.overdue += 1;
                 row.max_days = row.max_days.max(days);
-                if days > inst.obligation(config).policy.stop_after_days {
+                let ob = inst.obligation(config);
+                if !ob.remind || !agency.remind {
+                    // Tracked and counted, never chased (the office's own
+                    // parent, a task it does itself): neither "đang đôn đốc"
+                    // nor "đã thôi nhắc".
+                } else if days > ob.policy.stop_after_days {
                     row.old += 1;
                     row.old_max_days = row.old_max_days.max(days);
                 } else {

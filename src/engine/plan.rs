@@ -214,20 +214,14 @@ pub fn render(
         })
         .collect();
     let (topic, counted) = subject_words(config, instances, batch, lang);
-    // The recipient line may say it already: "UBND tỉnh, để trình HĐND tỉnh".
-    let purpose = (!items.iter().any(|i| i.submit_to.contains("để trình"))).then(|| {
-        match items.iter().all(|i| i.draft) {
-            true => say!(
-                lang,
-                "để tổng hợp, trình cấp có thẩm quyền xem xét, ban hành",
-                "so that it can be put to the competent authority for decision"
-            ),
-            false => say!(
-                lang,
-                "để tổng hợp, báo cáo theo quy định",
-                "so that it can be compiled and reported as required"
-            ),
-        }
+    // A draft goes to the authority that decides (its title says so: "…,
+    // trình Chủ tịch UBND tỉnh ban hành"), not to be compiled and reported.
+    let purpose = (!items.iter().any(|i| i.draft)).then(|| {
+        say!(
+            lang,
+            "để tổng hợp, báo cáo theo quy định",
+            "so that it can be compiled and reported as required"
+        )
     });
     let ctx = context::Reminder {
         office: office(config, at.date()),
@@ -238,6 +232,7 @@ pub fn render(
         today: dates::vn(at.date()),
         today_long: long_date(config, at.date()),
         any_overdue: items.iter().any(|i| i.days_overdue > 0),
+        all_overdue: items.iter().all(|i| i.days_overdue > 0),
         all_to_office: items.iter().all(|i| i.to_office),
         escalated: batch.escalated(),
         topic,
@@ -259,9 +254,21 @@ fn subject_words(
 ) -> (String, String) {
     let first = &instances[batch.items[0].instance];
     let title = &first.obligation(config).title;
-    let topic = match calendar::period_label(config, first) {
+    let label = calendar::period_label(config, first);
+    let topic = match &label {
         Some(label) => format!("{} ({label})", crate::mail::templates::lower_first(title)),
         None => crate::mail::templates::lower_first(title),
+    };
+    // What is asked for: reports, or documents when a draft is among them.
+    let drafts = batch
+        .items
+        .iter()
+        .any(|r| letter::is_draft(&instances[r.instance].obligation(config).title));
+    let noun = match (lang, drafts) {
+        (Lang::Vi, false) => "báo cáo",
+        (Lang::Vi, true) => "văn bản",
+        (Lang::En, false) => "report",
+        (Lang::En, true) => "document",
     };
     let mut plans: Vec<usize> = batch
         .items
@@ -270,23 +277,15 @@ fn subject_words(
         .collect();
     plans.dedup();
     let n = batch.items.len();
+    let period = label.map_or(String::new(), |l| format!(" {l}"));
+    let plan = |p: usize| letter::short(&config.plans[p], lang);
     let counted = match (plans.as_slice(), lang) {
-        ([p], Lang::Vi) if n == 1 => {
-            format!("báo cáo theo {}", letter::short(&config.plans[*p], lang))
-        }
-        ([p], Lang::En) if n == 1 => {
-            format!("a report under {}", letter::short(&config.plans[*p], lang))
-        }
-        ([p], Lang::Vi) => format!(
-            "{n:02} báo cáo theo {}",
-            letter::short(&config.plans[*p], lang)
-        ),
-        ([p], Lang::En) => format!(
-            "{n} reports under {}",
-            letter::short(&config.plans[*p], lang)
-        ),
-        (_, Lang::Vi) => format!("{n:02} báo cáo theo {:02} kế hoạch", plans.len()),
-        (_, Lang::En) => format!("{n} reports under {} plans", plans.len()),
+        ([p], Lang::Vi) if n == 1 => format!("{noun}{period} theo {}", plan(*p)),
+        ([p], Lang::En) if n == 1 => format!("the {noun}{period} under {}", plan(*p)),
+        ([p], Lang::Vi) => format!("{n:02} {noun} theo {}", plan(*p)),
+        ([p], Lang::En) => format!("{n} {noun}s under {}", plan(*p)),
+        (_, Lang::Vi) => format!("{n:02} {noun} theo {:02} kế hoạch", plans.len()),
+        (_, Lang::En) => format!("{n} {noun}s under {} plans", plans.len()),
     };
     (topic, counted)
 }

@@ -173,7 +173,8 @@ pub fn due_reminders(
                 instance: n,
                 agency,
                 step,
-                escalate: escalates(policy, step),
+                // A date no document sets is not one to copy leaders over.
+                escalate: !ob.provisional && escalates(policy, step),
                 ordinal: sent.len() + 1,
                 days_left,
                 due,

@@ -96,6 +96,9 @@ pub struct Reminder {
     /// The same in the mail language's long form.
     pub today_long: String,
     pub any_overdue: bool,
+    /// Every item is overdue (else the letter urges the overdue ones and
+    /// reminds of the others).
+    pub all_overdue: bool,
     /// Whether every item goes to the office (else each says where).
     pub all_to_office: bool,
     pub escalated: bool,

@@ -62,6 +62,7 @@ pub fn reminder() -> Reminder {
         today: "16/06/2025".into(),
         today_long: "Thứ Hai, ngày 16/06/2025".into(),
         any_overdue: true,
+        all_overdue: false,
         all_to_office: false,
         escalated: true,
         topic: "báo cáo (6 tháng đầu năm 2025)".into(),
