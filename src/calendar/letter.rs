@@ -33,32 +33,8 @@ pub fn letter_date(date: Date) -> String {
 fn day(lang: Lang, date: Date) -> String {
     match lang {
         Lang::Vi => letter_date(date),
-        Lang::En => format!(
-            "{} {} {}",
-            date.day(),
-            MONTHS[month_index(date.month())],
-            date.year()
-        ),
+        Lang::En => dates::en_day(date),
     }
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn month_index(month: i8) -> usize {
-    usize::try_from(month - 1).unwrap_or(0).min(11)
 }
 
 fn weekday(lang: Lang, date: Date) -> &'static str {
@@ -100,11 +76,11 @@ pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wordi
             Letter::Before(d) => say!(lang, "trước ngày {}", "before {}", day(lang, d)),
             Letter::ByMonth(y, m) => match lang {
                 Lang::Vi => format!("trong tháng {m}/{y}"),
-                Lang::En => format!("in {} {y}", MONTHS[month_index(m)]),
+                Lang::En => format!("in {} {y}", dates::en_month(m)),
             },
             Letter::BeforeMonth(y, m) => match lang {
                 Lang::Vi => format!("trước tháng {m}/{y}"),
-                Lang::En => format!("before {} {y}", MONTHS[month_index(m)]),
+                Lang::En => format!("before {} {y}", dates::en_month(m)),
             },
             Letter::ByAt(d, t) => say!(
                 lang,

@@ -295,6 +295,16 @@ pub fn en_weekday(date: Date) -> &'static str {
 
 /// A date as English prose writes it: *Monday 10 July 2023*.
 pub fn en_long(date: Date) -> String {
+    format!("{} {}", en_weekday(date), en_day(date))
+}
+
+/// A date in English running text without its weekday: *10 July 2023*.
+pub fn en_day(date: Date) -> String {
+    format!("{} {} {}", date.day(), en_month(date.month()), date.year())
+}
+
+/// The English month name of month 1–12.
+pub fn en_month(month: i8) -> &'static str {
     const MONTHS: [&str; 12] = [
         "January",
         "February",
@@ -309,13 +319,7 @@ pub fn en_long(date: Date) -> String {
         "November",
         "December",
     ];
-    let month = MONTHS[usize::try_from(date.month() - 1).expect("month 1..=12")];
-    format!(
-        "{} {} {month} {}",
-        en_weekday(date),
-        date.day(),
-        date.year()
-    )
+    MONTHS[usize::try_from(month - 1).unwrap_or(0).min(11)]
 }
 
 /// The Vietnamese weekday name (*Thứ Hai* … *Chủ nhật*).
