@@ -100,9 +100,11 @@ pub async fn deliver_due(
         let Ok(permit) = window.clone().acquire_owned().await else {
             break; // never closed
         };
+        let raw = ledger.body(&m.message_id)?;
         let result = deliverer
-            .send(&m.message_id, &m.sender, &m.recipients, &m.raw)
+            .send(&m.message_id, &m.sender, &m.recipients, &raw)
             .await;
+        drop(raw);
         health.saw(ledger, &result, now)?;
         let delivery = match result {
             Ok(()) => Delivery::Sent(Timestamp::now()),

@@ -43,11 +43,21 @@ pub struct Stored {
     pub agency: String,
     pub sender: String,
     pub recipients: Vec<String>,
-    pub raw: Vec<u8>,
     pub attempts: i64,
     pub moment: Timestamp,
     pub created: Timestamp,
 }
+
+/// The messages due for an attempt, without their bodies: sorting the
+/// bodies spilled every one of a batch into a temporary file; each is read
+/// once, when it is sent ([`Ledger::body`]).
+pub(crate) const DELIVERABLE: &str =
+    "SELECT message_id, agency, sender, recipients, attempts, moment, created_at
+     FROM messages m
+     WHERE state IN ('pending', 'retry')
+       AND (next_try_at IS NULL OR next_try_at <= ?1)
+       AND (lease_until IS NULL OR lease_until <= ?2)
+     ORDER BY moment, m.rowid";
 
 /// What became of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,14 +214,7 @@ impl Ledger {
     pub fn deliverable(&self, now: Timestamp) -> Result<Vec<Stored>, LedgerError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT m.message_id, agency, sender, recipients, raw, attempts, moment, created_at
-                 FROM messages m JOIN message_bodies b ON b.message_id = m.message_id
-                 WHERE state IN ('pending', 'retry')
-                   AND (next_try_at IS NULL OR next_try_at <= ?1)
-                   AND (lease_until IS NULL OR lease_until <= ?2)
-                 ORDER BY moment, m.rowid",
-            )
+            .prepare_cached(DELIVERABLE)
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([now.as_second(), Timestamp::now().as_second()], |r| {
@@ -225,14 +228,22 @@ impl Ledger {
                         .filter(|s| !s.is_empty())
                         .map(String::from)
                         .collect(),
-                    raw: r.get(4)?,
-                    attempts: r.get(5)?,
-                    moment: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
-                    created: Timestamp::from_second(r.get(7)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    attempts: r.get(4)?,
+                    moment: Timestamp::from_second(r.get(5)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    created: Timestamp::from_second(r.get(6)?).unwrap_or(Timestamp::UNIX_EPOCH),
                 })
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// A message's bytes, exactly as composed: read once, just before the
+    /// attempt that sends them.
+    pub fn body(&self, message_id: &str) -> Result<Vec<u8>, LedgerError> {
+        self.conn
+            .prepare_cached("SELECT raw FROM message_bodies WHERE message_id = ?1")
+            .and_then(|mut s| s.query_row([message_id], |r| r.get(0)))
+            .map_err(|e| self.sql(e))
     }
 
     /// Takes messages for a send attempt, each for its number of `seconds`

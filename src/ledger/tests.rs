@@ -165,3 +165,27 @@ fn waivers_are_added_once_and_lifted() {
     assert!(!ledger.remove_waiver(&key("a")).unwrap());
     assert!(ledger.waivers().unwrap().is_empty());
 }
+
+/// The send path's query sorts small rows, never the bodies: a body through
+/// the ORDER BY went to a temporary file (issue 25's spill).
+#[test]
+fn deliverable_messages_are_sorted_without_their_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
+    let plan: Vec<String> = ledger
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::queue::DELIVERABLE))
+        .unwrap()
+        .query_map([0, 0], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        !plan.iter().any(|p| p.contains("message_bodies")),
+        "{plan:?}"
+    );
+    assert!(
+        plan.iter().any(|p| p.contains("messages_by_state")),
+        "{plan:?}"
+    );
+}
