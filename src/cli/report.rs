@@ -83,16 +83,21 @@ pub fn rows(
     at: &jiff::Zoned,
     year: i16,
 ) -> Result<Vec<Row>, CliError> {
-    let states = crate::engine::states_at(config, ledger, at).map_err(anyhow::Error::from)?;
-    // Per agency: its pairs by state, and the days late summed.
+    // One set of counters per agency, the pairs evaluated an instance at a
+    // time through one buffer (a national config has millions of pairs).
+    let lazy = crate::engine::lazy_states_at(config, ledger, at).map_err(anyhow::Error::from)?;
     let mut by_agency: Vec<Option<(Tally, i64)>> = vec![None; config.agencies.len()];
-    for s in &states.pairs {
-        if states.instances[s.instance].due.year() != year {
+    let mut buffer = Vec::new();
+    for n in 0..lazy.instances.len() {
+        if lazy.instances[n].due.year() != year {
             continue;
         }
-        let (tally, days) = by_agency[s.agency].get_or_insert_default();
-        tally.add(s.state);
-        *days += i64::from(s.days_late.unwrap_or(0));
+        lazy.instance(n, &mut buffer);
+        for s in &buffer {
+            let (tally, days) = by_agency[s.agency].get_or_insert_default();
+            tally.add(s.state);
+            *days += i64::from(s.days_late.unwrap_or(0));
+        }
     }
     let mut rows: Vec<Row> = by_agency
         .into_iter()
