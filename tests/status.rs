@@ -149,7 +149,11 @@ fn status_exports_a_workbook_with_one_sheet_per_plan() {
         sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
         "A4 landscape: {sheet}"
     );
-    let strings = read("xl/sharedStrings.xml");
+    // Plans' sheets are written in constant-memory mode: their strings are
+    // inline, the summary's shared.
+    let strings = read("xl/sharedStrings.xml")
+        + &read("xl/worksheets/sheet2.xml")
+        + &read("xl/worksheets/sheet3.xml");
     for want in [
         "Kế hoạch 1/KH-UBND — Kế hoạch",
         "Số, ký hiệu",
@@ -241,4 +245,73 @@ fn the_table_focuses_on_what_is_open_and_recent() {
     // JSON without --since keeps every pair, old ones included.
     let every = status(&cfg, "20/06/2025");
     assert!(every.iter().any(|r| r["ref"] == "1/BC"));
+}
+
+/// The workbook written row by row in constant memory opens with openpyxl
+/// (as an office's tools read it) and lists every pair `status --format
+/// json` lists, each in its plan's sheet.
+#[test]
+fn the_constant_memory_workbook_opens_with_openpyxl_and_has_every_row() {
+    let (dir, cfg) = two_agency_config();
+    import_ok(
+        dir.path(),
+        &cfg,
+        &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,ghi chú"],
+    );
+    let xlsx = dir.path().join("all.xlsx");
+    let at = ["--at", "05/05/2025"];
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "status"][..],
+            &at,
+            &["--format", "xlsx", "--output", xlsx.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    let read = std::process::Command::new("python3")
+        .arg("tests/scripts/xlsx_rows.py")
+        .arg(&xlsx)
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&read.stdout).to_string();
+    if read.status.code() == Some(3) {
+        assert!(
+            std::env::var("DONDOC_REQUIRE_OPENPYXL").is_err(),
+            "openpyxl is required here: {text}"
+        );
+        eprintln!("SKIPPED: {text}");
+        return;
+    }
+    assert!(
+        read.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let sheets: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let json = dondoc(
+        &[
+            &["--config", &cfg, "status"][..],
+            &at,
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    let listed: usize = sheets
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(name, _)| *name != "Tổng hợp")
+        .map(|(_, rows)| rows.as_array().unwrap().len())
+        .sum();
+    assert_eq!(listed, rows.len(), "{sheets}");
+    let plan_sheet = sheets["1-KH-UBND"].as_array().unwrap();
+    assert!(
+        plan_sheet.iter().any(|r| r[3] == "Sở Y tế"
+            && r[4] == "nộp muộn"
+            && r[7] == "15/BC"
+            && r[8] == "ghi chú"),
+        "{plan_sheet:?}"
+    );
 }

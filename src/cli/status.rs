@@ -78,6 +78,37 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
                 .map_err(|e| CliError::Runtime(e.into())),
         };
     }
+    if let super::Format::Xlsx = args.out.format {
+        // Row by row into constant-memory sheets, as JSON and CSV stream.
+        let lazy =
+            crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+        let states = |n: usize, out: &mut Vec<PairState>| {
+            if instance_kept(&lazy.instances[n]) {
+                lazy.instance(n, out)
+            } else {
+                out.clear()
+            }
+        };
+        let rows = crate::output::xlsx::Rows {
+            instances: &lazy.instances,
+            states: &states,
+            keep: &keep,
+        };
+        let path = args.out.output.as_deref().expect("checked above");
+        let n = crate::output::xlsx::write(path, config, &rows, &recorded, &now)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+        println!(
+            "{}",
+            say!(
+                lang,
+                "đã ghi {} ({} lượt)",
+                "wrote {} ({} pairs)",
+                path.display(),
+                n
+            )
+        );
+        return Ok(());
+    }
     let crate::engine::States {
         instances,
         pairs,
@@ -85,7 +116,6 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
     let states: Vec<PairState> = pairs.into_iter().filter(|s| keep(&instances, s)).collect();
     match args.out.format {
-        super::Format::Json | super::Format::Csv => unreachable!("streamed above"),
         super::Format::Table => {
             let filtered = args.plan.is_some()
                 || args.agency.is_some()
@@ -112,21 +142,8 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
             }
             super::send::print_failures(config, &ledger, lang)
         }
-        super::Format::Xlsx => {
-            let path = args.out.output.as_deref().expect("checked above");
-            crate::output::xlsx::write(path, config, &instances, &states, &recorded, &now)
-                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-            println!(
-                "{}",
-                say!(
-                    lang,
-                    "đã ghi {} ({} lượt)",
-                    "wrote {} ({} pairs)",
-                    path.display(),
-                    states.len()
-                )
-            );
-            Ok(())
+        super::Format::Json | super::Format::Csv | super::Format::Xlsx => {
+            unreachable!("streamed above")
         }
     }
 }

@@ -37,27 +37,59 @@ fn fill(state: State) -> Color {
     }
 }
 
-/// Writes the workbook to `path`; `states` in instance order, as `evaluate`
-/// returns them.
+/// Where the workbook's rows come from: the instances, each instance's pair
+/// states on demand (an instance at a time through one buffer, so a national
+/// export holds one instance's pairs, not millions), and which to keep.
+pub struct Rows<'a> {
+    pub instances: &'a [Instance],
+    pub states: &'a dyn Fn(usize, &mut Vec<PairState>),
+    pub keep: &'a dyn Fn(&[Instance], &PairState) -> bool,
+}
+
+impl Rows<'_> {
+    /// Calls `each` with every kept pair of the instances `wanted` keeps, in
+    /// instance order.
+    fn each(
+        &self,
+        wanted: impl Fn(&Instance) -> bool,
+        mut each: impl FnMut(&PairState) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        let mut buffer = Vec::new();
+        for (n, inst) in self.instances.iter().enumerate() {
+            if !wanted(inst) {
+                continue;
+            }
+            (self.states)(n, &mut buffer);
+            for s in buffer.iter().filter(|s| (self.keep)(self.instances, s)) {
+                each(s)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the workbook to `path`. The plans' sheets are written in
+/// rust_xlsxwriter's constant-memory mode, row by row.
 pub fn write(
     path: &Path,
     config: &Config,
-    instances: &[Instance],
-    states: &[PairState],
+    rows: &Rows,
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
-) -> Result<(), XlsxError> {
-    workbook(config, instances, states, recorded, now)?.save(path)
+) -> Result<usize, XlsxError> {
+    let (mut wb, n) = workbook(config, rows, recorded, now)?;
+    wb.save(path)?;
+    Ok(n)
 }
 
-/// The workbook itself (the console sends it as a download).
+/// The workbook itself (the console sends it as a download), and how many
+/// pairs it lists.
 pub fn workbook(
     config: &Config,
-    instances: &[Instance],
-    states: &[PairState],
+    rows: &Rows,
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
-) -> Result<Workbook, XlsxError> {
+) -> Result<(Workbook, usize), XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let header = Format::new()
@@ -65,20 +97,36 @@ pub fn workbook(
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xDDEBF7));
     let tz = &config.settings.timezone;
-    summary(&mut wb, config, instances, states, now)?;
+    // A first pass counts, per plan (the summary, and each sheet's filter range).
+    let mut per_plan = vec![crate::policy::Tally::default(); config.plans.len()];
+    rows.each(
+        |_| true,
+        |s| {
+            per_plan[rows.instances[s.instance].plan].add(s.state);
+            Ok(())
+        },
+    )?;
+    summary(&mut wb, config, &per_plan, now)?;
+    let cells: [Format; 5] = State::ALL.map(|state| {
+        Format::new()
+            .set_background_color(fill(state))
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(rust_xlsxwriter::FormatAlign::Top)
+    });
     let mut taken = vec!["Tổng hợp".to_string()];
     for (p, plan) in config.plans.iter().enumerate() {
-        let rows: Vec<&PairState> = states
-            .iter()
-            .filter(|s| instances[s.instance].plan == p)
-            .collect();
-        if rows.is_empty() {
+        let count = per_plan[p].total;
+        if count == 0 {
             continue;
         }
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory()?;
         let name = sheet_name(plan, &taken);
         ws.set_name(&name)?;
         taken.push(name);
+        for (c, width) in WIDTHS.iter().enumerate() {
+            ws.set_column_width(c as u16, *width)?;
+        }
         ws.write_string_with_format(
             0,
             0,
@@ -91,61 +139,63 @@ pub fn workbook(
             now.strftime("%H:%M")
         );
         ws.write_string(1, 0, when)?;
-        for (c, (title, width)) in HEADER.iter().zip(WIDTHS).enumerate() {
+        for (c, title) in HEADER.iter().enumerate() {
             ws.write_string_with_format(3, c as u16, *title, &header)?;
-            ws.set_column_width(c as u16, width)?;
         }
-        for (r, s) in rows.iter().enumerate() {
-            let row = 4 + r as u32;
-            let i = &instances[s.instance];
-            let cell = Format::new()
-                .set_background_color(fill(s.state))
-                .set_border(FormatBorder::Thin)
-                .set_text_wrap()
-                .set_align(rust_xlsxwriter::FormatAlign::Top);
-            let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
-            let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
-            ws.write_string_with_format(row, 0, text(&i.obligation(config).title), &cell)?;
-            match crate::calendar::period_label(config, i) {
-                Some(name) => ws.write_string_with_format(row, 1, text(&name), &cell)?,
-                None => ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?,
-            };
-            ws.write_datetime_with_format(row, 2, excel_date(i.due)?, &date_cell)?;
-            ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), &cell)?;
-            ws.write_string_with_format(row, 4, s.state.words(crate::lang::Lang::Vi), &cell)?;
-            match s.submitted_at {
-                Some(t) => {
-                    let local = t.to_zoned(tz.clone()).datetime();
-                    let dt = excel_date(local.date())?.and_hms(
-                        local.hour() as u16,
-                        local.minute() as u8,
-                        0,
-                    )?;
-                    ws.write_datetime_with_format(row, 5, dt, &time_cell)?
-                }
-                None => ws.write_blank(row, 5, &cell)?,
-            };
-            match s.days_late {
-                Some(d) => ws.write_number_with_format(row, 6, f64::from(d), &cell)?,
-                None => ws.write_blank(row, 6, &cell)?,
-            };
-            let shown = recorded.of(instances, s);
-            ws.write_string_with_format(row, 7, text(shown.reference.unwrap_or("")), &cell)?;
-            ws.write_string_with_format(row, 8, text(shown.note.unwrap_or("")), &cell)?;
-        }
+        let mut row = 4u32;
+        rows.each(
+            |i| i.plan == p,
+            |s| {
+                let i = &rows.instances[s.instance];
+                let cell = &cells[s.state.index()];
+                let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
+                let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
+                ws.write_string_with_format(row, 0, text(&i.obligation(config).title), cell)?;
+                match crate::calendar::period_label(config, i) {
+                    Some(name) => ws.write_string_with_format(row, 1, text(&name), cell)?,
+                    None => {
+                        ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?
+                    }
+                };
+                ws.write_datetime_with_format(row, 2, excel_date(s.due)?, &date_cell)?;
+                ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), cell)?;
+                ws.write_string_with_format(row, 4, s.state.words(crate::lang::Lang::Vi), cell)?;
+                match s.submitted_at {
+                    Some(t) => {
+                        let local = t.to_zoned(tz.clone()).datetime();
+                        let dt = excel_date(local.date())?.and_hms(
+                            local.hour() as u16,
+                            local.minute() as u8,
+                            0,
+                        )?;
+                        ws.write_datetime_with_format(row, 5, dt, &time_cell)?
+                    }
+                    None => ws.write_blank(row, 5, cell)?,
+                };
+                match s.days_late {
+                    Some(d) => ws.write_number_with_format(row, 6, f64::from(d), cell)?,
+                    None => ws.write_blank(row, 6, cell)?,
+                };
+                let shown = recorded.of(rows.instances, s);
+                ws.write_string_with_format(row, 7, text(shown.reference.unwrap_or("")), cell)?;
+                ws.write_string_with_format(row, 8, text(shown.note.unwrap_or("")), cell)?;
+                row += 1;
+                Ok(())
+            },
+        )?;
         ws.set_freeze_panes(4, 0)?;
-        ws.autofilter(3, 0, 3 + rows.len() as u32, 8)?;
+        ws.autofilter(3, 0, 3 + count as u32, 8)?;
         print_setup(ws, 3)?;
     }
-    Ok(wb)
+    let total = per_plan.iter().map(|t| t.total).sum();
+    Ok((wb, total))
 }
 
 /// The first sheet: per plan, the pairs in each state.
 fn summary(
     wb: &mut Workbook,
     config: &Config,
-    instances: &[Instance],
-    states: &[PairState],
+    per_plan: &[crate::policy::Tally],
     now: &jiff::Zoned,
 ) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
@@ -173,20 +223,15 @@ fn summary(
         ws.set_column_width(c as u16, if c == 0 { 60.0 } else { 13.0 })?;
     }
     let mut row = 4;
-    for (p, plan) in config.plans.iter().enumerate() {
-        let pairs: Vec<&PairState> = states
-            .iter()
-            .filter(|s| instances[s.instance].plan == p)
-            .collect();
-        if pairs.is_empty() {
+    for (plan, tally) in config.plans.iter().zip(per_plan) {
+        if tally.total == 0 {
             continue;
         }
         let name = format!("{} — {}", plan.label(), plan.title);
         ws.write_string_with_format(row, 0, text(&name), &cell)?;
-        ws.write_number_with_format(row, 1, pairs.len() as f64, &cell)?;
+        ws.write_number_with_format(row, 1, tally.total as f64, &cell)?;
         for (c, st) in State::ALL.iter().enumerate() {
-            let n = pairs.iter().filter(|s| s.state == *st).count();
-            ws.write_number_with_format(row, 2 + c as u16, n as f64, &cell)?;
+            ws.write_number_with_format(row, 2 + c as u16, tally.of(*st) as f64, &cell)?;
         }
         row += 1;
     }

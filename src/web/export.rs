@@ -37,19 +37,33 @@ pub async fn export(
         .with_ledger(move |current, ledger| -> Result<Vec<u8>, String> {
             let config = current.config();
             let now = c.now(current);
-            let (states, recorded) =
-                export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
             if xlsx {
-                crate::output::xlsx::workbook(
-                    config,
-                    &states.instances,
-                    &states.pairs,
-                    &recorded,
-                    &now,
-                )
-                .and_then(|mut wb| wb.save_to_buffer())
-                .map_err(|e| e.to_string())
+                // Row by row into constant-memory sheets.
+                let lazy =
+                    engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
+                let recorded = Recorded::load(config, ledger).map_err(|e| e.to_string())?;
+                let states = |n: usize, out: &mut Vec<crate::policy::PairState>| {
+                    if filter.keeps_instance(config, &lazy.instances[n]) {
+                        lazy.instance(n, out)
+                    } else {
+                        out.clear()
+                    }
+                };
+                let keep = |instances: &[crate::calendar::Instance],
+                            s: &crate::policy::PairState| {
+                    filter.keeps(config, instances, s)
+                };
+                let rows = crate::output::xlsx::Rows {
+                    instances: &lazy.instances,
+                    states: &states,
+                    keep: &keep,
+                };
+                crate::output::xlsx::workbook(config, &rows, &recorded, &now)
+                    .and_then(|(mut wb, _)| wb.save_to_buffer())
+                    .map_err(|e| e.to_string())
             } else {
+                let (states, recorded) =
+                    export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
                 let mut out = Vec::new();
                 let rows = states.pairs.iter().map(|s| {
                     crate::output::row(config, &states.instances, &states.inputs, &recorded, s)
