@@ -784,6 +784,23 @@ fn metrics_and_feeds() {
     ] {
         assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
     }
+    // Served from what the overview counted: the same as `status --format
+    // json` at the console's clock, state by state (issue 25).
+    let status = dondoc(&[
+        "--config",
+        &c.cfg,
+        "status",
+        "--at",
+        "28/04/2025 09:00",
+        "--format",
+        "json",
+    ]);
+    let out: Vec<Value> = serde_json::from_str(&status.stdout).unwrap();
+    for state in ["on_time", "late", "overdue", "pending", "exempt"] {
+        let n = out.iter().filter(|r| r["state"] == state).count();
+        let line = format!("dondoc_pairs{{state=\"{state}\"}} {n}");
+        assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
+    }
     // No [inbox], never read: no mailbox figures.
     assert!(!m.body.contains("dondoc_inbox"), "{}", m.body);
     // The daemon's watcher failed to read the mailbox (as it records it):

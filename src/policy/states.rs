@@ -101,6 +101,16 @@ impl Tally {
         *self.of_mut(state) += 1;
     }
 
+    /// Adds another tally's counts.
+    pub fn merge(&mut self, other: &Tally) {
+        self.total += other.total;
+        self.on_time += other.on_time;
+        self.late += other.late;
+        self.pending += other.pending;
+        self.overdue += other.overdue;
+        self.exempt += other.exempt;
+    }
+
     /// The pairs in `state`.
     pub fn of(&self, state: State) -> usize {
         match state {

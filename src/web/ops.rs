@@ -76,14 +76,9 @@ pub async fn metrics(
             "admins and tokens only",
         ));
     }
-    let c = console.clone();
+    let (counts, _) = super::pages::pair_counts(&console).await?;
     let (current, text) = console
         .with_ledger(move |current, ledger| -> Result<String, String> {
-            let config = current.config();
-            let now = c.now(current);
-            let lazy =
-                crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
-            let counts = lazy.tally();
             let figures = ledger.queue_figures().map_err(|e| e.to_string())?;
             let mut out = String::new();
             let by_state: Vec<(String, u64)> = PairStateKind::ALL
@@ -99,7 +94,7 @@ pub async fn metrics(
                 &mut out,
                 "dondoc_pairs",
                 "gauge",
-                "Pairs (instance, agency) by state now, instances generated so far.",
+                "Pairs (instance, agency) by state, instances generated so far; as the console's overview last counted them, at most 10 s ago.",
                 &by_state,
             );
             let messages: Vec<(String, u64)> = MessageState::ALL

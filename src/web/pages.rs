@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::policy::Tally;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -65,6 +66,8 @@ struct Slot {
     made: Instant,
     at: Zoned,
     html: Arc<str>,
+    /// Every pair by state, counted for the page: what `/metrics` serves.
+    pairs: Tally,
     refreshing: bool,
 }
 
@@ -102,20 +105,45 @@ async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Z
     refresh_overview(console, all).await
 }
 
+/// Every pair by state, as the overview last counted them (at most
+/// [`OVERVIEW_FRESH`] old, else counted now): microseconds for `/metrics`
+/// where evaluating every pair of a national province takes tens of ms.
+pub async fn pair_counts(console: &Arc<Console>) -> Result<(Tally, Zoned), Failure> {
+    let generation = console.current().generation;
+    {
+        let slots = console.overview.slots.lock().expect("not poisoned");
+        let fresh = slots
+            .iter()
+            .flatten()
+            .filter(|s| s.generation == generation && s.made.elapsed() < OVERVIEW_FRESH)
+            .max_by_key(|s| s.made);
+        if let Some(s) = fresh {
+            return Ok((s.pairs, s.at.clone()));
+        }
+    }
+    refresh_overview(console, false).await?;
+    let slots = console.overview.slots.lock().expect("not poisoned");
+    let s = slots[0].as_ref().expect("just computed");
+    Ok((s.pairs, s.at.clone()))
+}
+
 async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Zoned), Failure> {
     let c = console.clone();
     let (current, out) = console
-        .with_ledger(move |current, ledger| -> Result<(String, Zoned), String> {
-            let now = c.now(current);
-            let page = view::overview(current.config(), ledger, &now, all, &current.agency_rank)
-                .map_err(|e| e.to_string())?;
-            let html = c
-                .pages
-                .fragment("overview_main.html", Value::from_serialize(&page))?;
-            Ok((html, now))
-        })
+        .with_ledger(
+            move |current, ledger| -> Result<(String, Zoned, Tally), String> {
+                let now = c.now(current);
+                let page =
+                    view::overview(current.config(), ledger, &now, all, &current.agency_rank)
+                        .map_err(|e| e.to_string())?;
+                let html = c
+                    .pages
+                    .fragment("overview_main.html", Value::from_serialize(&page))?;
+                Ok((html, now, page.pairs))
+            },
+        )
         .await?;
-    let (html, at) = out.map_err(Failure::Internal)?;
+    let (html, at, pairs) = out.map_err(Failure::Internal)?;
     let html: Arc<str> = html.into();
     // Evaluating every pair of a large province allocates tens of MB for a
     // moment; give it back, as the daemon does after a batch.
@@ -125,6 +153,7 @@ async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>
         made: Instant::now(),
         at: at.clone(),
         html: html.clone(),
+        pairs,
         refreshing: false,
     });
     Ok((html, at))

@@ -139,6 +139,10 @@ pub struct Overview {
     pub totals: Tally,
     /// Instances left out (closed, or far ahead): `?all=1` shows them.
     pub hidden: usize,
+    /// Every pair of every generated instance by state, shown or not: what
+    /// `/metrics` serves from the cache.
+    #[serde(skip)]
+    pub pairs: Tally,
 }
 
 /// Per plan and instance: counts by state and the overdue agencies. By
@@ -167,6 +171,7 @@ pub fn overview(
         })
         .collect();
     let mut totals = Tally::default();
+    let mut every = Tally::default();
     let mut hidden = 0;
     let mut buffer = Vec::new();
     for (n, inst) in lazy.instances.iter().enumerate() {
@@ -179,6 +184,7 @@ pub fn overview(
                 overdue.push(s.agency);
             }
         }
+        every.merge(&counts);
         let shown = all || (from <= inst.due && inst.due <= to) || counts.overdue > 0;
         if !shown || counts.total == 0 {
             hidden += usize::from(counts.total > 0);
@@ -221,6 +227,7 @@ pub fn overview(
         plans,
         totals,
         hidden,
+        pairs: every,
     })
 }
 
