@@ -107,12 +107,19 @@ pub fn workbook(
         },
     )?;
     summary(&mut wb, config, &per_plan, now)?;
-    let cells: [Format; 5] = State::ALL.map(|state| {
-        Format::new()
+    // Per state: a text cell, a date cell and a date-time cell, made once
+    // (a format per row cost more than the row).
+    let cells: [[Format; 3]; 5] = State::ALL.map(|state| {
+        let cell = Format::new()
             .set_background_color(fill(state))
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
-            .set_align(rust_xlsxwriter::FormatAlign::Top)
+            .set_align(rust_xlsxwriter::FormatAlign::Top);
+        [
+            cell.clone(),
+            cell.clone().set_num_format("dd/mm/yyyy"),
+            cell.set_num_format("dd/mm/yyyy hh:mm"),
+        ]
     });
     let mut taken = vec!["Tổng hợp".to_string()];
     for (p, plan) in config.plans.iter().enumerate() {
@@ -143,21 +150,25 @@ pub fn workbook(
             ws.write_string_with_format(3, c as u16, *title, &header)?;
         }
         let mut row = 4u32;
+        // The period's name once per instance, not per row (a label is a
+        // template evaluation).
+        let mut period: (usize, Option<String>) = (usize::MAX, None);
         rows.each(
             |i| i.plan == p,
             |s| {
                 let i = &rows.instances[s.instance];
-                let cell = &cells[s.state.index()];
-                let date_cell = cell.clone().set_num_format("dd/mm/yyyy");
-                let time_cell = cell.clone().set_num_format("dd/mm/yyyy hh:mm");
+                let [cell, date_cell, time_cell] = &cells[s.state.index()];
                 ws.write_string_with_format(row, 0, text(&i.obligation(config).title), cell)?;
-                match crate::calendar::period_label(config, i) {
-                    Some(name) => ws.write_string_with_format(row, 1, text(&name), cell)?,
+                if period.0 != s.instance {
+                    period = (s.instance, crate::calendar::period_label(config, i));
+                }
+                match &period.1 {
+                    Some(name) => ws.write_string_with_format(row, 1, text(name), cell)?,
                     None => {
-                        ws.write_datetime_with_format(row, 1, excel_date(i.period)?, &date_cell)?
+                        ws.write_datetime_with_format(row, 1, excel_date(i.period)?, date_cell)?
                     }
                 };
-                ws.write_datetime_with_format(row, 2, excel_date(s.due)?, &date_cell)?;
+                ws.write_datetime_with_format(row, 2, excel_date(s.due)?, date_cell)?;
                 ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), cell)?;
                 ws.write_string_with_format(row, 4, s.state.words(crate::lang::Lang::Vi), cell)?;
                 match s.submitted_at {
@@ -168,7 +179,7 @@ pub fn workbook(
                             local.minute() as u8,
                             0,
                         )?;
-                        ws.write_datetime_with_format(row, 5, dt, &time_cell)?
+                        ws.write_datetime_with_format(row, 5, dt, time_cell)?
                     }
                     None => ws.write_blank(row, 5, cell)?,
                 };
