@@ -5,10 +5,13 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::console::{Console, start};
-use common::dondoc;
+use common::console::{CLERK, Console, start, start_with};
+use common::http::{self, form};
+use common::{dondoc, dondoc_in, dondoc_with_stdin, fixture_config};
 use serde_json::Value;
 
 /// The fixture's one instance, and `dondoc ARGS --plan … --agency AGENCY`.
@@ -167,4 +170,133 @@ fn feeds_follow_extensions_and_waivers() {
     let text = feed(&c, None).replace("\r\n ", "");
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
     assert!(text.contains("Đơn vị phải nộp (3)"), "{text}");
+}
+
+#[test]
+fn a_fresh_checkout_gets_its_accounts_directory_and_check_explains_an_https_base_url() {
+    let dir = fixture_config(Some(Path::new("tests/fixtures/web")));
+    let cfg = dir.path().to_str().unwrap();
+    let main = dir.path().join("dondoc.toml");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        format!(
+            "{text}\n[web]\nlisten = \"127.0.0.1:8138\"\nusers = \"var/users.toml\"\n\
+             base_url = \"https://dondoc.example.gov.vn\"\n"
+        ),
+    )
+    .unwrap();
+    // `var/` does not exist: `check` says how to make the first account…
+    let out = dondoc(&["--config", cfg, "check"]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("dondoc passwd NAME --role admin"),
+        "{}",
+        out.stderr
+    );
+    // … and `passwd` makes the directory, for this user only.
+    let out = dondoc_with_stdin(
+        &["--config", cfg, "passwd", "admin", "--role", "admin"],
+        "mật khẩu quản trị 2025\n",
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(!out.stderr.contains("No such file"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Created the directory"),
+        "{}",
+        out.stderr
+    );
+    let var = std::fs::metadata(dir.path().join("var")).unwrap();
+    assert_eq!(var.permissions().mode() & 0o777, 0o700);
+    assert!(dir.path().join("var/users.toml").exists());
+    // `check` warns that an https base_url needs a TLS proxy, and names one.
+    let out = dondoc(&["--config", cfg, "check"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let warning = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("base_url"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    for words in [
+        "https://dondoc.example.gov.vn",
+        "plain HTTP",
+        "nginx",
+        "caddy",
+    ] {
+        assert!(warning.contains(words), "{words}: {warning}");
+    }
+    let out = dondoc_in(&["--lang", "vi"], &["--config", cfg, "check"]);
+    assert!(
+        out.stdout.contains("proxy ngược có TLS (nginx, caddy)"),
+        "{}",
+        out.stdout
+    );
+    // Without base_url, no such warning.
+    std::fs::write(
+        &main,
+        format!("{text}\n[web]\nlisten = \"127.0.0.1:8138\"\nusers = \"var/users.toml\"\n"),
+    )
+    .unwrap();
+    let out = dondoc(&["--config", cfg, "check"]);
+    assert!(!out.stdout.contains("base_url"), "{}", out.stdout);
+}
+
+#[test]
+fn a_refused_name_or_origin_gets_a_vietnamese_page_naming_base_url() {
+    let c = start_with("web", "base_url = \"https://dondoc.example.gov.vn\"\n");
+    let html = ("Accept", "text/html,application/xhtml+xml");
+    // The console opened at its listening address, as the README's block
+    // would have a newcomer do.
+    let r = c.get("/login", &[html]);
+    assert_eq!(r.status, 421);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    for words in [
+        "<html lang=\"vi\">",
+        "không phục vụ tên",
+        "href=\"https:&#x2f;&#x2f;dondoc.example.gov.vn\"",
+        "nginx, caddy",
+    ] {
+        assert!(r.body.contains(words), "{words}: {}", r.body);
+    }
+    // Its stylesheet answers under any name.
+    assert_eq!(c.get("/static/dondoc.css", &[]).status, 200);
+    // A login posted from the listening address to the public name.
+    let origin = c.origin();
+    let public = ("Host", "dondoc.example.gov.vn");
+    let post = |accept: Option<(&str, &str)>| {
+        let mut headers = vec![
+            public,
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", origin.as_str()),
+        ];
+        headers.extend(accept);
+        http::request(
+            c.port,
+            "POST",
+            "/login",
+            &headers,
+            form(&[("username", CLERK.0), ("password", CLERK.1)]).as_bytes(),
+        )
+    };
+    let r = post(Some(html));
+    assert_eq!(r.status, 403);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    for words in [
+        "Yêu cầu bị từ chối",
+        "Origin không khớp",
+        "theo [web] base_url",
+        "Mở https:&#x2f;&#x2f;dondoc.example.gov.vn",
+        "nginx, caddy",
+    ] {
+        assert!(r.body.contains(words), "{words}: {}", r.body);
+    }
+    // A program gets the same words as text.
+    let r = post(None);
+    assert_eq!(r.status, 403);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        r.body.contains("https://dondoc.example.gov.vn"),
+        "{}",
+        r.body
+    );
 }

@@ -9,7 +9,8 @@
 //! what `submit` records, with the same checks and the same messages.
 //!
 //! - [`server`]: the accept loop and its limits (timeouts, the connection cap);
-//! - [`host`]: the `Host` names the console answers to;
+//! - [`host`]: the `Host` names the console answers to; [`refused`]: what a
+//!   person is told when a name or an `Origin` is refused;
 //! - [`auth`]: accounts, sessions, tokens, `Origin`; [`roles`]: who may do
 //!   what, as extractors; [`throttle`]: failed logins;
 //! - [`pages`]: the HTML pages (the overview and its cache, an instance, an
@@ -41,6 +42,7 @@ pub mod host;
 pub mod inbox;
 pub mod ops;
 pub mod pages;
+mod refused;
 pub mod render;
 pub mod roles;
 pub mod server;

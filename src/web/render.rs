@@ -150,6 +150,33 @@ impl Templates {
     }
 }
 
+impl Templates {
+    /// A refused request's page (`super::refused`): what happened, and the
+    /// address to open instead.
+    pub(super) fn refusal(
+        &self,
+        current: &Current,
+        status: StatusCode,
+        heading: &str,
+        lines: &[String],
+        open: Option<&str>,
+    ) -> Response {
+        let now = Zoned::now().with_time_zone(current.config().settings.timezone.clone());
+        let (text, details) = lines
+            .split_first()
+            .map_or(("", &[][..]), |(t, d)| (t.as_str(), d));
+        self.render(
+            current,
+            &now,
+            None,
+            None,
+            "error.html",
+            context! { heading, text, details, open },
+            status,
+        )
+    }
+}
+
 impl Default for Templates {
     fn default() -> Templates {
         Templates::new()
