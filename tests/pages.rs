@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::console::{CLERK, Console, start, start_with};
+use common::console::{CLERK, Console, launch_at, start, start_with};
 use common::http::{self, form};
 use common::{dondoc, dondoc_in, dondoc_with_stdin, fixture_config};
 use serde_json::Value;
@@ -299,4 +299,165 @@ fn a_refused_name_or_origin_gets_a_vietnamese_page_naming_base_url() {
         "{}",
         r.body
     );
+}
+
+/// The web fixture a week after its deadline (05/05/2025 09:00), with four
+/// more agencies, each pair in another state: overdue *Sở <script>…* and
+/// *UBND huyện Diên Khánh* (6 days) and *Công an tỉnh* (extended to
+/// 02/05: 3 days), late *Sở Tư pháp*, not yet due *Sở Tài chính*
+/// (extended to 10/05), on time *Sở Y tế*, exempt *Sở Nội vụ*.
+fn a_week_late() -> Console {
+    let more = [
+        ("so-tu-phap", "Sở Tư pháp"),
+        ("so-noi-vu", "Sở Nội vụ"),
+        ("ubnd-dien-khanh", "UBND huyện Diên Khánh"),
+        ("so-tai-chinh", "Sở Tài chính"),
+    ];
+    let c = launch_at(
+        "web",
+        "",
+        |dir| {
+            let path = dir.join("agencies.toml");
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            for (id, name) in more {
+                text.push_str(&format!(
+                    "\n[[agency]]\nid = \"{id}\"\nname = \"{name}\"\n\
+                     email = [\"vanthu@{id}.example.gov.vn\"]\ngroups = [\"so-nganh\"]\n"
+                ));
+            }
+            std::fs::write(&path, text).unwrap();
+        },
+        None,
+        "05/05/2025 09:00",
+    );
+    decide(
+        &c,
+        "submit",
+        "so-y-te",
+        &["--on", "28/04/2025 08:30", "--ref", "125/BC-SYT"],
+    );
+    decide(
+        &c,
+        "submit",
+        "so-tu-phap",
+        &["--on", "01/05/2025 10:00", "--ref", "9/BC-STP"],
+    );
+    decide(&c, "exempt", "so-noi-vu", &[]);
+    decide(&c, "extend", "cong-an-tinh", &["--to", "02/05/2025"]);
+    decide(&c, "extend", "so-tai-chinh", &["--to", "10/05/2025"]);
+    c
+}
+
+const INSTANCE: &str = "/instances/p/bao-cao/2025-04-29";
+
+/// The ids of the rows a page lists (`id="PREFIX-…"`), in order.
+fn listed(html: &str, prefix: &str) -> Vec<String> {
+    let marker = format!("id=\"{prefix}-");
+    html.split(&marker)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_instance_page_lists_who_is_late_first_with_filters_and_search() {
+    let c = a_week_late();
+    let cookie = c.login(CLERK);
+    let page = |path: &str| {
+        let r = c.get(path, &[("Cookie", cookie.as_str())]);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.body
+    };
+    let all = page(INSTANCE);
+    assert_eq!(
+        listed(&all, "row"),
+        [
+            "so-xss",
+            "ubnd-dien-khanh",
+            "cong-an-tinh",
+            "so-tu-phap",
+            "so-tai-chinh",
+            "so-y-te",
+            "so-noi-vu"
+        ]
+    );
+    // The links, with their counts.
+    for chip in [
+        "tất cả <b>7</b>",
+        "quá hạn <b>3</b>",
+        "nộp muộn <b>1</b>",
+        "chưa đến hạn <b>1</b>",
+        "đúng hạn <b>1</b>",
+        "miễn nộp <b>1</b>",
+        "href=\"&#x2f;instances&#x2f;p&#x2f;bao-cao&#x2f;2025-04-29?state=overdue\"",
+    ] {
+        assert!(all.contains(chip), "{chip}");
+    }
+    // Whom to call: the person, and the number as a tel: link of digits.
+    assert!(all.contains("Chị Lan, văn thư"), "{all}");
+    assert!(all.contains("<a class=\"tel\" href=\"tel:02583822123\">0258 3822 123</a>"));
+    assert!(all.contains("href=\"tel:+84905123456\""));
+    // By state.
+    let overdue = page(&format!("{INSTANCE}?state=overdue"));
+    assert_eq!(
+        listed(&overdue, "row"),
+        ["so-xss", "ubnd-dien-khanh", "cong-an-tinh"]
+    );
+    assert!(overdue.contains("class=\"chip overdue active\""));
+    // By name, without tones or capitals; the links then count what it finds.
+    let found = page(&format!("{INSTANCE}?q=DIEN%20khanh"));
+    assert_eq!(listed(&found, "row"), ["ubnd-dien-khanh"]);
+    assert!(found.contains("tất cả <b>1</b>") && found.contains("quá hạn <b>1</b>"));
+    assert!(found.contains("value=\"DIEN khanh\""));
+    let found = page(&format!("{INSTANCE}?q=s%E1%BB%9F&state=late"));
+    assert_eq!(listed(&found, "row"), ["so-tu-phap"]);
+    let none = page(&format!("{INSTANCE}?q=kh%C3%B4ng%20c%C3%B3"));
+    assert!(listed(&none, "row").is_empty());
+    assert!(
+        none.contains("Không có đơn vị nào có tên gồm «không có»"),
+        "{none}"
+    );
+}
+
+#[test]
+fn the_agencies_page_lists_every_agency_with_what_it_owes_overdue_first() {
+    let c = a_week_late();
+    let cookie = c.login(CLERK);
+    let page = |path: &str| {
+        let r = c.get(path, &[("Cookie", cookie.as_str())]);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.body
+    };
+    // The agency page's breadcrumb leads there, and names the plan by number.
+    let one = page("/agencies/so-y-te");
+    assert!(one.contains("› <a href=\"/agencies\">Đơn vị</a>"), "{one}");
+    assert!(one.contains("Kế hoạch số 1&#x2f;KH-UBND"), "{one}");
+    assert!(one.contains("Liên hệ: Chị Lan, văn thư"));
+    assert!(one.contains("href=\"tel:02583822123\""));
+    let list = page("/agencies");
+    assert_eq!(
+        listed(&list, "agency"),
+        [
+            "so-xss",
+            "ubnd-dien-khanh",
+            "cong-an-tinh",
+            "so-noi-vu",
+            "so-tai-chinh",
+            "so-tu-phap",
+            "so-y-te",
+        ]
+    );
+    assert!(
+        list.contains("1 <span class=\"small\">(6 ngày)</span>"),
+        "{list}"
+    );
+    assert!(list.contains("href=\"tel:02583822123\""));
+    // The links count agencies.
+    assert!(list.contains("tất cả <b>7</b>") && list.contains("quá hạn <b>3</b>"));
+    let late = page("/agencies?state=late");
+    assert_eq!(listed(&late, "agency"), ["so-tu-phap"]);
+    let found = page("/agencies?q=cong%20an");
+    assert_eq!(listed(&found, "agency"), ["cong-an-tinh"]);
+    // Every page names it in the navigation.
+    assert!(page("/").contains("<a href=\"/agencies\">Đơn vị</a>"));
 }
