@@ -461,3 +461,86 @@ fn the_agencies_page_lists_every_agency_with_what_it_owes_overdue_first() {
     // Every page names it in the navigation.
     assert!(page("/").contains("<a href=\"/agencies\">Đơn vị</a>"));
 }
+
+/// Whether chromium, chromedriver and Selenium are here; without them the
+/// browser tests say so and pass, unless `DONDOC_REQUIRE_BROWSER=1` (as
+/// `.ci/run` sets).
+fn have_browser() -> bool {
+    let have = Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && Command::new("python3")
+            .args(["-c", "import selenium"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !have {
+        assert!(
+            std::env::var("DONDOC_REQUIRE_BROWSER").is_err(),
+            "chromium, chromedriver and selenium are required: \
+             apt-get install chromium chromium-driver; pip install selenium"
+        );
+        eprintln!("SKIPPED: chromium, chromedriver or python3's selenium not found");
+    }
+    have
+}
+
+/// The browser test of these pages (`tests/scripts/browser_pages.py`): late
+/// first, the filters, the breadcrumb, cards at 390 px with every record
+/// button on screen, and the page on A4. The screenshots and the PDF stay
+/// in `target/tmp/pages-screenshots/`; with `pdftotext`, the PDF's text
+/// has every agency's name whole.
+#[test]
+fn on_a_phone_and_on_paper() {
+    if !have_browser() {
+        return;
+    }
+    let c = a_week_late();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pages-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    let out = Command::new("python3")
+        .arg("tests/scripts/browser_pages.py")
+        .arg(c.origin())
+        .arg(&shots)
+        .args([CLERK.0, CLERK.1])
+        .env("SE_OFFLINE", "true")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}\nconsole log:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        c.log()
+    );
+    for name in [
+        "01-instance",
+        "02-filtered",
+        "03-phone-instance",
+        "04-phone-agency",
+        "05-phone-agencies",
+        "06-print",
+    ] {
+        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 5_000,
+            "{name}.png"
+        );
+    }
+    let pdf = shots.join("instance-a4.pdf");
+    let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+        eprintln!("pdftotext not found: the PDF's text is not checked");
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for name in [
+        "Công an tỉnh",
+        "Sở Tư pháp",
+        "Sở Nội vụ",
+        "UBND huyện Diên Khánh",
+        "Sở Tài chính",
+        "Sở Y tế",
+    ] {
+        assert!(words.contains(name), "{name} whole on paper:\n{text}");
+    }
+    assert!(!words.contains("Tìm đơn vị"), "no search form on paper");
+}
