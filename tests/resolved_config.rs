@@ -203,6 +203,10 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     assert_eq!(syt.active_from, Some(date(2023, 1, 1)));
     assert_eq!(syt.active_until, Some(date(2027, 6, 30)));
     assert!(syt.remind && !c.agency("cong-an-tinh").unwrap().remind);
+    assert_eq!(syt.contact.as_deref(), Some("Chị Nguyễn Thị Lan, văn thư"));
+    assert_eq!(syt.phone.as_deref(), Some("0229 3871 234, +84 912 345 678"));
+    let ca = c.agency("cong-an-tinh").unwrap();
+    assert_eq!((ca.contact.as_deref(), ca.phone.as_deref()), (None, None));
 
     // The plan and its obligations.
     let plan = c.plan("thang-hanh-dong").unwrap();

@@ -61,6 +61,7 @@ pub fn passwd(config: &Config, args: &PasswdArgs, lang: Lang) -> Result<(), CliE
         )));
     }
     let password = read_password(lang)?;
+    make_dir(&path, lang)?;
     let hash = users::hash_password(&password);
     let fields = [
         ("display_name", display_name.map(str::to_string)),
@@ -99,6 +100,7 @@ pub fn token(config: &Config, args: &TokenArgs, lang: Lang) -> Result<(), CliErr
     let path = users_file(config);
     let doc = read_doc(&path)?;
     let replaced = has_entry(&doc, "token", &args.name);
+    make_dir(&path, lang)?;
     let (token, hash) = users::new_token();
     let fields = [
         ("role", Some(args.role.clone())),
@@ -137,6 +139,47 @@ fn users_file(config: &Config) -> PathBuf {
         .web
         .as_ref()
         .map_or_else(|| config.dir.join("users.toml"), |w| w.users.clone())
+}
+
+/// Makes the directory `path` goes in when it does not exist yet (`var/`
+/// on a fresh checkout), readable by this user only, and says so.
+fn make_dir(path: &Path, lang: Lang) -> Result<(), CliError> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| {
+            CliError::Runtime(anyhow::anyhow!(
+                "{}",
+                say!(
+                    lang,
+                    "không tạo được thư mục {} để ghi {}: {}; hãy tạo thư mục đó (mkdir -p), \
+                     hoặc đặt [web] users là một tệp trong thư mục đã có",
+                    "cannot create the directory {} for {}: {}; create it (mkdir -p), or set \
+                     [web] users to a file in a directory that exists",
+                    dir.display(),
+                    path.display(),
+                    e
+                )
+            ))
+        })?;
+    eprintln!(
+        "{}",
+        say!(
+            lang,
+            "Đã tạo thư mục {} (chỉ người dùng này đọc được).",
+            "Created the directory {} (readable by this user only).",
+            dir.display()
+        )
+    );
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<(), CliError> {

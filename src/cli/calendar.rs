@@ -73,7 +73,10 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
             Ok(())
         }
         Format::Ics => {
-            print!("{}", crate::output::ics::calendar(config, &list, &now));
+            print!(
+                "{}",
+                crate::output::ics::calendar(config, &crate::output::ics::planned(&list), &now)
+            );
             Ok(())
         }
     }

@@ -102,6 +102,28 @@ pub fn run(config: &Config, lang: Lang) -> Result<(), CliError> {
             ));
         }
     }
+    if let Some((web, _)) = &accounts
+        && let Some(b) = web
+            .base_url
+            .as_deref()
+            .filter(|b| b.starts_with("https://"))
+    {
+        notes.push(say!(
+            lang,
+            "[web] base_url = \"{}\" là https, còn dondoc chỉ nghe HTTP thường ở {}: đúng khi \
+             có một proxy ngược có TLS (nginx, caddy) nhận https ở địa chỉ đó và chuyển vào {}; \
+             không có proxy đó thì trình duyệt mở http://{} bị từ chối (trang báo địa chỉ \
+             base_url) — khi đó đặt dấu # trước dòng base_url",
+            "[web] base_url = \"{}\" is https while dondoc listens on plain HTTP at {}: right \
+             only behind a TLS reverse proxy (nginx, caddy) that answers https there and passes \
+             requests to {}; without one, a browser at http://{} is refused (with a page naming \
+             base_url) — then comment base_url out",
+            b,
+            web.listen,
+            web.listen,
+            web.listen
+        ));
+    }
     for w in notes {
         println!("{}{w}", say!(lang, "cảnh báo: ", "warning: "));
     }

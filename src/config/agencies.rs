@@ -70,6 +70,17 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
                 );
             }
         }
+        let contact = a
+            .contact
+            .as_ref()
+            .map(|c| check_text(src, c, &key("contact")));
+        let phone = a.phone.as_ref().map(|p| {
+            let text = check_text(src, p, &key("phone"));
+            if let Some(bad) = phone_problem(&text) {
+                src.error(p.span(), key("phone"), bad);
+            }
+            text
+        });
         let successors = a
             .successors
             .iter()
@@ -87,6 +98,8 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
                 active_from,
                 active_until,
                 remind: a.remind.unwrap_or(true),
+                contact,
+                phone,
             });
         }
     }
@@ -94,6 +107,27 @@ pub fn validate(src: &mut SourceFile) -> Vec<Agency> {
     out.dedup_by(|a, b| a.id == b.id);
     check_successors(src, &raw, &out);
     out
+}
+
+/// What is wrong with a `phone` value, if anything: each number (commas
+/// or semicolons between several) has 3 to 15 digits, written with spaces,
+/// dots, dashes, brackets and a leading `+` only.
+fn phone_problem(text: &str) -> Option<String> {
+    for number in text.split([',', ';']) {
+        let number = number.trim();
+        let digits = number.chars().filter(char::is_ascii_digit).count();
+        let plain = number
+            .char_indices()
+            .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0));
+        if !plain || !(3..=15).contains(&digits) {
+            return Some(format!(
+                "{}: not a phone number; write digits with spaces, dots or dashes \
+                 (\"0258 3822 123\", \"+84 258 3822 123\"), several separated by commas",
+                quote(number)
+            ));
+        }
+    }
+    None
 }
 
 /// Every successor is another agency of this file.

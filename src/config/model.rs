@@ -256,6 +256,10 @@ pub struct Agency {
     /// `remind = false`: its pairs are tracked, shown and counted, but it is
     /// never emailed (the office's own parent).
     pub remind: bool,
+    /// A person the office calls about its reports (*Chị Lan, văn thư*).
+    pub contact: Option<String>,
+    /// Phone numbers as written (*0258 3822 123*), commas between several.
+    pub phone: Option<String>,
 }
 
 impl Agency {

@@ -287,6 +287,12 @@ pub struct Agency {
     pub active_until: Option<S<Value>>,
     /// false: theo dõi nhưng không gửi thư nhắc (ví dụ cơ quan cấp trên của văn phòng). / false: tracked, never emailed (e.g. the office's own parent).
     pub remind: Option<bool>,
+    /// Người liên hệ, ví dụ "Chị Lan, văn thư". / A person to call about its reports.
+    #[schemars(with = "Option<String>")]
+    pub contact: Option<S<String>>,
+    /// Số điện thoại, ví dụ "0258 3822 123" (nhiều số cách nhau bằng dấu phẩy). / A phone number (several separated by commas).
+    #[schemars(with = "Option<String>")]
+    pub phone: Option<S<String>>,
 }
 
 /// `plans/NAME.toml`.

@@ -7,18 +7,19 @@
 //! the listening address and the loopback names (`localhost`, `127.0.0.1`,
 //! `[::1]`) with the listening port. `/healthz` and `/metrics` also answer to
 //! the loopback names whatever `base_url` says: the machines that ask for
-//! them run beside the console. The feeds' links are made from `base_url`
+//! them run beside the console; `/static/` answers to any name (the
+//! stylesheet, which the refusal's page uses, is no secret). The feeds' links are made from `base_url`
 //! (else the listening address): they stay reachable.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::{Console, auth, base};
+use super::Console;
 use crate::config::Web;
 
 /// Paths that answer to loopback names even when `base_url` is set.
@@ -45,22 +46,8 @@ pub async fn check(
         path = request.uri().path(),
         "web console: a request for another host name was refused"
     );
-    let open = match &current.web.base_url {
-        Some(_) => base(&current.web),
-        None => format!("http://127.0.0.1:{}", bound.port()),
-    };
-    let hint = if current.web.base_url.is_some() {
-        String::new()
-    } else {
-        " (từ máy khác: đặt [web] base_url là địa chỉ công khai của trang)".to_string()
-    };
-    auth::refuse(
-        StatusCode::MISDIRECTED_REQUEST,
-        &format!(
-            "Trang quản trị dondoc không phục vụ tên \"{}\"; hãy mở {open}{hint}",
-            host.escape_default()
-        ),
-    )
+    let port = bound.port();
+    super::refused::host(&console, &current, request.headers(), host, port)
 }
 
 /// Whether a request for `path` under `host` is ours.
@@ -68,6 +55,10 @@ fn allowed(web: &Web, bound: SocketAddr, host: &str, path: &str) -> bool {
     let Some((name, port)) = split(host) else {
         return false;
     };
+    // The stylesheet is the same for everyone: the refusal page uses it.
+    if path.starts_with("/static/") {
+        return true;
+    }
     let local = || {
         let listen = match bound.ip() {
             std::net::IpAddr::V4(ip) => ip.to_string(),
@@ -179,6 +170,8 @@ mod tests {
         assert!(allowed(&w, bound, "127.0.0.1:8138", "/healthz"));
         assert!(allowed(&w, bound, "localhost:8138", "/metrics"));
         assert!(!allowed(&w, bound, "evil.example", "/healthz"));
+        // The stylesheet, which the refusal's page uses, answers to any name.
+        assert!(allowed(&w, bound, "127.0.0.1:8138", "/static/dondoc.css"));
         let port = web(Some("http://dondoc.example.gov.vn:8080/console"));
         assert!(allowed(&port, bound, "dondoc.example.gov.vn:8080", "/"));
         assert!(!allowed(&port, bound, "dondoc.example.gov.vn", "/"));

@@ -9,12 +9,15 @@
 //! what `submit` records, with the same checks and the same messages.
 //!
 //! - [`server`]: the accept loop and its limits (timeouts, the connection cap);
-//! - [`host`]: the `Host` names the console answers to;
+//! - [`host`]: the `Host` names the console answers to; [`refused`]: what a
+//!   person is told when a name or an `Origin` is refused;
 //! - [`auth`]: accounts, sessions, tokens, `Origin`; [`roles`]: who may do
 //!   what, as extractors; [`throttle`]: failed logins;
-//! - [`pages`]: the HTML pages (the overview and its cache, an instance, an
-//!   agency); [`forms`]: the record form and what it posts; [`admin`]: the
-//!   mail queue; [`export`]: the downloads; [`render`]: the templates;
+//! - [`pages`]: the HTML pages (the overview and its cache, an instance);
+//!   [`agencies`]: the agencies' list and one agency; [`filter`]: who is
+//!   late first, and the pages' filters; [`forms`]: the record form and
+//!   what it posts; [`admin`]: the mail queue; [`export`]: the downloads;
+//!   [`render`]: the templates;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
 //! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
@@ -33,14 +36,17 @@
 pub const LANG: crate::lang::Lang = crate::lang::Lang::Vi;
 
 pub mod admin;
+pub mod agencies;
 pub mod api;
 pub mod auth;
 pub mod export;
+pub mod filter;
 pub mod forms;
 pub mod host;
 pub mod inbox;
 pub mod ops;
 pub mod pages;
+mod refused;
 pub mod render;
 pub mod roles;
 pub mod server;
@@ -273,7 +279,8 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
             "/instances/{plan}/{obligation}/{period}",
             get(pages::instance),
         )
-        .route("/agencies/{id}", get(pages::agency))
+        .route("/agencies", get(agencies::list))
+        .route("/agencies/{id}", get(agencies::one))
         .route("/admin", get(admin::admin))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/{action}", post(inbox::decide))

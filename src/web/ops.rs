@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Console, Failure, auth, feed_secret, legacy_feed_secret};
-use crate::calendar;
 use crate::ledger::MessageState;
+use crate::output::ics;
 use crate::policy::State as PairStateKind;
 
 /// The static files: compiled in, looked up by exact name (no paths).
@@ -211,29 +211,23 @@ fn ics_response(text: String, name: &str) -> Response {
     r
 }
 
-/// `GET /calendar.ics?key=…`: every instance.
+/// `GET /calendar.ics?key=…`: every instance, as decided.
 pub async fn calendar(
     State(console): State<Arc<Console>>,
     headers: HeaderMap,
     Query(q): Query<FeedQuery>,
-) -> Response {
+) -> Result<Response, Failure> {
     if !feed_allowed(&console, &headers, "calendar", q.key.as_deref()) {
-        return auth::refuse(
+        return Ok(auth::refuse(
             StatusCode::NOT_FOUND,
             "no such feed; `dondoc feed-url` prints its address",
-        );
+        ));
     }
-    let current = console.current();
-    let config = current.config();
-    let now = console.now(&current);
-    let list = calendar::instances(config, calendar::horizon(now.date(), None));
-    ics_response(
-        crate::output::ics::calendar(config, &list, &now),
-        "dondoc.ics",
-    )
+    let text = decided_feed(&console, None).await?;
+    Ok(ics_response(text, "dondoc.ics"))
 }
 
-/// `GET /agencies/ID.ics?key=…`: what one agency owes.
+/// `GET /agencies/ID.ics?key=…`: what one agency owes, as decided.
 pub async fn agency_feed(
     console: Arc<Console>,
     headers: HeaderMap,
@@ -241,9 +235,8 @@ pub async fn agency_feed(
     q: FeedQuery,
 ) -> Result<Response, Failure> {
     let current = console.current();
-    let config = current.config();
     let scope = format!("agency:{id}");
-    let agency = config.agencies.iter().position(|a| a.id == id);
+    let agency = current.config().agencies.iter().position(|a| a.id == id);
     let Some(agency) =
         agency.filter(|_| feed_allowed(&console, &headers, &scope, q.key.as_deref()))
     else {
@@ -252,13 +245,32 @@ pub async fn agency_feed(
             "no such feed; `dondoc feed-url --agency ID` prints its address",
         ));
     };
-    let now = console.now(&current);
-    let list: Vec<_> = calendar::instances(config, calendar::horizon(now.date(), None))
-        .into_iter()
-        .filter(|i| i.agencies.contains(&agency))
-        .collect();
-    Ok(ics_response(
-        crate::output::ics::calendar(config, &list, &now),
-        &format!("{id}.ics"),
-    ))
+    let text = decided_feed(&console, Some(agency)).await?;
+    Ok(ics_response(text, &format!("{id}.ics")))
+}
+
+/// The feed of every instance (of those `agency` owes, when given), with
+/// the ledger's waivers and extensions applied.
+async fn decided_feed(console: &Arc<Console>, agency: Option<usize>) -> Result<String, Failure> {
+    let c = console.clone();
+    let (_, text) = console
+        .with_ledger(move |current, ledger| -> Result<String, String> {
+            let config = current.config();
+            let now = c.now(current);
+            let lazy =
+                crate::engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
+            let mut events = Vec::new();
+            let mut states = Vec::new();
+            for (n, inst) in lazy.instances.iter().enumerate() {
+                if agency.is_some_and(|a| !inst.agencies.contains(&a)) {
+                    continue;
+                }
+                lazy.instance(n, &mut states);
+                states.retain(|s| agency.is_none_or(|a| s.agency == a));
+                events.extend(ics::decided(inst, &states));
+            }
+            Ok(ics::calendar(config, &events, &now))
+        })
+        .await?;
+    text.map_err(Failure::Internal)
 }

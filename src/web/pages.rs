@@ -1,5 +1,6 @@
 //! The console's reading pages: the overview (computed at most every 10 s,
-//! [`OverviewCache`]), one instance, one agency, and the 404 page. Rendered
+//! [`OverviewCache`]), one instance, and the 404 page; the agencies' pages
+//! are in [`super::agencies`]. Rendered
 //! on the server by [`super::render`]; the record form is in
 //! [`super::forms`], the admin's page in [`super::admin`], the downloads in
 //! [`super::export`].
@@ -17,6 +18,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::auth::{self, Who};
+use super::filter::{self, Asked};
 use super::roles::Reader;
 use super::view;
 use super::{Console, Current, Failure};
@@ -186,18 +188,12 @@ pub(super) async fn show(
     ))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct InstanceQuery {
-    /// Only the agencies in this state (`overdue`, …).
-    state: Option<String>,
-}
-
-/// `GET /instances/PLAN/OBLIGATION/PERIOD`.
+/// `GET /instances/PLAN/OBLIGATION/PERIOD` (`?state=…&q=…`: the filters).
 pub async fn instance(
     State(console): State<Arc<Console>>,
     Reader(who): Reader,
     Path((plan, obligation, period)): Path<(String, String, String)>,
-    Query(q): Query<InstanceQuery>,
+    Query(asked): Query<Asked>,
 ) -> Result<Response, Failure> {
     let Ok(period) = period.parse::<Date>() else {
         return Ok(not_found_for(&console, &console.current(), Some(&who)));
@@ -210,38 +206,22 @@ pub async fn instance(
             let pair = (plan.as_str(), obligation.as_str(), period);
             let page = view::instance(current.config(), ledger, now, pair, &current.agency_rank)?;
             Ok(page.map(|mut page| {
-                let filter = q.state.filter(|s| !s.is_empty()).map(|st| {
-                    page.rows.retain(|r| r.state == st);
-                    page.rows.first().map_or("—", |r| r.state_label)
-                });
-                context! { filter, ..Value::from_serialize(&page) }
+                let found = filter::tally(
+                    page.rows
+                        .iter()
+                        .filter(|r| asked.finds(&r.agency.name, &r.agency_id))
+                        .map(|r| r.state),
+                );
+                let chips = filter::chips(&page.head.url, &found, &asked);
+                page.rows
+                    .retain(|r| asked.keeps(r.state, &r.agency.name, &r.agency_id));
+                context! {
+                    chips,
+                    query => asked.query(),
+                    state => asked.state().map(|s| s.as_str()),
+                    ..Value::from_serialize(&page)
+                }
             }))
-        },
-    )
-    .await
-}
-
-/// `GET /agencies/ID` (and `/agencies/ID.ics`, the agency's feed).
-pub async fn agency(
-    State(console): State<Arc<Console>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(feed): Query<super::ops::FeedQuery>,
-) -> Result<Response, Failure> {
-    if let Some(agency) = id.strip_suffix(".ics") {
-        return super::ops::agency_feed(console, headers, agency.to_string(), feed).await;
-    }
-    let who = match auth::reader(&console, &headers, &view::agency_url(&id)) {
-        Ok(w) => w,
-        Err(r) => return Ok(r),
-    };
-    show(
-        &console,
-        &who,
-        "agency.html",
-        move |current, ledger, now| {
-            let page = view::agency(current.config(), ledger, now, &id)?;
-            Ok(page.map(|p| Value::from_serialize(&p)))
         },
     )
     .await

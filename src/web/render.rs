@@ -13,7 +13,7 @@ use super::{Console, Current, Failure};
 use crate::config::users::Role;
 use crate::dates;
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 14] = [
     ("layout.html", include_str!("templates/layout.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("login.html", include_str!("templates/login.html")),
@@ -24,6 +24,8 @@ const TEMPLATES: [(&str, &str); 12] = [
     ),
     ("instance.html", include_str!("templates/instance.html")),
     ("agency.html", include_str!("templates/agency.html")),
+    ("agencies.html", include_str!("templates/agencies.html")),
+    ("filters.html", include_str!("templates/filters.html")),
     ("record.html", include_str!("templates/record.html")),
     (
         "pair_fields.html",
@@ -145,6 +147,33 @@ impl Templates {
             None,
             "error.html",
             context! { heading, text },
+            status,
+        )
+    }
+}
+
+impl Templates {
+    /// A refused request's page (`super::refused`): what happened, and the
+    /// address to open instead.
+    pub(super) fn refusal(
+        &self,
+        current: &Current,
+        status: StatusCode,
+        heading: &str,
+        lines: &[String],
+        open: Option<&str>,
+    ) -> Response {
+        let now = Zoned::now().with_time_zone(current.config().settings.timezone.clone());
+        let (text, details) = lines
+            .split_first()
+            .map_or(("", &[][..]), |(t, d)| (t.as_str(), d));
+        self.render(
+            current,
+            &now,
+            None,
+            None,
+            "error.html",
+            context! { heading, text, details, open },
             status,
         )
     }

@@ -87,7 +87,7 @@ fn at_least(parts: &Parts, console: &Console, role: Role, denied: &str) -> Resul
                 "Cần đăng nhập (hoặc mã API) để ghi nhận",
             ));
         };
-        auth::origin_ok(&console.current(), &parts.headers, who.session.is_some())?;
+        auth::origin_ok(console, &parts.headers, who.session.is_some())?;
         who
     };
     if who.role >= role {

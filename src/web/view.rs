@@ -6,6 +6,7 @@ use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 
 use super::auth::url_escape;
+use super::filter;
 use crate::calendar::{Instance, period_name};
 use crate::config::Config;
 use crate::dates;
@@ -231,13 +232,54 @@ pub fn overview(
     })
 }
 
+/// Who to call at an agency: a person and phone numbers, as
+/// `agencies.toml` gives them.
+#[derive(Debug, Default, Serialize)]
+pub struct Contact {
+    pub person: Option<String>,
+    pub phones: Vec<Phone>,
+}
+
+/// One phone number: as written, and as a `tel:` link.
+#[derive(Debug, Serialize)]
+pub struct Phone {
+    pub text: String,
+    /// `tel:` and the digits (a leading `+` kept).
+    pub tel: String,
+}
+
+pub(super) fn contact(agency: &crate::config::Agency) -> Contact {
+    let phones = agency.phone.as_deref().map_or_else(Vec::new, |p| {
+        p.split([',', ';'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                let plus = if n.starts_with('+') { "+" } else { "" };
+                let digits: String = n.chars().filter(char::is_ascii_digit).collect();
+                Phone {
+                    text: n.to_string(),
+                    tel: format!("tel:{plus}{digits}"),
+                }
+            })
+            .collect()
+    });
+    Contact {
+        person: agency.contact.clone(),
+        phones,
+    }
+}
+
 /// One row of the instance and agency pages.
 #[derive(Debug, Serialize)]
 pub struct PairRow {
     pub agency: Link,
     pub agency_id: String,
+    /// Who to call and their numbers (`agencies.toml`).
+    pub contact: Contact,
     pub instance: Option<InstanceHead>,
     pub plan: String,
+    /// *Kế hoạch số 3212/KH-UBND* (never the id).
+    pub plan_short: String,
     pub obligation: String,
     pub period: String,
     pub state: &'static str,
@@ -274,7 +316,7 @@ fn reminder_view(r: &Reminder, config: &Config) -> ReminderView {
     }
 }
 
-fn pair_row(
+pub(super) fn pair_row(
     config: &Config,
     instances: &[Instance],
     recorded: &Recorded,
@@ -294,8 +336,10 @@ fn pair_row(
             url: agency_url(&agency.id),
         },
         agency_id: agency.id.clone(),
+        contact: contact(agency),
         instance: with_instance.then(|| instance_head(config, i)),
         plan: plan.clone(),
+        plan_short: crate::calendar::letter::short(i.plan(config), crate::lang::Lang::Vi),
         obligation: obligation.clone(),
         period: i.period.to_string(),
         state: s.state.as_str(),
@@ -341,7 +385,7 @@ pub fn instance(
     };
     let mut states = Vec::new();
     lazy.instance(n, &mut states);
-    states.sort_by_key(|s| rank[s.agency]);
+    states.sort_by_key(|s| (filter::urgency(s.state, s.days_late), rank[s.agency]));
     let recorded = Recorded::load(config, ledger)?;
     let reminders = ledger.reminders(Of::Instance {
         plan,
@@ -371,66 +415,5 @@ pub fn instance(
             url_escape(obligation),
             period
         ),
-    }))
-}
-
-#[derive(Debug, Serialize)]
-pub struct AgencyPage {
-    pub id: String,
-    pub name: String,
-    pub email: Vec<String>,
-    pub successors: Vec<String>,
-    pub active_until: Option<String>,
-    pub counts: Tally,
-    pub rows: Vec<PairRow>,
-    pub export: String,
-}
-
-/// Everything one agency owes, owed and sent, the latest first.
-pub fn agency(
-    config: &Config,
-    ledger: &Ledger,
-    at: &Zoned,
-    id: &str,
-) -> Result<Option<AgencyPage>, EngineError> {
-    let Some(a) = config.agencies.iter().position(|x| x.id == id) else {
-        return Ok(None);
-    };
-    let agency = &config.agencies[a];
-    let lazy = engine::lazy_states_at(config, ledger, at)?;
-    let recorded = Recorded::load(config, ledger)?;
-    let reminders = ledger.reminders(Of::Agency(id))?;
-    let mut buffer = Vec::new();
-    let mut counts = Tally::default();
-    let mut rows = Vec::new();
-    for n in 0..lazy.instances.len() {
-        if !lazy.instances[n].agencies.contains(&a) {
-            continue;
-        }
-        lazy.instance(n, &mut buffer);
-        for s in buffer.iter().filter(|s| s.agency == a) {
-            counts.add(s.state);
-            let i = &lazy.instances[n];
-            let mine: Vec<&Reminder> = reminders
-                .iter()
-                .filter(|r| {
-                    r.key.period == i.period
-                        && r.key.plan == i.plan(config).id
-                        && r.key.obligation == i.obligation(config).id
-                })
-                .collect();
-            rows.push(pair_row(config, &lazy.instances, &recorded, &mine, s, true));
-        }
-    }
-    rows.reverse();
-    Ok(Some(AgencyPage {
-        id: agency.id.clone(),
-        name: agency.name.clone(),
-        email: agency.email.clone(),
-        successors: engine::overview::successor_names(config, agency),
-        active_until: agency.active_until.map(dates::vn),
-        counts,
-        rows,
-        export: format!("agency={}", url_escape(id)),
     }))
 }

@@ -59,6 +59,17 @@ pub fn launch(
     prepare: impl FnOnce(&Path),
     files: Option<u64>,
 ) -> Console {
+    launch_at(command, extra, prepare, files, "28/04/2025 09:00")
+}
+
+/// [`launch`] with the console's clock starting at `clock` (`dd/mm/yyyy HH:MM`).
+pub fn launch_at(
+    command: &str,
+    extra: &str,
+    prepare: impl FnOnce(&Path),
+    files: Option<u64>,
+    clock: &str,
+) -> Console {
     let dir = fixture_config(Some(Path::new("tests/fixtures/web")));
     let cfg = dir.path().to_str().unwrap().to_string();
     let port = free_port();
@@ -93,13 +104,7 @@ pub fn launch(
     let log = std::fs::File::create(dir.path().join("console.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dondoc"));
     child
-        .args([
-            "--config",
-            &cfg,
-            command,
-            "--clock-start",
-            "28/04/2025 09:00",
-        ])
+        .args(["--config", &cfg, command, "--clock-start", clock])
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(log);

@@ -191,17 +191,8 @@ pub fn reader(console: &Console, headers: &HeaderMap, back: &str) -> Result<Who,
 /// A write must come from the console's own origin: `base_url`'s, else the
 /// `Host` the request was sent to. A browser always sends `Origin` with a
 /// POST; a program with a token may leave it out.
-pub fn origin_ok(current: &Current, headers: &HeaderMap, required: bool) -> Result<(), Response> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return if required {
-            Err(refuse(
-                StatusCode::FORBIDDEN,
-                "Yêu cầu không có tiêu đề Origin; hãy gửi từ trang của dondoc",
-            ))
-        } else {
-            Ok(())
-        };
-    };
+pub fn origin_ok(console: &Console, headers: &HeaderMap, required: bool) -> Result<(), Response> {
+    let current = console.current();
     let expected: Vec<String> = match super::public_origin(&current.web) {
         Some(o) => vec![o],
         None => {
@@ -212,18 +203,23 @@ pub fn origin_ok(current: &Current, headers: &HeaderMap, required: bool) -> Resu
             vec![format!("http://{host}"), format!("https://{host}")]
         }
     };
-    if expected.iter().any(|e| e.eq_ignore_ascii_case(origin)) {
-        Ok(())
-    } else {
-        tracing::warn!(
-            origin,
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    match origin {
+        None if !required => return Ok(()),
+        Some(o) if expected.iter().any(|e| e.eq_ignore_ascii_case(o)) => return Ok(()),
+        Some(o) => tracing::warn!(
+            origin = o,
             "web console: a write from another origin was refused"
-        );
-        Err(refuse(
-            StatusCode::FORBIDDEN,
-            "Yêu cầu đến từ trang khác (Origin không khớp); đã từ chối",
-        ))
+        ),
+        None => {}
     }
+    Err(super::refused::origin(
+        console,
+        &current,
+        headers,
+        origin,
+        &expected[0],
+    ))
 }
 
 /// A short plain-text refusal.
@@ -318,7 +314,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let current = console.current();
-    if let Err(r) = origin_ok(&current, &headers, true) {
+    if let Err(r) = origin_ok(&console, &headers, true) {
         return r;
     }
     let next = safe_next(form.next.as_deref());
@@ -393,7 +389,7 @@ pub async fn login(
 
 /// `POST /logout`.
 pub async fn logout(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
-    if let Err(r) = origin_ok(&console.current(), &headers, true) {
+    if let Err(r) = origin_ok(&console, &headers, true) {
         return r;
     }
     if let Some(id) = session_id(&headers) {
