@@ -21,6 +21,7 @@ pub mod inbox;
 mod message_state;
 mod queue;
 mod schema;
+mod sending;
 mod step;
 mod submissions;
 

@@ -174,7 +174,10 @@ fn deliverable_messages_are_sorted_without_their_bodies() {
     let ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
     let plan: Vec<String> = ledger
         .conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::queue::DELIVERABLE))
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            super::sending::DELIVERABLE
+        ))
         .unwrap()
         .query_map([0, 0], |r| r.get::<_, String>(3))
         .unwrap()
