@@ -1,7 +1,6 @@
 //! `dondoc status`: the state of every pair at a moment — the office's
 //! morning question, "who still owes us what?".
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use super::CliError;
@@ -109,111 +108,106 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
         );
         return Ok(());
     }
-    let crate::engine::States {
-        instances,
-        pairs,
-        inputs: _,
-    } = crate::engine::states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-    let states: Vec<PairState> = pairs.into_iter().filter(|s| keep(&instances, s)).collect();
-    match args.out.format {
-        super::Format::Table => {
-            let filtered = args.plan.is_some()
-                || args.agency.is_some()
-                || args.state.is_some()
-                || args.since.is_some();
-            let (shown, hidden) = if args.all || filtered {
-                (states, 0)
-            } else {
-                focus(&instances, states, &now)
-            };
-            print_table(config, &instances, &shown, &recorded, &now, lang);
-            if hidden > 0 {
-                let cutoff = dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)));
-                println!(
-                    "{}",
-                    say!(
-                        lang,
-                        "({hidden} lượt đã xong từ trước {cutoff} không hiện; thêm --all để xem \
-                         tất cả, hoặc --since NGÀY)",
-                        "({hidden} pairs closed before {cutoff} not shown; --all shows them, \
-                         --since DATE a range)"
-                    )
-                );
-            }
-            super::send::print_failures(config, &ledger, lang)
-        }
-        super::Format::Json | super::Format::Csv | super::Format::Xlsx => {
-            unreachable!("streamed above")
-        }
+    // The table, an instance at a time: one instance's pairs in memory.
+    let lazy = crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
+    let filtered = args.plan.is_some()
+        || args.agency.is_some()
+        || args.state.is_some()
+        || args.since.is_some();
+    let focused = !(args.all || filtered);
+    let hidden = print_table(
+        config,
+        &lazy,
+        &|instances, s| keep(instances, s) && instance_kept(&instances[s.instance]),
+        focused,
+        &recorded,
+        &now,
+        lang,
+    );
+    if hidden > 0 {
+        let cutoff = dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)));
+        println!(
+            "{}",
+            say!(
+                lang,
+                "({hidden} lượt đã xong từ trước {cutoff} không hiện; thêm --all để xem \
+                 tất cả, hoặc --since NGÀY)",
+                "({hidden} pairs closed before {cutoff} not shown; --all shows them, \
+                 --since DATE a range)"
+            )
+        );
     }
+    super::send::print_failures(config, &ledger, lang)
 }
 
 /// What the table shows by default: every open pair (pending, overdue) and
 /// those closed in the last 30 days — submitted then, or waived for an
-/// instance due then. Returns them and how many were left out.
-fn focus(
-    instances: &[Instance],
-    states: Vec<PairState>,
-    now: &jiff::Zoned,
-) -> (Vec<PairState>, usize) {
+/// instance due then.
+fn in_focus(instances: &[Instance], s: &PairState, now: &jiff::Zoned) -> bool {
     use jiff::ToSpan;
     let cutoff = now.checked_sub(30.days()).unwrap_or_else(|_| now.clone());
-    let total = states.len();
-    let shown: Vec<PairState> = states
-        .into_iter()
-        .filter(|s| match s.state {
-            State::Pending | State::Overdue => true,
-            State::OnTime | State::Late => s.submitted_at.is_some_and(|t| t >= cutoff.timestamp()),
-            State::Exempt => instances[s.instance].due >= cutoff.date(),
-        })
-        .collect();
-    let hidden = total - shown.len();
-    (shown, hidden)
+    match s.state {
+        State::Pending | State::Overdue => true,
+        State::OnTime | State::Late => s.submitted_at.is_some_and(|t| t >= cutoff.timestamp()),
+        State::Exempt => instances[s.instance].due >= cutoff.date(),
+    }
 }
 
-/// Grouped by plan, then instance; Vietnamese state names and dates.
+/// Grouped by plan, then instance; Vietnamese state names and dates. The
+/// pairs are evaluated an instance at a time (a national `--all` lists
+/// millions); returns how many `focused` left out.
 fn print_table(
     config: &Config,
-    instances: &[Instance],
-    states: &[PairState],
+    lazy: &crate::engine::Lazy,
+    keep: &dyn Fn(&[Instance], &PairState) -> bool,
+    focused: bool,
     recorded: &crate::output::Recorded,
     now: &jiff::Zoned,
     lang: Lang,
-) {
-    let mut by_plan: BTreeMap<&str, BTreeMap<usize, Vec<&PairState>>> = BTreeMap::new();
-    for s in states {
-        let plan = &config.plans[instances[s.instance].plan].id;
-        by_plan
-            .entry(plan)
-            .or_default()
-            .entry(s.instance)
-            .or_default()
-            .push(s);
-    }
+) -> usize {
+    let instances = &lazy.instances;
     let mut out = std::io::stdout().lock();
     let tz = &config.settings.timezone;
-    for (plan_id, by_instance) in &by_plan {
-        let plan = config.plan(plan_id).expect("listed plan");
-        let _ = writeln!(
-            out,
-            "\n{}",
-            say!(
-                lang,
-                "Kế hoạch {} — {}",
-                "Plan {} — {}",
-                plan.label(),
-                plan.title
-            )
-        );
-        for (n, pairs) in by_instance {
-            let mut pairs = pairs.clone();
+    let mut counts = crate::policy::Tally::default();
+    let mut hidden = 0;
+    let mut buffer = Vec::new();
+    for (p, plan) in config.plans.iter().enumerate() {
+        let mut headed = false;
+        for n in (0..instances.len()).filter(|&n| instances[n].plan == p) {
+            lazy.instance(n, &mut buffer);
+            let mut pairs: Vec<&PairState> = Vec::new();
+            for s in buffer.iter().filter(|s| keep(instances, s)) {
+                if focused && !in_focus(instances, s, now) {
+                    hidden += 1;
+                } else {
+                    counts.add(s.state);
+                    pairs.push(s);
+                }
+            }
+            if pairs.is_empty() {
+                continue;
+            }
+            if !headed {
+                headed = true;
+                let _ = writeln!(
+                    out,
+                    "\n{}",
+                    say!(
+                        lang,
+                        "Kế hoạch {} — {}",
+                        "Plan {} — {}",
+                        plan.label(),
+                        plan.title
+                    )
+                );
+            }
             pairs.sort_by(|a, b| {
                 crate::collate::cmp(
                     &config.agencies[a.agency].name,
                     &config.agencies[b.agency].name,
                 )
             });
-            let i = &instances[*n];
+            let i = &instances[n];
             let ob = i.obligation(config);
             let period = crate::calendar::period_name(config, i);
             let due = dates::vn(i.due);
@@ -293,15 +287,10 @@ fn print_table(
             let _ = writeln!(out, "{t}");
         }
     }
+    let total = counts.total;
     let counts: Vec<String> = State::ALL
         .iter()
-        .map(|st| {
-            format!(
-                "{} {}",
-                states.iter().filter(|s| s.state == *st).count(),
-                state_name(*st, lang)
-            )
-        })
+        .map(|st| format!("{} {}", counts.of(*st), state_name(*st, lang)))
         .collect();
     let _ = writeln!(
         out,
@@ -312,10 +301,11 @@ fn print_table(
             "As of {} {}: {} submissions owed — {}",
             dates::vn(now.date()),
             now.strftime("%H:%M"),
-            states.len(),
+            total,
             counts.join(" · ")
         )
     );
+    hidden
 }
 
 /// A state as the table names it.
