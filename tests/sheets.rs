@@ -634,3 +634,110 @@ fn what_dondoc_writes_for_an_instance_reimports_unchanged() {
         page.body
     );
 }
+
+/// Whether LibreOffice is installed (Debian's `libreoffice-calc-nogui`);
+/// if not, the test says so and skips (unless `DONDOC_REQUIRE_LIBREOFFICE`).
+fn soffice() -> bool {
+    let ok = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("DONDOC_REQUIRE_LIBREOFFICE").is_none(),
+            "LibreOffice is required"
+        );
+        eprintln!("SKIPPED: LibreOffice (soffice) not available");
+    }
+    ok
+}
+
+/// `soffice --headless --convert-to xlsx FILE` into `out`, as a clerk's
+/// LibreOffice saves it (a CSV read as UTF-8, separated by `separator`).
+fn libreoffice_xlsx(file: &Path, out: &Path, separator: char) -> std::path::PathBuf {
+    fs::create_dir_all(out).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/profile", out.display());
+    let mut soffice = Command::new("soffice");
+    soffice.args([profile.as_str(), "--headless"]);
+    if file.extension().is_some_and(|e| e == "csv") {
+        soffice.arg(format!("--infilter=CSV:{},34,76,1", separator as u32));
+    }
+    let run = soffice
+        .args(["--convert-to", "xlsx", "--outdir", out.to_str().unwrap()])
+        .arg(file)
+        .output()
+        .unwrap();
+    let made = out.join(file.with_extension("xlsx").file_name().unwrap());
+    assert!(
+        made.exists(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    made
+}
+
+#[test]
+fn sheets_libreoffice_saved_import_as_dondoc_wrote_them() {
+    if !soffice() {
+        return;
+    }
+    let (dir, cfg) = config();
+    // The fill-in sheet as a CSV, filled in, saved by LibreOffice as .xlsx.
+    let csv = dir.path().join("mau.csv");
+    let out = vi(&[
+        "--config",
+        &cfg,
+        "sheet",
+        "--plan",
+        "3212/KH-UBND",
+        "--obligation",
+        "bao-cao-6-thang",
+        "--period",
+        "16/06/2025",
+        "--at",
+        "20/06/2025",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let filled = fs::read_to_string(&csv)
+        .unwrap()
+        .replace(
+            "Công an tỉnh,,,",
+            "Công an tỉnh,17/06/2025 09:30,88/BC-CAT,",
+        )
+        .replace("Sở Y tế,,,", "Sở Y tế,13/06/2025,125/BC-SYT,");
+    fs::write(&csv, filled).unwrap();
+    let xlsx = libreoffice_xlsx(&csv, &dir.path().join("lo"), ',');
+    let out = import(&cfg, &xlsx);
+    assert!(
+        out.stdout.contains("đã nhập 2 dòng: 2 mới"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(submitted(&cfg), office_ledger());
+    // The status workbook, opened and saved again by LibreOffice.
+    let status = dir.path().join("status.xlsx");
+    let out = vi(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "30/06/2025",
+        "--format",
+        "xlsx",
+        "--output",
+        status.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let again = libreoffice_xlsx(&status, &dir.path().join("lo2"), ',');
+    let out = import(&cfg, &again);
+    assert!(
+        out.stdout.contains("không có gì mới; cả 2 dòng"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
