@@ -50,6 +50,8 @@ pub struct Names<'c> {
     by_name: HashMap<String, Vec<usize>>,
     /// The same keys with the word *tỉnh* left out.
     without_tinh: HashMap<String, Vec<usize>>,
+    /// Each plan's number and title as keys (`number_key`, `fold`).
+    plan_keys: Vec<(Option<String>, String)>,
     labels: RefCell<HashMap<Window, Named>>,
 }
 
@@ -66,8 +68,14 @@ impl<'c> Names<'c> {
             by_name.entry(key.clone()).or_default().push(a);
             without_tinh.entry(no_tinh(key)).or_default().push(a);
         }
+        let plan_keys = config
+            .plans
+            .iter()
+            .map(|p| (p.number.as_deref().map(number_key), fold(&p.title)))
+            .collect();
         Names {
             config,
+            plan_keys,
             folded,
             by_name,
             without_tinh,
@@ -108,19 +116,13 @@ impl<'c> Names<'c> {
             return Ok(p);
         }
         let key = number_key(t);
+        let keys = &self.plan_keys;
         let mut hits: Vec<usize> = (0..plans.len())
-            .filter(|&p| {
-                plans[p]
-                    .number
-                    .as_deref()
-                    .is_some_and(|n| number_key(n) == key)
-            })
+            .filter(|&p| keys[p].0.as_ref() == Some(&key))
             .collect();
         if hits.is_empty() {
             let title = fold(t);
-            hits = (0..plans.len())
-                .filter(|&p| fold(&plans[p].title) == title)
-                .collect();
+            hits = (0..plans.len()).filter(|&p| keys[p].1 == title).collect();
         }
         let form = |p: usize| with_id(plans[p].label(), &plans[p].id);
         one("plan", t, hits, form).unwrap_or_else(|| {

@@ -1,8 +1,30 @@
 //! The keys names are compared by, and the forms written for a name two
 //! things share.
 
+use std::sync::LazyLock;
+
 use crate::calendar::lookup::LookupError;
 use crate::collate::fold;
+
+/// The words the keys look for, folded once.
+struct Words {
+    plan_prefixes: [String; 2],
+    ky: String,
+    tinh: String,
+    /// Long forms and the short forms offices also write.
+    short: [(String, &'static str); 3],
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    plan_prefixes: [fold("kế hoạch"), fold("số")],
+    ky: fold("kỳ") + " ",
+    tinh: fold("tỉnh"),
+    short: [
+        (fold("ủy ban nhân dân"), "ubnd"),
+        (fold("hội đồng nhân dân"), "hđnd"),
+        (fold("mặt trận tổ quốc"), "mttq"),
+    ],
+});
 
 /// The one of `hits`, else an ambiguity naming each (`form`); `None` when
 /// there is none.
@@ -43,9 +65,8 @@ pub(super) fn bracketed(text: &str) -> Option<&str> {
 /// without spaces ("3212 / KH-UBND").
 pub(super) fn number_key(text: &str) -> String {
     let mut key = fold(text);
-    for prefix in ["kế hoạch", "số"] {
-        let prefix = fold(prefix);
-        if let Some(rest) = key.strip_prefix(&prefix) {
+    for prefix in &WORDS.plan_prefixes {
+        if let Some(rest) = key.strip_prefix(prefix.as_str()) {
             key = rest.trim_start_matches([' ', ':']).to_string();
         }
     }
@@ -61,22 +82,18 @@ pub(super) fn title_key(text: &str) -> String {
 /// A period's name as a key: folded, without a leading *kỳ*.
 pub(super) fn label_key(text: &str) -> String {
     let key = fold(text);
-    let ky = fold("kỳ") + " ";
-    key.strip_prefix(&ky).map(str::to_string).unwrap_or(key)
+    key.strip_prefix(WORDS.ky.as_str())
+        .map(str::to_string)
+        .unwrap_or(key)
 }
 
 /// An agency's name as a key: folded, with the long forms offices also
 /// write shortened (*Ủy ban nhân dân* → *UBND*).
 pub(super) fn agency_key(text: &str) -> String {
     let mut key = fold(text);
-    for (long, short) in [
-        ("ủy ban nhân dân", "ubnd"),
-        ("hội đồng nhân dân", "hđnd"),
-        ("mặt trận tổ quốc", "mttq"),
-    ] {
-        let long = fold(long);
-        if key.contains(&long) {
-            key = key.replace(&long, short);
+    for (long, short) in &WORDS.short {
+        if key.contains(long.as_str()) {
+            key = key.replace(long.as_str(), short);
         }
     }
     key
@@ -84,9 +101,8 @@ pub(super) fn agency_key(text: &str) -> String {
 
 /// A folded name without the word *tỉnh*.
 pub(super) fn no_tinh(key: &str) -> String {
-    let tinh = fold("tỉnh");
     key.split(' ')
-        .filter(|w| *w != tinh)
+        .filter(|w| *w != WORDS.tinh)
         .collect::<Vec<_>>()
         .join(" ")
 }
