@@ -1,7 +1,8 @@
 //! Sorting names as Vietnamese readers expect: the alphabet is
 //! *a ă â b c d đ e ê … o ô ơ … u ư …*, and tones only break ties
 //! (*Sở Công Thương* before *Sở Y tế*, *Ủy ban MTTQ* among the *U*s, not
-//! after *Z* as a byte order puts it).
+//! after *Z* as a byte order puts it) — and comparing them as offices
+//! write them ([`fold`]: *Uỷ ban* is *Ủy ban*, *SỞ Y TẾ* is *Sở Y tế*).
 
 use std::cmp::Ordering;
 
@@ -73,9 +74,72 @@ pub fn cmp(a: &str, b: &str) -> Ordering {
     key(a).cmp(&key(b))
 }
 
+/// A name as a key to compare: Unicode NFC whatever the keyboard typed,
+/// lower case, one space between words, the tone mark of each word wherever
+/// it was put (*hoà* and *hòa*, *Uỷ* and *Ủy*: old and new placements), and
+/// numbers without leading zeros (*06 tháng* is *6 tháng*). Only for
+/// comparing: the result is not meant to be shown.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut tone = None;
+        let mut bare = String::with_capacity(word.len());
+        for c in word.to_lowercase().nfd() {
+            match TONES.iter().position(|t| *t == c) {
+                Some(t) => tone = Some(t),
+                None => bare.push(c),
+            }
+        }
+        let mut last_digit = false;
+        let mut zeros = 0;
+        for c in bare.nfc() {
+            // A run of digits loses its leading zeros (but "0" stays).
+            if c == '0' && !last_digit {
+                zeros += 1;
+                continue;
+            }
+            if zeros > 0 && !c.is_ascii_digit() {
+                out.push('0');
+            }
+            zeros = 0;
+            last_digit = c.is_ascii_digit();
+            out.push(c);
+        }
+        if zeros > 0 {
+            out.push('0');
+        }
+        if let Some(t) = tone {
+            // After the word: where a keyboard put the mark does not matter.
+            out.push(char::from(b'1' + t as u8));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_fold_as_offices_write_them() {
+        assert_eq!(fold("  SỞ   Y TẾ "), fold("Sở Y tế"));
+        // Old and new tone placement, decomposed input.
+        assert_eq!(fold("Uỷ ban"), fold("Ủy ban"));
+        assert_eq!(fold("Khánh Hoà"), fold("Khánh Hòa"));
+        assert_eq!(fold("Kha\u{301}nh Ho\u{300}a"), fold("Khánh Hòa"));
+        // Tones and letters still count.
+        assert_ne!(fold("Sở Y tế"), fold("Sở Y te"));
+        assert_ne!(fold("đoàn"), fold("doàn"));
+        assert_ne!(fold("mã"), fold("má"));
+        assert_eq!(fold("06 tháng đầu năm 2025"), fold("6 tháng đầu năm 2025"));
+        assert_eq!(fold("01/KH-UBND"), fold("1/kh-ubnd"));
+        assert_eq!(fold("10/2025"), fold("10/2025"));
+        assert_ne!(fold("10"), fold("1"));
+        assert_eq!(fold("0"), "0");
+    }
 
     #[test]
     fn vietnamese_alphabetical_order() {

@@ -2,7 +2,10 @@
 //! the command line (`submit`), `import`, the console's form, the API and
 //! the mailbox (`inbox accept`) — refuse the same bad date with the same
 //! Vietnamese words, and give the same verdict for a good one, because
-//! they all go through `engine::record`. Each door is driven as its user
+//! they all go through `engine::record`. The four a person types into read
+//! a pair as offices write it — the plan's number, the obligation's title,
+//! the period's name or due date, the agency's name — and refuse a name
+//! that fits two agencies in the same words, naming both (issue 24). Each door is driven as its user
 //! drives it: the real binary, a CSV file, a logged-in browser's form post,
 //! a token's JSON, a saved `.eml` file.
 
@@ -100,12 +103,17 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
 
     // An import.
     let dir = c.dir.path();
+    // (A row with a number but no date: the date was forgotten. A row with
+    // neither records nothing and is skipped: a fill-in sheet's unfilled row.)
     for (bad, words) in [
         ("31/06/2025", IMPOSSIBLE),
         ("15/02/2025", BEFORE_ISSUED),
         ("", BLANK),
     ] {
-        let file = csv(dir, &[&format!("p,bao-cao,29/04/2025,so-y-te,{bad},,")]);
+        let file = csv(
+            dir,
+            &[&format!("p,bao-cao,29/04/2025,so-y-te,{bad},125/BC-SYT,")],
+        );
         let out = vi(&["--config", &c.cfg, "import", &file]);
         assert_eq!(out.code, 2, "import {bad}: {}", out.stdout);
         assert!(
@@ -115,6 +123,17 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
             out.stderr
         );
     }
+    let file = csv(dir, &["p,bao-cao,29/04/2025,so-y-te,,,"]);
+    let out = vi(&["--config", &c.cfg, "import", &file]);
+    assert!(
+        out.status.success()
+            && out.stdout.contains(
+                "không có dòng nào có ngày nộp; chưa nhập gì; 1 dòng chưa có ngày nộp, bỏ qua"
+            ),
+        "import blank: {}{}",
+        out.stdout,
+        out.stderr
+    );
     nothing_recorded(&c, "import");
     let file = csv(dir, &[&format!("p,bao-cao,29/04/2025,so-y-te,{GOOD},,")]);
     let out = vi(&["--config", &c.cfg, "import", &file]);
@@ -285,4 +304,204 @@ fn every_door_refuses_the_same_bad_date_in_the_same_words_and_gives_the_same_ver
     assert!(out.status.success(), "mailbox: {}", out.stderr);
     assert!(out.stdout.contains(ON_TIME), "mailbox: {}", out.stdout);
     recorded_on_time_then_undone(&c, "mailbox");
+}
+
+/// The web fixture, plus a half-yearly report whose periods have names and
+/// two agencies by one name (a former province's Sở kept in the config
+/// through its merger).
+fn names_console() -> Console {
+    common::console::launch(
+        "web",
+        "",
+        |dir| {
+            let add = |file: &str, text: &str| {
+                let path = dir.join(file);
+                let old = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, old + text).unwrap();
+            };
+            add(
+                "agencies.toml",
+                "\n[[agency]]\nid = \"so-tu-phap\"\nname = \"Sở Tư pháp\"\nemail = [\"a@stp.vn\"]\n\
+                 groups = [\"so-nganh\"]\n\n[[agency]]\nid = \"so-tu-phap-nt\"\nname = \"Sở Tư pháp\"\n\
+                 email = [\"b@stp.vn\"]\ngroups = [\"so-nganh\"]\n",
+            );
+            add(
+                "plans/p.toml",
+                "\n[[obligation]]\nid = \"bao-cao-6-thang\"\ntitle = \"Báo cáo định kỳ 6 tháng\"\n\
+                 agencies = [\"@so-nganh\"]\nyearly = [\"14/06\", \"14/12\"]\nuntil = \"31/12/2025\"\n\
+                 period_label = \"'6 tháng đầu năm ' ~ year if month == 6 else 'năm ' ~ year\"\n",
+            );
+        },
+        None,
+    )
+}
+
+#[test]
+fn every_door_reads_names_as_offices_write_them_and_refuses_an_ambiguous_one() {
+    let c = names_console();
+    let cookie = c.login(CLERK);
+    // (plan, obligation, period, agency) as an office writes them, and the
+    // period they name: the report's scheduled date (a Saturday), its due
+    // date, its name; the plan by number, the agency by name.
+    let forms = [
+        (
+            "1/KH-UBND",
+            "Báo cáo kết quả",
+            "29/04/2025",
+            "Sở Y tế",
+            "2025-04-29",
+        ),
+        (
+            "1/KH-UBND",
+            "Báo cáo định kỳ 6 tháng",
+            "6 tháng đầu năm 2025",
+            "SỞ Y TẾ",
+            "2025-06-14",
+        ),
+        (
+            "Kế hoạch số 1/KH-UBND",
+            "bao-cao-6-thang",
+            "16/06/2025",
+            "Sở Y tế",
+            "2025-06-14",
+        ),
+    ];
+    let recorded = |door: &str, period: &str| {
+        let rows = status(&c.cfg, "29/04/2025 10:00");
+        let row = rows
+            .iter()
+            .find(|r| r["agency"] == "so-y-te" && r["period"] == period)
+            .unwrap_or_else(|| panic!("{door}: no row"));
+        assert!(row["submitted_on"].is_string(), "{door}: {row}");
+    };
+    for (plan, ob, period, agency, iso) in forms {
+        let pair = [
+            "--plan",
+            plan,
+            "--obligation",
+            ob,
+            "--period",
+            period,
+            "--agency",
+            agency,
+        ];
+        let cli = |command: &str, extra: &[&str]| {
+            let mut args = vec!["--config", c.cfg.as_str(), command];
+            args.extend(pair);
+            args.extend(extra);
+            vi(&args)
+        };
+        let undo = |door: &str| {
+            recorded(door, iso);
+            let out = cli("unsubmit", &[]);
+            assert!(out.status.success(), "{door} {period}: {}", out.stderr);
+        };
+        let out = cli("submit", &["--on", GOOD]);
+        assert!(out.status.success(), "cli {period}: {}", out.stderr);
+        undo("cli");
+        let file = csv(
+            c.dir.path(),
+            &[&format!("\"{plan}\",{ob},{period},{agency},{GOOD},,")],
+        );
+        let out = vi(&["--config", &c.cfg, "import", &file]);
+        assert!(out.status.success(), "import {period}: {}", out.stderr);
+        undo("import");
+        let r = c.post_form(
+            "/record/submit",
+            &[
+                ("plan", plan),
+                ("obligation", ob),
+                ("period", period),
+                ("agency", agency),
+                ("on", GOOD),
+            ],
+            Some(&cookie),
+        );
+        assert_eq!(r.status, 303, "console {period}: {}", r.body);
+        undo("console");
+        let object = json!({"plan": plan, "obligation": ob, "period": period, "agency": agency,
+                            "submitted_on": GOOD});
+        let r = c.api("POST", &c.clerk_token, &object);
+        assert_eq!(r.status, 201, "api {period}: {}", r.body);
+        undo("api");
+    }
+
+    // Two agencies by one name: each door refuses it in the same words,
+    // naming both, and records nothing.
+    const BOTH: &str = "\"Sở Tư pháp\" ứng với 2 đơn vị: Sở Tư pháp (so-tu-phap); Sở Tư pháp \
+                        (so-tu-phap-nt)";
+    let written = [
+        "--plan",
+        "1/KH-UBND",
+        "--obligation",
+        "bao-cao",
+        "--period",
+        "29/04/2025",
+    ];
+    let mut args = vec!["--config", c.cfg.as_str(), "submit"];
+    args.extend(written);
+    args.extend(["--agency", "Sở Tư pháp", "--on", GOOD]);
+    let out = vi(&args);
+    assert!(
+        out.code == 2 && out.stderr.contains(BOTH),
+        "cli: {}",
+        out.stderr
+    );
+    let file = csv(
+        c.dir.path(),
+        &[
+            &format!("1/KH-UBND,bao-cao,29/04/2025,Sở Y tế,{GOOD},,"),
+            &format!("1/KH-UBND,bao-cao,29/04/2025,Sở Tư pháp,{GOOD},,"),
+        ],
+    );
+    let out = vi(&["--config", &c.cfg, "import", &file]);
+    assert!(
+        out.code == 2
+            && out
+                .stderr
+                .contains(&format!("dòng 3, cột D (agency): {BOTH}")),
+        "import: {}",
+        out.stderr
+    );
+    let r = c.post_form(
+        "/record/submit",
+        &[
+            ("plan", "p"),
+            ("obligation", "bao-cao"),
+            ("period", "2025-04-29"),
+            ("agency", "Sở Tư pháp"),
+            ("on", GOOD),
+        ],
+        Some(&cookie),
+    );
+    let page = c.get(
+        r.header("location").unwrap(),
+        &[("Cookie", cookie.as_str())],
+    );
+    assert!(
+        unescape(&page.body).contains(&format!("Đơn vị: {BOTH}")),
+        "console: {}",
+        page.body
+    );
+    let object = json!({"plan": "p", "obligation": "bao-cao", "period": "29/04/2025",
+                        "agency": "Sở Tư pháp", "submitted_on": GOOD});
+    let r = c.api("POST", &c.clerk_token, &object);
+    let body: Value = serde_json::from_str(&r.body).unwrap();
+    assert!(
+        r.status == 422
+            && body["errors"][0]["field"] == "agency"
+            && body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(BOTH)),
+        "api: {}",
+        r.body
+    );
+    let rows = status(&c.cfg, "29/04/2025 10:00");
+    assert!(rows.iter().all(|r| r["submitted_on"].is_null()), "{rows:?}");
+    // With its id in brackets, as the message says, it is one agency.
+    args.truncate(9);
+    args.extend(["--agency", "Sở Tư pháp (so-tu-phap-nt)", "--on", GOOD]);
+    let out = vi(&args);
+    assert!(out.status.success(), "cli: {}", out.stderr);
+    assert!(pair(&status(&c.cfg, "29/04/2025 10:00"), "so-tu-phap-nt")["submitted_on"].is_string());
 }

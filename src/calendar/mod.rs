@@ -7,6 +7,7 @@
 
 pub mod letter;
 pub mod lookup;
+pub mod names;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -164,16 +165,20 @@ pub fn period_name(config: &Config, inst: &Instance) -> String {
 /// evaluate at run time (checked against a sample at load) falls back to the
 /// scheduled date.
 pub fn period_label(config: &Config, inst: &Instance) -> Option<String> {
-    let ob = inst.obligation(config);
+    label_of(inst.obligation(config), inst.period, inst.due)
+}
+
+/// The `period_label` of `ob`'s period scheduled on `period`, due on `due`.
+pub fn label_of(ob: &Obligation, period: Date, due: Date) -> Option<String> {
     let expr = ob.period_label.as_ref()?;
-    let date = crate::dates::vn(inst.period);
-    let span = covered(ob, inst.period);
+    let date = crate::dates::vn(period);
+    let span = covered(ob, period);
     let vars = crate::config::labels::LabelVars {
         period: date.clone(),
-        due: crate::dates::vn(inst.due),
-        day: inst.period.day(),
-        month: inst.period.month(),
-        year: inst.period.year(),
+        due: crate::dates::vn(due),
+        day: period.day(),
+        month: period.month(),
+        year: period.year(),
         from: span.map(|s| crate::dates::vn(s.0)),
         to: span.map(|s| crate::dates::vn(s.1)),
     };

@@ -16,6 +16,7 @@ use crate::lang::{Lang, say};
 mod record;
 mod report;
 mod send;
+mod sheet;
 mod status;
 
 use std::path::PathBuf;
@@ -77,8 +78,11 @@ pub enum Command {
     Extend(record::ExtendArgs),
     /// Record many submissions from a .csv or .xlsx file, all or none (columns
     /// plan,obligation,period,agency,submitted_on[,ref,note] or kế hoạch, nội dung,
-    /// kỳ, đơn vị, ngày nộp[, số ký hiệu, ghi chú])
+    /// kỳ, đơn vị, ngày nộp[, số ký hiệu, ghi chú]; names as offices write them)
     Import(import::Args),
+    /// Write the fill-in sheet of one instance: the agencies that have not
+    /// submitted it, by name, to fill in and give back to `import`.
+    Sheet(sheet::Args),
     /// Per agency, how it kept the deadlines of a year (on-time rate, mean days
     /// late): the table for the year-end review.
     Report(report::Args),
@@ -181,6 +185,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Exempt(args) => record::exempt(config, &args, lang),
         Command::Extend(args) => record::extend(config, &args, lang),
         Command::Import(args) => import::run(config, &args, lang),
+        Command::Sheet(args) => sheet::run(config, &args, lang),
         Command::Backup(args) => backup::run(config, &args, lang),
         Command::Report(args) => report::run(config, &args, lang),
     }

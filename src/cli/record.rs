@@ -8,16 +8,16 @@ use crate::lang::{Lang, say};
 /// The pair a command is about.
 #[derive(Debug, clap::Args)]
 pub struct PairArgs {
-    /// Plan id (plans/*.toml [plan] id).
+    /// The plan: its id or its number (3212/KH-UBND).
     #[arg(long)]
     plan: String,
-    /// Obligation id within the plan.
+    /// The obligation: its id or its title.
     #[arg(long)]
     obligation: String,
-    /// The instance's period: its scheduled date (dd/mm/yyyy or yyyy-mm-dd), as `calendar` shows it.
+    /// The period: its scheduled date (dd/mm/yyyy or yyyy-mm-dd, as `calendar` shows it), its due date or its name (6 tháng đầu năm 2025).
     #[arg(long, value_name = "DATE")]
     period: String,
-    /// Agency id.
+    /// The agency: its id or its name (Sở Y tế).
     #[arg(long)]
     agency: String,
 }

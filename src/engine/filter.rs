@@ -6,13 +6,15 @@
 use jiff::civil::Date;
 
 use crate::calendar::Instance;
+use crate::calendar::names::Names;
 use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
 use crate::policy::{PairState, State};
 
-/// The filter as a person or a program writes it: ids, a state's JSON
-/// name, dates as `dd/mm/yyyy` or ISO. `None`: no condition.
+/// The filter as a person or a program writes it: a plan and an agency by
+/// id or as offices write them ([`Names`]), an obligation by id, a state's
+/// JSON name, dates as `dd/mm/yyyy` or ISO. `None`: no condition.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Asked<'a> {
     pub plan: Option<&'a str>,
@@ -51,39 +53,24 @@ impl Filter {
     pub fn new(config: &Config, asked: &Asked<'_>, lang: Lang) -> Result<Filter, Vec<Unknown>> {
         let mut unknown = Vec::new();
         let mut filter = Filter::default();
+        let names = Names::new(config);
         if let Some(p) = asked.plan {
-            filter.plan = config.plans.iter().position(|x| x.id == p);
-            if filter.plan.is_none() {
-                let known: Vec<&str> = config.plans.iter().map(|x| x.id.as_str()).collect();
-                unknown.push(Unknown {
+            match names.plan(p) {
+                Ok(i) => filter.plan = Some(i),
+                Err(e) => unknown.push(Unknown {
                     key: "plan",
-                    message: say!(
-                        lang,
-                        "không có kế hoạch \"{p}\"{}; các kế hoạch: {}",
-                        "unknown plan \"{p}\"{}; the plans are: {}",
-                        crate::suggest::hint(lang, p, known.iter().copied()),
-                        known.join(", ")
-                    ),
-                });
+                    message: e.message(lang),
+                }),
             }
         }
         filter.obligation = asked.obligation.map(str::to_string);
         if let Some(a) = asked.agency {
-            filter.agency = config.agencies.iter().position(|x| x.id == a);
-            if filter.agency.is_none() {
-                unknown.push(Unknown {
+            match names.agency(a, None) {
+                Ok(i) => filter.agency = Some(i),
+                Err(e) => unknown.push(Unknown {
                     key: "agency",
-                    message: say!(
-                        lang,
-                        "không có đơn vị \"{a}\"{}",
-                        "unknown agency \"{a}\"{}",
-                        crate::suggest::hint(
-                            lang,
-                            a,
-                            config.agencies.iter().map(|x| x.id.as_str())
-                        )
-                    ),
-                });
+                    message: e.message(lang),
+                }),
             }
         }
         if let Some(s) = asked.state {

@@ -41,5 +41,5 @@ pub use filter::Filter;
 pub use loaded::{Loaded, load};
 pub use moment::send;
 pub use plan::{Decided, Outgoing, Planned, decide, plan};
-pub use states::{Lazy, States, lazy_states_at, states_at};
+pub use states::{Lazy, States, lazy_states_at, not_submitted, states_at};
 pub use summary::{EngineError, Summary};

@@ -93,3 +93,23 @@ impl Lazy {
         tally
     }
 }
+
+/// The agencies that owe `instance` and, at `at`, have neither submitted it
+/// nor been exempted: whom its fill-in sheet lists (`dondoc sheet`, the
+/// console's download), in agency order.
+pub fn not_submitted(
+    config: &Config,
+    ledger: &Ledger,
+    at: &Zoned,
+    instance: &Instance,
+) -> Result<Vec<usize>, EngineError> {
+    let snapshot = policy::Snapshot::new(config, &ledger.submissions()?, &ledger.waivers()?)
+        .with_extensions(config, &ledger.extensions()?);
+    let mut out = Vec::new();
+    policy::evaluate_instance(0, instance, &snapshot, at.timestamp(), at.date(), &mut out);
+    Ok(out
+        .iter()
+        .filter(|s| matches!(s.state, policy::State::Pending | policy::State::Overdue))
+        .map(|s| s.agency)
+        .collect())
+}

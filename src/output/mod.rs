@@ -7,6 +7,7 @@
 //! - [`recorded`]: a pair's document number, note and recorder;
 //! - [`rows`]: a pair as `status` JSON/CSV (and the API) gives it;
 //! - [`xlsx`]: the status workbook;
+//! - [`sheet`]: an instance's fill-in sheet, which `import` reads back;
 //! - [`ics`]: iCalendar files and feeds;
 //! - [`proposal`]: a proposal from the mailbox.
 
@@ -15,6 +16,7 @@ pub mod ics;
 pub mod proposal;
 pub mod recorded;
 pub mod rows;
+pub mod sheet;
 pub mod xlsx;
 
 pub use recorded::Recorded;

@@ -1,7 +1,10 @@
 //! `dondoc status --format xlsx --output FILE`: the spreadsheet the office
 //! brings to its meetings — one sheet per plan, cells coloured by state.
 //! Every text from the config or the ledger goes through
-//! [`super::cells::xlsx_text`], so no note is too long for a cell.
+//! [`super::cells::xlsx_text`], so no note is too long for a cell. The
+//! plan, obligation, period and agency are written as offices write them
+//! and as `import` reads them back ([`Names`]), and a submission's time to
+//! the second: the workbook re-imports unchanged.
 
 use std::path::Path;
 
@@ -9,11 +12,13 @@ use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, Xlsx
 
 use super::cells::xlsx_text as text;
 use crate::calendar::Instance;
+use crate::calendar::names::Names;
 use crate::config::Config;
 use crate::dates;
 use crate::policy::{PairState, State};
 
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
+    "Kế hoạch",
     "Nội dung",
     "Kỳ",
     "Hạn nộp",
@@ -24,7 +29,7 @@ const HEADER: [&str; 9] = [
     "Số, ký hiệu",
     "Ghi chú",
 ];
-const WIDTHS: [f64; 9] = [42.0, 11.0, 11.0, 32.0, 16.0, 15.0, 8.0, 14.0, 24.0];
+const WIDTHS: [f64; 10] = [13.0, 38.0, 11.0, 11.0, 30.0, 14.0, 15.0, 8.0, 14.0, 22.0];
 
 /// The fill colour of a state's row (Excel's good / neutral / bad palette).
 fn fill(state: State) -> Color {
@@ -97,6 +102,7 @@ pub fn workbook(
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xDDEBF7));
     let tz = &config.settings.timezone;
+    let names = Names::new(config);
     // A first pass counts, per plan (the summary, and each sheet's filter range).
     let mut per_plan = vec![crate::policy::Tally::default(); config.plans.len()];
     rows.each(
@@ -150,52 +156,60 @@ pub fn workbook(
             ws.write_string_with_format(3, c as u16, *title, &header)?;
         }
         let mut row = 4u32;
-        // The period's name once per instance, not per row (a label is a
-        // template evaluation).
-        let mut period: (usize, Option<String>) = (usize::MAX, None);
+        // What is the same for every row of an instance, once per instance
+        // (a period's label is a template evaluation).
+        let mut current: (usize, String, String, Option<String>) =
+            (usize::MAX, String::new(), String::new(), None);
         rows.each(
             |i| i.plan == p,
             |s| {
                 let i = &rows.instances[s.instance];
                 let [cell, date_cell, time_cell] = &cells[s.state.index()];
-                ws.write_string_with_format(row, 0, text(&i.obligation(config).title), cell)?;
-                if period.0 != s.instance {
-                    period = (s.instance, crate::calendar::period_label(config, i));
+                if current.0 != s.instance {
+                    current = (
+                        s.instance,
+                        text(&names.plan_form(i.plan)).to_string(),
+                        text(&names.obligation_form(i.plan, i.obligation)).to_string(),
+                        names.period_form(i),
+                    );
                 }
-                match &period.1 {
-                    Some(name) => ws.write_string_with_format(row, 1, text(name), cell)?,
+                ws.write_string_with_format(row, 0, &current.1, cell)?;
+                ws.write_string_with_format(row, 1, &current.2, cell)?;
+                match &current.3 {
+                    Some(name) => ws.write_string_with_format(row, 2, text(name), cell)?,
                     None => {
-                        ws.write_datetime_with_format(row, 1, excel_date(i.period)?, date_cell)?
+                        ws.write_datetime_with_format(row, 2, excel_date(i.period)?, date_cell)?
                     }
                 };
-                ws.write_datetime_with_format(row, 2, excel_date(s.due)?, date_cell)?;
-                ws.write_string_with_format(row, 3, text(&config.agencies[s.agency].name), cell)?;
-                ws.write_string_with_format(row, 4, s.state.words(crate::lang::Lang::Vi), cell)?;
+                ws.write_datetime_with_format(row, 3, excel_date(i.due)?, date_cell)?;
+                let agency = names.agency_form(s.agency, Some(i));
+                ws.write_string_with_format(row, 4, text(&agency), cell)?;
+                ws.write_string_with_format(row, 5, s.state.words(crate::lang::Lang::Vi), cell)?;
                 match s.submitted_at {
                     Some(t) => {
                         let local = t.to_zoned(tz.clone()).datetime();
                         let dt = excel_date(local.date())?.and_hms(
                             local.hour() as u16,
                             local.minute() as u8,
-                            0,
+                            local.second() as f64,
                         )?;
-                        ws.write_datetime_with_format(row, 5, dt, time_cell)?
+                        ws.write_datetime_with_format(row, 6, dt, time_cell)?
                     }
-                    None => ws.write_blank(row, 5, cell)?,
-                };
-                match s.days_late {
-                    Some(d) => ws.write_number_with_format(row, 6, f64::from(d), cell)?,
                     None => ws.write_blank(row, 6, cell)?,
                 };
+                match s.days_late {
+                    Some(d) => ws.write_number_with_format(row, 7, f64::from(d), cell)?,
+                    None => ws.write_blank(row, 7, cell)?,
+                };
                 let shown = recorded.of(rows.instances, s);
-                ws.write_string_with_format(row, 7, text(shown.reference.unwrap_or("")), cell)?;
-                ws.write_string_with_format(row, 8, text(shown.note.unwrap_or("")), cell)?;
+                ws.write_string_with_format(row, 8, text(shown.reference.unwrap_or("")), cell)?;
+                ws.write_string_with_format(row, 9, text(shown.note.unwrap_or("")), cell)?;
                 row += 1;
                 Ok(())
             },
         )?;
         ws.set_freeze_panes(4, 0)?;
-        ws.autofilter(3, 0, 3 + count as u32, 8)?;
+        ws.autofilter(3, 0, 3 + count as u32, 9)?;
         print_setup(ws, 3)?;
     }
     let total = per_plan.iter().map(|t| t.total).sum();

@@ -1,5 +1,6 @@
 //! The downloads of what a page shows: `status.csv` and `status.xlsx`, with
-//! the page's filter.
+//! the page's filter; and, for clerks, an instance's fill-in sheet
+//! (`sheet.xlsx`), to fill in and import.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Zoned;
 
 use super::pages::not_found_for;
-use super::roles::Reader;
+use super::roles::{Clerk, Reader};
 use super::{Console, Failure};
 use crate::config::Config;
 use crate::engine::{self, EngineError};
@@ -89,6 +90,61 @@ pub async fn export(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ASCII"),
     );
+    Ok(r)
+}
+
+/// `GET /export/sheet.xlsx?plan=…&obligation=…&period=…` (clerks): the
+/// fill-in sheet of one instance, as `dondoc sheet` writes it (the pair as
+/// ids or as offices write it).
+pub async fn sheet(
+    State(console): State<Arc<Console>>,
+    Clerk(who): Clerk,
+    Query(q): Query<ExportFilter>,
+) -> Result<Response, Failure> {
+    let c = console.clone();
+    let (_, out) = console
+        .with_ledger(
+            move |current, ledger| -> Result<Option<(Vec<u8>, String)>, String> {
+                let config = current.config();
+                let names = crate::calendar::names::Names::new(config);
+                let text = |t: &Option<String>| t.clone().unwrap_or_default();
+                let Ok(instance) =
+                    names.instance(&text(&q.plan), &text(&q.obligation), &text(&q.period))
+                else {
+                    return Ok(None);
+                };
+                let owing = engine::not_submitted(config, ledger, &c.now(current), &instance)
+                    .map_err(|e| e.to_string())?;
+                let sheet = crate::output::sheet::FillIn::new(config, &names, &instance, &owing);
+                let bytes = sheet
+                    .workbook()
+                    .and_then(|mut wb| wb.save_to_buffer())
+                    .map_err(|e| e.to_string())?;
+                let name = format!(
+                    "mau-nhap-{}-{}-{}.xlsx",
+                    instance.plan(config).id,
+                    instance.obligation(config).id,
+                    instance.period
+                );
+                Ok(Some((bytes, name)))
+            },
+        )
+        .await?;
+    let Some((bytes, name)) = out.map_err(Failure::Internal)? else {
+        return Ok(not_found_for(&console, &console.current(), Some(&who)));
+    };
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    // Ids are [a-z0-9-]: the name is ASCII.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    h.insert(header::CONTENT_DISPOSITION, disposition);
     Ok(r)
 }
 

@@ -287,6 +287,7 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
         .route("/inbox/{id}/files/{n}", get(inbox::file))
         .route("/record", get(forms::record_form))
         .route("/record/{action}", post(forms::record))
+        .route("/export/sheet.xlsx", get(export::sheet))
         .route("/export/{file}", get(export::export))
         .route("/api/status", get(api::status))
         .route("/api/submissions", post(api::submit).delete(api::unsubmit))

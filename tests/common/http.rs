@@ -11,6 +11,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body's bytes (a download's).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -88,6 +90,7 @@ fn parse(raw: &[u8]) -> Response {
         status,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        bytes: body,
     }
 }
 

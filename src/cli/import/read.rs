@@ -1,11 +1,13 @@
-//! Reading a file of submissions as offices save them: `.xlsx`, or `.csv`
-//! separated by commas, semicolons (the list separator of Vietnamese regional
+//! Reading a file of submissions as offices save them: `.csv` (an `.xlsx`
+//! is [`super::workbook`]'s) separated by commas, semicolons (the list separator of Vietnamese regional
 //! settings) or tabs, in UTF-8 (with or without BOM), UTF-16 with a BOM, or
 //! Windows-1258. Every cell comes out trimmed and in Unicode NFC, so that a
 //! note typed with decomposed accents (Unikey's *tổ hợp*) compares equal to
 //! the same note typed precomposed. A CSV cell loses the `'` that dondoc
 //! puts before a text starting like a formula (`'=…`, see
 //! [`crate::output::cells`]); an XLSX cell is text already and keeps it.
+//! The rows come out as they are, title rows and header included: which
+//! row is the header is [`super::columns`]' question.
 
 use std::path::Path;
 
@@ -26,28 +28,36 @@ pub enum Encoding {
     Windows1258,
 }
 
-/// The rows of a file: the header, then every other non-empty row with the
-/// line (CSV) or row number (XLSX) a clerk sees in Excel.
+/// The rows of a file (or of one worksheet): every non-empty row — title
+/// rows, the header, the data — with the line (CSV) or row number (XLSX) a
+/// clerk sees in Excel.
 #[derive(Debug)]
 pub struct Sheet {
-    pub header: Vec<String>,
+    /// The worksheet's name (an XLSX's).
+    pub name: Option<String>,
     pub rows: Vec<(u64, Vec<String>)>,
     /// How the file was read, when the clerk should know (a guessed encoding).
     pub notice: Option<String>,
 }
 
-pub fn read(file: &Path, bytes: &[u8], encoding: Encoding) -> Result<Sheet, CliError> {
-    let is_xlsx = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if is_xlsx || bytes.starts_with(b"PK\x03\x04") {
-        return xlsx(file, bytes);
-    }
+/// The most columns a sheet of submissions may span (it needs 7, or 8 with
+/// an ordinal column).
+pub(super) const COLUMNS_AT_MOST: u32 = 256;
+
+/// Whether `file` is an `.xlsx` (by its name, or a zip's first bytes).
+pub fn is_xlsx(file: &Path, bytes: &[u8]) -> bool {
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        || bytes.starts_with(b"PK\x03\x04")
+}
+
+/// A CSV file's one sheet.
+pub fn read_csv(file: &Path, bytes: &[u8], encoding: Encoding) -> Result<Sheet, CliError> {
     let (text, notice) = decode(file, bytes, encoding)?;
     csv(file, &text, notice)
 }
 
-fn usage(file: &Path, message: impl std::fmt::Display) -> CliError {
+pub(super) fn usage(file: &Path, message: impl std::fmt::Display) -> CliError {
     CliError::Usage(format!("{}: {message}", file.display()))
 }
 
@@ -124,15 +134,23 @@ fn strict(
 }
 
 /// Cell text as stored: trimmed, NFC.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     text.trim().nfc().collect()
 }
 
 fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliError> {
-    let first = text.lines().next().unwrap_or("");
+    // The separator the header uses most: title rows above it may have none
+    // (or a comma in a sentence), so the most in any of the first lines.
+    let most = |d: u8| {
+        text.lines()
+            .take(20)
+            .map(|l| l.bytes().filter(|b| *b == d).count())
+            .max()
+            .unwrap_or(0)
+    };
     let delimiter = [b',', b';', b'\t']
         .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .max_by_key(|d| most(*d))
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -140,7 +158,7 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
         .has_headers(false)
         .from_reader(text.as_bytes());
     let mut sheet = Sheet {
-        header: Vec::new(),
+        name: None,
         rows: Vec::new(),
         notice,
     };
@@ -150,7 +168,7 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
     // its record, bounds and all, so after one row of a million cells every
     // later row cost a million-cell copy.
     let mut record = csv::StringRecord::new();
-    for n in 0.. {
+    loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
@@ -183,9 +201,7 @@ fn csv(file: &Path, text: &str, notice: Option<String>) -> Result<Sheet, CliErro
             .iter()
             .map(|c| crate::output::cells::from_csv(&cell(c)).to_string())
             .collect();
-        if n == 0 {
-            sheet.header = cells;
-        } else if cells.iter().any(|c| !c.is_empty()) {
+        if cells.iter().any(|c| !c.is_empty()) {
             sheet.rows.push((line, cells));
         }
     }
@@ -238,157 +254,6 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Refuses a workbook whose shared-strings part declares more strings
-/// (`<sst uniqueCount="N">`) than it could hold — each takes at least 7
-/// bytes, `<si><t/></si>` — before calamine reserves room for N of them: a
-/// fuzzed count made it ask for more memory than exists (a capacity
-/// overflow panic, or an abort).
-fn shared_strings_plausible(bytes: &[u8]) -> Result<(), String> {
-    use std::io::Read as _;
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return Ok(()); // not a zip: calamine says so
-    };
-    let Ok(part) = zip.by_name("xl/sharedStrings.xml") else {
-        return Ok(());
-    };
-    let size = part.size();
-    let mut head = Vec::new();
-    part.take(64 << 10)
-        .read_to_end(&mut head)
-        .map_err(|e| format!("cannot read it as an Excel workbook (.xlsx): {e}"))?;
-    let head = String::from_utf8_lossy(&head);
-    let Some(sst) = head.find("<sst").map(|at| &head[at..]) else {
-        return Ok(());
-    };
-    let tag = &sst[..sst.find('>').unwrap_or(sst.len())];
-    let Some(value) = tag.split("uniqueCount=").nth(1) else {
-        return Ok(());
-    };
-    let digits: String = value
-        .trim_start_matches(['"', '\''])
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let declared: u128 = digits.parse().unwrap_or(0);
-    if declared > u128::from(size) / 7 + 1 {
-        return Err(format!(
-            "cannot read it as an Excel workbook (.xlsx): its shared strings declare {declared} \
-             strings in {size} bytes; the file is damaged — open it in Excel and save it again"
-        ));
-    }
-    Ok(())
-}
-
-/// The most columns a sheet of submissions may span (it needs 7, or 8 with
-/// an ordinal column).
-const COLUMNS_AT_MOST: u32 = 256;
-
-/// The first worksheet of an `.xlsx`. Date cells become `dd/mm/yyyy` (with
-/// `HH:MM` when they have a time), numbers their plain digits. Its cells are
-/// read one by one, as they are in the file: a dense grid from the first to
-/// the last cell (calamine's `Range`) asked for 512 GB when one cell sat at
-/// XFD1048576, and the process died.
-fn xlsx(file: &Path, bytes: &[u8]) -> Result<Sheet, CliError> {
-    use calamine::{Data, Reader, Xlsx};
-    shared_strings_plausible(bytes).map_err(|e| usage(file, e))?;
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            usage(
-                file,
-                format!("cannot read it as an Excel workbook (.xlsx): {e}"),
-            )
-        })?;
-    let first = book
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| usage(file, "the workbook has no worksheet"))?;
-    let unreadable =
-        |e: calamine::XlsxError| usage(file, format!("cannot read its first worksheet: {e}"));
-    let text = |d: Data| -> String {
-        match d {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => cell(&s),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-            Data::Float(f) => f.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(dt) => excel_date(dt.as_f64()),
-            Data::Error(e) => format!("#{e:?}"),
-            Data::Empty => String::new(),
-        }
-    };
-    // (row, column, text) of every cell with a value, in the file's order.
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
-    while let Some(c) = reader.next_cell().map_err(unreadable)? {
-        let (row, column) = c.get_position();
-        let value = text(Data::from(c.get_value().clone()));
-        if !value.is_empty() {
-            cells.push((row, column, value));
-        }
-    }
-    grid(file, cells)
-}
-
-/// Cells into rows, as the sheet shows them from its first used column: the
-/// first used row is the header.
-fn grid(file: &Path, mut cells: Vec<(u32, u32, String)>) -> Result<Sheet, CliError> {
-    cells.sort_by_key(|(r, c, _)| (*r, *c));
-    let left = cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
-    let mut sheet = Sheet {
-        header: Vec::new(),
-        rows: Vec::new(),
-        notice: None,
-    };
-    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
-    for (row, column, value) in cells {
-        let at = column - left;
-        if at >= COLUMNS_AT_MOST {
-            return Err(usage(
-                file,
-                format!(
-                    "row {}: a value in column {}; a sheet of submissions has at most {} columns",
-                    u64::from(row) + 1,
-                    u64::from(column) + 1,
-                    COLUMNS_AT_MOST
-                ),
-            ));
-        }
-        if rows.last().is_none_or(|(r, _)| *r != row) {
-            rows.push((row, Vec::new()));
-        }
-        let (_, line) = rows.last_mut().expect("pushed");
-        let at = at as usize;
-        if line.len() <= at {
-            line.resize(at + 1, String::new());
-        }
-        line[at] = value;
-    }
-    let mut rows = rows.into_iter();
-    if let Some((_, header)) = rows.next() {
-        sheet.header = header;
-    }
-    sheet.rows = rows.map(|(r, line)| (u64::from(r) + 1, line)).collect();
-    Ok(sheet)
-}
-
-/// An Excel serial date (1900 date system: day 1 = 1900-01-01, with Excel's
-/// phantom 29/02/1900, so serial 61 is 01/03/1900) as dondoc writes moments.
-fn excel_date(serial: f64) -> String {
-    let epoch = jiff::civil::date(1899, 12, 30);
-    let days = serial.floor() as i64;
-    let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
-    let Ok(date) = epoch.checked_add(jiff::Span::new().days(days)) else {
-        return serial.to_string();
-    };
-    let day = crate::dates::vn(date);
-    if seconds == 0 {
-        day
-    } else {
-        format!("{day} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,13 +272,6 @@ mod tests {
     }
 
     #[test]
-    fn excel_serials_are_vietnamese_dates() {
-        // 45412 is 30/04/2024 in Excel; .375 of a day is 09:00.
-        assert_eq!(excel_date(45412.0), "30/04/2024");
-        assert_eq!(excel_date(45412.375), "30/04/2024 09:00");
-    }
-
-    #[test]
     fn cells_are_trimmed_and_composed() {
         // "tổ" typed decomposed: o + U+0302 (circumflex) + U+0309 (hook above).
         assert_eq!(cell(" to\u{302}\u{309} hợp "), "tổ hợp");
@@ -423,15 +281,18 @@ mod tests {
     fn csv_cells_lose_the_quote_written_before_a_formula() {
         let p = Path::new("x.csv");
         let s = csv(p, "a,b,c\n'=HYPERLINK(\"x\"),''-1,'ok'\n", None).unwrap();
-        assert_eq!(s.rows[0].1, ["=HYPERLINK(\"x\")", "'-1", "'ok'"]);
+        assert_eq!(s.rows[1].1, ["=HYPERLINK(\"x\")", "'-1", "'ok'"]);
     }
 
     #[test]
     fn the_delimiter_comes_from_the_header() {
         let p = Path::new("x.csv");
         let s = csv(p, "a;b;c\n1;2,5;3\n", None).unwrap();
-        assert_eq!(s.rows[0].1, ["1", "2,5", "3"]);
+        assert_eq!(s.rows[1].1, ["1", "2,5", "3"]);
         let s = csv(p, "a\tb\n1\t2\n", None).unwrap();
-        assert_eq!(s.header, ["a", "b"]);
+        assert_eq!(s.rows[0].1, ["a", "b"]);
+        // A title row above the header, with a comma in its sentence.
+        let s = csv(p, "Danh sách, năm 2025\na;b;c\n1;2,5;3\n", None).unwrap();
+        assert_eq!(s.rows[2].1, ["1", "2,5", "3"]);
     }
 }

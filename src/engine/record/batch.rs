@@ -7,7 +7,7 @@ use jiff::Zoned;
 
 use super::checks::{before_issued, on_time};
 use crate::calendar::Instance;
-use crate::calendar::lookup::find_pair;
+use crate::calendar::names::{Names, Written};
 use crate::config::Config;
 use crate::dates;
 use crate::lang::Lang;
@@ -63,25 +63,24 @@ impl Field {
 }
 
 /// The fields of one submission as a CSV row or an API object gives them
-/// (`get` gives a field's text, "" when absent), with the instance it
-/// belongs to (for [`record_batch`]'s verdicts). A wrong field is reported
-/// with its [`Field`].
+/// (`get` gives a field's text, "" when absent; the pair as offices write
+/// it, read by `names`), with the instance it belongs to (for
+/// [`record_batch`]'s verdicts). A wrong field is reported with its
+/// [`Field`].
 pub fn submission_from<'a>(
+    names: &Names<'_>,
     config: &Config,
     get: &impl Fn(Field) -> &'a str,
     now: &Zoned,
     lang: Lang,
 ) -> Result<(Submission, Instance), (Field, String)> {
-    let period =
-        dates::parse_date(get(Field::Period)).map_err(|e| (Field::Period, e.message(lang)))?;
-    let (instance, _) = find_pair(
-        config,
-        get(Field::Plan),
-        get(Field::Obligation),
-        period,
-        get(Field::Agency),
-    )
-    .map_err(|e| {
+    let written = Written {
+        plan: get(Field::Plan),
+        obligation: get(Field::Obligation),
+        period: get(Field::Period),
+        agency: get(Field::Agency),
+    };
+    let (instance, a) = names.pair(written).map_err(|e| {
         let f = match e.field() {
             "plan" => Field::Plan,
             "obligation" => Field::Obligation,
@@ -96,18 +95,13 @@ pub fn submission_from<'a>(
     let on = dates::parse_moment(get(Field::SubmittedOn), &config.settings.timezone)
         .map_err(|e| (Field::SubmittedOn, e.message(lang)))?;
     super::sane_date(&on, now, lang).map_err(|m| (Field::SubmittedOn, m))?;
-    let issued = config.plan(get(Field::Plan)).and_then(|p| p.issued);
+    let issued = instance.plan(config).issued;
     if let Some(message) = before_issued(issued, &on, lang) {
         return Err((Field::SubmittedOn, message));
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let submission = Submission {
-        key: PairKey {
-            plan: get(Field::Plan).into(),
-            obligation: get(Field::Obligation).into(),
-            period,
-            agency: get(Field::Agency).into(),
-        },
+        key: super::key_of(config, &instance, a),
         submitted_at: on.timestamp(),
         reference: opt(get(Field::Ref)),
         note: opt(get(Field::Note)),

@@ -1,7 +1,8 @@
 //! Recording what the office learns about one pair — a submission, a
 //! waiver, an extension, or their undoing — with the same checks and the same
 //! messages wherever it comes from: `dondoc submit` and its siblings, the web
-//! console's forms and its API. Each returns the sentence to show the clerk,
+//! console's forms and its API. A pair is read as offices write it (names,
+//! numbers, period names) by one reader, [`Names`]. Each returns the sentence to show the clerk,
 //! or what is wrong and in which field. A batch (an import, an API call)
 //! is checked row by row and written all or none by [`batch`]; the date
 //! checks every door makes are in [`checks`].
@@ -10,6 +11,7 @@ use jiff::Zoned;
 
 use crate::calendar::Instance;
 use crate::calendar::lookup::find_pair;
+use crate::calendar::names::{Names, Written};
 use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
@@ -65,22 +67,44 @@ fn field(field: &'static str, message: impl Into<String>) -> Refused {
     }
 }
 
-/// Resolves the pair against the config: each field checked, with a hint.
+/// Resolves the pair against the config, each field as offices write it
+/// ([`Names`]): checked, with a hint.
 pub fn resolve(
     config: &Config,
     pair: Pair<'_>,
     lang: Lang,
 ) -> Result<(PairKey, Instance), Refused> {
-    let period = dates::parse_date(pair.period).map_err(|e| field("period", e.message(lang)))?;
-    let (instance, _) = find_pair(config, pair.plan, pair.obligation, period, pair.agency)
-        .map_err(|e| field(e.field(), e.message(lang)))?;
-    let key = PairKey {
-        plan: pair.plan.to_string(),
-        obligation: pair.obligation.to_string(),
-        period,
-        agency: pair.agency.to_string(),
+    resolve_with(&Names::new(config), config, pair, lang)
+}
+
+/// [`resolve`] with a reader made once for many pairs.
+pub fn resolve_with(
+    names: &Names<'_>,
+    config: &Config,
+    pair: Pair<'_>,
+    lang: Lang,
+) -> Result<(PairKey, Instance), Refused> {
+    let written = Written {
+        plan: pair.plan,
+        obligation: pair.obligation,
+        period: pair.period,
+        agency: pair.agency,
     };
-    Ok((key, instance))
+    let (instance, a) = names
+        .pair(written)
+        .map_err(|e| field(e.field(), e.message(lang)))?;
+    Ok((key_of(config, &instance, a), instance))
+}
+
+/// The ledger's key of agency `a`'s pair of `instance`: ids, as the
+/// config has them.
+pub fn key_of(config: &Config, instance: &Instance, a: usize) -> PairKey {
+    PairKey {
+        plan: instance.plan(config).id.clone(),
+        obligation: instance.obligation(config).id.clone(),
+        period: instance.period,
+        agency: config.agencies[a].id.clone(),
+    }
 }
 
 /// A submission to record.

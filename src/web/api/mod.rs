@@ -5,8 +5,10 @@
 //! - `GET /api/status?at=&plan=&agency=&state=` → 200, the status JSON; 400
 //!   with one message per wrong parameter (an `at` outside 2000–2100 too);
 //! - `POST /api/submissions` (one object or an array; fields as `import`'s
-//!   columns, plus `"replace": true`) → 201 with the recorded rows, 409 on a
-//!   conflicting submission, 422 with one message per bad row;
+//!   columns, plus `"replace": true`; the pair by ids or as offices write it:
+//!   names, the plan's number, the period's name or due date) → 201 with the
+//!   recorded rows, 409 on a conflicting submission, 422 with one message per
+//!   bad row;
 //! - `DELETE /api/submissions` (the same objects) → 200 `{"deleted": N}`,
 //!   422 when one of them has no submission.
 
@@ -22,6 +24,7 @@ use serde_json::{Value, json};
 
 use super::roles::Clerk;
 use super::{Console, Current, Failure, auth};
+use crate::calendar::names::Names;
 use crate::dates;
 use crate::engine::filter::{self, Filter};
 use crate::engine::record::{self, Field};
@@ -154,9 +157,10 @@ pub async fn submit(
             let mut instances = Vec::new();
             let mut replace = Vec::new();
             let mut seen = HashSet::new();
+            let names = Names::new(config);
             for (index, object) in objects.iter().enumerate() {
                 let body = Body::read(index, object, &mut errors);
-                match record::submission_from(config, &|f| body.get(f), &now, super::LANG) {
+                match record::submission_from(&names, config, &|f| body.get(f), &now, super::LANG) {
                     Ok((s, instance)) => {
                         if !seen.insert(s.key.clone()) {
                             errors.push(error(json!({"index": index, "field": "agency"}), |l| {
@@ -172,7 +176,7 @@ pub async fn submit(
                         replace.push(body.replace);
                     }
                     Err((field, message)) => {
-                        let en = record::submission_from(config, &|f| body.get(f), &now, Lang::En)
+                        let en = record::submission_from(&names, config, &|f| body.get(f), &now, Lang::En)
                             .err()
                             .map_or(message.clone(), |(_, m)| m);
                         errors.push(json!({
@@ -249,6 +253,7 @@ pub async fn unsubmit(
             let config = current.config();
             let mut errors = Vec::new();
             let mut keys = Vec::new();
+            let names = Names::new(config);
             for (index, object) in objects.iter().enumerate() {
                 let body = Body::read(index, object, &mut errors);
                 let pair = record::Pair {
@@ -257,10 +262,10 @@ pub async fn unsubmit(
                     period: body.get(Field::Period),
                     agency: body.get(Field::Agency),
                 };
-                match record::resolve(config, pair, super::LANG) {
+                match record::resolve_with(&names, config, pair, super::LANG) {
                     Ok((key, _)) => keys.push((index, key)),
                     Err(record::Refused::Field { field, message }) => {
-                        let en = match record::resolve(config, pair, Lang::En) {
+                        let en = match record::resolve_with(&names, config, pair, Lang::En) {
                             Err(record::Refused::Field { message, .. }) => message,
                             _ => message.clone(),
                         };
