@@ -308,10 +308,10 @@ fn the_constant_memory_workbook_opens_with_openpyxl_and_has_every_row() {
     assert_eq!(listed, rows.len(), "{sheets}");
     let plan_sheet = sheets["1-KH-UBND"].as_array().unwrap();
     assert!(
-        plan_sheet.iter().any(|r| r[3] == "Sở Y tế"
-            && r[4] == "nộp muộn"
-            && r[7] == "15/BC"
-            && r[8] == "ghi chú"),
+        plan_sheet.iter().any(|r| r[4] == "Sở Y tế"
+            && r[5] == "nộp muộn"
+            && r[8] == "15/BC"
+            && r[9] == "ghi chú"),
         "{plan_sheet:?}"
     );
 }
