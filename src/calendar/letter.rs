@@ -37,13 +37,6 @@ fn day(lang: Lang, date: Date) -> String {
     }
 }
 
-fn weekday(lang: Lang, date: Date) -> &'static str {
-    match lang {
-        Lang::Vi => dates::vn_weekday(date),
-        Lang::En => dates::en_weekday(date),
-    }
-}
-
 /// *17 giờ* / *16 giờ 30*; *17:00* in English.
 fn clock(lang: Lang, time: Time) -> String {
     match (lang, time.minute()) {
@@ -58,7 +51,6 @@ fn clock(lang: Lang, time: Time) -> String {
 pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wording {
     let ob = inst.obligation(config);
     let by_date = |d: Date| say!(lang, "chậm nhất ngày {}", "by {}", day(lang, d));
-    let from_plan = |words: String| (words, None);
     let (words, source) = if let Some(basis) = &ob.date_basis {
         let src = say!(lang, "theo {}", "as set by {}", basis);
         (by_date(inst.period), Some(src))
@@ -71,7 +63,7 @@ pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wordi
         );
         (by_date(inst.period), Some(src))
     } else {
-        from_plan(match ob.letter {
+        let words = match ob.letter {
             Letter::By(d) => by_date(d),
             Letter::Before(d) => say!(lang, "trước ngày {}", "before {}", day(lang, d)),
             Letter::ByMonth(y, m) => match lang {
@@ -130,7 +122,8 @@ pub fn wording(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Wordi
                 }
             }
             Letter::Cycle => by_date(inst.period),
-        })
+        };
+        (words, None)
     };
     Wording {
         words,
@@ -155,8 +148,8 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
     }
     let why = match (config.workdays.is_working_weekday(last), lang) {
         (true, _) => say!(lang, "ngày nghỉ lễ", "a public holiday"),
-        (false, Lang::Vi) => weekday(lang, last).to_string(),
-        (false, Lang::En) => format!("a {}", weekday(lang, last)),
+        (false, Lang::Vi) => dates::weekday(lang, last).to_string(),
+        (false, Lang::En) => format!("a {}", dates::weekday(lang, last)),
     };
     Some(match inst.deadline {
         Some(d) => {
@@ -168,7 +161,7 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
                 day(lang, last),
                 why,
                 clock(lang, t),
-                weekday(lang, due),
+                dates::weekday(lang, due),
                 day(lang, due)
             )
         }
@@ -178,7 +171,7 @@ fn effective(config: &Config, inst: &Instance, due: Date, lang: Lang) -> Option<
             "{} is {}: accepted until the end of {} {}",
             day(lang, last),
             why,
-            weekday(lang, due),
+            dates::weekday(lang, due),
             day(lang, due)
         ),
     })

@@ -114,7 +114,7 @@ fn print_table(config: &Config, list: &[Instance], lang: Lang) {
                 "\nnhắc theo {} ({})",
                 "\nreminders aim at {} ({})",
                 dates::vn(i.aim),
-                dates::vn_weekday(i.aim)
+                dates::weekday(lang, i.aim)
             ));
         }
         let scheduled = if i.period == i.due {

@@ -322,6 +322,14 @@ pub fn en_month(month: i8) -> &'static str {
     MONTHS[usize::try_from(month - 1).unwrap_or(0).min(11)]
 }
 
+/// The weekday's name in `lang`: *Thứ Hai* / *Monday*.
+pub fn weekday(lang: Lang, date: Date) -> &'static str {
+    match lang {
+        Lang::Vi => vn_weekday(date),
+        Lang::En => en_weekday(date),
+    }
+}
+
 /// The Vietnamese weekday name (*Thứ Hai* … *Chủ nhật*).
 pub fn vn_weekday(date: Date) -> &'static str {
     match date.weekday() {

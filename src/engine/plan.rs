@@ -154,7 +154,7 @@ pub fn render(
 ) -> Result<Rendered, minijinja::Error> {
     let agency = &config.agencies[batch.agency];
     let lang = config.settings.mail.lang;
-    let o = config.settings.office.on(at.date());
+    let sender = office(config, at.date());
     let items: Vec<context::Item> = batch
         .items
         .iter()
@@ -187,7 +187,7 @@ pub fn render(
                     Lang::Vi => letter::letter_date(i.period),
                     Lang::En => dates::en_long(i.period),
                 },
-                last_day_weekday: weekday(config, i.period).to_string(),
+                last_day_weekday: dates::weekday(lang, i.period).to_string(),
                 at_aim: r.aim != r.due && r.aim == at.date(),
                 draft: letter::is_draft(&ob.title),
                 period: label.clone().unwrap_or_else(|| dates::vn(i.period)),
@@ -195,7 +195,7 @@ pub fn render(
                 period_from: covered.map(|c| dates::vn(c.0)),
                 period_to: covered.map(|c| dates::vn(c.1)),
                 due: dates::vn(r.due),
-                due_weekday: weekday(config, r.due).to_string(),
+                due_weekday: dates::weekday(lang, r.due).to_string(),
                 due_long: long_date(config, r.due),
                 due_time: i.deadline.map(|d| {
                     d.at.to_zoned(config.settings.timezone.clone())
@@ -208,7 +208,7 @@ pub fn render(
                 days_left: r.days_left,
                 days_overdue: (-r.days_left).max(0),
                 ordinal: r.ordinal,
-                submit_to: submit_to.unwrap_or(&o.name).clone(),
+                submit_to: submit_to.unwrap_or(&sender.name).clone(),
                 to_office: submit_to.is_none(),
             }
         })
@@ -224,7 +224,7 @@ pub fn render(
         )
     });
     let ctx = context::Reminder {
-        office: office(config, at.date()),
+        office: sender,
         agency: context::Agency {
             id: agency.id.clone(),
             name: agency.name.clone(),
@@ -295,13 +295,6 @@ pub fn long_date(config: &Config, date: Date) -> String {
     match config.settings.mail.lang {
         Lang::Vi => dates::vn_long(date),
         Lang::En => dates::en_long(date),
-    }
-}
-
-fn weekday(config: &Config, date: Date) -> &'static str {
-    match config.settings.mail.lang {
-        Lang::Vi => dates::vn_weekday(date),
-        Lang::En => dates::en_weekday(date),
     }
 }
 

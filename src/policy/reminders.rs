@@ -145,21 +145,16 @@ pub fn due_reminders(
                 continue;
             }
             // An extended pair's steps count from its own due date.
-            let (step, due, aim) = match ledger.extended(agency as u32) {
-                Some(due) => {
-                    let target = Target::of(inst, Some(due));
-                    (
-                        candidate(policy, target, today, issued, &config.workdays),
-                        due,
-                        due,
-                    )
-                }
-                None => (standard, inst.due, inst.aim),
+            let extended = ledger.extended(agency as u32);
+            let target = Target::of(inst, extended);
+            let step = match extended {
+                Some(_) => candidate(policy, target, today, issued, &config.workdays),
+                None => standard,
             };
             let Some(step) = step else {
                 continue;
             };
-            let days_left = days_between(today, due);
+            let days_left = days_between(today, target.due);
             let a = agency as u32;
             let (waived, submitted) = ledger.standing(a, at);
             if waived || submitted.is_some() {
@@ -177,8 +172,8 @@ pub fn due_reminders(
                 escalate: !ob.provisional && escalates(policy, step),
                 ordinal: sent.len() + 1,
                 days_left,
-                due,
-                aim,
+                due: target.due,
+                aim: target.aim,
             });
         }
     }

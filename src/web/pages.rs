@@ -104,7 +104,8 @@ async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Z
             return Ok((slot.html.clone(), slot.at.clone()));
         }
     }
-    refresh_overview(console, all).await
+    let (html, at, _) = refresh_overview(console, all).await?;
+    Ok((html, at))
 }
 
 /// Every pair by state, as the overview last counted them (at most
@@ -123,13 +124,15 @@ pub async fn pair_counts(console: &Arc<Console>) -> Result<(Tally, Zoned), Failu
             return Ok((s.pairs, s.at.clone()));
         }
     }
-    refresh_overview(console, false).await?;
-    let slots = console.overview.slots.lock().expect("not poisoned");
-    let s = slots[0].as_ref().expect("just computed");
-    Ok((s.pairs, s.at.clone()))
+    // What was just counted, whether or not a write has dropped it since.
+    let (_, at, pairs) = refresh_overview(console, false).await?;
+    Ok((pairs, at))
 }
 
-async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Zoned), Failure> {
+async fn refresh_overview(
+    console: &Arc<Console>,
+    all: bool,
+) -> Result<(Arc<str>, Zoned, Tally), Failure> {
     let c = console.clone();
     let (current, out) = console
         .with_ledger(
@@ -158,7 +161,7 @@ async fn refresh_overview(console: &Arc<Console>, all: bool) -> Result<(Arc<str>
         pairs,
         refreshing: false,
     });
-    Ok((html, at))
+    Ok((html, at, pairs))
 }
 
 /// Computes a page from the ledger at the console's clock and renders it
