@@ -47,6 +47,7 @@ fn submit_then_status_shows_on_time() {
             "due",
             "extended_from",
             "inputs",
+            "last_note",
             "note",
             "obligation",
             "period",

@@ -39,6 +39,7 @@ pub mod admin;
 pub mod agencies;
 pub mod api;
 pub mod auth;
+pub mod calls;
 pub mod export;
 pub mod filter;
 pub mod forms;
@@ -52,6 +53,7 @@ pub mod roles;
 pub mod server;
 pub mod throttle;
 mod view;
+pub mod writes;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -280,13 +282,17 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
             get(pages::instance),
         )
         .route("/agencies", get(agencies::list))
+        .route("/calls", get(calls::list))
         .route("/agencies/{id}", get(agencies::one))
         .route("/admin", get(admin::admin))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/{action}", post(inbox::decide))
         .route("/inbox/{id}/files/{n}", get(inbox::file))
         .route("/record", get(forms::record_form))
+        .route("/record/bulk", post(writes::bulk))
         .route("/record/{action}", post(forms::record))
+        .route("/notes", post(writes::note))
+        .route("/undo/{id}", post(writes::undo))
         .route("/export/sheet.xlsx", get(export::sheet))
         .route("/export/{file}", get(export::export))
         .route("/api/status", get(api::status))
