@@ -323,3 +323,53 @@ fn notes_reach_the_call_list_the_pages_and_status_json() {
         out.stdout
     );
 }
+
+/// The browser test of these writes (`tests/scripts/browser_clerk.py`), on a
+/// phone: a refused bulk record that keeps everything typed and ticked, the
+/// corrected one, its undo, a note from the call list; the call list on A4.
+/// The screenshots and the PDF stay in `target/tmp/clerk-screenshots/`.
+#[test]
+fn a_clerk_s_writes_on_a_phone() {
+    if !common::browser::available() {
+        return;
+    }
+    let c = overdue_console();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("clerk-screenshots");
+    common::browser::run("browser_clerk.py", &c.origin(), &shots, CLERK, || c.log());
+    for name in [
+        "02-phone-bulk-refused",
+        "03-phone-bulk-recorded",
+        "04-phone-undone",
+        "05-phone-calls",
+        "06-instance-note",
+    ] {
+        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 5_000,
+            "{name}.png"
+        );
+    }
+    // What the browser did is in the database: nothing recorded (undone),
+    // the note kept.
+    let rows = c.status(&c.viewer_token);
+    assert!(rows.iter().all(|r| r["state"] == "overdue"), "{rows:?}");
+    let syt = rows.iter().find(|r| r["agency"] == "so-y-te").unwrap();
+    assert_eq!(syt["last_note"]["text"], "Đã gọi chị Lan, hẹn thứ Sáu gửi");
+    let Ok(text) = std::process::Command::new("pdftotext")
+        .arg(shots.join("calls-a4.pdf"))
+        .arg("-")
+        .output()
+    else {
+        eprintln!("pdftotext not found: the PDF's text is not checked");
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout);
+    for whole in [
+        "Công an tỉnh",
+        "Sở Y tế",
+        "Chị Lan, văn thư",
+        "hẹn thứ Sáu gửi",
+    ] {
+        assert!(text.contains(whole), "{whole} whole on paper:\n{text}");
+    }
+}
