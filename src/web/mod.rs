@@ -18,6 +18,7 @@
 //!   late first, and the pages' filters; [`forms`]: the record form and
 //!   what it posts; [`admin`]: the mail queue; [`export`]: the downloads;
 //!   [`render`]: the templates;
+//! - [`calls`]: whom to phone today; [`writes`]: the bulk record, notes, undo;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
 //! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
