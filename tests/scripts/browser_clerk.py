@@ -170,6 +170,13 @@ check(driver.current_url.endswith("/calls#row-so-y-te"), f"back at the agency: {
 note = driver.find_element(By.CSS_SELECTOR, "#row-so-y-te .note")
 check("«Đã gọi chị Lan, hẹn thứ Sáu gửi»" in note.text and clerk in note.text, f"the note: {note.text}")
 shot("05-phone-calls")
+
+# Every other page a clerk opens reads on the phone without sideways scrolling.
+for page, name in [(instance, "instance"), ("/record?plan=p&obligation=bao-cao&period=2025-04-29&agency=so-xss", "record"),
+                   ("/inbox?all=1", "inbox"), ("/agencies", "agencies"), ("/", "overview")]:
+    driver.get(base + page)
+    no_sideways_scrolling(f"the {name} page at 390 px")
+shot("05b-phone-overview")
 phone(False)
 
 # 5. The note on the instance page, at the agency's row (desktop).
