@@ -20,7 +20,14 @@ pub struct Args {
     /// `table` (to read or print) or `json`.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Every overdue report of each agency (default: its 10 longest overdue,
+    /// and how many more).
+    #[arg(long)]
+    all: bool,
 }
+
+/// How many overdue reports of an agency the list shows without `--all`.
+const SHOWN: usize = 10;
 
 #[derive(Serialize)]
 struct Agency<'a> {
@@ -29,6 +36,9 @@ struct Agency<'a> {
     contact: Option<&'a str>,
     phone: Option<&'a str>,
     longest_days: i32,
+    /// How many of its reports are overdue (`pairs` holds the longest
+    /// overdue of them, or all with `--all`).
+    overdue: usize,
     pairs: Vec<Pair<'a>>,
 }
 
@@ -46,7 +56,8 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let now = super::moment(config, args.at.as_deref(), lang)?;
     let ledger = super::open_ledger(config)?;
     let rank = crate::collate::ranks(config.agencies.iter().map(|a| a.name.as_str()));
-    let list = calls(config, &ledger, &now, &rank).map_err(anyhow::Error::from)?;
+    let shown = (!args.all).then_some(SHOWN);
+    let list = calls(config, &ledger, &now, &rank, shown).map_err(anyhow::Error::from)?;
     match args.format {
         Format::Json => super::print_json(&json(config, &list)),
         Format::Table => {
@@ -73,6 +84,7 @@ fn json<'a>(config: &'a Config, list: &'a Calls) -> Vec<Agency<'a>> {
                 contact: a.contact.as_deref(),
                 phone: a.phone.as_deref(),
                 longest_days: c.longest,
+                overdue: c.count,
                 pairs: c
                     .owed
                     .iter()
@@ -156,6 +168,14 @@ pub fn text(config: &Config, list: &Calls, now: &jiff::Zoned, lang: Lang) -> Str
                     dates::vn_time(&note.at.to_zoned(tz.clone()))
                 ));
             }
+        }
+        if c.count > c.owed.len() {
+            out.push_str(&say!(
+                lang,
+                "   và {} báo cáo quá hạn khác (--all để xem hết)\n",
+                "   and {} more reports overdue (--all shows them)\n",
+                c.count - c.owed.len()
+            ));
         }
     }
     out

@@ -34,7 +34,10 @@ pub struct Call {
     pub agency: usize,
     /// The most days any of its reports is overdue.
     pub longest: i32,
-    /// Its overdue pairs, the longest overdue first.
+    /// How many of its reports are overdue.
+    pub count: usize,
+    /// Its overdue pairs, the longest overdue first: at most the `shown`
+    /// that [`calls`] was asked for.
     pub owed: Vec<Owed>,
 }
 
@@ -46,52 +49,115 @@ pub struct Calls {
 }
 
 impl Calls {
-    /// How many overdue pairs the list holds.
+    /// How many overdue pairs the list counts.
     pub fn pairs(&self) -> usize {
-        self.calls.iter().map(|c| c.owed.len()).sum()
+        self.calls.iter().map(|c| c.count).sum()
     }
 }
 
+/// An overdue pair while the list is made: (days, instance, due).
+type Kept = (i32, usize, Date);
+
 /// Every agency with a report overdue at `at`: the longest overdue first,
 /// then the most reports overdue, then by name (`rank`: each agency's
-/// place in name order).
+/// place in name order). Each keeps its `shown` longest overdue reports
+/// (all with `None`) and counts the rest: a national province owes
+/// millions of pairs, and a call is about the oldest.
 pub fn calls(
     config: &Config,
     ledger: &Ledger,
     at: &Zoned,
     rank: &[usize],
+    shown: Option<usize>,
 ) -> Result<Calls, EngineError> {
     let lazy = lazy_states_at(config, ledger, at)?;
     let mut notes: HashMap<PairKey, Note> = ledger.last_notes()?;
-    let mut by_agency: HashMap<usize, Vec<Owed>> = HashMap::new();
+    let mut count = vec![0usize; config.agencies.len()];
+    let mut kept: Vec<Vec<Kept>> = vec![Vec::new(); config.agencies.len()];
     let mut buffer = Vec::new();
     for n in 0..lazy.instances.len() {
         lazy.instance(n, &mut buffer);
         for s in buffer.iter().filter(|s| s.state == State::Overdue) {
-            let key = super::record::key_of(config, &lazy.instances[n], s.agency);
-            by_agency.entry(s.agency).or_default().push(Owed {
-                instance: n,
-                last_note: notes.remove(&key),
-                key,
-                due: s.due,
-                days: s.days_late.unwrap_or(0),
-            });
+            count[s.agency] += 1;
+            keep(
+                &mut kept[s.agency],
+                (s.days_late.unwrap_or(0), n, s.due),
+                shown,
+            );
         }
     }
-    let mut calls: Vec<Call> = by_agency
+    let mut calls: Vec<Call> = kept
         .into_iter()
-        .map(|(agency, mut owed)| {
-            owed.sort_by_key(|o| (Reverse(o.days), o.instance));
+        .enumerate()
+        .filter(|(a, _)| count[*a] > 0)
+        .map(|(agency, mut pairs)| {
+            pairs.sort_by_key(|&(days, n, _)| (Reverse(days), n));
+            let owed: Vec<Owed> = pairs
+                .into_iter()
+                .map(|(days, n, due)| {
+                    let key = super::record::key_of(config, &lazy.instances[n], agency);
+                    Owed {
+                        instance: n,
+                        last_note: notes.remove(&key),
+                        key,
+                        due,
+                        days,
+                    }
+                })
+                .collect();
             Call {
                 agency,
                 longest: owed.first().map_or(0, |o| o.days),
+                count: count[agency],
                 owed,
             }
         })
         .collect();
-    calls.sort_by_key(|c| (Reverse(c.longest), Reverse(c.owed.len()), rank[c.agency]));
+    calls.sort_by_key(|c| (Reverse(c.longest), Reverse(c.count), rank[c.agency]));
     Ok(Calls {
         instances: lazy.instances,
         calls,
     })
+}
+
+/// Keeps `pair` among an agency's `shown` longest overdue (all: `None`).
+fn keep(pairs: &mut Vec<Kept>, pair: Kept, shown: Option<usize>) {
+    let Some(most) = shown else {
+        return pairs.push(pair);
+    };
+    if pairs.len() < most {
+        return pairs.push(pair);
+    }
+    // The least overdue kept (the latest instance among equals) gives way.
+    let weakest = (0..pairs.len()).min_by_key(|&i| (pairs[i].0, Reverse(pairs[i].1)));
+    if let Some(w) = weakest {
+        if (pair.0, Reverse(pair.1)) > (pairs[w].0, Reverse(pairs[w].1)) {
+            pairs[w] = pair;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cmp::Reverse;
+
+    use super::{Kept, keep};
+    use jiff::civil::date;
+
+    #[test]
+    fn an_agency_keeps_its_longest_overdue_reports() {
+        let d = date(2025, 6, 16);
+        let mut kept: Vec<Kept> = Vec::new();
+        for (days, n) in [(3, 0), (9, 1), (1, 2), (9, 3), (5, 4), (7, 5)] {
+            keep(&mut kept, (days, n, d), Some(3));
+        }
+        kept.sort_by_key(|&(days, n, _)| (Reverse(days), n));
+        let got: Vec<(i32, usize)> = kept.iter().map(|&(days, n, _)| (days, n)).collect();
+        assert_eq!(got, [(9, 1), (9, 3), (7, 5)]);
+        let mut all: Vec<Kept> = Vec::new();
+        for n in 0..5 {
+            keep(&mut all, (1, n, d), None);
+        }
+        assert_eq!(all.len(), 5);
+    }
 }

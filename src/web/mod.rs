@@ -58,6 +58,7 @@ pub mod writes;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -105,6 +106,8 @@ pub struct Console {
     pages: render::Templates,
     clock: Clock,
     overview: pages::OverviewCache,
+    /// A heap trim is scheduled ([`Console::trim_soon`]).
+    trim_pending: Arc<AtomicBool>,
 }
 
 impl Console {
@@ -124,6 +127,7 @@ impl Console {
             pages: render::Templates::new(),
             clock,
             overview: pages::OverviewCache::default(),
+            trim_pending: Arc::new(AtomicBool::new(false)),
         }))
     }
 
@@ -166,7 +170,7 @@ impl Console {
         work: impl FnOnce(&Current, &mut Ledger) -> T + Send + 'static,
     ) -> Result<(Arc<Current>, T), Failure> {
         let console = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let out = tokio::task::spawn_blocking(move || {
             let current = console.current();
             let pooled = console.ledgers.lock().expect("not poisoned").pop();
             let mut ledger = match pooled {
@@ -182,9 +186,31 @@ impl Console {
         })
         .await
         .map_err(|e| Failure::Internal(format!("{e}")))?
-        .map_err(|e: LedgerError| Failure::from(e))
+        .map_err(|e: LedgerError| Failure::from(e));
+        self.trim_soon();
+        out
+    }
+
+    /// Gives the heap freed by requests back to the system a moment after
+    /// they are answered (once for a burst): a page or an export of a large
+    /// province allocates for every pair, and glibc would keep it. Nothing
+    /// runs while the console is idle.
+    fn trim_soon(&self) {
+        if self.trim_pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let pending = self.trim_pending.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(TRIM_AFTER).await;
+            pending.store(false, Ordering::Release);
+            crate::engine::memory::trim_heap();
+        });
     }
 }
+
+/// How long after a request the freed heap is given back: the answer has
+/// been sent by then, its buffers freed.
+const TRIM_AFTER: Duration = Duration::from_secs(2);
 
 /// Reads `users.toml` for a configuration with `[web]`.
 fn current(loaded: Arc<Loaded>, generation: u64) -> anyhow::Result<Current> {
