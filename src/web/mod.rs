@@ -107,7 +107,7 @@ pub struct Console {
     clock: Clock,
     overview: pages::OverviewCache,
     /// A heap trim is scheduled ([`Console::trim_soon`]).
-    trim_pending: Arc<AtomicBool>,
+    trim_pending: AtomicBool,
 }
 
 impl Console {
@@ -127,7 +127,7 @@ impl Console {
             pages: render::Templates::new(),
             clock,
             overview: pages::OverviewCache::default(),
-            trim_pending: Arc::new(AtomicBool::new(false)),
+            trim_pending: AtomicBool::new(false),
         }))
     }
 
@@ -195,14 +195,20 @@ impl Console {
     /// they are answered (once for a burst): a page or an export of a large
     /// province allocates for every pair, and glibc would keep it. Nothing
     /// runs while the console is idle.
-    fn trim_soon(&self) {
+    fn trim_soon(self: &Arc<Self>) {
         if self.trim_pending.swap(true, Ordering::AcqRel) {
             return;
         }
-        let pending = self.trim_pending.clone();
+        let console = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(TRIM_AFTER).await;
-            pending.store(false, Ordering::Release);
+            console.trim_pending.store(false, Ordering::Release);
+            // The idle connections' page caches first (up to 2 MiB each).
+            for ledger in console.ledgers.lock().expect("not poisoned").iter() {
+                if let Err(e) = ledger.shrink_memory() {
+                    tracing::warn!(error = %e, "cannot shrink the database cache");
+                }
+            }
             crate::engine::memory::trim_heap();
         });
     }
