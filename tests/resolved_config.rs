@@ -96,9 +96,11 @@ fn the_golden_fixture_resolves_to_what_it_says() {
     let after = s.office.on(date(2025, 7, 1));
     assert_eq!(
         (after.parent.as_deref(), after.place.as_deref()),
-        (Some("Ban Chỉ đạo 138 tỉnh Ninh Bình (mới)"), Some("Ninh Bình"))
+        (
+            Some("Ban Chỉ đạo 138 tỉnh Ninh Bình (mới)"),
+            Some("Ninh Bình")
+        )
     );
-    let after = s.office.on(date(2025, 7, 1));
     assert_eq!(
         (
             after.name.as_str(),
