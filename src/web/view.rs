@@ -16,7 +16,8 @@ use crate::ledger::console::{Of, Reminder};
 use crate::output::Recorded;
 use crate::policy::{PairState, State, Tally};
 
-/// How many overdue agencies the overview names per instance.
+/// How many overdue agencies the overview names per instance on screen
+/// (printed, it names them all).
 const NAMED: usize = 12;
 
 #[derive(Debug, Serialize)]
@@ -96,6 +97,24 @@ pub fn instance_url(config: &Config, i: &Instance) -> String {
     instance_path(&i.plan(config).id, &i.obligation(config).id, i.period)
 }
 
+/// A page's full address when `[web] base_url` gives the console's public one.
+pub fn public_url(config: &Config, path: &str) -> Option<String> {
+    let base = config.settings.web.as_ref()?.base_url.as_deref()?;
+    Some(format!("{base}{path}"))
+}
+
+/// The text to paste into Zalo about instance `i` (see [`super::zalo`]).
+fn zalo(
+    config: &Config,
+    i: &Instance,
+    states: &[PairState],
+    today: Date,
+    rank: &[usize],
+) -> Option<String> {
+    let link = public_url(config, &instance_url(config, i));
+    super::zalo::of_instance(config, i, states, today, rank, link.as_deref())
+}
+
 /// The page of the instance (plan, obligation, period).
 pub fn instance_path(plan: &str, obligation: &str, period: Date) -> String {
     format!(
@@ -124,8 +143,12 @@ pub fn agency_url(id: &str) -> String {
 pub struct OverviewInstance {
     pub head: InstanceHead,
     pub counts: Tally,
+    /// Every overdue agency, in alphabetical order: the screen shows the
+    /// first [`NAMED`] and *và N đơn vị khác*, paper all of them.
     pub overdue: Vec<Link>,
     pub overdue_more: usize,
+    pub named: usize,
+    pub zalo: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -198,25 +221,21 @@ pub fn overview(
             totals.exempt += counts.exempt;
             totals.total += counts.total - counts.pending;
         }
-        // The first few in alphabetical order, without sorting them all.
-        if overdue.len() > NAMED {
-            overdue.select_nth_unstable_by_key(NAMED, |a| rank[*a]);
-            overdue.truncate(NAMED + 1);
-        }
         overdue.sort_by_key(|a| rank[*a]);
         let more = counts.overdue.saturating_sub(NAMED);
         plans[inst.plan].instances.push(OverviewInstance {
             head: instance_head(config, inst),
             counts,
+            overdue_more: more,
+            named: NAMED,
+            zalo: zalo(config, inst, &buffer, today, rank),
             overdue: overdue
                 .iter()
-                .take(NAMED)
                 .map(|&a| Link {
                     name: config.agencies[a].name.clone(),
                     url: agency_url(&config.agencies[a].id),
                 })
                 .collect(),
-            overdue_more: more,
         });
     }
     for p in &mut plans {
@@ -367,6 +386,7 @@ pub struct InstancePage {
     pub rows: Vec<PairRow>,
     pub inputs: Option<crate::policy::Inputs>,
     pub export: String,
+    pub zalo: Option<String>,
 }
 
 /// Every agency that owes one instance, with its reminders.
@@ -393,6 +413,7 @@ pub fn instance(
         period,
     })?;
     let inst = &lazy.instances[n];
+    let zalo = zalo(config, inst, &states, at.date(), rank);
     let mut counts = Tally::default();
     let rows: Vec<PairRow> = states
         .iter()
@@ -415,5 +436,6 @@ pub fn instance(
             url_escape(obligation),
             period
         ),
+        zalo,
     }))
 }
