@@ -15,7 +15,9 @@
 //!   what, as extractors; [`throttle`]: failed logins;
 //! - [`pages`]: the HTML pages (the overview and its cache, an instance);
 //!   [`agencies`]: the agencies' list and one agency; [`filter`]: who is
-//!   late first, and the pages' filters; [`forms`]: the record form and
+//!   late first, and the pages' filters; [`leaders`]: the year's ranking and
+//!   the printable list of who has not sent; [`zalo`]: the text a clerk
+//!   pastes into a chat; [`forms`]: the record form and
 //!   what it posts; [`admin`]: the mail queue; [`export`]: the downloads;
 //!   [`render`]: the templates;
 //! - [`api`]: `/api/status` and `/api/submissions`;
@@ -44,6 +46,7 @@ pub mod filter;
 pub mod forms;
 pub mod host;
 pub mod inbox;
+pub mod leaders;
 pub mod ops;
 pub mod pages;
 mod refused;
@@ -52,6 +55,7 @@ pub mod roles;
 pub mod server;
 pub mod throttle;
 mod view;
+pub mod zalo;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -281,6 +285,8 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
         )
         .route("/agencies", get(agencies::list))
         .route("/agencies/{id}", get(agencies::one))
+        .route("/leaders", get(leaders::ranking))
+        .route("/leaders/late", get(leaders::late))
         .route("/admin", get(admin::admin))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/{action}", post(inbox::decide))
@@ -302,7 +308,8 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
 }
 
 /// Headers on every response: no framing, no sniffing, no caching of pages
-/// that show the ledger, and scripts only from here (there are none).
+/// that show the ledger, and scripts only from here (`/static/dondoc.js`;
+/// no inline script or handler runs).
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name, value: &'static str| {

@@ -13,7 +13,7 @@ use super::{Console, Current, Failure};
 use crate::config::users::Role;
 use crate::dates;
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("layout.html", include_str!("templates/layout.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("login.html", include_str!("templates/login.html")),
@@ -34,6 +34,11 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("admin.html", include_str!("templates/admin.html")),
     ("inbox.html", include_str!("templates/inbox.html")),
     ("error.html", include_str!("templates/error.html")),
+    ("leaders.html", include_str!("templates/leaders.html")),
+    (
+        "leaders_late.html",
+        include_str!("templates/leaders_late.html"),
+    ),
 ];
 
 /// The compiled templates.
