@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::engine::ranking::{self, Row, mean_days as days, percent};
 use crate::lang::{Lang, say};
 use crate::output::cells::xlsx_text;
+use crate::output::fit;
 use rust_xlsxwriter::{Color, FormatBorder, Workbook, XlsxError};
 
 #[derive(Debug, clap::Args)]
@@ -173,10 +174,15 @@ fn write_xlsx(
         ws.write_string_with_format(3, c as u16, *title, &header)?;
         ws.set_column_width(c as u16, width)?;
     }
+    // Rows as high as their wrapped text: LibreOffice does not fit them.
+    let height = |lines: u16| f64::from(lines) * fit::LINE;
+    let header_lines = HEADER.iter().zip(WIDTHS).map(|(t, w)| fit::lines(t, w));
+    ws.set_row_height(3, height(header_lines.max().unwrap_or(1)))?;
     for (n, r) in rows.iter().enumerate() {
         let row = 4 + n as u32;
         ws.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
         ws.write_string_with_format(row, 1, xlsx_text(&r.name), &cell)?;
+        ws.set_row_height(row, height(fit::lines(&r.name, WIDTHS[1])))?;
         for (c, v) in [r.owed, r.on_time, r.late, r.overdue, r.exempt]
             .iter()
             .enumerate()
