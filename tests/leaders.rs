@@ -378,6 +378,18 @@ fn in_a_browser_and_on_paper() {
         !text.contains("In danh sách"),
         "no button on paper:\n{text}"
     );
+    // The overview on paper: the overdue agencies, each name on one line.
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(shots.join("overview-a4.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in ["Sở Y tế", "Công an tỉnh"] {
+        assert!(text.lines().any(|l| l.contains(name)), "{name}:\n{text}");
+    }
+    assert!(!text.contains("Chép tin nhắn Zalo"), "{text}");
 }
 
 /// The overview names at most 12 overdue agencies on screen (*… và N đơn

@@ -5,7 +5,7 @@ Run by tests/leaders.rs (`in_a_browser_and_on_paper`) against a console it
 started: python3 browser_leaders.py BASE_URL SHOTS_DIR CLERK_NAME
 CLERK_PASSWORD INSTANCE_PATH EXPECTED_TEXT. Exits non-zero, saying why, on
 the first check that fails; saves a screenshot of each step in SHOTS_DIR,
-and /leaders/late printed on A4 as late-a4.pdf.
+/leaders/late printed on A4 as late-a4.pdf, the overview as overview-a4.pdf.
 """
 
 import base64
@@ -146,6 +146,16 @@ check(styles and all(s == "keep-all normal manual" for s in styles), f"names who
 shot("06-late-print")
 pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})
 with open(os.path.join(shots, "late-a4.pdf"), "wb") as f:
+    f.write(base64.b64decode(pdf["data"]))
+
+# 5. The overview on paper: every overdue agency named, in full.
+driver.get(base + "/")
+full = driver.find_elements(By.CSS_SELECTOR, ".print-inline, td[data-label='Đơn vị quá hạn']")
+check(any(e.is_displayed() for e in full), "the overdue agencies on paper")
+check(all(not e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, ".zalo")),
+      "no Zalo button on paper")
+pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})
+with open(os.path.join(shots, "overview-a4.pdf"), "wb") as f:
     f.write(base64.b64decode(pdf["data"]))
 driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
