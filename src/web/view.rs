@@ -6,7 +6,7 @@ use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 
 use super::auth::url_escape;
-use super::filter;
+use super::{filter, zalo};
 use crate::calendar::{Instance, period_name};
 use crate::config::Config;
 use crate::dates;
@@ -97,24 +97,6 @@ pub fn instance_url(config: &Config, i: &Instance) -> String {
     instance_path(&i.plan(config).id, &i.obligation(config).id, i.period)
 }
 
-/// A page's full address when `[web] base_url` gives the console's public one.
-pub fn public_url(config: &Config, path: &str) -> Option<String> {
-    let base = config.settings.web.as_ref()?.base_url.as_deref()?;
-    Some(format!("{base}{path}"))
-}
-
-/// The text to paste into Zalo about instance `i` (see [`super::zalo`]).
-fn zalo(
-    config: &Config,
-    i: &Instance,
-    states: &[PairState],
-    today: Date,
-    rank: &[usize],
-) -> Option<String> {
-    let link = public_url(config, &instance_url(config, i));
-    super::zalo::of_instance(config, i, states, today, rank, link.as_deref())
-}
-
 /// The page of the instance (plan, obligation, period).
 pub fn instance_path(plan: &str, obligation: &str, period: Date) -> String {
     format!(
@@ -143,8 +125,7 @@ pub fn agency_url(id: &str) -> String {
 pub struct OverviewInstance {
     pub head: InstanceHead,
     pub counts: Tally,
-    /// Every overdue agency, in alphabetical order: the screen shows the
-    /// first [`NAMED`] and *và N đơn vị khác*, paper all of them.
+    /// Every overdue agency, alphabetically (the screen names [`NAMED`]).
     pub overdue: Vec<Link>,
     pub overdue_more: usize,
     pub named: usize,
@@ -228,7 +209,14 @@ pub fn overview(
             counts,
             overdue_more: more,
             named: NAMED,
-            zalo: zalo(config, inst, &buffer, today, rank),
+            zalo: zalo::of_instance(
+                config,
+                inst,
+                &buffer,
+                today,
+                rank,
+                &instance_url(config, inst),
+            ),
             overdue: overdue
                 .iter()
                 .map(|&a| Link {
@@ -413,7 +401,14 @@ pub fn instance(
         period,
     })?;
     let inst = &lazy.instances[n];
-    let zalo = zalo(config, inst, &states, at.date(), rank);
+    let zalo = zalo::of_instance(
+        config,
+        inst,
+        &states,
+        at.date(),
+        rank,
+        &instance_url(config, inst),
+    );
     let mut counts = Tally::default();
     let rows: Vec<PairRow> = states
         .iter()

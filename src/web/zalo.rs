@@ -87,15 +87,15 @@ fn named(o: &Owing) -> String {
 }
 
 /// The text of instance `inst` whose pairs' states are `states`, on
-/// `today`; `rank` is each agency's place in alphabetical order, `link`
-/// the instance page's full address when the console has a public one.
+/// `today`; `rank` is each agency's place in alphabetical order, `page`
+/// the instance page's path (linked when `[web] base_url` is set).
 pub fn of_instance(
     config: &Config,
     inst: &Instance,
     states: &[PairState],
     today: Date,
     rank: &[usize],
-    link: Option<&str>,
+    page: &str,
 ) -> Option<String> {
     let mut owing: Vec<&PairState> = states
         .iter()
@@ -122,7 +122,13 @@ pub fn of_instance(
         plan: &plan,
         due: inst.due,
     };
-    text(today, &report, &owing, obliged, link)
+    let base = config
+        .settings
+        .web
+        .as_ref()
+        .and_then(|w| w.base_url.as_deref());
+    let link = base.map(|b| format!("{b}{page}"));
+    text(today, &report, &owing, obliged, link.as_deref())
 }
 
 #[cfg(test)]
