@@ -322,7 +322,8 @@ fn accept_checks_dates_and_says_on_time_as_submit_does() {
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stdout.contains(
-            "accepted proposal 2: Sở Tư pháp — kh-2025/kien-toan period 29/04/2025, \
+            "accepted proposal 2: Sở Tư pháp — Kiện toàn Ban Chỉ đạo 138 tỉnh, period 29/04/2025 \
+             (plan no. 3212/KH-UBND), \
              submitted 25/04/2025 10:15, ref 11/BC-STP — on time (due 29/04/2025)"
         ),
         "{}",

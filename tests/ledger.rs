@@ -47,6 +47,7 @@ fn submit_then_status_shows_on_time() {
             "due",
             "extended_from",
             "inputs",
+            "last_note",
             "note",
             "obligation",
             "period",
@@ -439,4 +440,31 @@ fn concurrent_submits_all_succeed() {
         .collect();
     assert_eq!(pair(&rows, "so-y-te")["state"], "on_time");
     assert_eq!(pair(&rows, "cong-an-tinh")["state"], "on_time");
+}
+
+/// Issue 24: with no `$USER` (a cron job, `env -i`), `recorded_by` was
+/// `cli:unknown`; it is the login of the process's uid, from /etc/passwd.
+#[test]
+fn the_recorder_is_named_without_user_in_the_environment() {
+    let (_dir, cfg) = setup();
+    let out = Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(["--config", &cfg, "submit"])
+        .args(PAIR)
+        .args(["--on", "28/04/2025"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let whoami = Command::new("id").arg("-un").output().unwrap();
+    let login = String::from_utf8_lossy(&whoami.stdout).trim().to_string();
+    let rows = status(&cfg, "29/04/2025");
+    assert_eq!(
+        pair(&rows, "so-y-te")["recorded_by"],
+        format!("cli:{login}")
+    );
 }

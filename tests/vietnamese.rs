@@ -20,7 +20,7 @@ fn a_clerks_day_reads_in_vietnamese() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(
         out.stdout.trim(),
-        "đã ghi nhận: Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 02/05/2025 09:00, số 125/BC-SYT — nộp muộn 3 ngày (hạn 29/04/2025)"
+        "đã ghi nhận: Sở Y tế — Báo cáo, kỳ 29/04/2025 (Kế hoạch số 1/KH-UBND), nộp 02/05/2025 09:00, số 125/BC-SYT — nộp muộn 3 ngày (hạn 29/04/2025)"
     );
     let out = submit(&["--on", "29/04/2025"]);
     assert_eq!(out.code, 2);
@@ -41,17 +41,17 @@ fn a_clerks_day_reads_in_vietnamese() {
     let out = vi(&[&["--config", &cfg, "exempt"], pair, &["--note", "sáp nhập"]].concat());
     assert_eq!(
         out.stdout.trim(),
-        "đã miễn nộp: Sở Y tế — p/bao-cao kỳ 29/04/2025"
+        "đã miễn nộp: Sở Y tế — Báo cáo, kỳ 29/04/2025 (Kế hoạch số 1/KH-UBND)"
     );
     let out = vi(&[&["--config", &cfg, "extend"], pair, &["--to", "15/05/2025"]].concat());
     assert_eq!(
         out.stdout.trim(),
-        "đã gia hạn Sở Y tế — p/bao-cao kỳ 29/04/2025: hạn 29/04/2025 → 15/05/2025"
+        "đã gia hạn Sở Y tế — Báo cáo, kỳ 29/04/2025 (Kế hoạch số 1/KH-UBND): hạn 29/04/2025 → 15/05/2025"
     );
     let out = vi(&[&["--config", &cfg, "unsubmit"], pair].concat());
     assert_eq!(
         out.stdout.trim(),
-        "đã xóa bản nộp của Sở Y tế — p/bao-cao kỳ 29/04/2025"
+        "đã xóa bản nộp của Sở Y tế — Báo cáo, kỳ 29/04/2025 (Kế hoạch số 1/KH-UBND)"
     );
 
     let out = vi(&["--config", &cfg, "check"]);

@@ -1233,8 +1233,44 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
     );
     assert_eq!(c.get("/inbox/1/files/0", &[]).status, 303, "anonymous");
 
-    // A clerk accepts it in one click: recorded on the message's date.
+    // Dropping asks first (the button sits behind a confirmation); a
+    // dropped proposal is listed with the decided ones, and restored.
     let clerk = c.login(CLERK);
+    let page = c.get("/inbox", &[("Cookie", clerk.as_str())]);
+    let confirm = page
+        .body
+        .find("<summary>Bỏ…</summary>")
+        .expect("a confirmation");
+    assert!(page.body[confirm..].contains("action=\"/inbox/1/reject\""));
+    assert_eq!(
+        c.post_form("/inbox/1/reject", &[], Some(&clerk)).status,
+        303
+    );
+    let page = c.get("/inbox", &[("Cookie", clerk.as_str())]);
+    assert!(page.body.contains("Đã bỏ đề xuất 1"), "{}", page.body);
+    assert!(
+        page.body.contains("action=\"/undo/"),
+        "the drop can be undone"
+    );
+    let page = c.get("/inbox?all=1", &[("Cookie", clerk.as_str())]);
+    assert!(
+        page.body.contains("action=\"/inbox/1/restore\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        c.post_form("/inbox/1/restore", &[], Some(&clerk)).status,
+        303
+    );
+    let page = c.get("/inbox?all=1", &[("Cookie", clerk.as_str())]);
+    assert!(
+        page.body.contains("Đã khôi phục đề xuất 1"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/inbox/1/accept"), "open again");
+
+    // A clerk accepts it in one click: recorded on the message's date.
     let r = c.post_form("/inbox/1/accept", &[], Some(&clerk));
     assert_eq!(r.status, 303);
     let s = row(&c.status(&c.clerk_token), "so-y-te").clone();
@@ -1248,6 +1284,8 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
         "the flash"
     );
     assert!(page.body.contains("Không có thư nào đang chờ"));
+    let at = page.body.find("action=\"/undo/").expect("an undo button") + "action=\"".len();
+    let undo = page.body[at..at + page.body[at..].find('"').unwrap()].to_string();
     // Dropping it now is refused (it is decided), and says so.
     let r = c.post_form("/inbox/1/reject", &[], Some(&clerk));
     assert_eq!(r.status, 303);
@@ -1258,6 +1296,25 @@ fn a_clerk_accepts_a_reply_from_the_inbox_page() {
         page.body
     );
     assert!(page.body.contains("đã ghi nhận"), "{}", page.body);
+    // The accept, the clerk's last write, is undone: the submission goes
+    // and the proposal waits again.
+    let page = c.get("/", &[("Cookie", clerk.as_str())]);
+    assert!(
+        !page.body.contains("action=\"/undo/"),
+        "shown once, on the confirmation"
+    );
+    assert_eq!(c.post_form(&undo, &[], Some(&clerk)).status, 303);
+    assert_eq!(
+        row(&c.status(&c.clerk_token), "so-y-te")["state"],
+        "pending"
+    );
+    let page = c.get("/inbox", &[("Cookie", clerk.as_str())]);
+    assert!(
+        page.body.contains("Đã hoàn tác: Đã ghi nhận đề xuất 1"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/inbox/1/accept"), "{}", page.body);
 }
 
 /// Issue 21: `/login?next=/%09/EVIL` sent a logged-in browser to `//EVIL`

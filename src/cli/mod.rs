@@ -13,6 +13,7 @@ mod import;
 mod inbox;
 mod init;
 use crate::lang::{Lang, say};
+mod calls;
 mod record;
 mod report;
 mod send;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Write the fill-in sheet of one instance: the agencies that have not
     /// submitted it, by name, to fill in and give back to `import`.
     Sheet(sheet::Args),
+    /// Whom to phone today: every agency with a report overdue, the longest
+    /// overdue first, with its contact, phone and the office's last note.
+    Calls(calls::Args),
     /// Per agency, how it kept the deadlines of a year (on-time rate, mean days
     /// late): the table for the year-end review.
     Report(report::Args),
@@ -186,6 +190,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Extend(args) => record::extend(config, &args, lang),
         Command::Import(args) => import::run(config, &args, lang),
         Command::Sheet(args) => sheet::run(config, &args, lang),
+        Command::Calls(args) => calls::run(config, &args, lang),
         Command::Backup(args) => backup::run(config, &args, lang),
         Command::Report(args) => report::run(config, &args, lang),
     }
@@ -229,8 +234,24 @@ pub(crate) fn actor() -> String {
     let user = ["SUDO_USER", "USER", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .or_else(login_of_uid)
         .unwrap_or_else(|| "unknown".into());
     format!("cli:{user}")
+}
+
+/// The login of the process's user from `/etc/passwd`, when the
+/// environment names none (a cron job, `env -i`, a systemd unit); else
+/// `uid-N`.
+fn login_of_uid() -> Option<String> {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let named = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+    });
+    Some(named.unwrap_or_else(|| format!("uid-{uid}")))
 }
 
 /// `--at`, or now, in the configured zone.

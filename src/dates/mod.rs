@@ -179,7 +179,8 @@ pub fn parse_moment(text: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
     };
     let date = parse_date(date_part).map_err(|e| match e {
         DateError::OutOfRange(_) => DateError::OutOfRange(t.to_string()),
-        DateError::NoSuchDay { .. } | DateError::NoSuchMonth { .. } if time_part.is_none() => e,
+        // A day the month does not have is said as such, with a time or without.
+        DateError::NoSuchDay { .. } | DateError::NoSuchMonth { .. } => e,
         _ => DateError::NotAMoment(t.to_string()),
     })?;
     let time = match time_part {

@@ -79,7 +79,9 @@ pub fn queue(
 }
 
 /// The start-up catch-up: queues the latest digest moment at or before `now`
-/// if it was missed and is recent. Returns whether one was queued.
+/// if it was missed and is recent, and the daemon ran here before (on a
+/// first start there is nothing it missed: the first digest is the next
+/// scheduled one). Returns whether one was queued.
 pub fn catch_up(
     config: &Config,
     templates: &Templates,
@@ -87,7 +89,10 @@ pub fn catch_up(
     now: Timestamp,
 ) -> Result<bool, EngineError> {
     match latest_digest(config, now) {
-        Some(due) if now.as_second() - due.as_second() <= CATCH_UP_DAYS * 86_400 => {
+        Some(due)
+            if now.as_second() - due.as_second() <= CATCH_UP_DAYS * 86_400
+                && ledger.digest_before(due)? =>
+        {
             queue(config, templates, ledger, due, now)
         }
         _ => Ok(false),
@@ -148,9 +153,14 @@ mod tests {
         let t = Templates::load(&c).unwrap();
         let mut ledger = Ledger::open(&c.settings.database, "test").unwrap();
 
-        // Down over Monday 16/06/2025 07:30; started on Tuesday: sent once.
+        // A first start missed nothing: its first digest is the next one.
         let now = at(2025, 6, 17, 9, 0);
         assert_eq!(latest_digest(&c, now), Some(at(2025, 6, 16, 7, 30)));
+        assert!(!catch_up(&c, &t, &mut ledger, now).unwrap(), "first start");
+        // It ran on Monday 09/06 (that digest queued); down over Monday
+        // 16/06/2025 07:30; started on Tuesday: sent once.
+        let first = at(2025, 6, 9, 7, 30);
+        assert!(queue(&c, &t, &mut ledger, first, first).unwrap());
         assert!(catch_up(&c, &t, &mut ledger, now).unwrap());
         assert!(
             !catch_up(&c, &t, &mut ledger, now).unwrap(),
@@ -172,11 +182,11 @@ mod tests {
                 &stop,
             ))
             .unwrap();
-        assert_eq!(sent.sent, 1);
+        assert_eq!(sent.sent, 2);
         let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
             .unwrap()
             .collect();
-        assert_eq!(files.len(), 1);
+        assert_eq!(files.len(), 2);
         let raw = std::fs::read(files[0].as_ref().unwrap().path()).unwrap();
         let text = String::from_utf8_lossy(&raw);
         assert!(text.contains("Message-ID: <dondoc.digest."), "{text}");

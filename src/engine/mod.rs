@@ -22,6 +22,7 @@
 //!
 //! Submodules import their siblings, never this file.
 
+pub mod calls;
 pub mod claim;
 pub mod clock;
 pub mod deliver;

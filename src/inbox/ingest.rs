@@ -266,6 +266,26 @@ pub fn reject(
     })
 }
 
+/// Puts dropped proposal `id` back among the open ones.
+pub fn restore(
+    ledger: &mut Ledger,
+    id: i64,
+    lang: Lang,
+) -> Result<Result<String, String>, LedgerError> {
+    Ok(match ledger.reopen_proposal(id)? {
+        true => Ok(crate::lang::say!(
+            lang,
+            "Đã khôi phục đề xuất {id}: đề xuất lại chờ ghi nhận",
+            "restored proposal {id}: open again"
+        )),
+        false => Err(crate::lang::say!(
+            lang,
+            "không có đề xuất đã bỏ nào số {id}",
+            "no rejected proposal {id}"
+        )),
+    })
+}
+
 fn not_open(id: i64, lang: Lang) -> String {
     crate::lang::say!(
         lang,

@@ -60,4 +60,16 @@ impl Ledger {
             .map(|found| found.is_some())
             .map_err(|e| self.sql(e))
     }
+
+    /// Whether a digest of a moment before `due` was ever claimed: the
+    /// daemon ran here before (a first start has nothing to catch up).
+    pub fn digest_before(&self, due: Timestamp) -> Result<bool, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM digest_log WHERE due_at < ?1)",
+                [due.as_second()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))
+    }
 }

@@ -329,6 +329,19 @@ impl Ledger {
         Ok(n > 0)
     }
 
+    /// Puts a dropped proposal back among the open ones; whether it was dropped.
+    pub fn reopen_proposal(&mut self, id: i64) -> Result<bool, LedgerError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE proposals SET state = 'open', decided_at = NULL, decided_by = NULL
+                 WHERE id = ?1 AND state = 'rejected'",
+                [id],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
     /// A reminder that bounced: its message is failed, with the bounce's
     /// reason, for `status` to show (the office must phone). Whether it was ours.
     pub fn mark_bounced(&mut self, message_id: &str, reason: &str) -> Result<bool, LedgerError> {

@@ -18,7 +18,9 @@ mod digest;
 mod extensions;
 mod health;
 pub mod inbox;
+pub mod journal;
 mod message_state;
+mod notes;
 mod queue;
 mod schema;
 mod sending;
@@ -29,6 +31,7 @@ pub use backup::Copied;
 pub use extensions::Extension;
 pub use health::{Failure, Health};
 pub use message_state::MessageState;
+pub use notes::Note;
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
 pub use step::Step;
 
@@ -266,15 +269,44 @@ impl Sql {
 /// A write transaction on `conn`, begun IMMEDIATE: a deferred transaction
 /// that later writes fails at once ("database is locked") when another writer
 /// got in between; an immediate one waits its turn (the busy timeout).
-fn write_tx<'c>(
-    conn: &'c mut Connection,
-    path: &Path,
-) -> Result<(rusqlite::Transaction<'c>, Sql), LedgerError> {
+fn write_tx<'c>(conn: &'c mut Connection, path: &Path) -> Result<(Tx<'c>, Sql), LedgerError> {
     let sql = Sql(path.to_path_buf());
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(|e| sql.err(e))?;
+    let tx = if conn.is_autocommit() {
+        Tx::Own(
+            conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| sql.err(e))?,
+        )
+    } else {
+        // Inside a person's journaled write ([`journal`]): a part of it.
+        Tx::Part(conn.savepoint().map_err(|e| sql.err(e))?)
+    };
     Ok((tx, sql))
+}
+
+/// A write transaction of its own, or a savepoint inside one already open.
+enum Tx<'c> {
+    Own(rusqlite::Transaction<'c>),
+    Part(rusqlite::Savepoint<'c>),
+}
+
+impl Tx<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Own(tx) => tx.commit(),
+            Tx::Part(sp) => sp.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Tx::Own(tx) => tx,
+            Tx::Part(sp) => sp,
+        }
+    }
 }
 
 /// The submission recorded for `key` (inside a transaction or not).

@@ -157,6 +157,38 @@ const MIGRATIONS: &[&str] = &[
     // and the attachments that were not kept, one "name: why" a line.
     "ALTER TABLE proposals ADD COLUMN doubt TEXT;
     ALTER TABLE proposals ADD COLUMN left_out TEXT;",
+    // 9 → 10: the clerk's notes on a pair (*đã gọi, hẹn thứ Sáu*), kept
+    // with who and when; and the journal: every write a person made from
+    // the console, with the rows it changed before and after, so that it
+    // can be undone (and an undone write keeps its trace).
+    "CREATE TABLE notes (
+        id          INTEGER PRIMARY KEY,
+        plan        TEXT NOT NULL,
+        obligation  TEXT NOT NULL,
+        period      TEXT NOT NULL,
+        agency      TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        at          INTEGER NOT NULL,    -- Unix seconds
+        by          TEXT NOT NULL
+    );
+    CREATE INDEX notes_by_pair ON notes (plan, obligation, period, agency, id);
+    CREATE TABLE journal (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,    -- Unix seconds
+        by          TEXT NOT NULL,
+        what        TEXT NOT NULL,       -- the sentence the person was shown
+        undone_at   INTEGER,
+        undone_by   TEXT
+    );
+    CREATE INDEX journal_by_person ON journal (by, id);
+    CREATE TABLE journal_rows (
+        entry   INTEGER NOT NULL REFERENCES journal (id),
+        tbl     TEXT NOT NULL,           -- submissions, waivers, extensions, proposals
+        k       TEXT NOT NULL,           -- the row's key, a JSON array
+        before  TEXT,                    -- the row before, a JSON object; NULL: none
+        after   TEXT,                    -- the row after; NULL: removed
+        PRIMARY KEY (entry, tbl, k)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this dondoc writes.

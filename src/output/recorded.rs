@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{Entry, Ledger, LedgerError, PairKey};
+use crate::ledger::{Entry, Ledger, LedgerError, Note, PairKey};
 use crate::policy::{PairState, State};
 
 /// (plan, obligation, period, agency), as indices into the config.
@@ -20,6 +20,8 @@ type Key = (usize, usize, Date, usize);
 pub struct Recorded {
     submissions: HashMap<Key, Entry>,
     waivers: HashMap<Key, Entry>,
+    /// The last note of each pair that has one.
+    notes: HashMap<Key, Note>,
 }
 
 /// What the outputs show beside a pair's state.
@@ -31,6 +33,8 @@ pub struct Shown<'a> {
     pub note: Option<&'a str>,
     /// Who recorded that submission or waiver.
     pub recorded_by: Option<&'a str>,
+    /// The clerk's last note on the pair (*đã gọi, hẹn thứ Sáu*), whatever its state.
+    pub last_note: Option<&'a Note>,
 }
 
 impl Recorded {
@@ -54,9 +58,15 @@ impl Recorded {
                 .collect()
         };
         let entries = ledger.entries()?;
+        let notes = ledger
+            .last_notes()?
+            .into_iter()
+            .filter_map(|(k, n)| Some((index(&k)?, n)))
+            .collect();
         Ok(Recorded {
             submissions: by_key(entries.submissions),
             waivers: by_key(entries.waivers),
+            notes,
         })
     }
 
@@ -71,10 +81,18 @@ impl Recorded {
             State::Exempt => self.waivers.get(&key),
             State::Pending | State::Overdue => None,
         };
-        entry.map_or_else(Shown::default, |e| Shown {
-            reference: e.reference.as_deref(),
-            note: e.note.as_deref(),
-            recorded_by: Some(&e.recorded_by),
-        })
+        let last_note = self.notes.get(&key);
+        entry.map_or_else(
+            || Shown {
+                last_note,
+                ..Shown::default()
+            },
+            |e| Shown {
+                reference: e.reference.as_deref(),
+                note: e.note.as_deref(),
+                recorded_by: Some(&e.recorded_by),
+                last_note,
+            },
+        )
     }
 }

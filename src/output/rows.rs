@@ -29,6 +29,16 @@ pub struct Row<'a> {
     pub note: Option<&'a str>,
     /// Who recorded the submission or the waiver (`cli:USER`, …).
     pub recorded_by: Option<&'a str>,
+    /// The clerk's last note on the pair, or null.
+    pub last_note: Option<LastNote<'a>>,
+}
+
+/// A note as status JSON gives it: `{text, by, at}`.
+#[derive(Serialize)]
+pub struct LastNote<'a> {
+    pub text: &'a str,
+    pub by: &'a str,
+    pub at: String,
 }
 
 /// One pair as JSON and CSV give it.
@@ -57,6 +67,11 @@ pub fn row<'a>(
         reference: shown.reference,
         note: shown.note,
         recorded_by: shown.recorded_by,
+        last_note: shown.last_note.map(|n| LastNote {
+            text: &n.text,
+            by: &n.by,
+            at: rfc3339(n.at, &config.settings.timezone),
+        }),
     }
 }
 

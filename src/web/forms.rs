@@ -143,6 +143,7 @@ pub async fn record(
         reference: form.reference.clone(),
         note: form.note.clone(),
         to: form.to.clone(),
+        agencies: Vec::new(),
     };
     let actor = who.name.clone();
     let c = console.clone();
@@ -156,7 +157,7 @@ pub async fn record(
                 period: &form.period,
                 agency: &form.agency,
             };
-            let outcome = match action {
+            let write = |ledger: &mut Ledger| match action {
                 Action::Submit => record::submit(
                     config,
                     ledger,
@@ -198,6 +199,7 @@ pub async fn record(
                     record::extend(config, ledger, pair, None, None, &actor, super::LANG)
                 }
             };
+            let outcome = journaled(ledger, &actor, write);
             let back = form
                 .back
                 .filter(|b| b.starts_with("/instances/") || b.starts_with("/agencies/"))
@@ -211,16 +213,39 @@ pub async fn record(
             (back, outcome)
         })
         .await?;
-    if outcome.is_ok() {
-        console.overview.invalidate();
-    }
+    tell(&console, &who, outcome, typed)?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Runs a clerk's write as one entry of the journal: the sentence it
+/// returns, and the entry to undo it by (none when it changed nothing).
+pub(super) fn journaled(
+    ledger: &mut Ledger,
+    actor: &str,
+    write: impl FnOnce(&mut Ledger) -> Result<String, Refused>,
+) -> Result<(String, Option<i64>), Refused> {
+    ledger.journaled(actor, jiff::Timestamp::now(), write, |text| {
+        Some(sentence(text))
+    })
+}
+
+/// Tells the clerk what became of a write, on the next page: done (with
+/// the undo button), or refused with every value typed kept.
+pub(super) fn tell(
+    console: &Console,
+    who: &auth::Who,
+    outcome: Result<(String, Option<i64>), Refused>,
+    typed: Typed,
+) -> Result<(), Failure> {
     let flash = match outcome {
-        Ok(text) => {
+        Ok((text, undo)) => {
+            console.overview.invalidate();
             tracing::info!(user = %who.name, "web console: {text}");
             Flash {
                 ok: true,
                 text: sentence(&text),
                 typed: None,
+                undo,
             }
         }
         Err(Refused::Ledger(e)) => return Err(Failure::from(e)),
@@ -228,12 +253,13 @@ pub async fn record(
             ok: false,
             text: refusal_text(r),
             typed: Some(typed),
+            undo: None,
         },
     };
     if let Some(id) = &who.session {
         console.sessions.set_flash(id, flash);
     }
-    Ok(Redirect::to(&back).into_response())
+    Ok(())
 }
 
 /// The text with a capital first letter, as a sentence on a page.
@@ -247,7 +273,7 @@ fn sentence(text: &str) -> String {
 
 /// A refusal as the console words it: the field's label instead of the
 /// command line's option.
-fn refusal_text(r: Refused) -> String {
+pub(super) fn refusal_text(r: Refused) -> String {
     let label = |field: &str| match field {
         "plan" => "Kế hoạch",
         "obligation" => "Nội dung",
@@ -255,6 +281,7 @@ fn refusal_text(r: Refused) -> String {
         "agency" => "Đơn vị",
         "on" => "Ngày nộp",
         "to" => "Hạn mới",
+        "note" => "Ghi chú",
         _ => "Giá trị",
     };
     match r {

@@ -112,49 +112,66 @@ pub async fn list(
     ))
 }
 
-/// `POST /inbox/ID/accept` and `/inbox/ID/reject` (clerks).
+/// `POST /inbox/ID/accept`, `/inbox/ID/reject` and `/inbox/ID/restore`
+/// (clerks): each one write of the journal, which its author may undo.
 pub async fn decide(
     State(console): State<Arc<Console>>,
     Clerk(who): Clerk,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Response, Failure> {
-    let accept = match action.as_str() {
-        "accept" => true,
-        "reject" => false,
+    #[derive(Clone, Copy)]
+    enum Decision {
+        Accept,
+        Reject,
+        Restore,
+    }
+    let decision = match action.as_str() {
+        "accept" => Decision::Accept,
+        "reject" => Decision::Reject,
+        "restore" => Decision::Restore,
         _ => return Ok(auth::refuse(StatusCode::NOT_FOUND, "no such action")),
     };
     let by = who.name.clone();
     let now = console.now(&console.current());
     let (_, outcome) = console
         .with_ledger(move |current, ledger| {
-            if accept {
-                ingest::accept(current.config(), ledger, id, &by, &now, super::LANG)
-            } else {
-                ingest::reject(ledger, id, &by, super::LANG)
-            }
+            let write = |ledger: &mut crate::ledger::Ledger| match decision {
+                Decision::Accept => {
+                    ingest::accept(current.config(), ledger, id, &by, &now, super::LANG)
+                }
+                Decision::Reject => ingest::reject(ledger, id, &by, super::LANG),
+                Decision::Restore => ingest::restore(ledger, id, super::LANG),
+            };
+            ledger.journaled(&by, jiff::Timestamp::now(), write, |r| r.clone().ok())
         })
         .await?;
-    let outcome = outcome.map_err(Failure::from)?;
-    if outcome.is_ok() && accept {
-        console.overview.invalidate();
-    }
+    let (outcome, undo) = outcome.map_err(Failure::from)?;
     let flash = match outcome {
-        Ok(text) => Flash {
-            ok: true,
-            text,
-            typed: None,
-        },
+        Ok(text) => {
+            console.overview.invalidate();
+            Flash {
+                ok: true,
+                text,
+                typed: None,
+                undo,
+            }
+        }
         Err(text) => Flash {
             ok: false,
             text,
             typed: None,
+            undo: None,
         },
     };
     tracing::info!(user = %who.name, proposal = id, ok = flash.ok, "web console: {}", flash.text);
     if let Some(s) = &who.session {
         console.sessions.set_flash(s, flash);
     }
-    Ok(Redirect::to("/inbox").into_response())
+    let back = match decision {
+        Decision::Restore => "/inbox?all=1",
+        _ => "/inbox",
+    };
+    Ok(Redirect::to(back).into_response())
 }
 
 /// `GET /inbox/ID/files/N`: an attachment, as a download.

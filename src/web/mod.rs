@@ -20,6 +20,7 @@
 //!   pastes into a chat; [`forms`]: the record form and
 //!   what it posts; [`admin`]: the mail queue; [`export`]: the downloads;
 //!   [`render`]: the templates;
+//! - [`calls`]: whom to phone today; [`writes`]: the bulk record, notes, undo;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
 //! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
@@ -41,6 +42,7 @@ pub mod admin;
 pub mod agencies;
 pub mod api;
 pub mod auth;
+pub mod calls;
 pub mod export;
 pub mod filter;
 pub mod forms;
@@ -55,10 +57,12 @@ pub mod roles;
 pub mod server;
 pub mod throttle;
 mod view;
+pub mod writes;
 pub mod zalo;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -106,6 +110,8 @@ pub struct Console {
     pages: render::Templates,
     clock: Clock,
     overview: pages::OverviewCache,
+    /// A heap trim is scheduled ([`Console::trim_soon`]).
+    trim_pending: Arc<AtomicBool>,
 }
 
 impl Console {
@@ -125,6 +131,7 @@ impl Console {
             pages: render::Templates::new(),
             clock,
             overview: pages::OverviewCache::default(),
+            trim_pending: Arc::new(AtomicBool::new(false)),
         }))
     }
 
@@ -167,7 +174,7 @@ impl Console {
         work: impl FnOnce(&Current, &mut Ledger) -> T + Send + 'static,
     ) -> Result<(Arc<Current>, T), Failure> {
         let console = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let out = tokio::task::spawn_blocking(move || {
             let current = console.current();
             let pooled = console.ledgers.lock().expect("not poisoned").pop();
             let mut ledger = match pooled {
@@ -183,9 +190,31 @@ impl Console {
         })
         .await
         .map_err(|e| Failure::Internal(format!("{e}")))?
-        .map_err(|e: LedgerError| Failure::from(e))
+        .map_err(|e: LedgerError| Failure::from(e));
+        self.trim_soon();
+        out
+    }
+
+    /// Gives the heap freed by requests back to the system a moment after
+    /// they are answered (once for a burst): a page or an export of a large
+    /// province allocates for every pair, and glibc would keep it. Nothing
+    /// runs while the console is idle.
+    fn trim_soon(&self) {
+        if self.trim_pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let pending = self.trim_pending.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(TRIM_AFTER).await;
+            pending.store(false, Ordering::Release);
+            crate::engine::memory::trim_heap();
+        });
     }
 }
+
+/// How long after a request the freed heap is given back: the answer has
+/// been sent by then, its buffers freed.
+const TRIM_AFTER: Duration = Duration::from_secs(2);
 
 /// Reads `users.toml` for a configuration with `[web]`.
 fn current(loaded: Arc<Loaded>, generation: u64) -> anyhow::Result<Current> {
@@ -284,6 +313,7 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
             get(pages::instance),
         )
         .route("/agencies", get(agencies::list))
+        .route("/calls", get(calls::list))
         .route("/agencies/{id}", get(agencies::one))
         .route("/leaders", get(leaders::ranking))
         .route("/leaders/late", get(leaders::late))
@@ -292,7 +322,10 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
         .route("/inbox/{id}/{action}", post(inbox::decide))
         .route("/inbox/{id}/files/{n}", get(inbox::file))
         .route("/record", get(forms::record_form))
+        .route("/record/bulk", post(writes::bulk))
         .route("/record/{action}", post(forms::record))
+        .route("/notes", post(writes::note))
+        .route("/undo/{id}", post(writes::undo))
         .route("/export/sheet.xlsx", get(export::sheet))
         .route("/export/{file}", get(export::export))
         .route("/api/status", get(api::status))

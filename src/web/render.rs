@@ -13,7 +13,7 @@ use super::{Console, Current, Failure};
 use crate::config::users::Role;
 use crate::dates;
 
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("templates/layout.html")),
     ("macros.html", include_str!("templates/macros.html")),
     ("login.html", include_str!("templates/login.html")),
@@ -25,6 +25,7 @@ const TEMPLATES: [(&str, &str); 16] = [
     ("instance.html", include_str!("templates/instance.html")),
     ("agency.html", include_str!("templates/agency.html")),
     ("agencies.html", include_str!("templates/agencies.html")),
+    ("calls.html", include_str!("templates/calls.html")),
     ("filters.html", include_str!("templates/filters.html")),
     ("record.html", include_str!("templates/record.html")),
     (

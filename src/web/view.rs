@@ -58,6 +58,8 @@ pub struct InstanceHead {
     pub title: String,
     pub obligation: String,
     pub period: String,
+    /// The scheduled date, ISO: what identifies the instance in a form.
+    pub period_iso: String,
     pub due: String,
     pub weekday: &'static str,
     /// The deadline in the plan's words, where a date the plan does not
@@ -66,13 +68,14 @@ pub struct InstanceHead {
     pub submit_to: Option<String>,
 }
 
-fn instance_head(config: &Config, i: &Instance) -> InstanceHead {
+pub(super) fn instance_head(config: &Config, i: &Instance) -> InstanceHead {
     let ob = i.obligation(config);
     InstanceHead {
         url: instance_url(config, i),
         title: ob.title.clone(),
         obligation: ob.id.clone(),
         period: period_name(config, i),
+        period_iso: i.period.to_string(),
         due: dates::vn(i.due),
         weekday: dates::vn_weekday(i.due),
         deadline: {
@@ -299,8 +302,29 @@ pub struct PairRow {
     pub note: Option<String>,
     pub recorded_by: Option<String>,
     pub reminders: Vec<ReminderView>,
+    /// The clerk's last note on the pair.
+    pub last_note: Option<NoteView>,
     /// The URL of the record form for this pair.
     pub record_url: String,
+}
+
+/// A clerk's note, as the pages show it.
+#[derive(Debug, Serialize)]
+pub struct NoteView {
+    pub text: String,
+    pub by: String,
+    /// dd/mm/yyyy HH:MM.
+    pub at: String,
+}
+
+impl NoteView {
+    pub fn of(note: &crate::ledger::Note, config: &Config) -> NoteView {
+        NoteView {
+            text: note.text.clone(),
+            by: note.by.clone(),
+            at: dates::vn_time(&note.at.to_zoned(config.settings.timezone.clone())),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -362,6 +386,7 @@ pub(super) fn pair_row(
         note: shown.note.map(String::from),
         recorded_by: shown.recorded_by.map(String::from),
         reminders: reminders.iter().map(|r| reminder_view(r, config)).collect(),
+        last_note: shown.last_note.map(|n| NoteView::of(n, config)),
         record_url: record_url(plan, obligation, &i.period.to_string(), &agency.id),
     }
 }

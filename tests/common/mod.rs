@@ -112,6 +112,7 @@ pub fn example_copy(example: &str, lang: &str) -> tempfile::TempDir {
     dir
 }
 
+pub mod browser;
 pub mod console;
 pub mod http;
 pub mod records;

@@ -18,9 +18,11 @@ use crate::lang::{Lang, say};
 use crate::ledger::{Extension, Ledger, LedgerError, PairKey, Submission};
 
 mod batch;
+mod bulk;
 mod checks;
 
 pub use batch::{Batch, Field, record_batch, submission_from};
+pub use bulk::{SubmitMany, note, submit_many};
 pub use checks::sane_date;
 use checks::{check_date, extension_of, on_time};
 
@@ -358,31 +360,67 @@ pub fn extend(
     ))
 }
 
-/// "Sở Y tế — p/bao-cao kỳ 29/04/2025, nộp 29/04/2025 15:30, số 125/BC-SYT".
+/// "Sở Y tế — Báo cáo 6 tháng, kỳ 6 tháng đầu năm 2025 (Kế hoạch số
+/// 3212/KH-UBND), nộp 16/06/2025 15:30, số 125/BC-SYT".
 pub fn describe(config: &Config, s: &Submission, lang: Lang) -> String {
+    with_when(config, pair_text(config, &s.key, lang), s, lang)
+}
+
+/// Several agencies' submissions to one instance, with one date and number:
+/// "Sở Y tế, Sở Tài chính — Báo cáo 6 tháng, kỳ …, nộp …, số …".
+fn describe_many(config: &Config, batch: &[Submission], lang: Lang) -> String {
+    let names: Vec<&str> = batch
+        .iter()
+        .map(|s| config.agency_name(&s.key.agency))
+        .collect();
+    let what = format!(
+        "{} — {}",
+        names.join(", "),
+        what_of(config, &batch[0].key, lang)
+    );
+    with_when(config, what, &batch[0], lang)
+}
+
+fn with_when(config: &Config, mut text: String, s: &Submission, lang: Lang) -> String {
     let local = s.submitted_at.to_zoned(config.settings.timezone.clone());
     let when = dates::vn_time(&local);
-    let mut text = say!(
-        lang,
-        "{}, nộp {when}",
-        "{}, submitted {when}",
-        pair_text(config, &s.key, lang)
-    );
+    text.push_str(&say!(lang, ", nộp {when}", ", submitted {when}"));
     if let Some(r) = &s.reference {
         text.push_str(&say!(lang, ", số {r}", ", ref {r}"));
     }
     text
 }
 
-/// "Sở Y tế — p/bao-cao kỳ 29/04/2025", as the messages name a pair.
+/// "Sở Y tế — Báo cáo 6 tháng, kỳ 6 tháng đầu năm 2025 (Kế hoạch số
+/// 3212/KH-UBND)", as the messages name a pair: the names a clerk knows,
+/// never the config's ids (unless the pair is no longer in the config).
 pub fn pair_text(config: &Config, key: &PairKey, lang: Lang) -> String {
     let name = config.agency_name(&key.agency);
-    say!(
-        lang,
-        "{name} — {}/{} kỳ {}",
-        "{name} — {}/{} period {}",
-        key.plan,
-        key.obligation,
-        dates::vn(key.period)
-    )
+    format!("{name} — {}", what_of(config, key, lang))
+}
+
+/// The instance of `key`, named: "Báo cáo 6 tháng, kỳ 6 tháng đầu năm 2025
+/// (Kế hoạch số 3212/KH-UBND)".
+fn what_of(config: &Config, key: &PairKey, lang: Lang) -> String {
+    match find_pair(config, &key.plan, &key.obligation, key.period, &key.agency) {
+        Ok((instance, _)) => {
+            let plan = instance.plan(config);
+            say!(
+                lang,
+                "{}, kỳ {} ({})",
+                "{}, period {} ({})",
+                instance.obligation(config).title,
+                crate::calendar::period_name(config, &instance),
+                crate::calendar::letter::short(plan, lang)
+            )
+        }
+        Err(_) => say!(
+            lang,
+            "{}/{} kỳ {}",
+            "{}/{} period {}",
+            key.plan,
+            key.obligation,
+            dates::vn(key.period)
+        ),
+    }
 }

@@ -56,6 +56,9 @@ pub struct Flash {
     /// What a refused form held, to show it again in its fields: the clerk
     /// corrects what was typed rather than a default put in its place.
     pub typed: Option<Typed>,
+    /// The journal entry of the write it confirms, which its author may
+    /// undo from here for 10 minutes.
+    pub undo: Option<i64>,
 }
 
 /// The fields a clerk typed in a record form (`action`: `submit`, `extend`,
@@ -68,6 +71,8 @@ pub struct Typed {
     pub reference: Option<String>,
     pub note: Option<String>,
     pub to: Option<String>,
+    /// The rows ticked for a bulk record.
+    pub agencies: Vec<String>,
 }
 
 struct Session {
