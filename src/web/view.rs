@@ -6,6 +6,7 @@ use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 
 use super::auth::url_escape;
+pub use super::contact::{Contact, contact};
 use super::{filter, zalo};
 use crate::calendar::{Instance, period_name};
 use crate::config::Config;
@@ -240,43 +241,6 @@ pub fn overview(
         hidden,
         pairs: every,
     })
-}
-
-/// Who to call at an agency: a person and phone numbers, as
-/// `agencies.toml` gives them.
-#[derive(Debug, Default, Serialize)]
-pub struct Contact {
-    pub person: Option<String>,
-    pub phones: Vec<Phone>,
-}
-
-/// One phone number: as written, and as a `tel:` link.
-#[derive(Debug, Serialize)]
-pub struct Phone {
-    pub text: String,
-    /// `tel:` and the digits (a leading `+` kept).
-    pub tel: String,
-}
-
-pub(super) fn contact(agency: &crate::config::Agency) -> Contact {
-    let phones = agency.phone.as_deref().map_or_else(Vec::new, |p| {
-        p.split([',', ';'])
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|n| {
-                let plus = if n.starts_with('+') { "+" } else { "" };
-                let digits: String = n.chars().filter(char::is_ascii_digit).collect();
-                Phone {
-                    text: n.to_string(),
-                    tel: format!("tel:{plus}{digits}"),
-                }
-            })
-            .collect()
-    });
-    Contact {
-        person: agency.contact.clone(),
-        phones,
-    }
 }
 
 /// One row of the instance and agency pages.
