@@ -90,3 +90,29 @@ fn the_digest_is_one_screen_however_many_agencies_are_late() {
         "{text}"
     );
 }
+
+/// With `[web] base_url`, the digest links to the console's printable list
+/// of who has not sent (`/leaders/late`), once, after the agencies that
+/// owe; without it, no link (a loopback address means nothing in a mailbox).
+#[test]
+fn the_digest_links_to_the_printable_late_list_when_the_console_is_public() {
+    let (dir, cfg) = example("khanh-hoa-2025");
+    let main = dir.path().join("dondoc.toml");
+    let text = fs::read_to_string(&main).unwrap();
+    fs::write(
+        &main,
+        format!(
+            "{text}\n[web]\nlisten = \"127.0.0.1:8138\"\nusers = \"users.toml\"\n\
+             base_url = \"https://dondoc.example.gov.vn/\"\n"
+        ),
+    )
+    .unwrap();
+    let with = digest(&cfg, "22/12/2025 07:30");
+    let line = "Danh sách đơn vị chưa gửi báo cáo, để in gửi kèm văn bản đôn đốc: \
+                https://dondoc.example.gov.vn/leaders/late\n\nII. BÁO CÁO QUÁ HẠN";
+    assert_eq!(with.matches("/leaders/late").count(), 1, "{with}");
+    assert!(with.contains(line), "{with}");
+    fs::write(&main, text).unwrap();
+    let without = digest(&cfg, "22/12/2025 07:30");
+    assert!(!without.contains("/leaders/late"), "{without}");
+}

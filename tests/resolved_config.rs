@@ -86,10 +86,21 @@ fn the_golden_fixture_resolves_to_what_it_says() {
         s.office.contact.as_deref(),
         Some("Đ/c Đinh Văn Hùng, Phòng Tham mưu, 0912 345 678")
     );
+    assert_eq!(
+        (s.office.parent.as_deref(), s.office.place.as_deref()),
+        (Some("Ban Chỉ đạo 138 tỉnh Ninh Bình"), Some("Ninh Bình"))
+    );
     // [[office.from]]: the office as it is on a day.
     let before = s.office.on(date(2025, 6, 30));
     assert_eq!(before.email, "vptt138@ninhbinh.example.gov.vn");
     let after = s.office.on(date(2025, 7, 1));
+    assert_eq!(
+        (after.parent.as_deref(), after.place.as_deref()),
+        (
+            Some("Ban Chỉ đạo 138 tỉnh Ninh Bình (mới)"),
+            Some("Ninh Bình")
+        )
+    );
     assert_eq!(
         (
             after.name.as_str(),

@@ -4,14 +4,13 @@
 
 use std::io::Write as _;
 
-use rust_xlsxwriter::{Color, FormatBorder, Workbook, XlsxError};
-use serde::Serialize;
-
 use super::CliError;
 use crate::config::Config;
+use crate::engine::ranking::{self, Row, mean_days as days, percent};
 use crate::lang::{Lang, say};
 use crate::output::cells::xlsx_text;
-use crate::policy::Tally;
+use crate::output::fit;
+use rust_xlsxwriter::{Color, FormatBorder, Workbook, XlsxError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,30 +24,11 @@ pub struct Args {
     out: super::Output,
 }
 
-/// One agency's year, keys exactly as SPEC.md gives them.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct Row {
-    pub agency: String,
-    #[serde(skip)]
-    pub name: String,
-    /// Pairs due in the year, whatever their state.
-    pub owed: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub overdue: usize,
-    pub exempt: usize,
-    /// on_time / (on_time + late + overdue); null while none has fallen due.
-    pub on_time_rate: Option<f64>,
-    /// Over late and overdue pairs: calendar days past the due date (for an
-    /// overdue pair, up to the moment taken); null when there are none.
-    pub mean_days_late: Option<f64>,
-}
-
 pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     args.out.check()?;
     let now = super::moment(config, args.at.as_deref(), lang)?;
     let ledger = super::open_ledger(config)?;
-    let rows = rows(config, &ledger, &now, args.year)?;
+    let rows = ranking::rows(config, &ledger, &now, args.year).map_err(anyhow::Error::from)?;
     match args.out.format {
         super::Format::Json => super::print_json(&rows),
         super::Format::Csv => write_csv(&rows),
@@ -73,68 +53,6 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-/// Every agency owing something due in `year`, best on-time rate first
-/// (then by name, in Vietnamese order).
-pub fn rows(
-    config: &Config,
-    ledger: &crate::ledger::Ledger,
-    at: &jiff::Zoned,
-    year: i16,
-) -> Result<Vec<Row>, CliError> {
-    // One set of counters per agency, the pairs evaluated an instance at a
-    // time through one buffer (a national config has millions of pairs).
-    let lazy = crate::engine::lazy_states_at(config, ledger, at).map_err(anyhow::Error::from)?;
-    let mut by_agency: Vec<Option<(Tally, i64)>> = vec![None; config.agencies.len()];
-    let mut buffer = Vec::new();
-    for n in 0..lazy.instances.len() {
-        if lazy.instances[n].due.year() != year {
-            continue;
-        }
-        lazy.instance(n, &mut buffer);
-        for s in &buffer {
-            let (tally, days) = by_agency[s.agency].get_or_insert_default();
-            tally.add(s.state);
-            *days += i64::from(s.days_late.unwrap_or(0));
-        }
-    }
-    let mut rows: Vec<Row> = by_agency
-        .into_iter()
-        .enumerate()
-        .filter_map(|(a, counted)| counted.map(|c| (a, c)))
-        .map(|(a, (t, days))| {
-            let agency = &config.agencies[a];
-            let fallen_due = t.on_time + t.late + t.overdue;
-            let late = t.late + t.overdue;
-            Row {
-                agency: agency.id.clone(),
-                name: agency.name.clone(),
-                owed: t.total,
-                on_time: t.on_time,
-                late: t.late,
-                overdue: t.overdue,
-                exempt: t.exempt,
-                on_time_rate: (fallen_due > 0).then(|| t.on_time as f64 / fallen_due as f64),
-                mean_days_late: (late > 0).then(|| days as f64 / late as f64),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let rate = |r: &Row| r.on_time_rate.unwrap_or(-1.0);
-        rate(b)
-            .total_cmp(&rate(a))
-            .then_with(|| crate::collate::cmp(&a.name, &b.name))
-    });
-    Ok(rows)
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or("—".into(), |r| format!("{:.0}%", r * 100.0))
-}
-
-fn days(mean: Option<f64>) -> String {
-    mean.map_or("—".into(), |d| format!("{d:.1}").replace('.', ","))
 }
 
 /// The columns of the table and of the workbook.
@@ -173,14 +91,15 @@ fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
         now.strftime("%H:%M")
     );
     let _ = writeln!(out, "{t}");
-    let owed: usize = rows.iter().map(|r| r.owed).sum();
-    let on_time: usize = rows.iter().map(|r| r.on_time).sum();
-    let fallen: usize = rows.iter().map(|r| r.on_time + r.late + r.overdue).sum();
+    let t = ranking::totals(rows);
     let _ = writeln!(
         out,
-        "{} đơn vị, {owed} lượt phải nộp; đúng hạn {on_time}/{fallen} lượt đã đến hạn ({}).",
-        rows.len(),
-        percent((fallen > 0).then(|| on_time as f64 / fallen as f64))
+        "{} đơn vị, {} lượt phải nộp; đúng hạn {}/{} lượt đã đến hạn ({}).",
+        t.agencies,
+        t.owed,
+        t.on_time,
+        t.fallen_due,
+        percent(t.on_time_rate)
     );
 }
 
@@ -255,10 +174,15 @@ fn write_xlsx(
         ws.write_string_with_format(3, c as u16, *title, &header)?;
         ws.set_column_width(c as u16, width)?;
     }
+    // Rows as high as their wrapped text: LibreOffice does not fit them.
+    let height = |lines: u16| f64::from(lines) * fit::LINE;
+    let header_lines = HEADER.iter().zip(WIDTHS).map(|(t, w)| fit::lines(t, w));
+    ws.set_row_height(3, height(header_lines.max().unwrap_or(1)))?;
     for (n, r) in rows.iter().enumerate() {
         let row = 4 + n as u32;
         ws.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
         ws.write_string_with_format(row, 1, xlsx_text(&r.name), &cell)?;
+        ws.set_row_height(row, height(fit::lines(&r.name, WIDTHS[1])))?;
         for (c, v) in [r.owed, r.on_time, r.late, r.overdue, r.exempt]
             .iter()
             .enumerate()

@@ -89,6 +89,12 @@ pub struct Office {
     pub phone: Option<String>,
     /// The person agencies can call: *Đ/c Nguyễn Văn A, 0912 345 678*.
     pub contact: Option<String>,
+    /// The direct superior (*cơ quan chủ quản*), written above the office's
+    /// name in a document's header (Nghị định 30/2020/NĐ-CP); none: none.
+    pub parent: Option<String>,
+    /// The place a document is dated at (*Khánh Hòa, ngày …*); none: the
+    /// date alone.
+    pub place: Option<String>,
     /// `[[office.from]]`: details that change on a date, by date.
     pub changes: Vec<OfficeChange>,
 }
@@ -102,6 +108,8 @@ pub struct OfficeChange {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub contact: Option<String>,
+    pub parent: Option<String>,
+    pub place: Option<String>,
 }
 
 impl Office {
@@ -127,6 +135,8 @@ impl Office {
             set(&mut o.address, &c.address);
             set(&mut o.phone, &c.phone);
             set(&mut o.contact, &c.contact);
+            set(&mut o.parent, &c.parent);
+            set(&mut o.place, &c.place);
         }
         o
     }

@@ -111,6 +111,10 @@ pub struct Office {
     /// Cán bộ đầu mối, ví dụ "Đ/c Nguyễn Văn A, 0912 345 678". / The contact person.
     #[schemars(with = "Option<String>")]
     pub contact: Option<S<String>>,
+    /// Cơ quan chủ quản trực tiếp, ghi trên tên văn phòng ở đầu văn bản (Nghị định 30/2020/NĐ-CP). / The direct superior, above the office's name in a document's header.
+    pub parent: Option<String>,
+    /// Địa danh ghi trước ngày tháng của văn bản, ví dụ "Khánh Hòa". / The place a document is dated at.
+    pub place: Option<String>,
     #[serde(default)]
     /// Thông tin thay đổi từ một ngày (địa chỉ, tên, người ký…). / Office details that change on a date.
     #[schemars(with = "Vec<OfficeFrom>")]
@@ -132,6 +136,8 @@ pub struct OfficeFrom {
     pub phone: Option<String>,
     #[schemars(with = "Option<String>")]
     pub contact: Option<S<String>>,
+    pub parent: Option<String>,
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]

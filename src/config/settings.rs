@@ -226,6 +226,8 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
             },
             address: entry.address.clone(),
             phone: entry.phone.clone(),
+            parent: entry.parent.clone(),
+            place: entry.place.clone(),
             contact: entry
                 .contact
                 .as_ref()
@@ -239,6 +241,8 @@ fn office(src: &mut SourceFile, raw: Option<&Spanned<raw::Office>>) -> Option<Of
         address: o.address.clone(),
         phone: o.phone.clone(),
         contact,
+        parent: o.parent.clone(),
+        place: o.place.clone(),
         changes,
     })
 }

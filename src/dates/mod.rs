@@ -281,6 +281,17 @@ pub fn vn_long(date: Date) -> String {
     format!("{}, ngày {}", vn_weekday(date), vn(date))
 }
 
+/// The date of a document's place-and-date line (Nghị định 30/2020/NĐ-CP,
+/// Phụ lục I): *ngày 10 tháng 12 năm 2025*, a day below 10 and the months
+/// 1 and 2 with a leading zero (*ngày 05 tháng 01 năm 2026*, *tháng 3*).
+pub fn vn_document(date: Date) -> String {
+    let month = match date.month() {
+        m @ (1 | 2) => format!("{m:02}"),
+        m => m.to_string(),
+    };
+    format!("ngày {:02} tháng {month} năm {}", date.day(), date.year())
+}
+
 /// The English weekday name.
 pub fn en_weekday(date: Date) -> &'static str {
     match date.weekday() {

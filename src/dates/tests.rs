@@ -127,4 +127,9 @@ fn formats_dates_the_vietnamese_way() {
     assert_eq!(vn_long(date(2023, 7, 10)), "Thứ Hai, ngày 10/07/2023");
     assert_eq!(en_long(date(2023, 7, 10)), "Monday 10 July 2023");
     assert_eq!(en_long(date(2025, 12, 1)), "Monday 1 December 2025");
+    // A document's date line: days below 10 and January, February padded.
+    assert_eq!(vn_document(date(2025, 12, 10)), "ngày 10 tháng 12 năm 2025");
+    assert_eq!(vn_document(date(2026, 1, 5)), "ngày 05 tháng 01 năm 2026");
+    assert_eq!(vn_document(date(2025, 2, 28)), "ngày 28 tháng 02 năm 2025");
+    assert_eq!(vn_document(date(2025, 3, 9)), "ngày 09 tháng 3 năm 2025");
 }

@@ -14,6 +14,8 @@
 //! - [`schedule`]: when the next send, digest and retry moments are, on the
 //!   [`clock`]'s time — the only reader of the `send_at` expressions;
 //! - [`warnings`]: what `check` and the daemon warn about;
+//! - [`ranking`]: the year's on-time ranking (`report --year`, the
+//!   console's `/leaders`);
 //! - [`record`]: the one way to write what the office learns about a pair
 //!   (a submission, a waiver, an extension, a batch, an accepted proposal),
 //!   with the checks and the verdict every door shares, as the actor given.
@@ -31,6 +33,7 @@ pub mod memory;
 pub mod moment;
 pub mod overview;
 pub mod plan;
+pub mod ranking;
 pub mod record;
 pub mod schedule;
 pub mod states;

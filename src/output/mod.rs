@@ -6,13 +6,16 @@
 //!   length limit), and its undoing on import;
 //! - [`recorded`]: a pair's document number, note and recorder;
 //! - [`rows`]: a pair as `status` JSON/CSV (and the API) gives it;
-//! - [`xlsx`]: the status workbook;
+//! - [`xlsx`]: the status workbook, its sheets sized to their text by
+//!   [`layout`] with [`fit`] (legible in LibreOffice as in Excel);
 //! - [`sheet`]: an instance's fill-in sheet, which `import` reads back;
 //! - [`ics`]: iCalendar files and feeds;
 //! - [`proposal`]: a proposal from the mailbox.
 
 pub mod cells;
+pub mod fit;
 pub mod ics;
+pub mod layout;
 pub mod proposal;
 pub mod recorded;
 pub mod rows;

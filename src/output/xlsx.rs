@@ -4,13 +4,18 @@
 //! [`super::cells::xlsx_text`], so no note is too long for a cell. The
 //! plan, obligation, period and agency are written as offices write them
 //! and as `import` reads them back ([`Names`]), and a submission's time to
-//! the second: the workbook re-imports unchanged.
+//! the second: the workbook re-imports unchanged. Each sheet's columns and
+//! rows are sized to their text ([`super::layout`]): LibreOffice does not
+//! fit a wrapped row's height itself, and prints A4 landscape, one page
+//! wide, the header row on every page.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 use super::cells::xlsx_text as text;
+use super::fit::lines;
+use super::layout::{self, Layout, height};
 use crate::calendar::Instance;
 use crate::calendar::names::Names;
 use crate::config::Config;
@@ -29,7 +34,6 @@ const HEADER: [&str; 10] = [
     "Số, ký hiệu",
     "Ghi chú",
 ];
-const WIDTHS: [f64; 10] = [13.0, 38.0, 11.0, 11.0, 30.0, 14.0, 15.0, 8.0, 14.0, 22.0];
 
 /// The fill colour of a state's row (Excel's good / neutral / bad palette).
 fn fill(state: State) -> Color {
@@ -99,19 +103,25 @@ pub fn workbook(
     let bold = Format::new().set_bold();
     let header = Format::new()
         .set_bold()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top)
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xDDEBF7));
     let tz = &config.settings.timezone;
     let names = Names::new(config);
-    // A first pass counts, per plan (the summary, and each sheet's filter range).
+    let mut layout = Layout::new(config, &names, rows.instances);
+    // A first pass counts, per plan (the summary, each sheet's filter
+    // range, and the rows by the lines their names take).
     let mut per_plan = vec![crate::policy::Tally::default(); config.plans.len()];
     rows.each(
         |_| true,
         |s| {
             per_plan[rows.instances[s.instance].plan].add(s.state);
+            layout.count(rows.instances, s.instance, s.agency, &names);
             Ok(())
         },
     )?;
+    let mut spare = layout::OWN_HEIGHTS;
     summary(&mut wb, config, &per_plan, now)?;
     // Per state: a text cell, a date cell and a date-time cell, made once
     // (a format per row cost more than the row).
@@ -137,8 +147,15 @@ pub fn workbook(
         let name = sheet_name(plan, &taken);
         ws.set_name(&name)?;
         taken.push(name);
-        for (c, width) in WIDTHS.iter().enumerate() {
+        let widths = layout.widths[p];
+        for (c, width) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, *width)?;
+        }
+        // Rows as high as most need; the others get their own height.
+        let usual = layout::default_lines(&layout, p, &mut spare);
+        ws.set_default_row_height(height(usual));
+        for r in 0..3 {
+            ws.set_row_height(r, height(1))?;
         }
         ws.write_string_with_format(
             0,
@@ -152,6 +169,13 @@ pub fn workbook(
             now.strftime("%H:%M")
         );
         ws.write_string(1, 0, when)?;
+        let header_lines = HEADER
+            .iter()
+            .zip(widths)
+            .map(|(t, w)| lines(t, w))
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(3, height(header_lines))?;
         for (c, title) in HEADER.iter().enumerate() {
             ws.write_string_with_format(3, c as u16, *title, &header)?;
         }
@@ -202,8 +226,21 @@ pub fn workbook(
                     None => ws.write_blank(row, 7, cell)?,
                 };
                 let shown = recorded.of(rows.instances, s);
-                ws.write_string_with_format(row, 8, text(shown.reference.unwrap_or("")), cell)?;
-                ws.write_string_with_format(row, 9, text(shown.note.unwrap_or("")), cell)?;
+                let (reference, note) = (shown.reference.unwrap_or(""), shown.note.unwrap_or(""));
+                ws.write_string_with_format(row, 8, text(reference), cell)?;
+                ws.write_string_with_format(row, 9, text(note), cell)?;
+                // Names taller than usual were counted in the first pass;
+                // a long number or note takes a height while some are spare.
+                let named = layout.names_lines(rows.instances, s.instance, s.agency, &names);
+                let need = named
+                    .max(lines(reference, widths[8]))
+                    .max(lines(note, widths[9]));
+                if need > usual && (named > usual || spare > 0) {
+                    if named <= usual {
+                        spare -= 1;
+                    }
+                    ws.set_row_height(row, height(need))?;
+                }
                 row += 1;
                 Ok(())
             },
@@ -243,10 +280,13 @@ fn summary(
     )?;
     let mut titles = vec!["Kế hoạch", "Lượt phải nộp"];
     titles.extend(State::ALL.iter().map(|s| s.words(crate::lang::Lang::Vi)));
+    let widths = |c: usize| if c == 0 { 60.0 } else { 13.0 };
     for (c, t) in titles.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *t, &header)?;
-        ws.set_column_width(c as u16, if c == 0 { 60.0 } else { 13.0 })?;
+        ws.set_column_width(c as u16, widths(c))?;
     }
+    let header_lines = titles.iter().enumerate().map(|(c, t)| lines(t, widths(c)));
+    ws.set_row_height(3, height(header_lines.max().unwrap_or(1)))?;
     let mut row = 4;
     for (plan, tally) in config.plans.iter().zip(per_plan) {
         if tally.total == 0 {
@@ -254,6 +294,7 @@ fn summary(
         }
         let name = format!("{} — {}", plan.label(), plan.title);
         ws.write_string_with_format(row, 0, text(&name), &cell)?;
+        ws.set_row_height(row, height(lines(&name, widths(0))))?;
         ws.write_number_with_format(row, 1, tally.total as f64, &cell)?;
         for (c, st) in State::ALL.iter().enumerate() {
             ws.write_number_with_format(row, 2 + c as u16, tally.of(*st) as f64, &cell)?;

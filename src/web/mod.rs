@@ -15,13 +15,17 @@
 //!   what, as extractors; [`throttle`]: failed logins;
 //! - [`pages`]: the HTML pages (the overview and its cache, an instance);
 //!   [`agencies`]: the agencies' list and one agency; [`filter`]: who is
-//!   late first, and the pages' filters; [`forms`]: the record form and
+//!   late first, and the pages' filters; [`leaders`]: the year's ranking and
+//!   the printable list of who has not sent; [`zalo`]: the text a clerk
+//!   pastes into a chat; [`forms`]: the record form and
 //!   what it posts; [`admin`]: the mail queue; [`export`]: the downloads;
 //!   [`render`]: the templates;
 //! - [`calls`]: whom to phone today; [`writes`]: the bulk record, notes, undo;
 //! - [`api`]: `/api/status` and `/api/submissions`;
 //! - [`inbox`]: the mailbox's proposals, accepted or dropped by a clerk;
-//! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds, static files.
+//! - [`ops`]: `/healthz`, `/metrics`, the calendar feeds (their secret
+//!   addresses: [`feeds`]), static files; [`contact`]: whom to call at an
+//!   agency, for every page that names one.
 //!
 //! Database work runs on the blocking pool, on connections kept between
 //! requests, so that a page never holds up a send moment.
@@ -41,11 +45,14 @@ pub mod agencies;
 pub mod api;
 pub mod auth;
 pub mod calls;
+mod contact;
 pub mod export;
+mod feeds;
 pub mod filter;
 pub mod forms;
 pub mod host;
 pub mod inbox;
+pub mod leaders;
 pub mod ops;
 pub mod pages;
 mod refused;
@@ -55,6 +62,7 @@ pub mod server;
 pub mod throttle;
 mod view;
 pub mod writes;
+pub mod zalo;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -71,6 +79,8 @@ use axum::routing::{get, post};
 use crate::config::{Config, Web, users};
 use crate::engine::{Clock, Loaded};
 use crate::ledger::{Ledger, LedgerError};
+
+pub use feeds::{feed_secret, feed_url, legacy_feed_secret};
 
 /// How long in-flight requests may take to finish once the server is asked to stop.
 pub const DRAIN: Duration = Duration::from_secs(10);
@@ -115,7 +125,7 @@ impl Console {
     /// `loaded`, which must have `[web]`.
     pub fn new(loaded: Arc<Loaded>, clock: Clock) -> anyhow::Result<Arc<Console>> {
         let current = current(loaded, 1)?;
-        let feed_key = feed_key(current.config())?;
+        let feed_key = feeds::feed_key(current.config())?;
         let damage = damage(current.config());
         Ok(Arc::new(Console {
             current: RwLock::new(Arc::new(current)),
@@ -151,7 +161,7 @@ impl Console {
         }
         let database_moved = new.config().settings.database != old.config().settings.database;
         if database_moved {
-            let key = feed_key(new.config())?;
+            let key = feeds::feed_key(new.config())?;
             *self.feed_key.write().expect("not poisoned") = key;
             self.ledgers.lock().expect("not poisoned").clear();
         }
@@ -237,12 +247,6 @@ fn current(loaded: Arc<Loaded>, generation: u64) -> anyhow::Result<Current> {
     })
 }
 
-/// The feed key: made once, kept in the database.
-fn feed_key(config: &Config) -> anyhow::Result<Vec<u8>> {
-    let mut ledger = Ledger::open(&config.settings.database, "web")?;
-    Ok(ledger.secret("feed", &users::random_bytes())?)
-}
-
 /// Runs `PRAGMA quick_check` once: what it found wrong, if anything (logged).
 fn damage(config: &Config) -> Option<String> {
     let found = Ledger::open(&config.settings.database, "web")
@@ -317,6 +321,8 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
         .route("/agencies", get(agencies::list))
         .route("/calls", get(calls::list))
         .route("/agencies/{id}", get(agencies::one))
+        .route("/leaders", get(leaders::ranking))
+        .route("/leaders/late", get(leaders::late))
         .route("/admin", get(admin::admin))
         .route("/inbox", get(inbox::list))
         .route("/inbox/{id}/{action}", post(inbox::decide))
@@ -341,7 +347,8 @@ pub fn router(console: Arc<Console>, bound: SocketAddr) -> Router {
 }
 
 /// Headers on every response: no framing, no sniffing, no caching of pages
-/// that show the ledger, and scripts only from here (there are none).
+/// that show the ledger, and scripts only from here (`/static/dondoc.js`;
+/// no inline script or handler runs).
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name, value: &'static str| {
@@ -408,47 +415,4 @@ pub fn base(web: &Web) -> String {
         Some(b) => b.trim_end_matches('/').to_string(),
         None => format!("http://{}", web.listen),
     }
-}
-
-/// The secret of a feed (`calendar`, or `agency:ID`): HMAC-SHA-256 of the
-/// scope under the database's feed key, its first 128 bits in hex.
-pub fn feed_secret(key: &[u8], scope: &str) -> String {
-    use hmac::Mac as _;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
-    mac.update(scope.as_bytes());
-    users::hex(&mac.finalize().into_bytes()[..16])
-}
-
-/// The secret the feed addresses given before HMAC had: SHA-256 of the key,
-/// a NUL and the scope. Still accepted, so that calendars subscribed then
-/// keep working; `dondoc feed-url` gives the new one.
-pub fn legacy_feed_secret(key: &[u8], scope: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(key);
-    h.update([0]);
-    h.update(scope.as_bytes());
-    users::hex(&h.finalize()[..16])
-}
-
-/// The subscribable URL of a feed: `dondoc feed-url`.
-pub fn feed_url(config: &Config, agency: Option<&str>) -> anyhow::Result<String> {
-    let web = config
-        .settings
-        .web
-        .as_ref()
-        .context("[web] is not configured")?;
-    let key = feed_key(config)?;
-    Ok(match agency {
-        Some(id) => format!(
-            "{}/agencies/{id}.ics?key={}",
-            base(web),
-            feed_secret(&key, &format!("agency:{id}"))
-        ),
-        None => format!(
-            "{}/calendar.ics?key={}",
-            base(web),
-            feed_secret(&key, "calendar")
-        ),
-    })
 }

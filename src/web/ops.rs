@@ -1,6 +1,6 @@
 //! For the machines around the console: `/healthz` for the load balancer,
 //! `/metrics` for Prometheus, the calendar feeds for Outlook and Google
-//! Calendar, and the stylesheet.
+//! Calendar, and the stylesheets and the script.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -16,11 +16,23 @@ use crate::output::ics;
 use crate::policy::State as PairStateKind;
 
 /// The static files: compiled in, looked up by exact name (no paths).
-const STATIC: [(&str, &str, &str); 1] = [(
-    "dondoc.css",
-    "text/css; charset=utf-8",
-    include_str!("static/dondoc.css"),
-)];
+const STATIC: [(&str, &str, &str); 3] = [
+    (
+        "dondoc.css",
+        "text/css; charset=utf-8",
+        include_str!("static/dondoc.css"),
+    ),
+    (
+        "document.css",
+        "text/css; charset=utf-8",
+        include_str!("static/document.css"),
+    ),
+    (
+        "dondoc.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/dondoc.js"),
+    ),
+];
 
 /// `GET /static/NAME`.
 pub async fn static_file(Path(name): Path<String>) -> Response {

@@ -35,6 +35,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin.html", include_str!("templates/admin.html")),
     ("inbox.html", include_str!("templates/inbox.html")),
     ("error.html", include_str!("templates/error.html")),
+    ("leaders.html", include_str!("templates/leaders.html")),
+    (
+        "leaders_late.html",
+        include_str!("templates/leaders_late.html"),
+    ),
 ];
 
 /// The compiled templates.

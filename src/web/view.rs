@@ -6,7 +6,8 @@ use jiff::{ToSpan, Zoned};
 use serde::Serialize;
 
 use super::auth::url_escape;
-use super::filter;
+pub use super::contact::{Contact, contact};
+use super::{filter, zalo};
 use crate::calendar::{Instance, period_name};
 use crate::config::Config;
 use crate::dates;
@@ -16,7 +17,8 @@ use crate::ledger::console::{Of, Reminder};
 use crate::output::Recorded;
 use crate::policy::{PairState, State, Tally};
 
-/// How many overdue agencies the overview names per instance.
+/// How many overdue agencies the overview names per instance on screen
+/// (printed, it names them all).
 const NAMED: usize = 12;
 
 #[derive(Debug, Serialize)]
@@ -127,8 +129,11 @@ pub fn agency_url(id: &str) -> String {
 pub struct OverviewInstance {
     pub head: InstanceHead,
     pub counts: Tally,
+    /// Every overdue agency, alphabetically (the screen names [`NAMED`]).
     pub overdue: Vec<Link>,
     pub overdue_more: usize,
+    pub named: usize,
+    pub zalo: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -201,25 +206,28 @@ pub fn overview(
             totals.exempt += counts.exempt;
             totals.total += counts.total - counts.pending;
         }
-        // The first few in alphabetical order, without sorting them all.
-        if overdue.len() > NAMED {
-            overdue.select_nth_unstable_by_key(NAMED, |a| rank[*a]);
-            overdue.truncate(NAMED + 1);
-        }
         overdue.sort_by_key(|a| rank[*a]);
         let more = counts.overdue.saturating_sub(NAMED);
         plans[inst.plan].instances.push(OverviewInstance {
             head: instance_head(config, inst),
             counts,
+            overdue_more: more,
+            named: NAMED,
+            zalo: zalo::of_instance(
+                config,
+                inst,
+                &buffer,
+                today,
+                rank,
+                &instance_url(config, inst),
+            ),
             overdue: overdue
                 .iter()
-                .take(NAMED)
                 .map(|&a| Link {
                     name: config.agencies[a].name.clone(),
                     url: agency_url(&config.agencies[a].id),
                 })
                 .collect(),
-            overdue_more: more,
         });
     }
     for p in &mut plans {
@@ -233,43 +241,6 @@ pub fn overview(
         hidden,
         pairs: every,
     })
-}
-
-/// Who to call at an agency: a person and phone numbers, as
-/// `agencies.toml` gives them.
-#[derive(Debug, Default, Serialize)]
-pub struct Contact {
-    pub person: Option<String>,
-    pub phones: Vec<Phone>,
-}
-
-/// One phone number: as written, and as a `tel:` link.
-#[derive(Debug, Serialize)]
-pub struct Phone {
-    pub text: String,
-    /// `tel:` and the digits (a leading `+` kept).
-    pub tel: String,
-}
-
-pub(super) fn contact(agency: &crate::config::Agency) -> Contact {
-    let phones = agency.phone.as_deref().map_or_else(Vec::new, |p| {
-        p.split([',', ';'])
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|n| {
-                let plus = if n.starts_with('+') { "+" } else { "" };
-                let digits: String = n.chars().filter(char::is_ascii_digit).collect();
-                Phone {
-                    text: n.to_string(),
-                    tel: format!("tel:{plus}{digits}"),
-                }
-            })
-            .collect()
-    });
-    Contact {
-        person: agency.contact.clone(),
-        phones,
-    }
 }
 
 /// One row of the instance and agency pages.
@@ -392,6 +363,7 @@ pub struct InstancePage {
     pub rows: Vec<PairRow>,
     pub inputs: Option<crate::policy::Inputs>,
     pub export: String,
+    pub zalo: Option<String>,
 }
 
 /// Every agency that owes one instance, with its reminders.
@@ -418,6 +390,14 @@ pub fn instance(
         period,
     })?;
     let inst = &lazy.instances[n];
+    let zalo = zalo::of_instance(
+        config,
+        inst,
+        &states,
+        at.date(),
+        rank,
+        &instance_url(config, inst),
+    );
     let mut counts = Tally::default();
     let rows: Vec<PairRow> = states
         .iter()
@@ -440,5 +420,6 @@ pub fn instance(
             url_escape(obligation),
             period
         ),
+        zalo,
     }))
 }
