@@ -373,3 +373,57 @@ fn a_clerk_s_writes_on_a_phone() {
         assert!(text.contains(whole), "{whole} whole on paper:\n{text}");
     }
 }
+
+/// A national province's overview stays light: an instance owed by more
+/// than 100 agencies names the first 100 on paper and leads to the
+/// instance page for its Zalo text (at 3 400 agencies × 200 instances,
+/// carrying every name made the overview 130 MB).
+#[test]
+fn an_overview_of_many_agencies_carries_at_most_a_hundred_names() {
+    let c = launch_at(
+        "web",
+        "",
+        |dir| {
+            let path = dir.join("agencies.toml");
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            for i in 0..120 {
+                text.push_str(&format!(
+                    "\n[[agency]]\nid = \"xa-{i:03}\"\nname = \"UBND xã số {i:03}\"\n\
+                     email = [\"vanthu@xa-{i:03}.example.gov.vn\"]\ngroups = [\"so-nganh\"]\n"
+                ));
+            }
+            std::fs::write(&path, text).unwrap();
+        },
+        None,
+        "06/05/2025 09:00",
+    );
+    let cookie = c.login(VIEWER);
+    let page = c.get("/", &[("Cookie", &cookie)]).body.replace("&#x2f;", "/");
+    let printed = &page[page
+        .find("<span class=\"print-inline\">")
+        .expect("the paper's list")..];
+    let printed = &printed[..printed.find("</span>").unwrap()];
+    assert_eq!(printed.matches(", ").count(), 99, "{printed}");
+    assert!(
+        printed.contains(" và 23 đơn vị khác (xem Danh sách đơn vị chưa gửi báo cáo)"),
+        "{printed}"
+    );
+    assert!(
+        !page.contains("class=\"zalo-text\""),
+        "no Zalo text carried"
+    );
+    assert!(
+        page.contains(&format!("href=\"{INSTANCE}#zalo-box\">Tin nhắn Zalo</a>")),
+        "{page}"
+    );
+    let instance = c.get(INSTANCE, &[("Cookie", &cookie)]).body;
+    assert!(
+        instance.contains("id=\"zalo-box\""),
+        "the instance page's own"
+    );
+    let text = &instance[instance.find("class=\"zalo-text\"").unwrap()..];
+    assert!(
+        text.contains("UBND xã số 119"),
+        "every agency in the instance page's text"
+    );
+}

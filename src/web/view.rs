@@ -20,6 +20,13 @@ use crate::policy::{PairState, State, Tally};
 /// How many overdue agencies the overview names per instance on screen
 /// (printed, it names them all).
 const NAMED: usize = 12;
+/// How many owing agencies of an instance the overview carries at most —
+/// on paper, and in its Zalo text. A province has tens of agencies; a
+/// national one thousands, whose overview would otherwise weigh 130 MB
+/// (3 400 agencies × 200 instances): beyond it, the paper names the first
+/// ones and points to the list of who has not sent, and the Zalo button
+/// leads to the instance page's.
+const CARRIED: usize = 100;
 
 #[derive(Debug, Serialize)]
 pub struct Link {
@@ -129,10 +136,15 @@ pub fn agency_url(id: &str) -> String {
 pub struct OverviewInstance {
     pub head: InstanceHead,
     pub counts: Tally,
-    /// Every overdue agency, alphabetically (the screen names [`NAMED`]).
+    /// The overdue agencies, alphabetically: the first [`CARRIED`] (the
+    /// screen names [`NAMED`]).
     pub overdue: Vec<Link>,
+    /// Overdue beyond those the screen names, and beyond those carried.
     pub overdue_more: usize,
+    pub printed_more: usize,
     pub named: usize,
+    /// The text to paste into Zalo, when the instance owes at most
+    /// [`CARRIED`] agencies (else the instance page gives it).
     pub zalo: Option<String>,
 }
 
@@ -208,21 +220,28 @@ pub fn overview(
         }
         overdue.sort_by_key(|a| rank[*a]);
         let more = counts.overdue.saturating_sub(NAMED);
+        let owing = counts.overdue + counts.pending;
         plans[inst.plan].instances.push(OverviewInstance {
             head: instance_head(config, inst),
             counts,
             overdue_more: more,
+            printed_more: counts.overdue.saturating_sub(CARRIED),
             named: NAMED,
-            zalo: zalo::of_instance(
-                config,
-                inst,
-                &buffer,
-                today,
-                rank,
-                &instance_url(config, inst),
-            ),
+            zalo: (owing <= CARRIED)
+                .then(|| {
+                    zalo::of_instance(
+                        config,
+                        inst,
+                        &buffer,
+                        today,
+                        rank,
+                        &instance_url(config, inst),
+                    )
+                })
+                .flatten(),
             overdue: overdue
                 .iter()
+                .take(CARRIED)
                 .map(|&a| Link {
                     name: config.agencies[a].name.clone(),
                     url: agency_url(&config.agencies[a].id),
