@@ -150,7 +150,10 @@ fn a_bulk_record_is_all_or_nothing_and_undone_by_its_author_only() {
         .get(INSTANCE, &[("Cookie", &cookie)])
         .body
         .replace("&#x2f;", "/");
-    assert!(page.contains("đã có bản nộp cho kỳ này"), "{page}");
+    assert!(
+        page.contains("Không ghi nhận đơn vị nào: đã có bản nộp Công an tỉnh"),
+        "{page}"
+    );
     assert_eq!(submitted(&c), ["cong-an-tinh"], "nothing of the batch");
 
     let back = bulk(
@@ -398,7 +401,10 @@ fn an_overview_of_many_agencies_carries_at_most_a_hundred_names() {
         "06/05/2025 09:00",
     );
     let cookie = c.login(VIEWER);
-    let page = c.get("/", &[("Cookie", &cookie)]).body.replace("&#x2f;", "/");
+    let page = c
+        .get("/", &[("Cookie", &cookie)])
+        .body
+        .replace("&#x2f;", "/");
     let printed = &page[page
         .find("<span class=\"print-inline\">")
         .expect("the paper's list")..];

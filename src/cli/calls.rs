@@ -4,7 +4,14 @@
 
 use serde::Serialize;
 
-use super::{CliError, Format};
+use super::CliError;
+
+/// What `calls` prints.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CallsFormat {
+    Table,
+    Json,
+}
 use crate::calendar::{letter, period_name};
 use crate::config::Config;
 use crate::dates;
@@ -19,7 +26,7 @@ pub struct Args {
     at: Option<String>,
     /// `table` (to read or print) or `json`.
     #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    format: CallsFormat,
     /// Every overdue report of each agency (default: its 10 longest overdue,
     /// and how many more).
     #[arg(long)]
@@ -59,16 +66,11 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let shown = (!args.all).then_some(SHOWN);
     let list = calls(config, &ledger, &now, &rank, shown).map_err(anyhow::Error::from)?;
     match args.format {
-        Format::Json => super::print_json(&json(config, &list)),
-        Format::Table => {
+        CallsFormat::Json => super::print_json(&json(config, &list)),
+        CallsFormat::Table => {
             print!("{}", text(config, &list, &now, lang));
             Ok(())
         }
-        Format::Csv | Format::Xlsx => Err(CliError::Usage(say!(
-            lang,
-            "--format: calls in ra bảng (table) hoặc JSON (json)",
-            "--format: calls prints a table or JSON"
-        ))),
     }
 }
 

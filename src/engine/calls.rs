@@ -1,6 +1,7 @@
 //! The call list (`/calls`, `dondoc calls`): today's overdue pairs grouped
 //! by agency, the agency overdue longest first, with whom to call, their
-//! number, and the last note the office kept on each pair.
+//! number, and the last note the office kept on each pair. What the office
+//! does not chase (`remind = false`) is left out, as from the reminders.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -76,8 +77,18 @@ pub fn calls(
     let mut kept: Vec<Vec<Kept>> = vec![Vec::new(); config.agencies.len()];
     let mut buffer = Vec::new();
     for n in 0..lazy.instances.len() {
+        // A duty the office does not chase (`remind = false`: its own task,
+        // its parent's) is tracked, never a call.
+        if !lazy.instances[n].obligation(config).remind {
+            continue;
+        }
         lazy.instance(n, &mut buffer);
-        for s in buffer.iter().filter(|s| s.state == State::Overdue) {
+        let chased = |s: &&crate::policy::PairState| config.agencies[s.agency].remind;
+        for s in buffer
+            .iter()
+            .filter(|s| s.state == State::Overdue)
+            .filter(chased)
+        {
             count[s.agency] += 1;
             keep(
                 &mut kept[s.agency],

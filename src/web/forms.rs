@@ -174,6 +174,15 @@ pub async fn record(
                     super::LANG,
                 ),
                 Action::Unsubmit => record::unsubmit(config, ledger, pair, super::LANG),
+                // The console asks why: a waiver removes a pair from the
+                // year's ranking.
+                Action::Exempt if form.note.as_deref().is_none_or(|n| n.trim().is_empty()) => {
+                    Err(Refused::Field {
+                        field: "note",
+                        message: "ghi lý do miễn nộp (số công văn, sáp nhập, không phát sinh…)"
+                            .into(),
+                    })
+                }
                 Action::Exempt => record::exempt(
                     config,
                     ledger,

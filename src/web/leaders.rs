@@ -204,13 +204,16 @@ fn late_reports(
     let mut out = Vec::new();
     let mut buffer: Vec<PairState> = Vec::new();
     for (n, inst) in lazy.instances.iter().enumerate() {
-        if inst.due > today {
+        // What the office does not chase (`remind = false`: its own task,
+        // its parent's) is not on a list it sends out to chase.
+        if inst.due > today || !inst.obligation(config).remind {
             continue;
         }
         lazy.instance(n, &mut buffer);
         let mut owing: Vec<&PairState> = buffer
             .iter()
             .filter(|s| matches!(s.state, PairStateKind::Overdue | PairStateKind::Pending))
+            .filter(|s| config.agencies[s.agency].remind)
             .collect();
         if owing.is_empty() {
             continue;

@@ -13,7 +13,7 @@ use super::auth::{self, Flash, Typed};
 use super::forms::{journaled, tell};
 use super::roles::Clerk;
 use super::{Console, Failure};
-use crate::engine::record::{self, Pair};
+use crate::engine::record::{self, Pair, Refused};
 use crate::ledger::journal::Undo;
 
 /// A form's fields, in order; a repeated one (`agency`) as often as ticked.
@@ -90,6 +90,14 @@ pub async fn bulk(
             })
         })
         .await?;
+    // A conflict: the bulk form has no "replace" box; say what to do here.
+    let outcome = outcome.map_err(|r| match r {
+        Refused::Conflict { existing } => Refused::Nothing(format!(
+            "Không ghi nhận đơn vị nào: đã có bản nộp {existing}; bỏ chọn đơn vị này rồi \
+             ghi nhận lại (muốn sửa bản nộp đó: mở «Ghi nhận» của đơn vị)"
+        )),
+        other => other,
+    });
     let anchor = if outcome.is_ok() { "" } else { "#bulk" };
     tell(&console, &who, outcome, typed)?;
     Ok(Redirect::to(&format!("{back}{anchor}")).into_response())

@@ -151,8 +151,11 @@ shot("03-phone-bulk-recorded")
 
 # 3. Undone from the confirmation: both overdue again.
 click_and_wait(driver.find_element(By.CSS_SELECTOR, ".flash form.undo button"))
-flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok")
+flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok .text")
 check(flash.text.startswith("Đã hoàn tác: Đã ghi nhận 2 đơn vị"), f"undone: {flash.text}")
+# The × puts the confirmation away.
+driver.find_element(By.CSS_SELECTOR, ".flash button.dismiss").click()
+check(not driver.find_element(By.CSS_SELECTOR, ".flash").is_displayed(), "the confirmation put away")
 check(set(states().values()) == {"overdue"}, f"undone: {states()}")
 shot("04-phone-undone")
 
@@ -179,7 +182,16 @@ for page, name in [(instance, "instance"), ("/record?plan=p&obligation=bao-cao&p
 shot("05b-phone-overview")
 phone(False)
 
-# 5. The note on the instance page, at the agency's row (desktop).
+# 5. The note on the instance page, at the agency's row (desktop); a
+#    submission recorded from its form at 1366 px: back at the row, the
+#    confirmation and its undo still on screen; then undone.
+driver.get(base + "/record?plan=p&obligation=bao-cao&period=2025-04-29&agency=so-xss")
+click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action='/record/submit'] button[type=submit]"))
+check(driver.current_url.endswith("#row-so-xss"), f"back at the row: {driver.current_url}")
+in_view(driver.find_element(By.CSS_SELECTOR, ".flash.ok"), "the confirmation at 1366 px")
+in_view(driver.find_element(By.CSS_SELECTOR, ".flash form.undo button"), "the undo at 1366 px")
+shot("05c-desktop-recorded")
+click_and_wait(driver.find_element(By.CSS_SELECTOR, ".flash form.undo button"))
 driver.get(base + instance)
 note = driver.find_element(By.CSS_SELECTOR, "#row-so-y-te .note")
 check("Đã gọi chị Lan" in note.text, f"the note on the instance page: {note.text}")

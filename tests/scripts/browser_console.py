@@ -106,7 +106,7 @@ on = driver.find_element(By.NAME, "on")
 on.clear()
 on.send_keys("31/04/2025 09:00")
 click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Ghi nhận đã nộp']"))
-error = driver.find_element(By.CSS_SELECTOR, ".flash.err").text
+error = driver.find_element(By.CSS_SELECTOR, ".flash.err .text").text
 check(error.startswith("Ngày nộp:") and "31/04/2025" in error, f"the refusal names the field: {error}")
 check(path().startswith("/record?"), "a refusal comes back to the form")
 check("chưa đến hạn" in driver.page_source, "nothing recorded")
@@ -124,7 +124,7 @@ row = driver.find_element(By.ID, "row-so-y-te")
 check(row.get_attribute("data-state") == "on_time", "Sở Y tế turned on time")
 check("125/BC-SYT" in row.text, "the document number is shown")
 check(clerk in row.text, "who recorded it is shown")
-flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok").text
+flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok .text").text
 check("đúng hạn" in flash, f"the confirmation says on time: {flash}")
 shot("05-recorded")
 
@@ -143,7 +143,7 @@ check(text.is_displayed() and "Sở Ngoại vụ gửi Báo cáo số 9/BC-SNgV"
 check("<script>" not in proposal.text or "alert" in proposal.text, "markup shown as text")
 shot("05b-inbox")
 click_and_wait(proposal.find_element(By.XPATH, ".//button[normalize-space()='Ghi nhận đã nộp']"))
-flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok").text
+flash = driver.find_element(By.CSS_SELECTOR, ".flash.ok .text").text
 check("Đã ghi nhận đề xuất 1" in flash, f"the confirmation: {flash}")
 driver.get(base + instance)
 check(driver.find_element(By.ID, "row-so-xss").get_attribute("data-state") == "on_time",

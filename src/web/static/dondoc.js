@@ -1,12 +1,13 @@
 /* dondoc console: its one script, served from /static/ (the pages carry no
    inline script; the Content-Security-Policy allows this origin's files
-   only). Every page works without it; it adds two buttons:
+   only). Every page works without it; it adds three buttons:
 
    - "Chép tin nhắn Zalo" copies the text in the read-only box beside it
      (web/zalo.rs). The clipboard API needs a secure context (https, or
      the console on 127.0.0.1) and the browser's leave; without them the
      box is shown with its text selected, for Ctrl+C or a long press.
-   - "In danh sách" prints the page (the list of who has not sent). */
+   - "In danh sách" prints the page (the list of who has not sent);
+   - × closes a confirmation or a refusal. */
 (function () {
   "use strict";
 
@@ -56,6 +57,13 @@
   }
 
   function ready() {
+    /* The × of a confirmation or a refusal: puts it away. */
+    Array.prototype.forEach.call(document.querySelectorAll(".flash button.dismiss"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.parentNode.hidden = true;
+      });
+    });
     var buttons = document.querySelectorAll("button.copy[data-copy]");
     for (var i = 0; i < buttons.length; i++) {
       copyButton(buttons[i]);
