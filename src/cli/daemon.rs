@@ -35,6 +35,7 @@ impl Args {
 }
 
 pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), CliError> {
+    crate::engine::memory::limit_arenas();
     init_logging("info,tokio_cron_scheduler=warn");
     ignore_sigpipe();
     let options = Options {
@@ -71,6 +72,7 @@ pub fn run(dir: &std::path::Path, loaded: Loaded, args: &Args) -> Result<(), Cli
 /// `dondoc web`: the console alone, without sending reminders (another
 /// host runs `dondoc run`, or the office only wants the pages for now).
 pub fn web(dir: &std::path::Path, loaded: Loaded, args: &Args, lang: Lang) -> Result<(), CliError> {
+    crate::engine::memory::limit_arenas();
     init_logging("info");
     ignore_sigpipe();
     let config = &loaded.config;

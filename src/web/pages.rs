@@ -78,6 +78,23 @@ impl OverviewCache {
     pub fn invalidate(&self) {
         *self.slots.lock().expect("not poisoned") = [None, None];
     }
+
+    /// Forgets the pages made more than `age` ago (an idle console keeps
+    /// no national overview, megabytes, in its heap); whether any was.
+    pub fn forget_older(&self, age: std::time::Duration) -> bool {
+        let mut slots = self.slots.lock().expect("not poisoned");
+        let mut forgot = false;
+        for slot in slots.iter_mut() {
+            if slot
+                .as_ref()
+                .is_some_and(|s| !s.refreshing && s.made.elapsed() > age)
+            {
+                *slot = None;
+                forgot = true;
+            }
+        }
+        forgot
+    }
 }
 
 async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Zoned), Failure> {
