@@ -287,26 +287,6 @@ fn the_zalo_text_names_every_owing_agency_and_links_only_a_public_console() {
     );
 }
 
-/// Whether chromium, chromedriver and Selenium are here (as in
-/// `tests/pages.rs`): without them the browser test says so and passes,
-/// unless `DONDOC_REQUIRE_BROWSER=1`.
-fn have_browser() -> bool {
-    let have = Path::new("/usr/bin/chromium").exists()
-        && Path::new("/usr/bin/chromedriver").exists()
-        && Command::new("python3")
-            .args(["-c", "import selenium"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !have {
-        assert!(
-            std::env::var("DONDOC_REQUIRE_BROWSER").is_err(),
-            "chromium, chromedriver and selenium are required"
-        );
-        eprintln!("SKIPPED: chromium, chromedriver or python3's selenium not found");
-    }
-    have
-}
-
 /// The browser test of these pages (`tests/scripts/browser_leaders.py`):
 /// the Zalo button fills the clipboard, and without the clipboard shows
 /// the text selected; `/leaders` at 1366 and 390 px; `/leaders/late` on A4.
@@ -314,7 +294,7 @@ fn have_browser() -> bool {
 /// with `pdftotext`, the PDF's text has the header and every name whole.
 #[test]
 fn in_a_browser_and_on_paper() {
-    if !have_browser() {
+    if !common::browser::available() {
         return;
     }
     let c = console("");

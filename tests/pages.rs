@@ -462,27 +462,6 @@ fn the_agencies_page_lists_every_agency_with_what_it_owes_overdue_first() {
     assert!(page("/").contains("<a href=\"/agencies\">Đơn vị</a>"));
 }
 
-/// Whether chromium, chromedriver and Selenium are here; without them the
-/// browser tests say so and pass, unless `DONDOC_REQUIRE_BROWSER=1` (as
-/// `.ci/run` sets).
-fn have_browser() -> bool {
-    let have = Path::new("/usr/bin/chromium").exists()
-        && Path::new("/usr/bin/chromedriver").exists()
-        && Command::new("python3")
-            .args(["-c", "import selenium"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !have {
-        assert!(
-            std::env::var("DONDOC_REQUIRE_BROWSER").is_err(),
-            "chromium, chromedriver and selenium are required: \
-             apt-get install chromium chromium-driver; pip install selenium"
-        );
-        eprintln!("SKIPPED: chromium, chromedriver or python3's selenium not found");
-    }
-    have
-}
-
 /// The browser test of these pages (`tests/scripts/browser_pages.py`): late
 /// first, the filters, the breadcrumb, cards at 390 px with every record
 /// button on screen, and the page on A4. The screenshots and the PDF stay
@@ -490,7 +469,7 @@ fn have_browser() -> bool {
 /// has every agency's name whole.
 #[test]
 fn on_a_phone_and_on_paper() {
-    if !have_browser() {
+    if !common::browser::available() {
         return;
     }
     let c = a_week_late();

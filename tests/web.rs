@@ -930,19 +930,7 @@ fn run_serves_the_console_and_sigterm_stops_both() {
 /// stay in `target/tmp/browser-screenshots/`.
 #[test]
 fn a_real_browser_records_a_submission() {
-    let have = Path::new("/usr/bin/chromium").exists()
-        && Path::new("/usr/bin/chromedriver").exists()
-        && Command::new("python3")
-            .args(["-c", "import selenium"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !have {
-        assert!(
-            std::env::var("DONDOC_REQUIRE_BROWSER").is_err(),
-            "chromium, chromedriver and selenium are required: \
-             apt-get install chromium chromium-driver; pip install selenium"
-        );
-        eprintln!("SKIPPED: chromium, chromedriver or python3's selenium not found");
+    if !common::browser::available() {
         return;
     }
     let c = start();
