@@ -187,6 +187,15 @@ fn a_bulk_record_is_all_or_nothing_and_undone_by_its_author_only() {
     let viewer = c.login(VIEWER);
     assert_eq!(c.post_form(&undo, &[], Some(&viewer)).status, 403);
 
+    // An address that names no write: the console's own page, not axum's English.
+    let r = c.post_form("/undo/abc", &[], Some(&cookie));
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body.contains("<html lang=\"vi\">") && !r.body.contains("Invalid URL"),
+        "{}",
+        r.body
+    );
+
     // Its author can: both rows go, in one step; the journal keeps it.
     let r = c.post_form(&undo, &[], Some(&cookie));
     assert_eq!(r.status, 303);

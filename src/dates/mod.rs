@@ -91,6 +91,13 @@ impl DateError {
                 "\"{text}\": month {month} does not exist; months are 1 to 12 (dd/mm/yyyy)"
             ),
             NoSuchDay {
+                text, day: 0, days, ..
+            } => say!(
+                lang,
+                "\"{text}\" không phải là ngày có thật: ngày từ 01 đến {days}; kiểm tra lại ngày",
+                "\"{text}\" is not a real date: days run from 01 to {days}; check the day"
+            ),
+            NoSuchDay {
                 text,
                 day,
                 month,

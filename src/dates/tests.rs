@@ -133,3 +133,17 @@ fn formats_dates_the_vietnamese_way() {
     assert_eq!(vn_document(date(2025, 2, 28)), "ngày 28 tháng 02 năm 2025");
     assert_eq!(vn_document(date(2025, 3, 9)), "ngày 09 tháng 3 năm 2025");
 }
+
+#[test]
+fn day_zero_is_told_as_such_not_as_the_month_s_length() {
+    let e = parse_date("00/06/2025").unwrap_err();
+    assert_eq!(
+        e.message(Lang::Vi),
+        "\"00/06/2025\" không phải là ngày có thật: ngày từ 01 đến 30; kiểm tra lại ngày"
+    );
+    let e = parse_date("31/06/2025").unwrap_err();
+    assert!(
+        e.message(Lang::Vi)
+            .contains("tháng 6 năm 2025 chỉ có 30 ngày")
+    );
+}

@@ -155,8 +155,12 @@ pub async fn undo(
     State(console): State<Arc<Console>>,
     Clerk(who): Clerk,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, Failure> {
+    let Ok(id) = id.parse::<i64>() else {
+        let current = console.current();
+        return Ok(super::pages::not_found_for(&console, &current, Some(&who)));
+    };
     let by = who.name.clone();
     let (_, outcome) = console
         .with_ledger(move |_, ledger| ledger.undo(id, &by, jiff::Timestamp::now()))
