@@ -19,9 +19,12 @@ const INSTANCE: &str = "/instances/p/bao-cao/2025-04-29";
 
 /// What the console shows on 05/05/2025, when the page's text is pasted.
 const ZALO: &str = "Đến 05/05/2025, còn 4/6 đơn vị chưa gửi Báo cáo kết quả (Kế hoạch số \
-                    1/KH-UBND, hạn nộp 29/04/2025): Sở <script>alert('tên')</script> & \
-                    \"Ngoại vụ\" (quá hạn 6 ngày), Sở Y tế (quá hạn 6 ngày), Công an tỉnh (quá \
-                    hạn 3 ngày), Sở Tài chính (gia hạn đến 10/05/2025).";
+                    1/KH-UBND, hạn nộp 29/04/2025):\n\
+                    1. Sở <script>alert('tên')</script> & \"Ngoại vụ\" (quá hạn 6 ngày)\n\
+                    2. Sở Y tế (quá hạn 6 ngày)\n\
+                    3. Công an tỉnh (quá hạn 3 ngày)\n\
+                    4. Sở Tài chính (gia hạn đến 10/05/2025)\n\
+                    Đề nghị các đơn vị khẩn trương gửi báo cáo về Văn phòng Thường trực BCĐ 138 tỉnh.";
 
 /// The web fixture a week after its deadline, with four more agencies and
 /// the office's superior and place: overdue *Sở <script>…* and *Sở Y tế*

@@ -2,9 +2,15 @@
 //! has not sent an instance's report yet, every one named in full, the
 //! overdue first (the longest overdue at the top), as plain text —
 //!
-//! *Đến 10/12/2025, còn 14/31 đơn vị chưa gửi Báo cáo 06 tháng … kỳ 6
-//! tháng đầu năm 2025 (Kế hoạch số 3212/KH-UBND, hạn nộp 16/06/2025): Sở Y
-//! tế (quá hạn 5 ngày), Sở Tài chính, …*
+//! > Đến 10/12/2025, còn 14/31 đơn vị chưa gửi Báo cáo 06 tháng … kỳ 6
+//! > tháng đầu năm 2025 (Kế hoạch số 3212/KH-UBND, hạn nộp 16/06/2025):
+//! > 1. Sở Y tế (quá hạn 5 ngày)
+//! > 2. Sở Tài chính (quá hạn 2 ngày)
+//! > …
+//! > Đề nghị các đơn vị khẩn trương gửi báo cáo về Văn phòng Thường trực …
+//!
+//! One agency a line, numbered, so that a group member finds their own;
+//! the request last, naming the office the reports go to.
 //!
 //! A chat shows no markup and keeps no link but the one it previews: the
 //! instance page's address comes last, on its own line, and only when
@@ -43,13 +49,15 @@ pub struct Report<'a> {
 
 /// The text on `today`: `owing` (in the order to name them when equally
 /// late: the caller's alphabetical order) out of `obliged` agencies that
-/// must send (those exempted are not counted), the overdue first, then
-/// `link` on a line of its own. None when nobody owes anything.
+/// must send (those exempted are not counted), the overdue first, one a
+/// line; the request to send to `office`; then `link` on a line of its
+/// own. None when nobody owes anything.
 pub fn text(
     today: Date,
     report: &Report,
     owing: &[Owing],
     obliged: usize,
+    office: &str,
     link: Option<&str>,
 ) -> Option<String> {
     if owing.is_empty() {
@@ -58,17 +66,22 @@ pub fn text(
     let mut ordered: Vec<&Owing> = owing.iter().collect();
     // Stable: equally late agencies keep the caller's order.
     ordered.sort_by_key(|o| std::cmp::Reverse(o.overdue_days));
-    let names: Vec<String> = ordered.iter().map(|o| named(o)).collect();
+    let names: Vec<String> = ordered
+        .iter()
+        .enumerate()
+        .map(|(n, o)| format!("{}. {}", n + 1, named(o)))
+        .collect();
     let period = report.period.map_or(String::new(), |p| format!(" kỳ {p}"));
     let mut s = format!(
-        "Đến {}, còn {}/{} đơn vị chưa gửi {}{period} ({}, hạn nộp {}): {}.",
+        "Đến {}, còn {}/{} đơn vị chưa gửi {}{period} ({}, hạn nộp {}):\n{}\n\
+         Đề nghị các đơn vị khẩn trương gửi báo cáo về {office}.",
         dates::vn(today),
         owing.len(),
         obliged.max(owing.len()),
         report.title.trim_end_matches('.'),
         report.plan,
         dates::vn(report.due),
-        names.join(", ")
+        names.join("\n")
     );
     if let Some(url) = link {
         s.push_str(&format!("\nChi tiết: {url}"));
@@ -128,13 +141,16 @@ pub fn of_instance(
         .as_ref()
         .and_then(|w| w.base_url.as_deref());
     let link = base.map(|b| format!("{b}{page}"));
-    text(today, &report, &owing, obliged, link.as_deref())
+    let office = config.settings.office.on(today).name;
+    text(today, &report, &owing, obliged, &office, link.as_deref())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    const OFFICE: &str = "Văn phòng Thường trực BCĐ 138 tỉnh";
 
     const REPORT: Report = Report {
         title: "Báo cáo 06 tháng",
@@ -164,17 +180,21 @@ mod tests {
             },
             owing("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", Some(2)),
         ];
-        let t = text(date(2025, 12, 10), &REPORT, &list, 31, None).unwrap();
+        let t = text(date(2025, 12, 10), &REPORT, &list, 31, OFFICE, None).unwrap();
         assert_eq!(
             t,
             "Đến 10/12/2025, còn 5/31 đơn vị chưa gửi Báo cáo 06 tháng kỳ 6 tháng đầu năm 2025 \
-             (Kế hoạch số 3212/KH-UBND, hạn nộp 16/06/2025): Sở Y tế (quá hạn 5 ngày), Sở Tài \
-             chính (quá hạn 2 ngày), Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh (quá hạn 2 ngày), Hải \
-             đoàn 32 - Bộ Tư lệnh Vùng Cảnh sát biển 3, UBND phường Bắc Nha Trang (gia hạn đến \
-             20/12/2025)."
+             (Kế hoạch số 3212/KH-UBND, hạn nộp 16/06/2025):\n\
+             1. Sở Y tế (quá hạn 5 ngày)\n\
+             2. Sở Tài chính (quá hạn 2 ngày)\n\
+             3. Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh (quá hạn 2 ngày)\n\
+             4. Hải đoàn 32 - Bộ Tư lệnh Vùng Cảnh sát biển 3\n\
+             5. UBND phường Bắc Nha Trang (gia hạn đến 20/12/2025)\n\
+             Đề nghị các đơn vị khẩn trương gửi báo cáo về Văn phòng Thường trực BCĐ 138 tỉnh."
         );
-        // No markup, no link, one paragraph.
-        assert!(!t.contains('<') && !t.contains("http") && !t.contains('\n'));
+        // No markup, no link: one agency a line, then the request.
+        assert!(!t.contains('<') && !t.contains("http"));
+        assert_eq!(t.lines().count(), 7);
     }
 
     #[test]
@@ -186,14 +206,18 @@ mod tests {
             ..REPORT
         };
         let url = "https://dondoc.example.gov.vn/instances/kh/bao-cao/2025-06-14";
-        let t = text(date(2025, 6, 16), &one_off, &list, 1, Some(url)).unwrap();
+        let t = text(date(2025, 6, 16), &one_off, &list, 1, OFFICE, Some(url)).unwrap();
         assert_eq!(
             t,
             "Đến 16/06/2025, còn 1/1 đơn vị chưa gửi Báo cáo kết quả (Kế hoạch số \
-             3212/KH-UBND, hạn nộp 16/06/2025): Sở Y tế (quá hạn).\nChi tiết: \
-             https://dondoc.example.gov.vn/instances/kh/bao-cao/2025-06-14"
+             3212/KH-UBND, hạn nộp 16/06/2025):\n1. Sở Y tế (quá hạn)\n\
+             Đề nghị các đơn vị khẩn trương gửi báo cáo về Văn phòng Thường trực BCĐ 138 tỉnh.\n\
+             Chi tiết: https://dondoc.example.gov.vn/instances/kh/bao-cao/2025-06-14"
         );
         // Nothing owed: no text to send.
-        assert_eq!(text(date(2025, 6, 16), &REPORT, &[], 31, Some(url)), None);
+        assert_eq!(
+            text(date(2025, 6, 16), &REPORT, &[], 31, OFFICE, Some(url)),
+            None
+        );
     }
 }
