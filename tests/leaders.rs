@@ -302,36 +302,24 @@ fn in_a_browser_and_on_paper() {
     }
     let c = console("");
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("leaders-screenshots");
-    let _ = std::fs::remove_dir_all(&shots);
-    let out = Command::new("python3")
-        .arg("tests/scripts/browser_leaders.py")
-        .arg(c.origin())
-        .arg(&shots)
-        .args([CLERK.0, CLERK.1, INSTANCE, ZALO])
-        .env("SE_OFFLINE", "true")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}\nconsole log:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        c.log()
+    common::browser::run(
+        "browser_leaders.py",
+        &c.origin(),
+        &shots,
+        &[CLERK.0, CLERK.1, INSTANCE, ZALO],
+        || c.log(),
     );
-    for name in [
-        "01-zalo-copied",
-        "02-zalo-selected",
-        "03-leaders-1366",
-        "04-leaders-390",
-        "05-late-390",
-        "06-late-print",
-    ] {
-        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
-        assert!(
-            png.starts_with(b"\x89PNG") && png.len() > 5_000,
-            "{name}.png"
-        );
-    }
+    common::browser::screenshots(
+        &shots,
+        &[
+            "01-zalo-copied",
+            "02-zalo-selected",
+            "03-leaders-1366",
+            "04-leaders-390",
+            "05-late-390",
+            "06-late-print",
+        ],
+    );
     let Ok(text) = Command::new("pdftotext")
         .arg("-layout")
         .arg(shots.join("late-a4.pdf"))

@@ -474,36 +474,24 @@ fn on_a_phone_and_on_paper() {
     }
     let c = a_week_late();
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pages-screenshots");
-    let _ = std::fs::remove_dir_all(&shots);
-    let out = Command::new("python3")
-        .arg("tests/scripts/browser_pages.py")
-        .arg(c.origin())
-        .arg(&shots)
-        .args([CLERK.0, CLERK.1])
-        .env("SE_OFFLINE", "true")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}\nconsole log:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        c.log()
+    common::browser::run(
+        "browser_pages.py",
+        &c.origin(),
+        &shots,
+        &[CLERK.0, CLERK.1],
+        || c.log(),
     );
-    for name in [
-        "01-instance",
-        "02-filtered",
-        "03-phone-instance",
-        "04-phone-agency",
-        "05-phone-agencies",
-        "06-print",
-    ] {
-        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
-        assert!(
-            png.starts_with(b"\x89PNG") && png.len() > 5_000,
-            "{name}.png"
-        );
-    }
+    common::browser::screenshots(
+        &shots,
+        &[
+            "01-instance",
+            "02-filtered",
+            "03-phone-instance",
+            "04-phone-agency",
+            "05-phone-agencies",
+            "06-print",
+        ],
+    );
     let pdf = shots.join("instance-a4.pdf");
     let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
         eprintln!("pdftotext not found: the PDF's text is not checked");

@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::console::{ADMIN, CLERK, Console, VIEWER, launch, start, start_with, with_stdin};
@@ -950,38 +949,26 @@ fn a_real_browser_records_a_submission() {
     let out = dondoc(&["--config", &c.cfg, "inbox", "read", mail.to_str().unwrap()]);
     assert!(out.stdout.contains("uncertain"), "{}", out.stdout);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
-    let _ = std::fs::remove_dir_all(&shots);
-    let out = Command::new("python3")
-        .arg("tests/scripts/browser_console.py")
-        .arg(c.origin())
-        .arg(&shots)
-        .args([CLERK.0, CLERK.1, VIEWER.0, VIEWER.1])
-        .env("SE_OFFLINE", "true")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}\nconsole log:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        c.log()
+    common::browser::run(
+        "browser_console.py",
+        &c.origin(),
+        &shots,
+        &[CLERK.0, CLERK.1, VIEWER.0, VIEWER.1],
+        || c.log(),
     );
-    for name in [
-        "01-login",
-        "03-instance",
-        "05-recorded",
-        "05b-inbox",
-        "06-phone",
-        "06b-phone-inbox",
-        "07-print",
-        "08-viewer",
-    ] {
-        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
-        assert!(
-            png.starts_with(b"\x89PNG") && png.len() > 5_000,
-            "{name}.png"
-        );
-    }
+    common::browser::screenshots(
+        &shots,
+        &[
+            "01-login",
+            "03-instance",
+            "05-recorded",
+            "05b-inbox",
+            "06-phone",
+            "06b-phone-inbox",
+            "07-print",
+            "08-viewer",
+        ],
+    );
     let s = row(&c.status(&c.clerk_token), "so-y-te").clone();
     assert_eq!(s["state"], "on_time");
     assert_eq!(s["ref"], "125/BC-SYT");

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::engine::calls::{Calls, calls};
 use crate::lang::{Lang, say};
-use crate::output::rows::rfc3339;
+use crate::output::rows::LastNote;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,7 +56,7 @@ struct Pair<'a> {
     period: String,
     due: String,
     days_late: i32,
-    last_note: Option<crate::output::rows::LastNote<'a>>,
+    last_note: Option<LastNote<'a>>,
 }
 
 pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
@@ -96,11 +96,7 @@ fn json<'a>(config: &'a Config, list: &'a Calls) -> Vec<Agency<'a>> {
                         period: o.key.period.to_string(),
                         due: o.due.to_string(),
                         days_late: o.days,
-                        last_note: o.last_note.as_ref().map(|n| crate::output::rows::LastNote {
-                            text: &n.text,
-                            by: &n.by,
-                            at: rfc3339(n.at, tz),
-                        }),
+                        last_note: o.last_note.as_ref().map(|n| LastNote::of(n, tz)),
                     })
                     .collect(),
             }

@@ -41,6 +41,17 @@ pub struct LastNote<'a> {
     pub at: String,
 }
 
+impl LastNote<'_> {
+    /// `note`, its moment in RFC 3339 in zone `tz`.
+    pub fn of<'n>(note: &'n crate::ledger::Note, tz: &jiff::tz::TimeZone) -> LastNote<'n> {
+        LastNote {
+            text: &note.text,
+            by: &note.by,
+            at: rfc3339(note.at, tz),
+        }
+    }
+}
+
 /// One pair as JSON and CSV give it.
 pub fn row<'a>(
     config: &'a Config,
@@ -67,11 +78,9 @@ pub fn row<'a>(
         reference: shown.reference,
         note: shown.note,
         recorded_by: shown.recorded_by,
-        last_note: shown.last_note.map(|n| LastNote {
-            text: &n.text,
-            by: &n.by,
-            at: rfc3339(n.at, &config.settings.timezone),
-        }),
+        last_note: shown
+            .last_note
+            .map(|n| LastNote::of(n, &config.settings.timezone)),
     }
 }
 

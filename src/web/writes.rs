@@ -127,9 +127,6 @@ pub async fn note(
                 period: one(&fields, "period"),
                 agency: one(&fields, "agency"),
             };
-            // The row to go back to: the agency's id, however it was written.
-            let agency = record::resolve(current.config(), pair, super::LANG)
-                .map_or_else(|_| pair.agency.to_string(), |(key, _)| key.agency);
             let now = c.now(current);
             let outcome = record::note(
                 current.config(),
@@ -139,9 +136,17 @@ pub async fn note(
                 &actor,
                 &now,
                 super::LANG,
-            )
-            .map(|text| (text, None));
-            (agency, outcome)
+            );
+            // The row to go back to: the agency's id, however it was
+            // written (as typed when the pair is unknown).
+            match outcome {
+                Ok((text, key)) => (key.agency, Ok((text, None))),
+                Err(e) => {
+                    let agency = record::resolve(current.config(), pair, super::LANG)
+                        .map_or_else(|_| pair.agency.to_string(), |(key, _)| key.agency);
+                    (agency, Err(e))
+                }
+            }
         })
         .await?;
     let row = format!("#row-{}", auth::url_escape(&agency));

@@ -25,22 +25,16 @@ pub fn available() -> bool {
     have
 }
 
-/// Runs `tests/scripts/SCRIPT BASE SHOTS NAME PASSWORD`, which drives the
-/// console at `base` as the user `(name, password)`, saving screenshots in
-/// `shots`; panics with its output and the console's `log` if it fails.
-pub fn run(
-    script: &str,
-    base: &str,
-    shots: &Path,
-    (name, password): (&str, &str),
-    log: impl Fn() -> String,
-) {
+/// Runs `tests/scripts/SCRIPT BASE SHOTS ARGS…`, which drives the console
+/// at `base` and saves its screenshots in `shots` (emptied first); panics
+/// with its output and the console's `log` if it fails.
+pub fn run(script: &str, base: &str, shots: &Path, args: &[&str], log: impl Fn() -> String) {
     let _ = std::fs::remove_dir_all(shots);
     let out = Command::new("python3")
         .arg(Path::new("tests/scripts").join(script))
         .arg(base)
         .arg(shots)
-        .args([name, password])
+        .args(args)
         .env("SE_OFFLINE", "true")
         .output()
         .unwrap();
@@ -51,4 +45,15 @@ pub fn run(
         String::from_utf8_lossy(&out.stderr),
         log()
     );
+}
+
+/// Each of `names` is a PNG screenshot in `shots`, with something on it.
+pub fn screenshots(shots: &Path, names: &[&str]) {
+    for name in names {
+        let png = std::fs::read(shots.join(format!("{name}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 5_000,
+            "{name}.png"
+        );
+    }
 }

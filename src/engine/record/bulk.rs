@@ -10,7 +10,7 @@ use crate::calendar::names::Names;
 use crate::config::Config;
 use crate::dates;
 use crate::lang::{Lang, say};
-use crate::ledger::{Ledger, Submission};
+use crate::ledger::{Ledger, PairKey, Submission};
 
 /// Submissions of `agencies` to one instance (`pair`'s agency is not read).
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +85,8 @@ pub fn submit_many(
     ))
 }
 
-/// Adds a clerk's note to a pair, as `actor`.
+/// Adds a clerk's note to a pair, as `actor`: the sentence to show, and
+/// the pair's key (its agency's id, however the pair was written).
 pub fn note(
     config: &Config,
     ledger: &mut Ledger,
@@ -94,7 +95,7 @@ pub fn note(
     actor: &str,
     now: &Zoned,
     lang: Lang,
-) -> Result<String, Refused> {
+) -> Result<(String, PairKey), Refused> {
     let (key, _) = super::resolve(config, pair, lang)?;
     let text = text.trim();
     if text.is_empty() {
@@ -118,10 +119,11 @@ pub fn note(
         ));
     }
     ledger.add_note(&key, text, actor, now.timestamp())?;
-    Ok(say!(
+    let said = say!(
         lang,
         "đã ghi chú cho {}: «{text}»",
         "noted for {}: “{text}”",
         super::pair_text(config, &key, lang)
-    ))
+    );
+    Ok((said, key))
 }
