@@ -445,3 +445,41 @@ fn an_overview_of_many_agencies_carries_at_most_a_hundred_names() {
         "every agency in the instance page's text"
     );
 }
+
+/// The console asks why a pair is waived (a waiver takes it out of the
+/// year's ranking): without a reason nothing is recorded; with one it is.
+#[test]
+fn a_waiver_in_the_console_needs_its_reason() {
+    let c = overdue_console();
+    let cookie = c.login(CLERK);
+    let waive = |note: &str| {
+        let r = c.post_form(
+            "/record/exempt",
+            &[
+                ("plan", "p"),
+                ("obligation", "bao-cao"),
+                ("period", "2025-04-29"),
+                ("agency", "so-y-te"),
+                ("back", INSTANCE),
+                ("note", note),
+            ],
+            Some(&cookie),
+        );
+        assert_eq!(r.status, 303);
+        r.header("location").unwrap().to_string()
+    };
+    let state = || {
+        c.status(&c.viewer_token)
+            .iter()
+            .find(|r| r["agency"] == "so-y-te")
+            .unwrap()["state"]
+            .clone()
+    };
+    let back = waive("  ");
+    assert!(back.starts_with("/record?"), "back to the form: {back}");
+    let page = c.get(&back, &[("Cookie", &cookie)]).body;
+    assert!(page.contains("Ghi chú: ghi lý do miễn nộp"), "{page}");
+    assert_eq!(state(), "overdue", "nothing recorded");
+    waive("Công văn số 12/SYT ngày 02/05/2025");
+    assert_eq!(state(), "exempt");
+}
