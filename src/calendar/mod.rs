@@ -28,8 +28,10 @@ pub struct Instance {
     /// The day the reminders aim at: `due`, except with `shift = "backward"`,
     /// the last working day on or before the letter's last day.
     pub aim: Date,
-    /// Indices into [`Config::agencies`] of the agencies that owe it, by id.
-    pub agencies: Vec<usize>,
+    /// Indices into [`Config::agencies`] of the agencies that owe it, by id;
+    /// shared by the instances of an obligation that the same agencies owe
+    /// (a national province's lists took most of a report's memory).
+    pub agencies: std::sync::Arc<[usize]>,
     /// A deadline with a time of day, when the obligation has one.
     pub deadline: Option<Deadline>,
     /// For an upward report (`after`): the index, in the same list, of the
@@ -105,6 +107,7 @@ fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
     let mut out = Vec::new();
     for (p, plan) in config.plans.iter().enumerate() {
         for (o, ob) in plan.obligations.iter().enumerate() {
+            let mut owing: std::sync::Arc<[usize]> = std::sync::Arc::new([]);
             for period in scheduled_dates(&ob.schedule, through) {
                 let due = due_date(config, ob, period);
                 let aim = aim_date(config, ob, period);
@@ -115,15 +118,17 @@ fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
                     .agencies
                     .iter()
                     .copied()
-                    .filter(|&a| config.agencies[a].owes(due))
-                    .collect();
+                    .filter(|&a| config.agencies[a].owes(due));
+                if !agencies.clone().eq(owing.iter().copied()) {
+                    owing = agencies.collect();
+                }
                 out.push(Instance {
                     plan: p,
                     obligation: o,
                     period,
                     due,
                     aim,
-                    agencies,
+                    agencies: owing.clone(),
                     deadline: deadline(config, ob, due),
                     fed_by: None,
                 });

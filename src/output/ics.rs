@@ -31,7 +31,7 @@ pub fn planned(list: &[Instance]) -> Vec<Event<'_>> {
         .map(|i| Event {
             instance: i,
             due: i.due,
-            agencies: i.agencies.clone(),
+            agencies: i.agencies.to_vec(),
         })
         .collect()
 }

@@ -137,7 +137,7 @@ pub fn due_reminders(
         if standard.is_none() && ledger.extensions.is_empty() {
             continue;
         }
-        for &agency in &inst.agencies {
+        for &agency in inst.agencies.iter() {
             // A dissolved agency is not chased (its pairs stay overdue),
             // nor one the office does not direct (`remind = false`).
             let ag = &config.agencies[agency];

@@ -206,7 +206,7 @@ pub fn evaluate_instance(
     let ledger = snapshot.instance(inst);
     // Agencies, submissions and waivers are all sorted by agency index: merge.
     let (mut s, mut w) = (0, 0);
-    for &agency in &inst.agencies {
+    for &agency in inst.agencies.iter() {
         let a = agency as u32;
         while ledger.submissions.get(s).is_some_and(|x| x.0 < a) {
             s += 1;
@@ -244,7 +244,7 @@ pub fn inputs(instances: &[Instance], snapshot: &Snapshot, at: Timestamp) -> Vec
             let fed = &instances[inst.fed_by?];
             let ledger = snapshot.instance(fed);
             let (mut owed, mut submitted) = (0, 0);
-            for &agency in &fed.agencies {
+            for &agency in fed.agencies.iter() {
                 let (waived, made) = ledger.standing(agency as u32, at);
                 if !waived {
                     owed += 1;

@@ -211,7 +211,7 @@ fn an_ambiguous_name_names_its_candidates_and_each_form_comes_back() {
         let d = n
             .period_form(i)
             .unwrap_or_else(|| crate::dates::vn(i.period));
-        for &a in &i.agencies {
+        for &a in i.agencies.iter() {
             let name = n.agency_form(a, Some(i));
             let (back, b) = n.pair(written(&p, &o, &d, &name)).unwrap();
             assert_eq!((back.period, b), (i.period, a), "{p} {o} {d} {name}");
