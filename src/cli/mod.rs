@@ -8,6 +8,7 @@ mod calendar;
 mod check;
 mod daemon;
 mod generate;
+mod grid;
 mod holidays;
 mod import;
 mod inbox;

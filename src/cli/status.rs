@@ -166,11 +166,15 @@ fn print_table(
     lang: Lang,
 ) -> usize {
     let instances = &lazy.instances;
-    let mut out = std::io::stdout().lock();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let tz = &config.settings.timezone;
     let mut counts = crate::policy::Tally::default();
     let mut hidden = 0;
     let mut buffer = Vec::new();
+    // Each agency's place in Vietnamese order, worked out once: collating
+    // the names anew for every instance cost more than the rest of the table.
+    let rank = crate::collate::ranks(config.agencies.iter().map(|a| a.name.as_str()));
     for (p, plan) in config.plans.iter().enumerate() {
         let mut headed = false;
         for n in (0..instances.len()).filter(|&n| instances[n].plan == p) {
@@ -201,12 +205,7 @@ fn print_table(
                     )
                 );
             }
-            pairs.sort_by(|a, b| {
-                crate::collate::cmp(
-                    &config.agencies[a.agency].name,
-                    &config.agencies[b.agency].name,
-                )
-            });
+            pairs.sort_by_key(|s| rank[s.agency]);
             let i = &instances[n];
             let ob = i.obligation(config);
             let period = crate::calendar::period_name(config, i);
@@ -226,7 +225,7 @@ fn print_table(
                 ),
             };
             let _ = writeln!(out, "\n  {line}");
-            let mut t = super::table(&match lang {
+            let header = match lang {
                 Lang::Vi => [
                     "Đơn vị",
                     "Trạng thái",
@@ -241,50 +240,63 @@ fn print_table(
                     "Number / note",
                     "Days past due",
                 ],
-            });
-            for s in pairs {
-                let submitted = s.submitted_at.map_or(String::new(), |t| {
-                    let z = t.to_zoned(tz.clone());
-                    dates::vn_time(&z)
-                });
-                let agency = &config.agencies[s.agency];
-                let successors = crate::engine::overview::successor_names(config, agency);
-                let name = if s.state == State::Overdue && !successors.is_empty() {
-                    say!(
-                        lang,
-                        "{} (nay là {})",
-                        "{} (now: {})",
-                        agency.name,
-                        successors.join(", ")
-                    )
-                } else {
-                    agency.name.clone()
-                };
-                let state = match s.extended_from {
-                    Some(_) => say!(
-                        lang,
-                        "{} (gia hạn đến {})",
-                        "{} (extended to {})",
-                        state_name(s.state, lang),
-                        dates::vn(s.due)
-                    ),
-                    None => state_name(s.state, lang),
-                };
-                let shown = recorded.of(instances, s);
-                let written = [shown.reference, shown.note.map(|n| n.trim())]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                t.add_row(vec![
-                    name,
-                    state,
-                    submitted,
-                    written,
-                    s.days_late.map(|d| d.to_string()).unwrap_or_default(),
-                ]);
+            };
+            let rows: Vec<[String; 5]> = pairs
+                .into_iter()
+                .map(|s| {
+                    let submitted = s.submitted_at.map_or(String::new(), |t| {
+                        let z = t.to_zoned(tz.clone());
+                        dates::vn_time(&z)
+                    });
+                    let agency = &config.agencies[s.agency];
+                    let successors = crate::engine::overview::successor_names(config, agency);
+                    let name = if s.state == State::Overdue && !successors.is_empty() {
+                        say!(
+                            lang,
+                            "{} (nay là {})",
+                            "{} (now: {})",
+                            agency.name,
+                            successors.join(", ")
+                        )
+                    } else {
+                        agency.name.clone()
+                    };
+                    let state = match s.extended_from {
+                        Some(_) => say!(
+                            lang,
+                            "{} (gia hạn đến {})",
+                            "{} (extended to {})",
+                            state_name(s.state, lang),
+                            dates::vn(s.due)
+                        ),
+                        None => state_name(s.state, lang),
+                    };
+                    let shown = recorded.of(instances, s);
+                    let written = [shown.reference, shown.note.map(|n| n.trim())]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    [
+                        name,
+                        state,
+                        submitted,
+                        written,
+                        s.days_late.map(|d| d.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            // On a terminal comfy-table wraps the table to the window; to a
+            // file or a pipe the same drawing is written line by line.
+            if terminal {
+                let mut t = super::table(&header);
+                for row in rows {
+                    t.add_row(row);
+                }
+                let _ = writeln!(out, "{t}");
+            } else {
+                let _ = super::grid::write(&mut out, &header, &rows);
             }
-            let _ = writeln!(out, "{t}");
         }
     }
     let total = counts.total;
