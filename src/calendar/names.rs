@@ -371,6 +371,15 @@ impl<'c> Names<'c> {
         }
     }
 
+    /// How an office writes agency `a` whatever the instance: `Some` when
+    /// its name alone finds it (the usual case), so that a long export
+    /// looks it up once; `None` when the instance decides
+    /// ([`Names::agency_form`]).
+    pub fn agency_form_anywhere(&self, a: usize) -> Option<String> {
+        let name = &self.config.agencies[a].name;
+        (self.agency(name, None) == Ok(a)).then(|| name.clone())
+    }
+
     /// How an office writes plan `p`: its number (else its id), with the id
     /// when the number is not the plan's alone.
     pub fn plan_form(&self, p: usize) -> String {

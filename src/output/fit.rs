@@ -1,7 +1,7 @@
 //! Column widths and row heights for the workbooks, computed from the text.
 //!
-//! rust_xlsxwriter's constant-memory writer cannot fit a row's height to
-//! its wrapped text, and LibreOffice does not recompute a row's height when
+//! A streamed sheet cannot have its rows' heights fitted to their wrapped
+//! text afterwards, and LibreOffice does not recompute a row's height when
 //! it opens a workbook: a cell wrapped over three lines in a row one line
 //! high is drawn over the rows below it, and its PDF is unreadable. So the
 //! workbooks size their columns for the longest name (within limits), and
@@ -66,21 +66,6 @@ pub fn lines(text: &str, width: f64) -> u16 {
     total.max(1) as u16
 }
 
-/// A sheet's default row height, in lines: the fewest lines such that at
-/// most `budget` rows need more. `rows[n]` counts the rows that need `n`
-/// lines. The rows that need more get a height of their own, which
-/// rust_xlsxwriter keeps in memory until the workbook is saved (some 600
-/// bytes a row): the budget keeps a national export's memory bounded.
-pub fn default_lines(rows: &[usize], budget: usize) -> u16 {
-    let mut above: usize = rows.iter().skip(2).sum();
-    let mut lines = 1;
-    while above > budget && lines + 1 < rows.len() {
-        lines += 1;
-        above -= rows[lines];
-    }
-    lines as u16
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,18 +91,5 @@ mod tests {
         assert_eq!(lines(name, w), 1);
         assert_eq!(width_for(200, 16.0, 46.0), 46.0);
         assert_eq!(width_for(3, 16.0, 46.0), 16.0);
-    }
-
-    #[test]
-    fn the_default_height_leaves_at_most_the_budget_of_rows_taller() {
-        // 10 rows of 1 line, 5 of 2, 1 of 4.
-        let rows = [0, 10, 5, 0, 1];
-        assert_eq!(default_lines(&rows, 100), 1);
-        assert_eq!(default_lines(&rows, 6), 1);
-        assert_eq!(default_lines(&rows, 5), 2);
-        assert_eq!(default_lines(&rows, 1), 2);
-        assert_eq!(default_lines(&rows, 0), 4);
-        assert_eq!(default_lines(&[0, 3], 0), 1);
-        assert_eq!(default_lines(&[], 0), 1);
     }
 }

@@ -5,7 +5,7 @@
 //! needs — computed before a row is written, as the constant-memory writer
 //! requires, from the config and the instances alone.
 
-use super::fit::{self, LINE, MAX_LINES, lines, width_for};
+use super::fit::{LINE, MAX_LINES, lines, width_for};
 use crate::calendar::Instance;
 use crate::calendar::names::Names;
 use crate::config::Config;
@@ -21,10 +21,6 @@ const FIXED: [(usize, f64); 6] = [
     (9, 22.0),
 ];
 
-/// How many rows of a workbook may have a height of their own (see
-/// [`fit::default_lines`]): some 12 MB.
-pub const OWN_HEIGHTS: usize = 20_000;
-
 /// The widths and the lines of every plan sheet.
 pub struct Layout {
     /// Per plan: the ten columns' widths.
@@ -34,8 +30,6 @@ pub struct Layout {
     /// Per plan, per agency: the lines its name takes (0: not yet counted).
     agency_lines: Vec<Vec<u16>>,
     agencies: usize,
-    /// Per plan: the rows by the lines their names need (the first pass's).
-    pub needs: Vec<Vec<usize>>,
 }
 
 impl Layout {
@@ -49,7 +43,7 @@ impl Layout {
             let period = names.period_form(inst);
             l[2] = l[2].max(period.as_deref().map_or(10, |p| p.chars().count()));
             periods.push(period);
-            for &a in &inst.agencies {
+            for &a in inst.agencies.iter() {
                 l[3] = l[3].max(config.agencies[a].name.chars().count());
             }
         }
@@ -89,7 +83,6 @@ impl Layout {
             instance_lines,
             agency_lines: vec![Vec::new(); plans],
             agencies: config.agencies.len(),
-            needs: vec![vec![0; usize::from(MAX_LINES) + 1]; plans],
         }
     }
 
@@ -112,24 +105,9 @@ impl Layout {
         }
         self.instance_lines[instance].max(by_agency[agency])
     }
-
-    /// Counts a row of `instance` for `agency` (the first pass).
-    pub fn count(&mut self, instances: &[Instance], instance: usize, agency: usize, names: &Names) {
-        let n = self.names_lines(instances, instance, agency, names);
-        self.needs[instances[instance].plan][usize::from(n)] += 1;
-    }
 }
 
 /// A row's height in points for `lines` lines.
 pub fn height(lines: u16) -> f64 {
     f64::from(lines.clamp(1, MAX_LINES)) * LINE
-}
-
-/// The default lines of plan `p`'s sheet, spending at most `budget` own
-/// heights on its names; the budget left is returned for the next sheet.
-pub fn default_lines(layout: &Layout, p: usize, budget: &mut usize) -> u16 {
-    let lines = fit::default_lines(&layout.needs[p], *budget);
-    let taller: usize = layout.needs[p].iter().skip(usize::from(lines) + 1).sum();
-    *budget = budget.saturating_sub(taller);
-    lines
 }

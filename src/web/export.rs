@@ -59,8 +59,8 @@ pub async fn export(
                     states: &states,
                     keep: &keep,
                 };
-                crate::output::xlsx::workbook(config, &rows, &recorded, &now)
-                    .and_then(|(mut wb, _)| wb.save_to_buffer())
+                crate::output::xlsx::to_bytes(config, &rows, &recorded, &now)
+                    .map(|(bytes, _)| bytes)
                     .map_err(|e| e.to_string())
             } else {
                 let (states, recorded) =

@@ -9,13 +9,17 @@
 //! fit a wrapped row's height itself, and prints A4 landscape, one page
 //! wide, the header row on every page.
 
+mod package;
+
+use std::io::{self, Seek, Write};
 use std::path::Path;
 
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
+use self::package::{Cell, Head, Package};
 use super::cells::xlsx_text as text;
 use super::fit::lines;
-use super::layout::{self, Layout, height};
+use super::layout::{Layout, height};
 use crate::calendar::Instance;
 use crate::calendar::names::Names;
 use crate::config::Config;
@@ -35,17 +39,6 @@ const HEADER: [&str; 10] = [
     "Ghi chú",
 ];
 
-/// The fill colour of a state's row (Excel's good / neutral / bad palette).
-fn fill(state: State) -> Color {
-    match state {
-        State::OnTime => Color::RGB(0xC6EFCE),
-        State::Late => Color::RGB(0xFFEB9C),
-        State::Overdue => Color::RGB(0xFFC7CE),
-        State::Pending => Color::RGB(0xFFFFFF),
-        State::Exempt => Color::RGB(0xD9D9D9),
-    }
-}
-
 /// Where the workbook's rows come from: the instances, each instance's pair
 /// states on demand (an instance at a time through one buffer, so a national
 /// export holds one instance's pairs, not millions), and which to keep.
@@ -61,8 +54,8 @@ impl Rows<'_> {
     fn each(
         &self,
         wanted: impl Fn(&Instance) -> bool,
-        mut each: impl FnMut(&PairState) -> Result<(), XlsxError>,
-    ) -> Result<(), XlsxError> {
+        mut each: impl FnMut(&PairState) -> io::Result<()>,
+    ) -> io::Result<()> {
         let mut buffer = Vec::new();
         for (n, inst) in self.instances.iter().enumerate() {
             if !wanted(inst) {
@@ -77,238 +70,245 @@ impl Rows<'_> {
     }
 }
 
-/// Writes the workbook to `path`. The plans' sheets are written in
-/// rust_xlsxwriter's constant-memory mode, row by row.
+/// Writes the workbook to `path`; returns how many pairs it lists.
 pub fn write(
     path: &Path,
     config: &Config,
     rows: &Rows,
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
-) -> Result<usize, XlsxError> {
-    let (mut wb, n) = workbook(config, rows, recorded, now)?;
-    wb.save(path)?;
+) -> io::Result<usize> {
+    let file = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+    let (file, n) = workbook(file, config, rows, recorded, now)?;
+    file.into_inner().map_err(io::IntoInnerError::into_error)?;
     Ok(n)
 }
 
-/// The workbook itself (the console sends it as a download), and how many
-/// pairs it lists.
-pub fn workbook(
+/// The workbook as bytes (the console sends it as a download), and how
+/// many pairs it lists.
+pub fn to_bytes(
     config: &Config,
     rows: &Rows,
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
-) -> Result<(Workbook, usize), XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top)
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xDDEBF7));
+) -> io::Result<(Vec<u8>, usize)> {
+    let (out, n) = workbook(io::Cursor::new(Vec::new()), config, rows, recorded, now)?;
+    Ok((out.into_inner(), n))
+}
+
+/// The summary sheet first, then a sheet per plan that has rows, each row
+/// written as its pair's state is worked out.
+fn workbook<W: Write + Seek>(
+    out: W,
+    config: &Config,
+    rows: &Rows,
+    recorded: &super::recorded::Recorded,
+    now: &jiff::Zoned,
+) -> io::Result<(W, usize)> {
     let tz = &config.settings.timezone;
     let names = Names::new(config);
     let mut layout = Layout::new(config, &names, rows.instances);
-    // A first pass counts, per plan (the summary, each sheet's filter
-    // range, and the rows by the lines their names take).
-    let mut per_plan = vec![crate::policy::Tally::default(); config.plans.len()];
+    // Which plans have a row: each plan's instances up to its first.
+    let found: Vec<std::cell::Cell<bool>> = vec![Default::default(); config.plans.len()];
     rows.each(
-        |_| true,
+        |i| !found[i.plan].get(),
         |s| {
-            per_plan[rows.instances[s.instance].plan].add(s.state);
-            layout.count(rows.instances, s.instance, s.agency, &names);
+            found[rows.instances[s.instance].plan].set(true);
             Ok(())
         },
     )?;
-    let mut spare = layout::OWN_HEIGHTS;
-    summary(&mut wb, config, &per_plan, now)?;
-    // Per state: a text cell, a date cell and a date-time cell, made once
-    // (a format per row cost more than the row).
-    let cells: [[Format; 3]; 5] = State::ALL.map(|state| {
-        let cell = Format::new()
-            .set_background_color(fill(state))
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(rust_xlsxwriter::FormatAlign::Top);
-        [
-            cell.clone(),
-            cell.clone().set_num_format("dd/mm/yyyy"),
-            cell.set_num_format("dd/mm/yyyy hh:mm"),
-        ]
-    });
+    let plans: Vec<usize> = (0..config.plans.len())
+        .filter(|&p| found[p].get())
+        .collect();
+    let mut book = Package::new(out, 1 + plans.len());
+    let when = format!(
+        "Tình hình lúc {} {}",
+        dates::vn(now.date()),
+        now.strftime("%H:%M")
+    );
+    // An agency's name as a shared string, looked up once when the name
+    // alone finds it.
+    let mut agency_cell: Vec<Option<Option<u32>>> = vec![None; config.agencies.len()];
+    let mut per_plan = vec![crate::policy::Tally::default(); config.plans.len()];
     let mut taken = vec!["Tổng hợp".to_string()];
-    for (p, plan) in config.plans.iter().enumerate() {
-        let count = per_plan[p].total;
-        if count == 0 {
-            continue;
-        }
-        let ws = wb.add_worksheet_with_constant_memory()?;
+    for (place, &p) in plans.iter().enumerate() {
+        let plan = &config.plans[p];
         let name = sheet_name(plan, &taken);
-        ws.set_name(&name)?;
-        taken.push(name);
         let widths = layout.widths[p];
-        for (c, width) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, *width)?;
-        }
-        // Rows as high as most need; the others get their own height.
-        let usual = layout::default_lines(&layout, p, &mut spare);
-        ws.set_default_row_height(height(usual));
-        for r in 0..3 {
-            ws.set_row_height(r, height(1))?;
-        }
-        ws.write_string_with_format(
-            0,
-            0,
-            text(&format!("Kế hoạch {} — {}", plan.label(), plan.title)),
-            &bold,
-        )?;
-        let when = format!(
-            "Tình hình lúc {} {}",
-            dates::vn(now.date()),
-            now.strftime("%H:%M")
-        );
-        ws.write_string(1, 0, when)?;
+        let head = Head {
+            widths: &widths,
+            header_row: 3,
+            frozen: true,
+            selected: false,
+        };
+        book.begin(place + 1, &name, &head)?;
+        taken.push(name);
+        let title = book.share(&text(&format!(
+            "Kế hoạch {} — {}",
+            plan.label(),
+            plan.title
+        )));
+        book.row(0, None, &[Cell::Shared(title, package::BOLD)])?;
+        let when = book.share(&when);
+        book.row(1, None, &[Cell::Shared(when, 0)])?;
         let header_lines = HEADER
             .iter()
             .zip(widths)
             .map(|(t, w)| lines(t, w))
             .max()
             .unwrap_or(1);
-        ws.set_row_height(3, height(header_lines))?;
-        for (c, title) in HEADER.iter().enumerate() {
-            ws.write_string_with_format(3, c as u16, *title, &header)?;
-        }
+        let header = HEADER.map(|t| Cell::Shared(book.share(t), package::HEADER));
+        book.row(3, tall(header_lines), &header)?;
         let mut row = 4u32;
         // What is the same for every row of an instance, once per instance
         // (a period's label is a template evaluation).
-        let mut current: (usize, String, String, Option<String>) =
-            (usize::MAX, String::new(), String::new(), None);
+        let mut current = (usize::MAX, 0, 0, None);
+        let tally = &mut per_plan[p];
         rows.each(
             |i| i.plan == p,
             |s| {
                 let i = &rows.instances[s.instance];
-                let [cell, date_cell, time_cell] = &cells[s.state.index()];
+                let style = package::ROW + 3 * s.state.index() as u32;
+                let (cell, date_cell, time_cell) = (style, style + 1, style + 2);
                 if current.0 != s.instance {
+                    let period = names.period_form(i).map(|n| book.share(&text(&n)));
                     current = (
                         s.instance,
-                        text(&names.plan_form(i.plan)).to_string(),
-                        text(&names.obligation_form(i.plan, i.obligation)).to_string(),
-                        names.period_form(i),
+                        book.share(&text(&names.plan_form(i.plan))),
+                        book.share(&text(&names.obligation_form(i.plan, i.obligation))),
+                        period,
                     );
                 }
-                ws.write_string_with_format(row, 0, &current.1, cell)?;
-                ws.write_string_with_format(row, 1, &current.2, cell)?;
-                match &current.3 {
-                    Some(name) => ws.write_string_with_format(row, 2, text(name), cell)?,
+                let agency = match agency_cell[s.agency] {
+                    Some(Some(shared)) => shared,
+                    Some(None) => book.share(&text(&names.agency_form(s.agency, Some(i)))),
                     None => {
-                        ws.write_datetime_with_format(row, 2, excel_date(i.period)?, date_cell)?
+                        let fixed = names
+                            .agency_form_anywhere(s.agency)
+                            .map(|form| book.share(&text(&form)));
+                        agency_cell[s.agency] = Some(fixed);
+                        fixed.unwrap_or_else(|| {
+                            book.share(&text(&names.agency_form(s.agency, Some(i))))
+                        })
                     }
                 };
-                ws.write_datetime_with_format(row, 3, excel_date(i.due)?, date_cell)?;
-                let agency = names.agency_form(s.agency, Some(i));
-                ws.write_string_with_format(row, 4, text(&agency), cell)?;
-                ws.write_string_with_format(row, 5, s.state.words(crate::lang::Lang::Vi), cell)?;
-                match s.submitted_at {
-                    Some(t) => {
-                        let local = t.to_zoned(tz.clone()).datetime();
-                        let dt = excel_date(local.date())?.and_hms(
-                            local.hour() as u16,
-                            local.minute() as u8,
-                            local.second() as f64,
-                        )?;
-                        ws.write_datetime_with_format(row, 6, dt, time_cell)?
-                    }
-                    None => ws.write_blank(row, 6, cell)?,
-                };
-                match s.days_late {
-                    Some(d) => ws.write_number_with_format(row, 7, f64::from(d), cell)?,
-                    None => ws.write_blank(row, 7, cell)?,
-                };
+                let state = book.share(s.state.words(crate::lang::Lang::Vi));
+                let submitted = s.submitted_at.map_or(Cell::Blank(cell), |t| {
+                    let local = t.to_zoned(tz.clone()).datetime();
+                    let seconds = i32::from(local.hour()) * 3600
+                        + i32::from(local.minute()) * 60
+                        + i32::from(local.second());
+                    let day = f64::from(seconds) / 86_400.0;
+                    Cell::Number(excel_date(local.date()) + day, time_cell)
+                });
                 let shown = recorded.of(rows.instances, s);
                 let (reference, note) = (shown.reference.unwrap_or(""), shown.note.unwrap_or(""));
-                ws.write_string_with_format(row, 8, text(reference), cell)?;
-                ws.write_string_with_format(row, 9, text(note), cell)?;
-                // Names taller than usual were counted in the first pass;
-                // a long number or note takes a height while some are spare.
+                let (reference, note) = (text(reference), text(note));
                 let named = layout.names_lines(rows.instances, s.instance, s.agency, &names);
                 let need = named
-                    .max(lines(reference, widths[8]))
-                    .max(lines(note, widths[9]));
-                if need > usual && (named > usual || spare > 0) {
-                    if named <= usual {
-                        spare -= 1;
-                    }
-                    ws.set_row_height(row, height(need))?;
-                }
+                    .max(lines(&reference, widths[8]))
+                    .max(lines(&note, widths[9]));
+                book.row(
+                    row,
+                    tall(need),
+                    &[
+                        Cell::Shared(current.1, cell),
+                        Cell::Shared(current.2, cell),
+                        current
+                            .3
+                            .map_or(Cell::Number(excel_date(i.period), date_cell), |period| {
+                                Cell::Shared(period, cell)
+                            }),
+                        Cell::Number(excel_date(i.due), date_cell),
+                        Cell::Shared(agency, cell),
+                        Cell::Shared(state, cell),
+                        submitted,
+                        s.days_late
+                            .map_or(Cell::Blank(cell), |d| Cell::Number(f64::from(d), cell)),
+                        Cell::Text(&reference, cell),
+                        Cell::Text(&note, cell),
+                    ],
+                )?;
+                tally.add(s.state);
                 row += 1;
                 Ok(())
             },
         )?;
-        ws.set_freeze_panes(4, 0)?;
-        ws.autofilter(3, 0, 3 + count as u32, 9)?;
-        print_setup(ws, 3)?;
+        book.end(HEADER.len(), Some(row - 1))?;
     }
+    summary(&mut book, config, &per_plan, now)?;
     let total = per_plan.iter().map(|t| t.total).sum();
-    Ok((wb, total))
+    Ok((book.finish()?, total))
+}
+
+/// A row's height when its text needs more than one line.
+fn tall(lines: u16) -> Option<f64> {
+    (lines > 1).then(|| height(lines))
 }
 
 /// The first sheet: per plan, the pairs in each state.
-fn summary(
-    wb: &mut Workbook,
+fn summary<W: Write + Seek>(
+    book: &mut Package<W>,
     config: &Config,
     per_plan: &[crate::policy::Tally],
     now: &jiff::Zoned,
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name("Tổng hợp")?;
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xDDEBF7));
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-    ws.write_string_with_format(0, 0, "Tình hình gửi báo cáo", &Format::new().set_bold())?;
-    ws.write_string(
-        1,
-        0,
-        format!(
-            "Tính đến {} {}",
-            dates::vn(now.date()),
-            now.strftime("%H:%M")
-        ),
-    )?;
+) -> io::Result<()> {
     let mut titles = vec!["Kế hoạch", "Lượt phải nộp"];
     titles.extend(State::ALL.iter().map(|s| s.words(crate::lang::Lang::Vi)));
-    let widths = |c: usize| if c == 0 { 60.0 } else { 13.0 };
-    for (c, t) in titles.iter().enumerate() {
-        ws.write_string_with_format(3, c as u16, *t, &header)?;
-        ws.set_column_width(c as u16, widths(c))?;
-    }
-    let header_lines = titles.iter().enumerate().map(|(c, t)| lines(t, widths(c)));
-    ws.set_row_height(3, height(header_lines.max().unwrap_or(1)))?;
+    let widths: Vec<f64> = (0..titles.len())
+        .map(|c| if c == 0 { 60.0 } else { 13.0 })
+        .collect();
+    let head = Head {
+        widths: &widths,
+        header_row: 3,
+        frozen: false,
+        selected: true,
+    };
+    book.begin(0, "Tổng hợp", &head)?;
+    let title = book.share("Tình hình gửi báo cáo");
+    book.row(0, None, &[Cell::Shared(title, package::BOLD)])?;
+    let when = format!(
+        "Tính đến {} {}",
+        dates::vn(now.date()),
+        now.strftime("%H:%M")
+    );
+    let when = book.share(&when);
+    book.row(1, None, &[Cell::Shared(when, 0)])?;
+    let header_lines = titles.iter().zip(&widths).map(|(t, w)| lines(t, *w));
+    let header: Vec<Cell> = titles
+        .iter()
+        .map(|t| Cell::Shared(book.share(t), package::SUMMARY_HEADER))
+        .collect();
+    book.row(3, tall(header_lines.max().unwrap_or(1)), &header)?;
     let mut row = 4;
     for (plan, tally) in config.plans.iter().zip(per_plan) {
         if tally.total == 0 {
             continue;
         }
-        let name = format!("{} — {}", plan.label(), plan.title);
-        ws.write_string_with_format(row, 0, text(&name), &cell)?;
-        ws.set_row_height(row, height(lines(&name, widths(0))))?;
-        ws.write_number_with_format(row, 1, tally.total as f64, &cell)?;
-        for (c, st) in State::ALL.iter().enumerate() {
-            ws.write_number_with_format(row, 2 + c as u16, tally.of(*st) as f64, &cell)?;
-        }
+        let name = text(&format!("{} — {}", plan.label(), plan.title)).into_owned();
+        let mut cells = vec![
+            Cell::Text(&name, package::SUMMARY_CELL),
+            Cell::Number(tally.total as f64, package::SUMMARY_CELL),
+        ];
+        cells.extend(
+            State::ALL
+                .iter()
+                .map(|st| Cell::Number(tally.of(*st) as f64, package::SUMMARY_CELL)),
+        );
+        book.row(row, tall(lines(&name, widths[0])), &cells)?;
         row += 1;
     }
     if row == 4 {
-        ws.write_string(4, 0, "Không có dữ liệu")?;
+        let none = book.share("Không có dữ liệu");
+        book.row(4, None, &[Cell::Shared(none, 0)])?;
     }
-    print_setup(ws, 3)
+    book.end(titles.len(), None)
 }
 
-fn excel_date(d: jiff::civil::Date) -> Result<ExcelDateTime, XlsxError> {
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+/// A day as Excel counts it: days since 30/12/1899.
+fn excel_date(d: jiff::civil::Date) -> f64 {
+    let epoch = jiff::civil::date(1899, 12, 30);
+    (d - epoch).get_days() as f64
 }
 
 /// A plan's sheet name as Excel accepts it: its number (else its id), with
