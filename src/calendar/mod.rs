@@ -105,6 +105,9 @@ pub fn instances_due_between(config: &Config, from: Date, through: Date) -> Vec<
 
 fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
     let mut out = Vec::new();
+    // Each distinct list of owing agencies once, whichever obligations and
+    // periods it is of (a province's plans mostly oblige the same agencies).
+    let mut lists: std::collections::HashSet<std::sync::Arc<[usize]>> = Default::default();
     for (p, plan) in config.plans.iter().enumerate() {
         for (o, ob) in plan.obligations.iter().enumerate() {
             let mut owing: std::sync::Arc<[usize]> = std::sync::Arc::new([]);
@@ -119,8 +122,18 @@ fn collect(config: &Config, from: Date, through: Date) -> Vec<Instance> {
                     .iter()
                     .copied()
                     .filter(|&a| config.agencies[a].owes(due));
-                if !agencies.clone().eq(owing.iter().copied()) {
-                    owing = agencies.collect();
+                if agencies.clone().eq(ob.agencies.iter().copied()) {
+                    owing = ob.agencies.clone();
+                } else if !agencies.clone().eq(owing.iter().copied()) {
+                    let list: Vec<usize> = agencies.collect();
+                    owing = match lists.get(list.as_slice()) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let new: std::sync::Arc<[usize]> = list.into();
+                            lists.insert(new.clone());
+                            new
+                        }
+                    };
                 }
                 out.push(Instance {
                     plan: p,

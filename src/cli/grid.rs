@@ -11,6 +11,23 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+/// Writes the table: on a terminal by comfy-table, wrapped to the window;
+/// to a file or a pipe by [`write`].
+pub fn draw<R: AsRef<[String]>>(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[R],
+) -> io::Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return write(out, header, rows);
+    }
+    let mut t = super::table(header);
+    for row in rows {
+        t.add_row(row.as_ref());
+    }
+    writeln!(out, "{t}")
+}
+
 /// Writes `rows` under `header`; a cell's lines are split at `\n`.
 pub fn write<S: AsRef<str>, R: AsRef<[S]>>(
     out: &mut impl Write,

@@ -69,28 +69,32 @@ const HEADER: [&str; 9] = [
 ];
 
 fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
-    let mut t = super::table(&HEADER);
-    for (n, r) in rows.iter().enumerate() {
-        t.add_row(vec![
-            (n + 1).to_string(),
-            r.name.clone(),
-            r.owed.to_string(),
-            r.on_time.to_string(),
-            r.late.to_string(),
-            r.overdue.to_string(),
-            r.exempt.to_string(),
-            percent(r.on_time_rate),
-            days(r.mean_days_late),
-        ]);
-    }
-    let mut out = std::io::stdout().lock();
+    let table: Vec<[String; 9]> = rows
+        .iter()
+        .enumerate()
+        .map(|(n, r)| {
+            [
+                (n + 1).to_string(),
+                r.name.clone(),
+                r.owed.to_string(),
+                r.on_time.to_string(),
+                r.late.to_string(),
+                r.overdue.to_string(),
+                r.exempt.to_string(),
+                percent(r.on_time_rate),
+                days(r.mean_days_late),
+            ]
+        })
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = writeln!(
         out,
         "Kết quả thực hiện chế độ báo cáo năm {year} (các kỳ có hạn nộp trong năm), tính đến {} {}",
         crate::dates::vn(now.date()),
         now.strftime("%H:%M")
     );
-    let _ = writeln!(out, "{t}");
+    let _ = super::grid::draw(&mut out, &HEADER, &table);
+    drop(table);
     let t = ranking::totals(rows);
     let _ = writeln!(
         out,

@@ -166,7 +166,6 @@ fn print_table(
     lang: Lang,
 ) -> usize {
     let instances = &lazy.instances;
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let tz = &config.settings.timezone;
     let mut counts = crate::policy::Tally::default();
@@ -286,17 +285,7 @@ fn print_table(
                     ]
                 })
                 .collect();
-            // On a terminal comfy-table wraps the table to the window; to a
-            // file or a pipe the same drawing is written line by line.
-            if terminal {
-                let mut t = super::table(&header);
-                for row in rows {
-                    t.add_row(row);
-                }
-                let _ = writeln!(out, "{t}");
-            } else {
-                let _ = super::grid::write(&mut out, &header, &rows);
-            }
+            let _ = super::grid::draw(&mut out, &header, &rows);
         }
     }
     let total = counts.total;

@@ -311,7 +311,7 @@ pub struct Obligation {
     /// Where in the plan, e.g. `Mục II.1.h`.
     pub basis: Option<String>,
     /// Indices into [`Config::agencies`], sorted by agency id, no repeats.
-    pub agencies: Vec<usize>,
+    pub agencies: std::sync::Arc<[usize]>,
     /// Overrides the plan's `submit_to` for this obligation.
     pub submit_to: Option<String>,
     pub schedule: Schedule,

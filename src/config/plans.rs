@@ -297,7 +297,7 @@ fn obligation(
         id: id_ok.then(|| o.id.get_ref().clone())?,
         title,
         basis: o.basis.clone(),
-        agencies: agencies?,
+        agencies: ctx.refs.shared(agencies?),
         submit_to: o.submit_to.clone(),
         period_label: o
             .period_label
@@ -343,9 +343,23 @@ struct References<'a> {
     groups: BTreeMap<&'a str, Vec<usize>>,
     /// Whether agencies.toml loaded without errors (else unknown ids are not reported).
     complete: bool,
+    /// Each distinct list of agencies once, however many obligations name
+    /// it (a national province's 300 obligations × 3 400 agencies).
+    lists: std::cell::RefCell<std::collections::HashSet<std::sync::Arc<[usize]>>>,
 }
 
 impl<'a> References<'a> {
+    /// `list`, shared with the obligations that name the same agencies.
+    fn shared(&self, list: Vec<usize>) -> std::sync::Arc<[usize]> {
+        let mut lists = self.lists.borrow_mut();
+        if let Some(known) = lists.get(list.as_slice()) {
+            return known.clone();
+        }
+        let new: std::sync::Arc<[usize]> = list.into();
+        lists.insert(new.clone());
+        new
+    }
+
     fn new(agencies: &'a [Agency], complete: bool) -> Self {
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, a) in agencies.iter().enumerate() {
@@ -358,6 +372,7 @@ impl<'a> References<'a> {
             indices: (0..agencies.len()).collect(),
             groups,
             complete,
+            lists: Default::default(),
         }
     }
 
