@@ -800,6 +800,32 @@ fn metrics_and_feeds() {
         let line = format!("dondoc_pairs{{state=\"{state}\"}} {n}");
         assert!(m.body.lines().any(|l| l == line), "{line} in\n{}", m.body);
     }
+    assert!(
+        m.body
+            .lines()
+            .any(|l| l.starts_with("dondoc_pairs_counted_timestamp_seconds 1")),
+        "{}",
+        m.body
+    );
+    // A scrape never waits for a count: after a write it is served what
+    // was counted before, and the write's count comes with a later one.
+    let r = c.api(
+        "POST",
+        &c.clerk_token,
+        &submission("cong-an-tinh", "27/04/2025", "77/BC-CAT"),
+    );
+    assert_eq!(r.status, 201);
+    let counted = |m: &str| m.lines().any(|l| l == "dondoc_pairs{state=\"on_time\"} 2");
+    let mut tries = 0;
+    let m = loop {
+        let m = c.get("/metrics", &[("Authorization", auth.as_str())]);
+        if counted(&m.body) || tries == 100 {
+            break m;
+        }
+        tries += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(counted(&m.body), "{}", m.body);
     // No [inbox], never read: no mailbox figures.
     assert!(!m.body.contains("dondoc_inbox"), "{}", m.body);
     // The daemon's watcher failed to read the mailbox (as it records it):

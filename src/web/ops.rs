@@ -88,7 +88,9 @@ pub async fn metrics(
             "admins and tokens only",
         ));
     }
-    let (counts, _) = super::pages::pair_counts(&console).await?;
+    let counted = super::pages::pair_counts(&console).await?;
+    let counts = counted.pairs;
+    let counted_at = counted.when.as_second().unsigned_abs();
     let (current, text) = console
         .with_ledger(move |current, ledger| -> Result<String, String> {
             let figures = ledger.queue_figures().map_err(|e| e.to_string())?;
@@ -106,8 +108,15 @@ pub async fn metrics(
                 &mut out,
                 "dondoc_pairs",
                 "gauge",
-                "Pairs (instance, agency) by state, instances generated so far; as the console's overview last counted them, at most 10 s ago.",
+                "Pairs (instance, agency) by state, instances generated so far; as the console's overview last counted them (when: dondoc_pairs_counted_timestamp_seconds; counted again after a scrape that finds them over 10 s old).",
                 &by_state,
+            );
+            family(
+                &mut out,
+                "dondoc_pairs_counted_timestamp_seconds",
+                "gauge",
+                "When dondoc_pairs was counted.",
+                &[(String::new(), counted_at)],
             );
             let messages: Vec<(String, u64)> = MessageState::ALL
                 .into_iter()

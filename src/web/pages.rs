@@ -61,6 +61,21 @@ const OVERVIEW_FRESH: Duration = Duration::from_secs(10);
 #[derive(Default)]
 pub struct OverviewCache {
     slots: Mutex<[Option<Slot>; 2]>,
+    /// Every pair by state as last counted: kept when the pages are
+    /// dropped (a write, an idle console), for `/metrics`.
+    counted: Mutex<Option<Counted>>,
+}
+
+/// What `/metrics` serves of the pairs.
+#[derive(Clone)]
+pub struct Counted {
+    generation: u64,
+    made: Instant,
+    /// When they were counted (real time, for the scraper).
+    pub when: jiff::Timestamp,
+    pub at: Zoned,
+    pub pairs: Tally,
+    refreshing: bool,
 }
 
 struct Slot {
@@ -68,8 +83,6 @@ struct Slot {
     made: Instant,
     at: Zoned,
     html: Arc<str>,
-    /// Every pair by state, counted for the page: what `/metrics` serves.
-    pairs: Tally,
     refreshing: bool,
 }
 
@@ -77,6 +90,11 @@ impl OverviewCache {
     /// Forgets what was computed (after a write).
     pub fn invalidate(&self) {
         *self.slots.lock().expect("not poisoned") = [None, None];
+        // The counts stay served, as over 10 s old: the next scrape has
+        // them counted again.
+        if let Some(c) = self.counted.lock().expect("not poisoned").as_mut() {
+            c.made = Instant::now().checked_sub(OVERVIEW_FRESH).unwrap_or(c.made);
+        }
     }
 
     /// Forgets the pages made more than `age` ago (an idle console keeps
@@ -125,25 +143,34 @@ async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Z
     Ok((html, at))
 }
 
-/// Every pair by state, as the overview last counted them (at most
-/// [`OVERVIEW_FRESH`] old, else counted now): microseconds for `/metrics`
-/// where evaluating every pair of a national province takes tens of ms.
-pub async fn pair_counts(console: &Arc<Console>) -> Result<(Tally, Zoned), Failure> {
+/// Every pair by state, as the overview last counted them: at once, even
+/// when older than [`OVERVIEW_FRESH`] (then counted again in the
+/// background, for the next scrape) — microseconds for `/metrics`, where
+/// evaluating every pair of a national province takes a fifth of a second.
+/// Counted now only at the first request and after a reload.
+pub async fn pair_counts(console: &Arc<Console>) -> Result<Counted, Failure> {
     let generation = console.current().generation;
     {
-        let slots = console.overview.slots.lock().expect("not poisoned");
-        let fresh = slots
-            .iter()
-            .flatten()
-            .filter(|s| s.generation == generation && s.made.elapsed() < OVERVIEW_FRESH)
-            .max_by_key(|s| s.made);
-        if let Some(s) = fresh {
-            return Ok((s.pairs, s.at.clone()));
+        let mut counted = console.overview.counted.lock().expect("not poisoned");
+        if let Some(c) = counted.as_mut().filter(|c| c.generation == generation) {
+            if c.made.elapsed() >= OVERVIEW_FRESH && !c.refreshing {
+                c.refreshing = true;
+                let console = console.clone();
+                tokio::spawn(async move {
+                    if refresh_overview(&console, false).await.is_err() {
+                        let mut counted = console.overview.counted.lock().expect("not poisoned");
+                        if let Some(c) = counted.as_mut() {
+                            c.refreshing = false;
+                        }
+                    }
+                });
+            }
+            return Ok(c.clone());
         }
     }
-    // What was just counted, whether or not a write has dropped it since.
-    let (_, at, pairs) = refresh_overview(console, false).await?;
-    Ok((pairs, at))
+    refresh_overview(console, false).await?;
+    let counted = console.overview.counted.lock().expect("not poisoned");
+    Ok(counted.clone().expect("just counted"))
 }
 
 async fn refresh_overview(
@@ -170,12 +197,19 @@ async fn refresh_overview(
     // Evaluating every pair of a large province allocates tens of MB for a
     // moment; give it back, as the daemon does after a batch.
     crate::engine::memory::trim_heap();
+    *console.overview.counted.lock().expect("not poisoned") = Some(Counted {
+        generation: current.generation,
+        made: Instant::now(),
+        when: jiff::Timestamp::now(),
+        at: at.clone(),
+        pairs,
+        refreshing: false,
+    });
     console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
         generation: current.generation,
         made: Instant::now(),
         at: at.clone(),
         html: html.clone(),
-        pairs,
         refreshing: false,
     });
     Ok((html, at, pairs))
