@@ -8,14 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use jiff::Zoned;
 
 use super::pages::not_found_for;
 use super::roles::{Clerk, Reader};
 use super::{Console, Failure};
 use crate::config::Config;
-use crate::engine::{self, EngineError};
-use crate::ledger::Ledger;
+use crate::engine;
 use crate::output::Recorded;
 
 /// `GET /export/status.csv` / `status.xlsx`, with the page's filter.
@@ -63,12 +61,22 @@ pub async fn export(
                     .map(|(bytes, _)| bytes)
                     .map_err(|e| e.to_string())
             } else {
-                let (states, recorded) =
-                    export_states(config, ledger, &now, &filter).map_err(|e| e.to_string())?;
+                // An instance at a time, as the workbook: the page's rows,
+                // never every pair of the province at once.
+                let lazy =
+                    engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
+                let recorded = Recorded::load(config, ledger).map_err(|e| e.to_string())?;
+                let instances = &lazy.instances;
+                let rows = (0..instances.len())
+                    .filter(|&n| filter.keeps_instance(config, &instances[n]))
+                    .flat_map(|n| {
+                        let mut pairs = Vec::new();
+                        lazy.instance(n, &mut pairs);
+                        pairs
+                    })
+                    .filter(|s| filter.keeps(config, instances, s))
+                    .map(|s| crate::output::row(config, instances, &lazy.inputs, &recorded, &s));
                 let mut out = Vec::new();
-                let rows = states.pairs.iter().map(|s| {
-                    crate::output::row(config, &states.instances, &states.inputs, &recorded, s)
-                });
                 crate::output::write_csv(&mut out, rows).map_err(|e| e.to_string())?;
                 Ok(out)
             }
@@ -146,21 +154,6 @@ pub async fn sheet(
         .map_err(|e| Failure::Internal(e.to_string()))?;
     h.insert(header::CONTENT_DISPOSITION, disposition);
     Ok(r)
-}
-
-/// The states behind a download: the pairs of one instance, of one agency,
-/// or (no filter) every pair the overview counts.
-pub fn export_states(
-    config: &Config,
-    ledger: &Ledger,
-    at: &Zoned,
-    filter: &engine::Filter,
-) -> Result<(engine::States, Recorded), EngineError> {
-    let mut states = engine::states_at(config, ledger, at)?;
-    let instances = &states.instances;
-    states.pairs.retain(|s| filter.keeps(config, instances, s));
-    let recorded = Recorded::load(config, ledger)?;
-    Ok((states, recorded))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
