@@ -33,13 +33,15 @@ stats() {
 median() { sort -n -k"$2" "$work/$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'; }
 
 measure json  $bin --config "$work/cfg" status --at "$at" --format json
-pairs=$($bin --config "$work/cfg" status --at "$at" --format json | grep -c '"agency"' || true)
+$bin --config "$work/cfg" status --at "$at" --format json > "$work/json.out"
+pairs=$(grep -c '"agency"' "$work/json.out" || true)
 measure csv   $bin --config "$work/cfg" status --at "$at" --format csv
 measure xlsx  $bin --config "$work/cfg" status --at "$at" --format xlsx --output "$work/out.xlsx"
 measure table $bin --config "$work/cfg" status --at "$at" --all
 measure report $bin --config "$work/cfg" report --year 2025 --at "$at"
 
 echo "province: $agencies agencies × $plans plans × $obligations obligations, $pairs pairs; $runs runs each"
+echo "files: JSON $(stat -c %s "$work/json.out" | awk '{ printf "%.0f", $1 / 1048576 }') MiB, XLSX $(stat -c %s "$work/out.xlsx" | awk '{ printf "%.0f", $1 / 1048576 }') MiB"
 printf "%-8s %-28s %s\n" what "seconds (min / median / max)" "peak RSS KiB (min / median / max)"
 for n in json csv xlsx table report; do
   printf "%-8s %-28s %s\n" "$n" "$(stats $n 1)" "$(stats $n 2)"
