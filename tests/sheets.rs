@@ -516,15 +516,34 @@ fn what_dondoc_writes_for_an_instance_reimports_unchanged() {
     let (dir, cfg) = config();
     let file = dir.path().join("nop.csv");
     // A time with seconds (as `submit` without --on records now), a note
-    // that looks like a formula, an exempt pair with a note.
+    // that looks like a formula, a number and a note that read like Excel's
+    // escapes or hold what XML cannot (\x0b), an exempt pair with a note.
     fs::write(
         &file,
         "plan,obligation,period,agency,submitted_on,ref,note\n\
          kh-2025,bao-cao-6-thang,2025-06-14,so-y-te,2025-06-13T08:15:42+07:00,125/BC-SYT,=gửi qua hệ thống\n\
-         kh-2025,bao-cao-6-thang,2025-06-14,cong-an-tinh,20/06/2025,,trễ\n",
+         kh-2025,bao-cao-6-thang,2025-06-14,cong-an-tinh,20/06/2025,_x0041_,trễ_x000D_ \u{b}x\n",
     )
     .unwrap();
     assert!(import(&cfg, &file).status.success());
+    // An extended pair: the workbook's state says so (*đúng hạn (gia hạn
+    // đến 30/06/2025)*), and still reads as submitted.
+    let out = vi(&[
+        "--config",
+        &cfg,
+        "extend",
+        "--plan",
+        "kh-2025",
+        "--obligation",
+        "bao-cao-6-thang",
+        "--period",
+        "2025-06-14",
+        "--agency",
+        "so-y-te",
+        "--to",
+        "30/06/2025",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
     let out = vi(&[
         "--config",
         &cfg,

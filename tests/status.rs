@@ -256,7 +256,9 @@ fn the_constant_memory_workbook_opens_with_openpyxl_and_has_every_row() {
     import_ok(
         dir.path(),
         &cfg,
-        &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,ghi chú"],
+        // A note with what XML cannot hold (U+FFFF): the workbook stays
+        // readable (it used to be cut there).
+        &["p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,ghi chú \u{FFFF}"],
     );
     let xlsx = dir.path().join("all.xlsx");
     let at = ["--at", "05/05/2025"];
@@ -311,7 +313,81 @@ fn the_constant_memory_workbook_opens_with_openpyxl_and_has_every_row() {
         plan_sheet.iter().any(|r| r[4] == "Sở Y tế"
             && r[5] == "nộp muộn"
             && r[8] == "15/BC"
-            && r[9] == "ghi chú"),
+            && r[9] == "ghi chú _xFFFF_"),
         "{plan_sheet:?}"
     );
+}
+
+/// A full disk: the workbook that was at the path stays (it is written
+/// beside it and renamed once complete), no partial file is left, and
+/// the table written to a full device fails with exit 1, saying why.
+#[test]
+fn a_failed_export_keeps_the_file_that_was_there_and_says_so() {
+    let (dir, cfg) = two_agency_config();
+    // Two notes of 30 000 letters that do not compress much: a workbook
+    // over 40 KiB.
+    let mut seed = 7u64;
+    let mut note = || -> String {
+        (0..30_000)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(b'a' + (seed >> 59) as u8 % 26)
+            })
+            .collect()
+    };
+    let rows = [
+        format!(
+            "p,bao-cao,29/04/2025,so-y-te,02/05/2025 10:00,15/BC,{}",
+            note()
+        ),
+        format!(
+            "p,bao-cao,29/04/2025,cong-an-tinh,02/05/2025 10:00,16/BC,{}",
+            note()
+        ),
+    ];
+    import_ok(dir.path(), &cfg, &[rows[0].as_str(), rows[1].as_str()]);
+    let out_dir = dir.path().join("exports");
+    fs::create_dir(&out_dir).unwrap();
+    let xlsx = out_dir.join("status.xlsx");
+    fs::write(&xlsx, b"the workbook of last week").unwrap();
+    // Nothing is written past 40 KiB (bash's `ulimit -f` counts KiB; the
+    // database's shared memory takes 32); SIGXFSZ ignored: EFBIG.
+    let run = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 40; exec "$0" --lang en --config "$1" status --at 05/05/2025 --format xlsx --output "$2""#)
+        .arg(env!("CARGO_BIN_EXE_dondoc"))
+        .arg(&cfg)
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert!(!stderr.contains("ZipWriter"), "{stderr}");
+    assert_eq!(fs::read(&xlsx).unwrap(), b"the workbook of last week");
+    let left: Vec<_> = fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("status.xlsx")]);
+    for args in [
+        &["status", "--at", "05/05/2025", "--all"][..],
+        &["report", "--year", "2025", "--at", "05/05/2025"][..],
+    ] {
+        let full = fs::File::create("/dev/full").unwrap();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+            .args(["--lang", "en", "--config", &cfg])
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

@@ -52,6 +52,26 @@ pub fn write<S: AsRef<str>, R: AsRef<[S]>>(
     rule(out, &widths, ['└', '─', '┴', '┘'])
 }
 
+/// A text from a stranger (a note, a document number) as a cell shows it
+/// without moving the cursor: a tab as a space, a carriage return dropped,
+/// another control character as its picture (U+240B for `\x0b`).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.into();
+    }
+    text.chars()
+        .filter(|&c| c != '\r')
+        .map(|c| match c {
+            '\t' => ' ',
+            '\n' => '\n',
+            c if u32::from(c) < 0x20 => char::from_u32(0x2400 + u32::from(c)).unwrap_or(' '),
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// The display width of a cell's widest line.
 fn widest(cell: &str) -> usize {
     cell.split('\n').map(|l| l.width()).max().unwrap_or(0)
@@ -106,6 +126,18 @@ fn line_of<S: AsRef<str>>(out: &mut impl Write, widths: &[usize], cells: &[S]) -
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_do_not_move_the_cursor() {
+        assert_eq!(
+            super::printable("Gửi\tngày 5\r\nsố\u{b}1\u{7f}"),
+            "Gửi ngày 5\nsố␋1\u{FFFD}"
+        );
+        assert!(matches!(
+            super::printable("thường\n2"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     /// Drawn as comfy-table draws it without a terminal, cell for cell.
     #[test]
     fn the_same_as_comfy_table_without_a_terminal() {

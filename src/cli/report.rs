@@ -32,10 +32,8 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     match args.out.format {
         super::Format::Json => super::print_json(&rows),
         super::Format::Csv => write_csv(&rows),
-        super::Format::Table => {
-            print_table(&rows, args.year, &now);
-            Ok(())
-        }
+        super::Format::Table => Ok(print_table(&rows, args.year, &now)
+            .map_err(|e| anyhow::anyhow!("writing the table: {e}"))?),
         super::Format::Xlsx => {
             let path = args.out.output.as_deref().expect("checked above");
             write_xlsx(path, &rows, args.year, &now)
@@ -68,7 +66,7 @@ const HEADER: [&str; 9] = [
     "Số ngày chậm bình quân",
 ];
 
-fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
+fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) -> std::io::Result<()> {
     let table: Vec<[String; 9]> = rows
         .iter()
         .enumerate()
@@ -87,16 +85,16 @@ fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
         })
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = writeln!(
+    writeln!(
         out,
         "Kết quả thực hiện chế độ báo cáo năm {year} (các kỳ có hạn nộp trong năm), tính đến {} {}",
         crate::dates::vn(now.date()),
         now.strftime("%H:%M")
-    );
-    let _ = super::grid::draw(&mut out, &HEADER, &table);
+    )?;
+    super::grid::draw(&mut out, &HEADER, &table)?;
     drop(table);
     let t = ranking::totals(rows);
-    let _ = writeln!(
+    writeln!(
         out,
         "{} đơn vị, {} lượt phải nộp; đúng hạn {}/{} lượt đã đến hạn ({}).",
         t.agencies,
@@ -104,7 +102,8 @@ fn print_table(rows: &[Row], year: i16, now: &jiff::Zoned) {
         t.on_time,
         t.fallen_due,
         percent(t.on_time_rate)
-    );
+    )?;
+    out.flush()
 }
 
 fn write_csv(rows: &[Row]) -> Result<(), CliError> {

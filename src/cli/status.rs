@@ -123,7 +123,8 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
         &recorded,
         &now,
         lang,
-    );
+    )
+    .map_err(|e| anyhow::anyhow!("writing the table: {e}"))?;
     if hidden > 0 {
         let cutoff = dates::vn(now.date().saturating_sub(jiff::ToSpan::days(30)));
         println!(
@@ -164,7 +165,7 @@ fn print_table(
     recorded: &crate::output::Recorded,
     now: &jiff::Zoned,
     lang: Lang,
-) -> usize {
+) -> std::io::Result<usize> {
     let instances = &lazy.instances;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let tz = &config.settings.timezone;
@@ -192,7 +193,7 @@ fn print_table(
             }
             if !headed {
                 headed = true;
-                let _ = writeln!(
+                writeln!(
                     out,
                     "\n{}",
                     say!(
@@ -202,7 +203,7 @@ fn print_table(
                         plan.label(),
                         plan.title
                     )
-                );
+                )?;
             }
             pairs.sort_by_key(|s| rank[s.agency]);
             let i = &instances[n];
@@ -223,7 +224,7 @@ fn print_table(
                     dates::en_weekday(i.due)
                 ),
             };
-            let _ = writeln!(out, "\n  {line}");
+            writeln!(out, "\n  {line}")?;
             let header = match lang {
                 Lang::Vi => [
                     "Đơn vị",
@@ -276,6 +277,7 @@ fn print_table(
                         .flatten()
                         .collect::<Vec<_>>()
                         .join("\n");
+                    let written = super::grid::printable(&written).into_owned();
                     [
                         name,
                         state,
@@ -285,7 +287,7 @@ fn print_table(
                     ]
                 })
                 .collect();
-            let _ = super::grid::draw(&mut out, &header, &rows);
+            super::grid::draw(&mut out, &header, &rows)?;
         }
     }
     let total = counts.total;
@@ -293,7 +295,7 @@ fn print_table(
         .iter()
         .map(|st| format!("{} {}", counts.of(*st), state_name(*st, lang)))
         .collect();
-    let _ = writeln!(
+    writeln!(
         out,
         "\n{}",
         say!(
@@ -305,8 +307,9 @@ fn print_table(
             total,
             counts.join(" · ")
         )
-    );
-    hidden
+    )?;
+    out.flush()?;
+    Ok(hidden)
 }
 
 /// A state as the table names it.

@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-
 use super::pages::not_found_for;
 use super::roles::{Clerk, Reader};
 use super::{Console, Failure};

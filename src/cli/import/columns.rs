@@ -155,7 +155,9 @@ impl Columns {
         let Some(text) = self.state.and_then(|i| cells.get(i)) else {
             return false;
         };
-        let key = fold(text);
+        // A state as the workbook words an extended pair's: *quá hạn (gia
+        // hạn đến 30/06/2025)*.
+        let key = fold(text.split(" (").next().unwrap_or(text));
         let named = |s: State| {
             [
                 s.as_str(),

@@ -10,6 +10,7 @@
 //! wide, the header row on every page.
 
 mod package;
+mod styles;
 
 use std::io::{self, Seek, Write};
 use std::path::Path;
@@ -70,7 +71,10 @@ impl Rows<'_> {
     }
 }
 
-/// Writes the workbook to `path`; returns how many pairs it lists.
+/// Writes the workbook to `path`; returns how many pairs it lists. It is
+/// written beside `path` under another name and renamed once complete: a
+/// failed export (a full disk) leaves the file that was there, or none,
+/// never half a workbook.
 pub fn write(
     path: &Path,
     config: &Config,
@@ -78,10 +82,27 @@ pub fn write(
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
 ) -> io::Result<usize> {
-    let file = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
-    let (file, n) = workbook(file, config, rows, recorded, now)?;
-    file.into_inner().map_err(io::IntoInnerError::into_error)?;
-    Ok(n)
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("not a file's name"))?;
+    let partial = path.with_file_name(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let file = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&partial)?);
+        let (file, n) = workbook(file, config, rows, recorded, now)?;
+        file.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(n)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// The workbook as bytes (the console sends it as a download), and how
@@ -105,9 +126,6 @@ fn workbook<W: Write + Seek>(
     recorded: &super::recorded::Recorded,
     now: &jiff::Zoned,
 ) -> io::Result<(W, usize)> {
-    let tz = &config.settings.timezone;
-    let names = Names::new(config);
-    let mut layout = Layout::new(config, &names, rows.instances);
     // Which plans have a row: each plan's instances up to its first.
     let found: Vec<std::cell::Cell<bool>> = vec![Default::default(); config.plans.len()];
     rows.each(
@@ -121,6 +139,22 @@ fn workbook<W: Write + Seek>(
         .filter(|&p| found[p].get())
         .collect();
     let mut book = Package::new(out, 1 + plans.len());
+    let total = sheets(&mut book, &plans, config, rows, recorded, now)?;
+    Ok((book.finish()?, total))
+}
+
+/// The plans' sheets, then the summary; how many pairs they list.
+fn sheets<W: Write + Seek>(
+    book: &mut Package<W>,
+    plans: &[usize],
+    config: &Config,
+    rows: &Rows,
+    recorded: &super::recorded::Recorded,
+    now: &jiff::Zoned,
+) -> io::Result<usize> {
+    let tz = &config.settings.timezone;
+    let names = Names::new(config);
+    let mut layout = Layout::new(config, &names, rows.instances);
     let when = format!(
         "Tình hình lúc {} {}",
         dates::vn(now.date()),
@@ -192,7 +226,13 @@ fn workbook<W: Write + Seek>(
                         })
                     }
                 };
-                let state = book.share(s.state.words(crate::lang::Lang::Vi));
+                // An extended pair says so: its days late count from the
+                // new date, not from the instance's in the due column.
+                let words = s.state.words(crate::lang::Lang::Vi);
+                let state = match s.extended_from {
+                    Some(_) => book.share(&format!("{words} (gia hạn đến {})", dates::vn(s.due))),
+                    None => book.share(words),
+                };
                 let submitted = s.submitted_at.map_or(Cell::Blank(cell), |t| {
                     let local = t.to_zoned(tz.clone()).datetime();
                     let seconds = i32::from(local.hour()) * 3600
@@ -236,9 +276,8 @@ fn workbook<W: Write + Seek>(
         )?;
         book.end(HEADER.len(), Some(row - 1))?;
     }
-    summary(&mut book, config, &per_plan, now)?;
-    let total = per_plan.iter().map(|t| t.total).sum();
-    Ok((book.finish()?, total))
+    summary(book, config, &per_plan, now)?;
+    Ok(per_plan.iter().map(|t| t.total).sum())
 }
 
 /// A row's height when its text needs more than one line.

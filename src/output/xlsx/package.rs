@@ -14,68 +14,8 @@ use std::io::{self, Seek, Write};
 
 use zip::write::{SimpleFileOptions, ZipWriter};
 
-/// A cell's style: an index into the `cellXfs` of [`STYLES`].
-pub type Style = u32;
-/// The sheet's title in bold.
-pub const BOLD: Style = 1;
-/// A plan sheet's header row: bold on blue, bordered, wrapped, at the top.
-pub const HEADER: Style = 2;
-/// The summary's header row.
-pub const SUMMARY_HEADER: Style = 3;
-/// The summary's cells.
-pub const SUMMARY_CELL: Style = 4;
-/// A row in state `k` (its index in `State::ALL`): `ROW + 3k` for text,
-/// `+ 1` for a date, `+ 2` for a date and time.
-pub const ROW: Style = 5;
-
-/// Excel's last row (1 048 576 rows, numbered from 1).
-pub const MAX_ROW: u32 = 1_048_576;
-
-/// A state's three cell formats (text, date, date and time) on fill `$fill`.
-macro_rules! state_xfs {
-    ($fill:literal) => {
-        concat!(
-            r#"<xf numFmtId="0" fontId="0" fillId=""#, $fill,
-            r#"" borderId="1" xfId="0" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>"#,
-            r#"<xf numFmtId="164" fontId="0" fillId=""#, $fill,
-            r#"" borderId="1" xfId="0" applyNumberFormat="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>"#,
-            r#"<xf numFmtId="165" fontId="0" fillId=""#, $fill,
-            r#"" borderId="1" xfId="0" applyNumberFormat="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>"#,
-        )
-    };
-}
-
-/// Fonts, fills (the header's blue, then the states' colours in the order
-/// of `State::ALL`: Excel's good / neutral / bad palette), a thin border,
-/// and the cell formats the constants above name.
-const STYLES: &str = concat!(
-    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-    "\n",
-    r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
-    r#"<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>"#,
-    r#"<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>"#,
-    r#"<fills count="8"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFC6EFCE"/><bgColor indexed="64"/></patternFill></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFFFEB9C"/><bgColor indexed="64"/></patternFill></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFFFFFFF"/><bgColor indexed="64"/></patternFill></fill>"#,
-    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill></fills>"#,
-    r#"<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>"#,
-    r#"<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>"#,
-    r#"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#,
-    r#"<cellXfs count="20"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#,
-    r#"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#,
-    r#"<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>"#,
-    r#"<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment wrapText="1"/></xf>"#,
-    r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment wrapText="1"/></xf>"#,
-    state_xfs!("3"),
-    state_xfs!("4"),
-    state_xfs!("5"),
-    state_xfs!("6"),
-    state_xfs!("7"),
-    r#"</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/></styleSheet>"#,
-);
+use super::styles::STYLES;
+pub use super::styles::*;
 
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -113,7 +53,7 @@ struct Listed {
 
 /// The workbook being written.
 pub struct Package<W: Write + Seek> {
-    zip: ZipWriter<W>,
+    zip: ZipWriter<Fuse<W>>,
     options: SimpleFileOptions,
     /// The sheets by their place in the workbook (sheet1 first): `None`
     /// until written.
@@ -130,7 +70,7 @@ impl<W: Write + Seek> Package<W> {
     /// A workbook of `sheets` sheets, written to `out`.
     pub fn new(out: W, sheets: usize) -> Package<W> {
         Package {
-            zip: ZipWriter::new(out),
+            zip: ZipWriter::new(Fuse::new(out)),
             // Level 3: the rows are repetitive XML; level 6 took more time
             // than building them, level 1 made the file twice as large. No
             // ZIP64 (LibreOffice does not open it): a part stays under 4 GiB,
@@ -353,7 +293,72 @@ impl<W: Write + Seek> Package<W> {
             self.zip.start_file(path, self.options)?;
             self.zip.write_all(xml.as_bytes())?;
         }
-        Ok(self.zip.finish()?)
+        Ok(self.zip.finish()?.inner)
+    }
+}
+
+/// The file under the zip writer: once a write failed (a full disk), what
+/// follows is taken and dropped, positions kept as if written. The first
+/// error reaches the caller, who removes the file; the zip writer, dropped
+/// with the workbook, then finishes into nothing instead of complaining on
+/// standard error.
+struct Fuse<W> {
+    inner: W,
+    blown: bool,
+    /// Where the next byte goes, and the end so far.
+    at: u64,
+    end: u64,
+}
+
+impl<W> Fuse<W> {
+    fn new(inner: W) -> Fuse<W> {
+        Fuse {
+            inner,
+            blown: false,
+            at: 0,
+            end: 0,
+        }
+    }
+
+    fn moved(&mut self, to: u64) {
+        self.at = to;
+        self.end = self.end.max(to);
+    }
+}
+
+impl<W: Write> Write for Fuse<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = if self.blown {
+            buf.len()
+        } else {
+            self.inner.write(buf).inspect_err(|_| self.blown = true)?
+        };
+        self.moved(self.at + n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.blown {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.blown = true)
+    }
+}
+
+impl<W: Seek> Seek for Fuse<W> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let at = if self.blown {
+            let from = |base: u64, by: i64| base.checked_add_signed(by).unwrap_or(0);
+            match to {
+                io::SeekFrom::Start(n) => n,
+                io::SeekFrom::Current(by) => from(self.at, by),
+                io::SeekFrom::End(by) => from(self.end, by),
+            }
+        } else {
+            self.inner.seek(to).inspect_err(|_| self.blown = true)?
+        };
+        self.moved(at);
+        Ok(at)
     }
 }
 
@@ -370,22 +375,31 @@ fn text_element(out: &mut String, text: &str) {
 }
 
 /// `text` as XML character data (or an attribute's value, `attribute`).
-/// Control characters, which XML 1.0 cannot hold, are written as Excel
-/// writes them: `_xHHHH_`.
+/// The characters XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF)
+/// are written as Excel writes them, `_xHHHH_`, and so is the `_` of a
+/// text that reads like one (`_x0041_` → `_x005F_x0041_`): what Excel and
+/// LibreOffice show, and `import` reads back, is the text itself.
 fn escape(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' if attribute => out.push_str("&quot;"),
             '\t' | '\n' => out.push(c),
-            c if u32::from(c) < 0x20 => {
+            '_' if reads_as_escape(&text[i..]) => out.push_str("_x005F_"),
+            c if u32::from(c) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
                 let _ = write!(out, "_x{:04X}_", u32::from(c));
             }
             c => out.push(c),
         }
     }
+}
+
+/// Whether `text` starts like Excel's escape of a character: `_xHHHH_`.
+fn reads_as_escape(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 7 && b[1] == b'x' && b[2..6].iter().all(u8::is_ascii_hexdigit) && b[6] == b'_'
 }
 
 #[cfg(test)]
@@ -403,6 +417,11 @@ mod tests {
         let mut out = String::new();
         escape(&mut out, "Kế hoạch \"số 1\"", true);
         assert_eq!(out, "Kế hoạch &quot;số 1&quot;");
+        // XML cannot hold U+FFFE or U+FFFF; a text that reads like an escape
+        // keeps its underscore.
+        let mut out = String::new();
+        escape(&mut out, "a\u{FFFE}b\u{FFFF}c _x0041_ _x00 _xZZZZ_", false);
+        assert_eq!(out, "a_xFFFE_b_xFFFF_c _x005F_x0041_ _x00 _xZZZZ_");
     }
 
     #[test]
