@@ -391,3 +391,59 @@ fn a_failed_export_keeps_the_file_that_was_there_and_says_so() {
         );
     }
 }
+
+/// A filtered workbook says which pairs it lists, under each sheet's
+/// title: its summary of overdue pairs alone must not read as the whole.
+#[test]
+fn a_filtered_workbook_says_what_it_lists() {
+    let (dir, cfg) = two_agency_config();
+    let xlsx = dir.path().join("overdue.xlsx");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "05/05/2025",
+        "--state",
+        "overdue",
+        "--agency",
+        "so-y-te",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let mut zip = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains("<t>Chỉ gồm các lượt: đơn vị Sở Y tế; trạng thái quá hạn</t>"),
+        "{strings}"
+    );
+    let all = dir.path().join("all.xlsx");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "05/05/2025",
+        "--format",
+        "xlsx",
+        "--output",
+        all.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let mut zip = zip::ZipArchive::new(fs::File::open(&all).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(!strings.contains("Chỉ gồm"), "{strings}");
+}

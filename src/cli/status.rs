@@ -89,6 +89,7 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
             }
         };
         let rows = crate::output::xlsx::Rows {
+            only: filter.describe(config),
             instances: &lazy.instances,
             states: &states,
             keep: &keep,

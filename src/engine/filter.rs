@@ -125,6 +125,38 @@ impl Filter {
             && self.since.is_none_or(|d| inst.due >= d)
     }
 
+    /// The conditions as the office reads them (*trạng thái quá hạn; đơn vị
+    /// Sở Y tế*), for a workbook that lists only some pairs; `None`
+    /// without any.
+    pub fn describe(&self, config: &Config) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(p) = self.plan {
+            parts.push(format!("kế hoạch {}", config.plans[p].label()));
+        }
+        if let Some(o) = &self.obligation {
+            let title = config
+                .plans
+                .iter()
+                .flat_map(|p| &p.obligations)
+                .find(|ob| &ob.id == o)
+                .map_or(o.as_str(), |ob| ob.title.as_str());
+            parts.push(format!("nội dung {title}"));
+        }
+        if let Some(d) = self.period {
+            parts.push(format!("kỳ {}", dates::vn(d)));
+        }
+        if let Some(a) = self.agency {
+            parts.push(format!("đơn vị {}", config.agencies[a].name));
+        }
+        if let Some(st) = self.state {
+            parts.push(format!("trạng thái {}", st.words(Lang::Vi)));
+        }
+        if let Some(d) = self.since {
+            parts.push(format!("hạn nộp từ {}", dates::vn(d)));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
     /// Whether the pair `s` (of `instances`) passes every condition.
     pub fn keeps(&self, config: &Config, instances: &[Instance], s: &PairState) -> bool {
         self.keeps_instance(config, &instances[s.instance])

@@ -52,6 +52,7 @@ pub async fn export(
                     filter.keeps(config, instances, s)
                 };
                 let rows = crate::output::xlsx::Rows {
+                    only: filter.describe(config),
                     instances: &lazy.instances,
                     states: &states,
                     keep: &keep,

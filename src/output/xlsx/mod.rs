@@ -44,6 +44,9 @@ const HEADER: [&str; 10] = [
 /// states on demand (an instance at a time through one buffer, so a national
 /// export holds one instance's pairs, not millions), and which to keep.
 pub struct Rows<'a> {
+    /// Which pairs, when not all ([`crate::engine::Filter::describe`]):
+    /// said under each sheet's title.
+    pub only: Option<String>,
     pub instances: &'a [Instance],
     pub states: &'a dyn Fn(usize, &mut Vec<PairState>),
     pub keep: &'a dyn Fn(&[Instance], &PairState) -> bool,
@@ -185,6 +188,7 @@ fn sheets<W: Write + Seek>(
         book.row(0, None, &[Cell::Shared(title, package::BOLD)])?;
         let when = book.share(&when);
         book.row(1, None, &[Cell::Shared(when, 0)])?;
+        only_line(book, rows)?;
         let header_lines = HEADER
             .iter()
             .zip(widths)
@@ -276,8 +280,18 @@ fn sheets<W: Write + Seek>(
         )?;
         book.end(HEADER.len(), Some(row - 1))?;
     }
-    summary(book, config, &per_plan, now)?;
+    summary(book, config, rows, &per_plan, now)?;
     Ok(per_plan.iter().map(|t| t.total).sum())
+}
+
+/// The third row of a filtered workbook's sheets: which pairs it lists
+/// (a summary of overdue pairs alone must not read as the whole).
+fn only_line<W: Write + Seek>(book: &mut Package<W>, rows: &Rows) -> io::Result<()> {
+    let Some(only) = &rows.only else {
+        return Ok(());
+    };
+    let text = book.share(&text(&format!("Chỉ gồm các lượt: {only}")));
+    book.row(2, None, &[Cell::Shared(text, package::BOLD)])
 }
 
 /// A row's height when its text needs more than one line.
@@ -289,6 +303,7 @@ fn tall(lines: u16) -> Option<f64> {
 fn summary<W: Write + Seek>(
     book: &mut Package<W>,
     config: &Config,
+    rows: &Rows,
     per_plan: &[crate::policy::Tally],
     now: &jiff::Zoned,
 ) -> io::Result<()> {
@@ -313,6 +328,7 @@ fn summary<W: Write + Seek>(
     );
     let when = book.share(&when);
     book.row(1, None, &[Cell::Shared(when, 0)])?;
+    only_line(book, rows)?;
     let header_lines = titles.iter().zip(&widths).map(|(t, w)| lines(t, *w));
     let header: Vec<Cell> = titles
         .iter()
