@@ -397,53 +397,27 @@ fn a_failed_export_keeps_the_file_that_was_there_and_says_so() {
 #[test]
 fn a_filtered_workbook_says_what_it_lists() {
     let (dir, cfg) = two_agency_config();
-    let xlsx = dir.path().join("overdue.xlsx");
-    let out = dondoc(&[
-        "--config",
-        &cfg,
-        "status",
-        "--at",
-        "05/05/2025",
-        "--state",
-        "overdue",
-        "--agency",
-        "so-y-te",
-        "--format",
-        "xlsx",
-        "--output",
-        xlsx.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let mut zip = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
-    let mut strings = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
-        &mut strings,
-    )
-    .unwrap();
-    assert!(
-        strings.contains("<t>Chỉ gồm các lượt: đơn vị Sở Y tế; trạng thái quá hạn</t>"),
-        "{strings}"
+    // The workbook's shared strings, exported with `filters`.
+    let strings = |name: &str, filters: &[&str]| -> String {
+        let xlsx = dir.path().join(name);
+        let at = ["--config", cfg.as_str(), "status", "--at", "05/05/2025"];
+        let output = ["--format", "xlsx", "--output", xlsx.to_str().unwrap()];
+        let out = dondoc(&[&at[..], filters, &output].concat());
+        assert!(out.status.success(), "{}", out.stderr);
+        let mut zip = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
+        let mut strings = String::new();
+        let mut part = zip.by_name("xl/sharedStrings.xml").unwrap();
+        std::io::Read::read_to_string(&mut part, &mut strings).unwrap();
+        strings
+    };
+    let filtered = strings(
+        "overdue.xlsx",
+        &["--state", "overdue", "--agency", "so-y-te"],
     );
-    let all = dir.path().join("all.xlsx");
-    let out = dondoc(&[
-        "--config",
-        &cfg,
-        "status",
-        "--at",
-        "05/05/2025",
-        "--format",
-        "xlsx",
-        "--output",
-        all.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let mut zip = zip::ZipArchive::new(fs::File::open(&all).unwrap()).unwrap();
-    let mut strings = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
-        &mut strings,
-    )
-    .unwrap();
-    assert!(!strings.contains("Chỉ gồm"), "{strings}");
+    assert!(
+        filtered.contains("<t>Chỉ gồm các lượt: đơn vị Sở Y tế; trạng thái quá hạn</t>"),
+        "{filtered}"
+    );
+    let all = strings("all.xlsx", &[]);
+    assert!(!all.contains("Chỉ gồm"), "{all}");
 }
