@@ -468,3 +468,50 @@ fn the_recorder_is_named_without_user_in_the_environment() {
         format!("cli:{login}")
     );
 }
+
+/// A note typed with combining accents (as some keyboards and PDFs give
+/// them) is kept composed, as `import` reads cells: the status workbook
+/// with it re-imports unchanged.
+#[test]
+fn notes_are_kept_composed_so_an_export_reimports_unchanged() {
+    let (dir, cfg) = setup();
+    let decomposed = "to\u{302}\u{309} ho\u{31b}\u{323}p";
+    let out = dondoc(
+        &[
+            &["--config", &cfg, "submit"],
+            &PAIR[..],
+            &[
+                "--on",
+                "29/04/2025 15:30",
+                "--ref",
+                "125/BC",
+                "--note",
+                decomposed,
+            ],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows = status(&cfg, "30/04/2025 08:00");
+    assert_eq!(pair(&rows, "so-y-te")["note"], "tổ hợp");
+    let xlsx = dir.path().join("status.xlsx");
+    let out = dondoc(&[
+        "--config",
+        &cfg,
+        "status",
+        "--at",
+        "30/04/2025 08:00",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let out = dondoc(&["--config", &cfg, "import", xlsx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("already recorded") || out.stdout.contains("unchanged"),
+        "{}",
+        out.stdout
+    );
+}

@@ -124,6 +124,18 @@ impl Ledger {
                 )
                 .map_err(|e| sql.err(e))?;
             for (index, s) in batch.iter().enumerate() {
+                // Texts kept composed (NFC), as `import` reads them: a note
+                // typed with combining accents re-imports unchanged.
+                let nfc = |t: &Option<String>| {
+                    use unicode_normalization::UnicodeNormalization as _;
+                    t.as_ref().map(|t| t.nfc().collect::<String>())
+                };
+                let normalized = Submission {
+                    reference: nfc(&s.reference),
+                    note: nfc(&s.note),
+                    ..s.clone()
+                };
+                let s = &normalized;
                 match find_submission(&tx, &s.key).map_err(|e| sql.err(e))? {
                     Some(e) if e == *s => {
                         outcome.unchanged += 1;
