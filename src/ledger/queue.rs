@@ -347,8 +347,15 @@ impl Ledger {
                        last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
                 )
                 .map_err(|e| sql.err(e))?;
+            // OR FAIL: a statement that may change several rows and abort
+            // halfway keeps a statement journal (a 64 KiB buffer, and a copy
+            // of each page it changes, per message); this one fails only on
+            // a NULL state, which is never given, and a failure rolls the
+            // whole transaction back anyway.
             let mut log = tx
-                .prepare_cached("UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1")
+                .prepare_cached(
+                    "UPDATE OR FAIL sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1",
+                )
                 .map_err(|e| sql.err(e))?;
             let mut retry = tx
                 .prepare_cached(
