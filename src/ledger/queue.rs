@@ -388,9 +388,12 @@ impl Ledger {
     }
 }
 
-/// This process, as a lease owner: `pid@host`.
-fn lease_owner() -> String {
-    format!("{}@{}", std::process::id(), host())
+/// This process, as a lease owner: `pid@host`, found once (a lease is
+/// written per chunk of messages; reading the host name each time cost
+/// five system calls).
+fn lease_owner() -> &'static str {
+    static OWNER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OWNER.get_or_init(|| format!("{}@{}", std::process::id(), host()))
 }
 
 fn host() -> String {
