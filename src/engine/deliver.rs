@@ -2,13 +2,14 @@
 //! each — on a thread of its own, up to COMMIT_GROUP outcomes per
 //! transaction — and schedule retries with backoff.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::Timestamp;
 
 use super::summary::{EngineError, Summary};
 use crate::config::Config;
-use crate::ledger::{Delivery, Health, Ledger, Stored};
+use crate::ledger::{Delivery, Health, Lease, Ledger, Stored, Taken};
 use crate::mail::{Deliverer, SendError};
 
 /// Delivers every stored message due at `now`: new ones, crashed claims and
@@ -63,30 +64,46 @@ pub async fn deliver_due(
     let mut health = Watch::new(ledger)?;
     let mut refused: Option<(String, Timestamp)> = None;
     let mut candidates = candidates.into_iter();
-    let mut taken: std::collections::VecDeque<Stored> = Default::default();
+    // The chunk leased last, what its lease read (bodies, settled flags),
+    // and which of it comes next.
+    let mut chunk: VecDeque<Stored> = VecDeque::new();
+    let mut taken = Taken::default();
+    let mut nth = 0;
+    let mut leased_at = std::time::Instant::now();
     while !stop.load(Ordering::SeqCst) {
-        if taken.is_empty() {
-            let chunk: Vec<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
+        let Some(m) = chunk.pop_front() else {
+            chunk.extend(candidates.by_ref().take(LEASE_CHUNK));
             if chunk.is_empty() {
-                break;
+                break; // every candidate was tried
             }
-            let ids: Vec<(&str, i64)> = chunk
+            let asks: Vec<Lease> = chunk
                 .iter()
                 .zip(1..)
-                .map(|(m, k)| (m.message_id.as_str(), attempt * k))
+                .map(|(m, k)| Lease {
+                    message_id: &m.message_id,
+                    seconds: attempt * k,
+                    check_settled: m.created < now,
+                })
                 .collect();
-            let ok = ledger.lease(&ids, Timestamp::now())?;
-            taken.extend(
-                chunk
-                    .into_iter()
-                    .zip(ok)
-                    .filter_map(|(m, ok)| ok.then_some(m)),
-            );
+            leased_at = std::time::Instant::now();
+            ledger.lease(&asks, Timestamp::now(), now, &mut taken)?;
+            nth = 0;
             continue;
-        }
-        let m = taken.pop_front().expect("not empty");
-        // A message from an earlier moment may have become moot meanwhile.
-        if m.created < now && ledger.message_settled(&m.message_id, now)? {
+        };
+        nth += 1;
+        let Some((raw, settled)) = taken.get(nth - 1) else {
+            continue; // another sender has it, or it is done
+        };
+        // A message from an earlier moment may have become moot: as its
+        // lease found, unless that was a while ago (at the production pace,
+        // `max_per_minute`), then asked again.
+        let moot = m.created < now
+            && if leased_at.elapsed() < SETTLED_FRESH {
+                settled
+            } else {
+                ledger.message_settled(&m.message_id, now)?
+            };
+        if moot {
             let cancelled = Outcome {
                 message: m,
                 delivery: Delivery::Cancelled,
@@ -100,11 +117,9 @@ pub async fn deliver_due(
         let Ok(permit) = window.clone().acquire_owned().await else {
             break; // never closed
         };
-        let raw = ledger.body(&m.message_id)?;
         let result = deliverer
-            .send(&m.message_id, &m.sender, &m.recipients, &raw)
+            .send(&m.message_id, &m.sender, &m.recipients, raw)
             .await;
-        drop(raw);
         health.saw(ledger, &result, now)?;
         let delivery = match result {
             Ok(()) => Delivery::Sent(Timestamp::now()),
@@ -214,8 +229,13 @@ impl Watch {
     }
 }
 
-/// Messages leased per write.
+/// Messages leased per write; their bodies are read with the lease.
 const LEASE_CHUNK: usize = 16;
+
+/// How long whether a message is settled, as read with its lease, stands:
+/// past it (a slow server, `max_per_minute`) it is read again just before
+/// the attempt. A submission recorded meanwhile still cancels the message.
+const SETTLED_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// One delivery attempt's outcome, on its way to the database, with the
 /// sender's permit for a delivered message (given back once committed).

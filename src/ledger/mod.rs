@@ -33,6 +33,7 @@ pub use health::{Failure, Health};
 pub use message_state::MessageState;
 pub use notes::Note;
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
+pub use sending::{Lease, Taken};
 pub use step::Step;
 
 use std::fs;
