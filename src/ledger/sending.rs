@@ -60,12 +60,14 @@ impl Ledger {
     /// sender holds it or it is done.
     ///
     /// One transaction a chunk, not three a message: each transaction costs
-    /// SQLite's locks, and, after the recorder's commits, reading the pages
-    /// they changed again (system calls, all of them).
+    /// SQLite's locks, and, after another connection's commits, reading the
+    /// pages they changed again (system calls, all of them). The sender
+    /// leases through the connection that records the outcomes, so that
+    /// neither throws the other's page cache away.
     ///
-    /// Leases are advisory: written without waiting for the disk (the
-    /// `lease_conn` has synchronous=NORMAL); a lease lost to a power cut only
-    /// lets another sender take the message a little early.
+    /// Leases are advisory: written without waiting for the disk
+    /// (synchronous=NORMAL for this transaction); a lease lost to a power
+    /// cut only lets another sender take the message a little early.
     pub fn lease(
         &mut self,
         asks: &[Lease],
@@ -75,7 +77,31 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         taken.bytes.clear();
         taken.messages.clear();
-        let (tx, sql) = super::write_tx(&mut self.lease_conn, &self.path)?;
+        // The safety level cannot change inside a transaction (a journaled
+        // write): the lease is then part of it, and as durable.
+        let advisory = self.conn.is_autocommit();
+        if advisory {
+            self.conn
+                .execute_batch("PRAGMA synchronous = NORMAL")
+                .map_err(|e| self.sql(e))?;
+        }
+        let leased = self.lease_in_tx(asks, now, settled_at, taken);
+        if advisory {
+            self.conn
+                .execute_batch("PRAGMA synchronous = FULL")
+                .map_err(|e| self.sql(e))?;
+        }
+        leased
+    }
+
+    fn lease_in_tx(
+        &mut self,
+        asks: &[Lease],
+        now: Timestamp,
+        settled_at: Timestamp,
+        taken: &mut Taken,
+    ) -> Result<(), LedgerError> {
+        let (tx, sql) = super::write_tx(&mut self.conn, &self.path)?;
         {
             let mut lease = tx
                 .prepare_cached(
@@ -149,8 +175,8 @@ pub struct Lease<'a> {
 }
 
 /// What a [`Ledger::lease`] took: the chunk's bodies in one buffer, filled
-/// again by the next chunk (so a chunk of bodies is in memory, and no
-/// allocation is made per message).
+/// again for a later chunk (the sender keeps two: the chunk it sends and the
+/// next one, leased meanwhile), so no allocation per message.
 #[derive(Default)]
 pub struct Taken {
     bytes: Vec<u8>,

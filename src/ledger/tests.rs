@@ -267,4 +267,11 @@ fn a_lease_reads_the_bodies_and_settled_flags_of_what_it_took() {
         )
         .unwrap();
     assert_eq!(again.get(0).map(|(_, settled)| settled), Some(false));
+    // The lease was written without waiting for the disk; what comes next
+    // on the connection (the outcomes) waits again.
+    let synchronous: i64 = ledger
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(synchronous, 2);
 }
