@@ -1,14 +1,18 @@
-//! Delivering stored messages: lease them, send them, record what became of
-//! each — on a thread of its own, up to COMMIT_GROUP outcomes per
-//! transaction — and schedule retries with backoff.
+//! Delivering stored messages: lease them a chunk ahead, send them, record
+//! what became of each — the leases and the records on a thread of their
+//! own (`recorder`) — and schedule retries with backoff.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 
 use jiff::Timestamp;
+use tokio::sync::oneshot;
 
+use super::recorder::{self, Job, LeaseJob, Leased, Outcome};
 use super::summary::{EngineError, Summary};
 use crate::config::Config;
-use crate::ledger::{Delivery, Health, Ledger, Stored};
+use crate::ledger::{Delivery, Health, Ledger, LedgerError, Stored, Taken};
 use crate::mail::{Deliverer, SendError};
 
 /// Delivers every stored message due at `now`: new ones, crashed claims and
@@ -41,58 +45,84 @@ pub async fn deliver_due(
     if candidates.is_empty() {
         return Ok(Summary::default());
     }
-    // Outcomes are recorded on a thread of their own (its own connection,
-    // synchronous=FULL) while the next messages are on the wire, a group per
-    // transaction. A message takes one of UNRECORDED_AT_MOST permits before
-    // it is sent and gives it back once its outcome is committed: that bounds
-    // how many delivered messages can be unrecorded at a crash (and so go out
-    // twice), see README.
-    let (record, outcomes) = std::sync::mpsc::channel::<Outcome>();
+    // Leases and outcomes go to a thread of its own (`recorder`), outcomes
+    // a group per transaction while the next messages are on the wire. A
+    // message takes one of UNRECORDED_AT_MOST permits before it is sent and
+    // gives it back once its outcome is committed: that bounds how many
+    // delivered messages can be unrecorded at a crash (and so go out twice),
+    // see README.
+    let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
     let window = std::sync::Arc::new(tokio::sync::Semaphore::new(UNRECORDED_AT_MOST));
     let mut recorder_ledger = ledger.reopen()?;
-    let recorder = std::thread::spawn(move || record_outcomes(&mut recorder_ledger, outcomes));
+    let recorder =
+        std::thread::spawn(move || recorder::run(&mut recorder_ledger, inbox, COMMIT_GROUP));
     let mail = &config.settings.mail;
     let give_up_after = mail.give_up_hours as i64 * 3600;
     // Messages are leased a chunk at a time (one write for LEASE_CHUNK), the
-    // k-th for as long as k attempts can take: the send timeout plus a margin
-    // to record the outcome, each.
+    // next chunk while this one is sent, each for as long as the attempts
+    // before it and its own can take: the send timeout plus a margin to
+    // record the outcome, each.
     let attempt = mail
         .smtp
         .as_ref()
         .map_or(30, |s| s.timeout_seconds as i64 + 2);
     let mut health = Watch::new(ledger)?;
     let mut refused: Option<(String, Timestamp)> = None;
+    let mut failed: Option<LedgerError> = None;
     let mut candidates = candidates.into_iter();
-    let mut taken: std::collections::VecDeque<Stored> = Default::default();
+    let mut ask = |ahead: usize, taken: Taken| {
+        let chunk: VecDeque<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
+        ask_lease(&jobs, chunk, ahead, attempt, now, taken)
+    };
+    // The chunk being sent, what its lease read (bodies, settled flags),
+    // and the next chunk's lease on its way.
+    let mut chunk: VecDeque<Stored> = VecDeque::new();
+    let mut taken = Taken::default();
+    let mut nth = 0;
+    let mut leased_at = std::time::Instant::now();
+    let mut next_lease = ask(0, Taken::default());
     while !stop.load(Ordering::SeqCst) {
-        if taken.is_empty() {
-            let chunk: Vec<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            let ids: Vec<(&str, i64)> = chunk
-                .iter()
-                .zip(1..)
-                .map(|(m, k)| (m.message_id.as_str(), attempt * k))
-                .collect();
-            let ok = ledger.lease(&ids, Timestamp::now())?;
-            taken.extend(
-                chunk
-                    .into_iter()
-                    .zip(ok)
-                    .filter_map(|(m, ok)| ok.then_some(m)),
-            );
+        let Some(m) = chunk.pop_front() else {
+            let Some(answer) = next_lease.take() else {
+                break; // every candidate was tried
+            };
+            let Leased {
+                chunk: leased,
+                taken: read,
+                at,
+            } = match answer.await {
+                Ok(Ok(leased)) => leased,
+                Ok(Err(e)) => {
+                    failed = Some(e);
+                    break;
+                }
+                Err(_) => break, // the recorder stopped on an error: it is returned below
+            };
+            let spare = std::mem::replace(&mut taken, read);
+            (chunk, nth, leased_at) = (leased, 0, at);
+            next_lease = ask(chunk.len(), spare);
             continue;
-        }
-        let m = taken.pop_front().expect("not empty");
-        // A message from an earlier moment may have become moot meanwhile.
-        if m.created < now && ledger.message_settled(&m.message_id, now)? {
+        };
+        nth += 1;
+        let Some((raw, settled)) = taken.get(nth - 1) else {
+            continue; // another sender has it, or it is done
+        };
+        // A message from an earlier moment may have become moot: as its
+        // lease found, unless that was a while ago (at the production pace,
+        // `max_per_minute`), then asked again.
+        let moot = m.created < now
+            && if leased_at.elapsed() < SETTLED_FRESH {
+                settled
+            } else {
+                ledger.message_settled(&m.message_id, now)?
+            };
+        if moot {
             let cancelled = Outcome {
                 message: m,
                 delivery: Delivery::Cancelled,
                 permit: None,
             };
-            if record.send(cancelled).is_err() {
+            if jobs.send(Job::Outcome(cancelled)).is_err() {
                 break;
             }
             continue;
@@ -100,11 +130,9 @@ pub async fn deliver_due(
         let Ok(permit) = window.clone().acquire_owned().await else {
             break; // never closed
         };
-        let raw = ledger.body(&m.message_id)?;
         let result = deliverer
-            .send(&m.message_id, &m.sender, &m.recipients, &raw)
+            .send(&m.message_id, &m.sender, &m.recipients, raw)
             .await;
-        drop(raw);
         health.saw(ledger, &result, now)?;
         let delivery = match result {
             Ok(()) => Delivery::Sent(Timestamp::now()),
@@ -134,13 +162,16 @@ pub async fn deliver_due(
             delivery,
             permit: Some(permit),
         };
-        if record.send(outcome).is_err() {
+        if jobs.send(Job::Outcome(outcome)).is_err() {
             break; // the recorder stopped on an error: it is returned below
         }
     }
-    drop(record);
+    drop(jobs);
     // A panic in the recorder is a bug: let it surface as one.
     let mut summary = recorder.join().expect("the recorder thread panicked")?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
     if let Some((error, next)) = refused {
         let postponed = ledger.postpone_all(next, &error)?;
         tracing::error!(%error, messages = postponed, retry_at = %next,
@@ -159,10 +190,6 @@ pub const UNRECORDED_AT_MOST: usize = 16;
 /// Outcomes committed per transaction when messages come fast: half the
 /// window, so the sender goes on with the other half during the `fsync`.
 const COMMIT_GROUP: usize = UNRECORDED_AT_MOST / 2;
-
-/// How long a group waits to fill before what it has is committed: at the
-/// production pace (`max_per_minute`) every outcome waits this long, alone.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Whether delivery as a whole works, as last recorded: a warning when it
 /// starts failing and when it recovers, not one per message.
@@ -214,72 +241,39 @@ impl Watch {
     }
 }
 
-/// Messages leased per write.
+/// Messages leased per write; their bodies are read with the lease.
 const LEASE_CHUNK: usize = 16;
 
-/// One delivery attempt's outcome, on its way to the database, with the
-/// sender's permit for a delivered message (given back once committed).
-struct Outcome {
-    message: Stored,
-    delivery: Delivery,
-    permit: Option<tokio::sync::OwnedSemaphorePermit>,
-}
+/// How long whether a message is settled, as read with its lease, stands:
+/// past it (a slow server, `max_per_minute`) it is read again just before
+/// the attempt. A submission recorded meanwhile still cancels the message.
+const SETTLED_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Records outcomes as they come, COMMIT_GROUP per transaction, or fewer
-/// when no other comes within LINGER; returns the tally.
-fn record_outcomes(
-    ledger: &mut Ledger,
-    outcomes: std::sync::mpsc::Receiver<Outcome>,
-) -> Result<Summary, EngineError> {
-    use std::sync::mpsc::RecvTimeoutError;
-    let mut summary = Summary::default();
-    while let Ok(first) = outcomes.recv() {
-        let mut group = vec![first];
-        let until = std::time::Instant::now() + LINGER;
-        while group.len() < COMMIT_GROUP {
-            let wait = until.saturating_duration_since(std::time::Instant::now());
-            match outcomes.recv_timeout(wait) {
-                Ok(next) => group.push(next),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        let rows: Vec<(String, Delivery)> = group
-            .iter()
-            .map(|o| (o.message.message_id.clone(), o.delivery.clone()))
-            .collect();
-        ledger.record(&rows)?;
-        for Outcome {
-            message: m,
-            delivery,
-            permit,
-        } in group
-        {
-            drop(permit); // committed: the sender may have another in flight
-            let id = &m.message_id;
-            // The office digest is the one message with no agency.
-            let agency = if m.agency.is_empty() {
-                "(digest)"
-            } else {
-                &m.agency
-            };
-            match delivery {
-                Delivery::Sent(_) => {
-                    tracing::info!(%agency, message_id = %id, "delivered");
-                    summary.sent += 1;
-                }
-                Delivery::Failed(error) => {
-                    tracing::warn!(%agency, message_id = %id, %error, "delivery failed for good");
-                    summary.failed += 1;
-                }
-                Delivery::Retry(error, next) => {
-                    tracing::info!(%agency, message_id = %id, %error, retry_at = %next, "delivery will be retried");
-                    summary.retrying += 1;
-                }
-                Delivery::Cancelled => summary.cancelled += 1,
-            }
-        }
+/// Asks the recorder to lease `chunk` (after `ahead` other attempts) and
+/// read it into `taken`; `None` when there is nothing left to lease, or the
+/// recorder stopped (its error is returned when it is joined).
+fn ask_lease(
+    jobs: &Sender<Job>,
+    chunk: VecDeque<Stored>,
+    ahead: usize,
+    attempt: i64,
+    now: Timestamp,
+    taken: Taken,
+) -> Option<oneshot::Receiver<Result<Leased, LedgerError>>> {
+    if chunk.is_empty() {
+        return None;
     }
-    Ok(summary)
+    let (reply, answer) = oneshot::channel();
+    let job = LeaseJob {
+        chunk,
+        ahead: ahead as i64,
+        attempt,
+        now,
+        taken,
+        reply,
+    };
+    jobs.send(Job::Lease(job)).ok()?;
+    Some(answer)
 }
 
 /// The delay before attempt `attempts + 1`: base × 2^attempts, at most an hour.

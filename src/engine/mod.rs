@@ -35,6 +35,7 @@ pub mod overview;
 pub mod plan;
 pub mod ranking;
 pub mod record;
+mod recorder;
 pub mod schedule;
 pub mod states;
 pub mod summary;

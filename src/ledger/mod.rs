@@ -33,6 +33,7 @@ pub use health::{Failure, Health};
 pub use message_state::MessageState;
 pub use notes::Note;
 pub use queue::{Body, Claim, Delivery, NewMessage, Stored};
+pub use sending::{Lease, Taken};
 pub use step::Step;
 
 use std::fs;
@@ -156,8 +157,6 @@ pub struct Conflict {
 /// The database of one office.
 pub struct Ledger {
     conn: Connection,
-    /// A second connection, synchronous=NORMAL, for advisory writes (leases).
-    lease_conn: Connection,
     path: PathBuf,
     /// Who records: written into every row (`recorded_by`).
     actor: String,
@@ -196,35 +195,19 @@ impl Ledger {
         conn.pragma_update(None, "mmap_size", MMAP_SIZE)
             .map_err(|e| sql.err(e))?;
         schema::migrate(&mut conn, path)?;
-        let mut lease_conn = Connection::open(path).map_err(|e| sql.err(e))?;
-        // A lease waits for the recorder's commit (an fsync, milliseconds):
-        // SQLite's own busy timeout sleeps 1, 2, 5, 10 … ms between tries and
-        // overshoots it, which stalls the sender; this one tries every 200 µs.
-        lease_conn
-            .busy_handler(Some(retry_soon))
-            .map_err(|e| sql.err(e))?;
-        lease_conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| sql.err(e))?;
-        lease_conn
-            .pragma_update(None, "mmap_size", MMAP_SIZE)
-            .map_err(|e| sql.err(e))?;
         Ok(Ledger {
             conn,
-            lease_conn,
             path: path.to_path_buf(),
             actor: actor.to_string(),
         })
     }
 
-    /// Frees the page caches of both connections (they fill up to 2 MiB
-    /// each during a batch, and keep it while the daemon idles).
+    /// Frees the connection's page cache (it fills up to 2 MiB during a
+    /// batch, and keeps it while the daemon idles).
     pub fn shrink_memory(&self) -> Result<(), LedgerError> {
-        for conn in [&self.conn, &self.lease_conn] {
-            conn.execute_batch("PRAGMA shrink_memory")
-                .map_err(|e| self.sql(e))?;
-        }
-        Ok(())
+        self.conn
+            .execute_batch("PRAGMA shrink_memory")
+            .map_err(|e| self.sql(e))
     }
 
     /// Another connection to the same database, for another thread.
@@ -384,13 +367,3 @@ mod tests;
 /// How much of the database file SQLite reads through a memory map
 /// (file-backed pages: shared, given back under memory pressure).
 const MMAP_SIZE: i64 = 256 << 20;
-
-/// A busy handler that tries again after 200 µs, for up to 10 s.
-fn retry_soon(tries: i32) -> bool {
-    const PAUSE: std::time::Duration = std::time::Duration::from_micros(200);
-    if tries >= 50_000 {
-        return false;
-    }
-    std::thread::sleep(PAUSE);
-    true
-}

@@ -196,36 +196,6 @@ impl Ledger {
             .map_err(|e| self.sql(e))
     }
 
-    /// Takes messages for a send attempt, each for its number of `seconds`
-    /// (longer than the attempts before and including its own can last);
-    /// returns which were taken (not held by another sender, not done).
-    ///
-    /// Leases are advisory: written without waiting for the disk (the
-    /// `lease_conn` has synchronous=NORMAL); a lease lost to a power cut only
-    /// lets another sender take the message a little early.
-    pub fn lease(&mut self, ids: &[(&str, i64)], now: Timestamp) -> Result<Vec<bool>, LedgerError> {
-        let (tx, sql) = super::write_tx(&mut self.lease_conn, &self.path)?;
-        let mut taken = Vec::with_capacity(ids.len());
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE messages SET lease_until = ?2 + ?3, lease_owner = ?4
-                     WHERE message_id = ?1 AND state IN ('pending', 'retry')
-                       AND (lease_until IS NULL OR lease_until <= ?2)",
-                )
-                .map_err(|e| sql.err(e))?;
-            let owner = lease_owner();
-            for (id, seconds) in ids {
-                let n = stmt
-                    .execute(params![id, now.as_second(), seconds, owner])
-                    .map_err(|e| sql.err(e))?;
-                taken.push(n == 1);
-            }
-        }
-        tx.commit().map_err(|e| sql.err(e))?;
-        Ok(taken)
-    }
-
     /// Releases the leases held by processes of this host that no longer run
     /// (a sender that crashed): their messages can go at once, instead of
     /// when the leases run out. Returns how many were released.
@@ -325,14 +295,7 @@ impl Ledger {
     /// a message with no pairs (the digest). One statement, one read.
     pub fn message_settled(&self, message_id: &str, at: Timestamp) -> Result<bool, LedgerError> {
         self.conn
-            .prepare_cached(
-                "SELECT count(*) > 0 AND count(*) = sum(
-                     EXISTS (SELECT 1 FROM submissions s WHERE s.plan = l.plan AND s.obligation = l.obligation
-                               AND s.period = l.period AND s.agency = l.agency AND s.submitted_at <= ?2)
-                     OR EXISTS (SELECT 1 FROM waivers w WHERE w.plan = l.plan AND w.obligation = l.obligation
-                               AND w.period = l.period AND w.agency = l.agency))
-                 FROM sent_log l WHERE l.message_id = ?1",
-            )
+            .prepare_cached(SETTLED)
             .and_then(|mut stmt| stmt.query_row(params![message_id, at.as_second()], |r| r.get(0)))
             .map_err(|e| self.sql(e))
     }
@@ -347,8 +310,15 @@ impl Ledger {
                        last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
                 )
                 .map_err(|e| sql.err(e))?;
+            // OR FAIL: a statement that may change several rows and abort
+            // halfway keeps a statement journal (a 64 KiB buffer, and a copy
+            // of each page it changes, per message); this one fails only on
+            // a NULL state, which is never given, and a failure rolls the
+            // whole transaction back anyway.
             let mut log = tx
-                .prepare_cached("UPDATE sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1")
+                .prepare_cached(
+                    "UPDATE OR FAIL sent_log SET state = ?2, sent_at = ?3, error = ?4 WHERE message_id = ?1",
+                )
                 .map_err(|e| sql.err(e))?;
             let mut retry = tx
                 .prepare_cached(
@@ -381,9 +351,21 @@ impl Ledger {
     }
 }
 
-/// This process, as a lease owner: `pid@host`.
-fn lease_owner() -> String {
-    format!("{}@{}", std::process::id(), host())
+/// Whether every pair of message ?1 is submitted by ?2 or waived; false
+/// for a message with no pairs (the digest).
+pub(super) const SETTLED: &str = "SELECT count(*) > 0 AND count(*) = sum(
+         EXISTS (SELECT 1 FROM submissions s WHERE s.plan = l.plan AND s.obligation = l.obligation
+                   AND s.period = l.period AND s.agency = l.agency AND s.submitted_at <= ?2)
+         OR EXISTS (SELECT 1 FROM waivers w WHERE w.plan = l.plan AND w.obligation = l.obligation
+                   AND w.period = l.period AND w.agency = l.agency))
+     FROM sent_log l WHERE l.message_id = ?1";
+
+/// This process, as a lease owner: `pid@host`, found once (a lease is
+/// written per chunk of messages; reading the host name each time cost
+/// five system calls).
+pub(super) fn lease_owner() -> &'static str {
+    static OWNER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OWNER.get_or_init(|| format!("{}@{}", std::process::id(), host()))
 }
 
 fn host() -> String {

@@ -192,3 +192,86 @@ fn deliverable_messages_are_sorted_without_their_bodies() {
         "{plan:?}"
     );
 }
+
+/// A lease takes a chunk and reads, in its transaction, each body taken and
+/// whether it became moot; a message another sender holds is not taken.
+#[test]
+fn a_lease_reads_the_bodies_and_settled_flags_of_what_it_took() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
+    let ids = ["<a@x>", "<b@x>", "<c@x>"];
+    let claims: Vec<Claim> = ids
+        .iter()
+        .zip(["a", "b", "c"])
+        .map(|(id, agency)| Claim {
+            message: NewMessage {
+                message_id: id,
+                agency,
+                thread: agency,
+                moment: Timestamp::from_second(1_000).unwrap(),
+                created: Timestamp::from_second(1_000).unwrap(),
+            },
+            items: vec![(key(agency), Step::Due)],
+        })
+        .collect();
+    ledger
+        .claim_all(&claims, |n, _| Body {
+            sender: "office@x".into(),
+            recipients: vec!["to@x".into()],
+            raw: format!("body {n}").repeat(1000 * (n + 1)).into_bytes(),
+        })
+        .unwrap();
+    ledger
+        .record_submissions(&[submission("b", 1_500, None)], false)
+        .unwrap()
+        .unwrap();
+    let at = |s| Timestamp::from_second(s).unwrap();
+    // Another sender holds c.
+    let mut taken = Taken::default();
+    let ask = |id, check_settled| Lease {
+        message_id: id,
+        seconds: 60,
+        check_settled,
+    };
+    ledger
+        .lease(
+            &[ask(ids[2], false)],
+            Timestamp::now(),
+            at(2_000),
+            &mut taken,
+        )
+        .unwrap();
+    let asks = [ask(ids[0], true), ask(ids[1], true), ask(ids[2], true)];
+    ledger
+        .lease(&asks, Timestamp::now(), at(2_000), &mut taken)
+        .unwrap();
+    let (a, a_settled) = taken.get(0).unwrap();
+    assert_eq!(a, "body 0".repeat(1000).as_bytes());
+    assert!(!a_settled);
+    let (b, b_settled) = taken.get(1).unwrap();
+    assert_eq!(b, "body 1".repeat(2000).as_bytes());
+    assert!(b_settled, "submitted at 1 500, before 2 000");
+    assert!(taken.get(2).is_none(), "held by another sender");
+    // Submitted after the moment asked about: not settled then.
+    let mut again = Taken::default();
+    ledger
+        .conn
+        .execute("UPDATE messages SET lease_until = NULL", [])
+        .unwrap();
+    ledger
+        .lease(
+            &[ask(ids[1], true)],
+            Timestamp::now(),
+            at(1_200),
+            &mut again,
+        )
+        .unwrap();
+    assert_eq!(again.get(0).map(|(_, settled)| settled), Some(false));
+    // The lease was written without waiting for the disk; what comes next
+    // on the connection (the outcomes) waits again.
+    let synchronous: i64 = ledger
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(synchronous, 2);
+}
