@@ -528,37 +528,26 @@ fn what_dondoc_writes_for_an_instance_reimports_unchanged() {
     assert!(import(&cfg, &file).status.success());
     // An extended pair: the workbook's state says so (*đúng hạn (gia hạn
     // đến 30/06/2025)*), and still reads as submitted.
-    let out = vi(&[
-        "--config",
-        &cfg,
-        "extend",
-        "--plan",
-        "kh-2025",
-        "--obligation",
-        "bao-cao-6-thang",
-        "--period",
-        "2025-06-14",
-        "--agency",
-        "so-y-te",
-        "--to",
-        "30/06/2025",
-    ]);
+    // `COMMAND` on the instance's pair of `agency`, then `more`.
+    let on_pair = |command: &str, agency: &str, more: &[&str]| {
+        let pair = [
+            "--config",
+            &cfg,
+            command,
+            "--plan",
+            "kh-2025",
+            "--obligation",
+            "bao-cao-6-thang",
+            "--period",
+            "2025-06-14",
+            "--agency",
+            agency,
+        ];
+        vi(&[&pair[..], more].concat())
+    };
+    let out = on_pair("extend", "so-y-te", &["--to", "30/06/2025"]);
     assert!(out.status.success(), "{}", out.stderr);
-    let out = vi(&[
-        "--config",
-        &cfg,
-        "exempt",
-        "--plan",
-        "kh-2025",
-        "--obligation",
-        "bao-cao-6-thang",
-        "--period",
-        "2025-06-14",
-        "--agency",
-        "so-tu-phap",
-        "--note",
-        "sáp nhập",
-    ]);
+    let out = on_pair("exempt", "so-tu-phap", &["--note", "sáp nhập"]);
     assert!(out.status.success(), "{}", out.stderr);
     let before = submitted(&cfg);
     for format in ["csv", "xlsx"] {
