@@ -108,14 +108,14 @@ pub async fn metrics(
                 &mut out,
                 "dondoc_pairs",
                 "gauge",
-                "Pairs (instance, agency) by state, instances generated so far; as the console's overview last counted them (when: dondoc_pairs_counted_timestamp_seconds; counted again after a scrape that finds them over 10 s old).",
+                "Pairs (instance, agency) by state, every instance generated up to two years ahead (pending ones included), remind = false duties included; as last counted (when: dondoc_pairs_counted_timestamp_seconds): a scrape never waits, one finding the count over 10 s old, a write or a reload since has it counted again for the next scrape.",
                 &by_state,
             );
             family(
                 &mut out,
                 "dondoc_pairs_counted_timestamp_seconds",
                 "gauge",
-                "When dondoc_pairs was counted.",
+                "When the ledger behind dondoc_pairs was read; alert on its age, allowing two scrape intervals.",
                 &[(String::new(), counted_at)],
             );
             let messages: Vec<(String, u64)> = MessageState::ALL
@@ -148,7 +148,7 @@ pub async fn metrics(
             family(
                 &mut out,
                 "dondoc_config_generation",
-                "counter",
+                "gauge",
                 "1 at start, +1 at each reload applied.",
                 &[(String::new(), current.generation)],
             );

@@ -64,6 +64,9 @@ pub struct OverviewCache {
     /// Every pair by state as last counted: kept when the pages are
     /// dropped (a write, an idle console), for `/metrics`.
     counted: Mutex<Option<Counted>>,
+    /// The console's writes so far: a count begun before one is stale
+    /// when it ends.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 /// What `/metrics` serves of the pairs.
@@ -89,6 +92,8 @@ struct Slot {
 impl OverviewCache {
     /// Forgets what was computed (after a write).
     pub fn invalidate(&self) {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         *self.slots.lock().expect("not poisoned") = [None, None];
         // The counts stay served, as over 10 s old: the next scrape has
         // them counted again.
@@ -144,16 +149,18 @@ async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Z
 }
 
 /// Every pair by state, as the overview last counted them: at once, even
-/// when older than [`OVERVIEW_FRESH`] (then counted again in the
-/// background, for the next scrape) — microseconds for `/metrics`, where
-/// evaluating every pair of a national province takes a fifth of a second.
-/// Counted now only at the first request and after a reload.
+/// when older than [`OVERVIEW_FRESH`], or of the configuration before a
+/// reload (then counted again in the background, for the next scrape) —
+/// microseconds for `/metrics`, where evaluating every pair of a national
+/// province takes a fifth of a second. Counted now only at the first
+/// request after a start.
 pub async fn pair_counts(console: &Arc<Console>) -> Result<Counted, Failure> {
     let generation = console.current().generation;
     {
         let mut counted = console.overview.counted.lock().expect("not poisoned");
-        if let Some(c) = counted.as_mut().filter(|c| c.generation == generation) {
-            if c.made.elapsed() >= OVERVIEW_FRESH && !c.refreshing {
+        if let Some(c) = counted.as_mut() {
+            let stale = c.made.elapsed() >= OVERVIEW_FRESH || c.generation != generation;
+            if stale && !c.refreshing {
                 c.refreshing = true;
                 let console = console.clone();
                 tokio::spawn(async move {
@@ -178,6 +185,13 @@ async fn refresh_overview(
     all: bool,
 ) -> Result<(Arc<str>, Zoned, Tally), Failure> {
     let c = console.clone();
+    let writes = || {
+        console
+            .overview
+            .writes
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    let (begun, started) = (writes(), jiff::Timestamp::now());
     let (current, out) = console
         .with_ledger(
             move |current, ledger| -> Result<(String, Zoned, Tally), String> {
@@ -197,21 +211,34 @@ async fn refresh_overview(
     // Evaluating every pair of a large province allocates tens of MB for a
     // moment; give it back, as the daemon does after a batch.
     crate::engine::memory::trim_heap();
+    // A write during the count may be missing from it: then it is served
+    // as over 10 s old, so that the next scrape counts again.
+    let made = if writes() == begun {
+        Instant::now()
+    } else {
+        Instant::now()
+            .checked_sub(OVERVIEW_FRESH)
+            .unwrap_or_else(Instant::now)
+    };
     *console.overview.counted.lock().expect("not poisoned") = Some(Counted {
         generation: current.generation,
-        made: Instant::now(),
-        when: jiff::Timestamp::now(),
+        made,
+        // When the ledger was read, not when the count ended.
+        when: started,
         at: at.clone(),
         pairs,
         refreshing: false,
     });
-    console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
-        generation: current.generation,
-        made: Instant::now(),
-        at: at.clone(),
-        html: html.clone(),
-        refreshing: false,
-    });
+    // Nor is such a page kept.
+    if writes() == begun {
+        console.overview.slots.lock().expect("not poisoned")[usize::from(all)] = Some(Slot {
+            generation: current.generation,
+            made: Instant::now(),
+            at: at.clone(),
+            html: html.clone(),
+            refreshing: false,
+        });
+    }
     Ok((html, at, pairs))
 }
 
