@@ -826,6 +826,29 @@ fn metrics_and_feeds() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(counted(&m.body), "{}", m.body);
+    // After a reload, a scrape gets the last count at once, and the count
+    // of the new configuration comes with a later one.
+    let stamp = |m: &str| -> u64 {
+        m.lines()
+            .find_map(|l| l.strip_prefix("dondoc_pairs_counted_timestamp_seconds "))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let before = stamp(&m.body);
+    std::thread::sleep(Duration::from_millis(1100));
+    libc_kill(c.child.id() as i32, libc::SIGHUP);
+    let mut tries = 0;
+    let m = loop {
+        let m = c.get("/metrics", &[("Authorization", auth.as_str())]);
+        let reloaded = m.body.lines().any(|l| l == "dondoc_config_generation 2");
+        if (reloaded && stamp(&m.body) > before) || tries == 200 {
+            break m;
+        }
+        tries += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(stamp(&m.body) > before, "{}", m.body);
+    assert!(counted(&m.body), "{}", m.body);
     // No [inbox], never read: no mailbox figures.
     assert!(!m.body.contains("dondoc_inbox"), "{}", m.body);
     // The daemon's watcher failed to read the mailbox (as it records it):
