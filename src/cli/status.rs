@@ -61,16 +61,7 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
         // One instance at a time into one buffer: constant memory in pairs.
         let lazy =
             crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-        let mut buffer = Vec::new();
-        let wanted = |n: &usize| instance_kept(&lazy.instances[*n]);
-        let rows = (0..lazy.instances.len()).filter(wanted).flat_map(|n| {
-            lazy.instance(n, &mut buffer);
-            buffer
-                .iter()
-                .filter(|s| keep(&lazy.instances, s))
-                .map(|s| crate::output::row(config, &lazy.instances, &lazy.inputs, &recorded, s))
-                .collect::<Vec<_>>()
-        });
+        let rows = crate::output::rows::kept_rows(config, &lazy, &filter, &recorded);
         return match args.out.format {
             super::Format::Json => super::print_json_rows(rows),
             _ => crate::output::write_csv(std::io::stdout().lock(), rows)

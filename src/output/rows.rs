@@ -91,6 +91,27 @@ pub fn rfc3339(t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
+/// The rows `filter` keeps, an instance at a time from `lazy`: one
+/// instance's pairs in memory, never every pair of the province (`status`
+/// JSON and CSV, the console's CSV download).
+pub fn kept_rows<'a>(
+    config: &'a Config,
+    lazy: &'a crate::engine::Lazy,
+    filter: &'a crate::engine::Filter,
+    recorded: &'a super::recorded::Recorded,
+) -> impl Iterator<Item = Row<'a>> + 'a {
+    let instances = &lazy.instances;
+    (0..instances.len())
+        .filter(move |&n| filter.keeps_instance(config, &instances[n]))
+        .flat_map(move |n| {
+            let mut pairs = Vec::new();
+            lazy.instance(n, &mut pairs);
+            pairs
+        })
+        .filter(move |s| filter.keeps(config, instances, s))
+        .map(move |s| row(config, instances, &lazy.inputs, recorded, &s))
+}
+
 /// Writes rows as `status --format csv` does. Text cells that start like a
 /// formula are quoted ([`super::cells::csv`]); `days_late`, the one number,
 /// is never negative.

@@ -66,16 +66,7 @@ pub async fn export(
                 let lazy =
                     engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
                 let recorded = Recorded::load(config, ledger).map_err(|e| e.to_string())?;
-                let instances = &lazy.instances;
-                let rows = (0..instances.len())
-                    .filter(|&n| filter.keeps_instance(config, &instances[n]))
-                    .flat_map(|n| {
-                        let mut pairs = Vec::new();
-                        lazy.instance(n, &mut pairs);
-                        pairs
-                    })
-                    .filter(|s| filter.keeps(config, instances, s))
-                    .map(|s| crate::output::row(config, instances, &lazy.inputs, &recorded, &s));
+                let rows = crate::output::rows::kept_rows(config, &lazy, &filter, &recorded);
                 let mut out = Vec::new();
                 crate::output::write_csv(&mut out, rows).map_err(|e| e.to_string())?;
                 Ok(out)

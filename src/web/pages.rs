@@ -130,14 +130,11 @@ async fn overview_html(console: &Arc<Console>, all: bool) -> Result<(Arc<str>, Z
         {
             if slot.made.elapsed() >= OVERVIEW_FRESH && !slot.refreshing {
                 slot.refreshing = true;
-                let c = console.clone();
-                tokio::spawn(async move {
-                    if refresh_overview(&c, all).await.is_err() {
-                        if let Some(s) =
-                            &mut c.overview.slots.lock().expect("not poisoned")[usize::from(all)]
-                        {
-                            s.refreshing = false;
-                        }
+                refresh_in_background(console, all, |cache, all| {
+                    if let Some(s) =
+                        &mut cache.slots.lock().expect("not poisoned")[usize::from(all)]
+                    {
+                        s.refreshing = false;
                     }
                 });
             }
@@ -162,13 +159,9 @@ pub async fn pair_counts(console: &Arc<Console>) -> Result<Counted, Failure> {
             let stale = c.made.elapsed() >= OVERVIEW_FRESH || c.generation != generation;
             if stale && !c.refreshing {
                 c.refreshing = true;
-                let console = console.clone();
-                tokio::spawn(async move {
-                    if refresh_overview(&console, false).await.is_err() {
-                        let mut counted = console.overview.counted.lock().expect("not poisoned");
-                        if let Some(c) = counted.as_mut() {
-                            c.refreshing = false;
-                        }
+                refresh_in_background(console, false, |cache, _| {
+                    if let Some(c) = cache.counted.lock().expect("not poisoned").as_mut() {
+                        c.refreshing = false;
                     }
                 });
             }
@@ -178,6 +171,17 @@ pub async fn pair_counts(console: &Arc<Console>) -> Result<Counted, Failure> {
     refresh_overview(console, false).await?;
     let counted = console.overview.counted.lock().expect("not poisoned");
     Ok(counted.clone().expect("just counted"))
+}
+
+/// Computes the overview (`all`) again in a task of its own; `unmark` runs
+/// when that fails, so that a later request tries again.
+fn refresh_in_background(console: &Arc<Console>, all: bool, unmark: fn(&OverviewCache, bool)) {
+    let c = console.clone();
+    tokio::spawn(async move {
+        if refresh_overview(&c, all).await.is_err() {
+            unmark(&c.overview, all);
+        }
+    });
 }
 
 async fn refresh_overview(

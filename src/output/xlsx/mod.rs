@@ -218,19 +218,13 @@ fn sheets<W: Write + Seek>(
                         period,
                     );
                 }
-                let agency = match agency_cell[s.agency] {
-                    Some(Some(shared)) => shared,
-                    Some(None) => book.share(&text(&names.agency_form(s.agency, Some(i)))),
-                    None => {
-                        let fixed = names
-                            .agency_form_anywhere(s.agency)
-                            .map(|form| book.share(&text(&form)));
-                        agency_cell[s.agency] = Some(fixed);
-                        fixed.unwrap_or_else(|| {
-                            book.share(&text(&names.agency_form(s.agency, Some(i))))
-                        })
-                    }
-                };
+                let fixed = *agency_cell[s.agency].get_or_insert_with(|| {
+                    names
+                        .agency_form_anywhere(s.agency)
+                        .map(|form| book.share(&text(&form)))
+                });
+                let agency = fixed
+                    .unwrap_or_else(|| book.share(&text(&names.agency_form(s.agency, Some(i)))));
                 // An extended pair says so: its days late count from the
                 // new date, not from the instance's in the due column.
                 let words = s.state.words(crate::lang::Lang::Vi);
