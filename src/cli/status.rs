@@ -55,8 +55,6 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
         .in_state(args.state);
     let ledger = super::open_ledger(config)?;
     let recorded = crate::output::Recorded::load(config, &ledger).map_err(anyhow::Error::from)?;
-    let instance_kept = |inst: &Instance| filter.keeps_instance(config, inst);
-    let keep = |instances: &[Instance], s: &PairState| filter.keeps(config, instances, s);
     if matches!(args.out.format, super::Format::Json | super::Format::Csv) {
         // One instance at a time into one buffer: constant memory in pairs.
         let lazy =
@@ -72,18 +70,10 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
         // Row by row into constant-memory sheets, as JSON and CSV stream.
         let lazy =
             crate::engine::lazy_states_at(config, &ledger, &now).map_err(anyhow::Error::from)?;
-        let states = |n: usize, out: &mut Vec<PairState>| {
-            if instance_kept(&lazy.instances[n]) {
-                lazy.instance(n, out)
-            } else {
-                out.clear()
-            }
-        };
         let rows = crate::output::xlsx::Rows {
-            only: filter.describe(config),
-            instances: &lazy.instances,
-            states: &states,
-            keep: &keep,
+            config,
+            lazy: &lazy,
+            filter: &filter,
         };
         let path = args.out.output.as_deref().expect("checked above");
         let n = crate::output::xlsx::write(path, config, &rows, &recorded, &now)
@@ -110,7 +100,7 @@ pub fn run(config: &Config, args: &Args, lang: Lang) -> Result<(), CliError> {
     let hidden = print_table(
         config,
         &lazy,
-        &|instances, s| keep(instances, s) && instance_kept(&instances[s.instance]),
+        &|instances, s| filter.keeps(config, instances, s),
         focused,
         &recorded,
         &now,

@@ -40,22 +40,10 @@ pub async fn export(
                 let lazy =
                     engine::lazy_states_at(config, ledger, &now).map_err(|e| e.to_string())?;
                 let recorded = Recorded::load(config, ledger).map_err(|e| e.to_string())?;
-                let states = |n: usize, out: &mut Vec<crate::policy::PairState>| {
-                    if filter.keeps_instance(config, &lazy.instances[n]) {
-                        lazy.instance(n, out)
-                    } else {
-                        out.clear()
-                    }
-                };
-                let keep = |instances: &[crate::calendar::Instance],
-                            s: &crate::policy::PairState| {
-                    filter.keeps(config, instances, s)
-                };
                 let rows = crate::output::xlsx::Rows {
-                    only: filter.describe(config),
-                    instances: &lazy.instances,
-                    states: &states,
-                    keep: &keep,
+                    config,
+                    lazy: &lazy,
+                    filter: &filter,
                 };
                 crate::output::xlsx::to_bytes(config, &rows, &recorded, &now)
                     .map(|(bytes, _)| bytes)

@@ -45,12 +45,11 @@ const HEADER: [&str; 10] = [
 /// states on demand (an instance at a time through one buffer, so a national
 /// export holds one instance's pairs, not millions), and which to keep.
 pub struct Rows<'a> {
-    /// Which pairs, when not all ([`crate::engine::Filter::describe`]):
-    /// said under each sheet's title.
-    pub only: Option<String>,
-    pub instances: &'a [Instance],
-    pub states: &'a dyn Fn(usize, &mut Vec<PairState>),
-    pub keep: &'a dyn Fn(&[Instance], &PairState) -> bool,
+    pub config: &'a Config,
+    pub lazy: &'a crate::engine::Lazy,
+    /// Which pairs: said under each sheet's title when not all
+    /// ([`crate::engine::Filter::describe`]).
+    pub filter: &'a crate::engine::Filter,
 }
 
 impl Rows<'_> {
@@ -61,13 +60,14 @@ impl Rows<'_> {
         wanted: impl Fn(&Instance) -> bool,
         mut each: impl FnMut(&PairState) -> io::Result<()>,
     ) -> io::Result<()> {
+        let (config, filter, instances) = (self.config, self.filter, &self.lazy.instances);
         let mut buffer = Vec::new();
-        for (n, inst) in self.instances.iter().enumerate() {
-            if !wanted(inst) {
+        for (n, inst) in instances.iter().enumerate() {
+            if !wanted(inst) || !filter.keeps_instance(config, inst) {
                 continue;
             }
-            (self.states)(n, &mut buffer);
-            for s in buffer.iter().filter(|s| (self.keep)(self.instances, s)) {
+            self.lazy.instance(n, &mut buffer);
+            for s in buffer.iter().filter(|s| filter.keeps(config, instances, s)) {
                 each(s)?;
             }
         }
@@ -135,7 +135,7 @@ fn workbook<W: Write + Seek>(
     rows.each(
         |i| !found[i.plan].get(),
         |s| {
-            found[rows.instances[s.instance].plan].set(true);
+            found[rows.lazy.instances[s.instance].plan].set(true);
             Ok(())
         },
     )?;
@@ -158,7 +158,7 @@ fn sheets<W: Write + Seek>(
 ) -> io::Result<usize> {
     let tz = &config.settings.timezone;
     let names = Names::new(config);
-    let mut layout = Layout::new(config, &names, rows.instances);
+    let mut layout = Layout::new(config, &names, &rows.lazy.instances);
     let when = format!(
         "Tình hình lúc {} {}",
         dates::vn(now.date()),
@@ -206,7 +206,7 @@ fn sheets<W: Write + Seek>(
         rows.each(
             |i| i.plan == p,
             |s| {
-                let i = &rows.instances[s.instance];
+                let i = &rows.lazy.instances[s.instance];
                 let style = package::ROW + 3 * s.state.index() as u32;
                 let (cell, date_cell, time_cell) = (style, style + 1, style + 2);
                 if current.0 != s.instance {
@@ -240,10 +240,10 @@ fn sheets<W: Write + Seek>(
                     let day = f64::from(seconds) / 86_400.0;
                     Cell::Number(excel_date(local.date()) + day, time_cell)
                 });
-                let shown = recorded.of(rows.instances, s);
+                let shown = recorded.of(&rows.lazy.instances, s);
                 let (reference, note) = (shown.reference.unwrap_or(""), shown.note.unwrap_or(""));
                 let (reference, note) = (text(reference), text(note));
-                let named = layout.names_lines(rows.instances, s.instance, s.agency, &names);
+                let named = layout.names_lines(&rows.lazy.instances, s.instance, s.agency, &names);
                 let need = named
                     .max(lines(&reference, widths[8]))
                     .max(lines(&note, widths[9]));

@@ -74,7 +74,7 @@ pub fn write<W: Write + Seek>(
 /// The third row of a filtered workbook's sheets: which pairs it lists
 /// (a summary of overdue pairs alone must not read as the whole).
 pub fn only_line<W: Write + Seek>(book: &mut Package<W>, rows: &Rows) -> io::Result<()> {
-    let Some(only) = &rows.only else {
+    let Some(only) = rows.filter.describe(rows.config) else {
         return Ok(());
     };
     let text = book.share(&text(&format!("Chỉ gồm các lượt: {only}")));
