@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::smtp::SmtpServer;
-use common::{reminder_config, smtp_mail};
+use common::{many_agencies, reminder_config, smtp_mail};
 
 /// The notifications a daemon sends, collected from a datagram socket.
 struct Notify {
@@ -337,13 +337,7 @@ fn kill_9_mid_batch_loses_nothing_and_duplicates_only_in_flight() {
         "timeout_seconds = 2\nmax_per_minute = 100000",
     );
     let dir = reminder_config(&mail);
-    let mut agencies = String::new();
-    for i in 0..N {
-        agencies.push_str(&format!(
-            "[[agency]]\nid = \"don-vi-{i:03}\"\nname = \"Đơn vị {i}\"\nemail = [\"vanthu{i}@dv{i}.example.gov.vn\"]\ngroups = [\"so-nganh\"]\n\n"
-        ));
-    }
-    std::fs::write(dir.path().join("agencies.toml"), agencies).unwrap();
+    std::fs::write(dir.path().join("agencies.toml"), many_agencies(N)).unwrap();
     let cfg = dir.path().to_str().unwrap().to_string();
     let notify = Notify::bind(dir.path());
     // Each DATA waits 10 ms: the batch takes a few seconds.

@@ -457,17 +457,16 @@ fn run_case(seed: u64) {
         if want.is_empty() || !cal.is_working(day) || rng.chance(15) {
             continue;
         }
-        let summary = runtime
-            .block_on(dondoc::engine::send(
-                config,
-                &loaded.templates,
-                &mut ledger,
-                &mut deliverer,
-                &at,
-                at.timestamp(),
-                &stop,
-            ))
-            .unwrap();
+        let summary = dondoc::engine::send(
+            &loaded,
+            &mut ledger,
+            &mut deliverer,
+            &at,
+            at.timestamp(),
+            &stop,
+            &runtime,
+        )
+        .unwrap();
         assert_eq!(summary.failed + summary.retrying, 0, "{summary}");
         for (agency, ob, step, _) in want {
             sent.insert((agency, ob, step));

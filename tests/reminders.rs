@@ -7,7 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::SmtpServer;
-use common::{dondoc, dondoc_in, preview_json as preview, reminder_config, smtp_mail};
+use common::{
+    dondoc, dondoc_in, many_agencies, preview_json as preview, reminder_config, smtp_mail,
+};
 use mail_parser::MimeHeaders;
 
 fn cfg(dir: &tempfile::TempDir) -> String {
@@ -422,6 +424,58 @@ fn a_message_in_flight_at_a_crash_is_resent_with_the_same_message_id() {
         .collect();
     got.sort();
     assert_eq!(got, stored);
+}
+
+#[test]
+fn a_moment_cut_short_between_claimed_chunks_is_finished_by_the_next_run() {
+    const N: usize = 40;
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    std::fs::write(dir.path().join("agencies.toml"), many_agencies(N)).unwrap();
+    let cfg = cfg(&dir);
+    // The claimer is cut short after its first chunk, as by a crash: that
+    // chunk is in the queue, the other reminders not yet in the sent-log.
+    let loaded = dondoc::engine::load(dir.path()).unwrap();
+    let config = &loaded.config;
+    let at = jiff::civil::datetime(2025, 4, 24, 8, 0, 0, 0)
+        .to_zoned(config.settings.timezone.clone())
+        .unwrap();
+    let mut ledger = dondoc::ledger::Ledger::open(&config.settings.database, "test").unwrap();
+    let mut handed = 0;
+    let (stored, _) = dondoc::engine::claim::claim_in_chunks(
+        config,
+        &loaded.templates,
+        &mut ledger,
+        &at,
+        at.timestamp(),
+        |chunk| {
+            handed += chunk.len();
+            false
+        },
+    )
+    .unwrap();
+    drop(ledger);
+    assert!(0 < stored && stored < N, "{stored} of {N} claimed");
+    assert_eq!(handed, stored, "the sender was handed what was stored");
+    assert_eq!(message_ids(&cfg).len(), stored);
+    assert!(server.received().is_empty());
+
+    // The next run delivers what was claimed and claims the rest: every
+    // agency gets its reminder, once.
+    let out = tick(&cfg, "24/04/2025 08:30");
+    assert!(
+        out.contains(&format!("{} new emails; delivered {N},", N - stored)),
+        "{out}"
+    );
+    let mut to: Vec<String> = server.received().iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    let mut want: Vec<String> = (0..N)
+        .map(|i| format!("vanthu{i}@dv{i}.example.gov.vn"))
+        .collect();
+    want.sort();
+    assert_eq!(to, want);
+    let out = tick(&cfg, "24/04/2025 09:00");
+    assert!(out.contains("0 new emails; delivered 0,"), "{out}");
 }
 
 /// The Message-IDs stored in the database, sorted.

@@ -273,25 +273,22 @@ pub fn tick(loaded: &Loaded, args: &TickArgs, lang: Lang) -> Result<(), CliError
     let config = &loaded.config;
     let at = super::moment(config, args.at.as_deref(), lang)?;
     let mut ledger = super::open_ledger(config)?;
-    let summary = runtime()?.block_on(async {
-        let mut deliverer = deliverer(config)?;
-        // `--at` is the clock for everything the moment decides, retries
-        // included: `tick --at` later than a failure retries it.
-        let (now, never) = (at.timestamp(), AtomicBool::new(false));
-        let templates = &loaded.templates;
-        let summary = engine::send(
-            config,
-            templates,
-            &mut ledger,
-            &mut deliverer,
-            &at,
-            now,
-            &never,
-        )
-        .await;
-        deliverer.close().await;
-        summary.map_err(|e| CliError::Runtime(e.into()))
-    })?;
+    let runtime = runtime()?;
+    let mut deliverer = runtime.block_on(async { deliverer(config) })?;
+    // `--at` is the clock for everything the moment decides, retries
+    // included: `tick --at` later than a failure retries it.
+    let (now, never) = (at.timestamp(), AtomicBool::new(false));
+    let summary = engine::send(
+        loaded,
+        &mut ledger,
+        &mut deliverer,
+        &at,
+        now,
+        &never,
+        &runtime,
+    );
+    runtime.block_on(deliverer.close());
+    let summary = summary.map_err(|e| CliError::Runtime(e.into()))?;
     let when = dates::vn_time(&at);
     match lang {
         Lang::En => println!("send moment {when}: {summary}"),

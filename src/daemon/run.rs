@@ -275,35 +275,47 @@ async fn send_moment(running: &mut Running, clock: &Clock, stop: &AtomicBool) {
         tracing::info!(date = %dates::vn(at.date()), "not a working day: no reminders");
         return;
     }
+    // What was due before is read before the claimer starts, so that what it
+    // claims reaches the sender once, through the channel.
+    let due = match engine::deliver::due_now(&mut running.ledger, now) {
+        Ok(due) => due,
+        Err(e) => return tracing::error!(error = %e, "send moment failed"),
+    };
     // Planning and claiming evaluate every pair: on the blocking pool, so
-    // that the console, /healthz and the watchdog go on meanwhile.
+    // that the console, /healthz and the watchdog go on meanwhile; each
+    // chunk claimed goes to the sender at once.
     let moment = at.clone();
-    let claimed = off_runtime(running, move |loaded, ledger| {
-        engine::moment::claim(&loaded.config, &loaded.templates, ledger, &moment, now)
-    })
-    .await;
-    let (claimed, already_claimed) = match claimed {
-        Ok(Ok(c)) => c,
-        Ok(Err(e)) => return tracing::error!(error = %e, "send moment failed"),
+    let (chunks, more) = tokio::sync::mpsc::unbounded_channel();
+    let claiming = spawn_off_runtime(running, move |loaded, ledger| {
+        engine::claim::claim_in_chunks(
+            &loaded.config,
+            &loaded.templates,
+            ledger,
+            &moment,
+            now,
+            |chunk| chunks.send(chunk).is_ok(),
+        )
+    });
+    let claiming = match claiming {
+        Ok(claiming) => claiming,
         Err(e) => return tracing::error!(error = %format!("{e:#}"), "send moment failed"),
     };
-    let delivered = engine::deliver::deliver_due(
+    let delivered = engine::deliver::deliver(
         config,
         &mut running.ledger,
         &mut running.deliverer,
         now,
         stop,
+        due,
+        Some(more),
     )
     .await;
-    match delivered {
-        Ok(delivered) => {
-            let summary = engine::Summary {
-                claimed,
-                already_claimed,
-                ..delivered
-            };
-            tracing::info!(moment = %at, %summary, "send moment");
-        }
+    let claimed = match claiming.await {
+        Ok(claimed) => claimed,
+        Err(e) => return tracing::error!(error = %e, "send moment failed"),
+    };
+    match engine::moment::summary(claimed, delivered) {
+        Ok(summary) => tracing::info!(moment = %at, %summary, "send moment"),
         Err(e) => tracing::error!(error = %e, "send moment failed"),
     }
 }
@@ -316,11 +328,22 @@ async fn off_runtime<T: Send + 'static>(
     running: &Running,
     work: impl FnOnce(&Loaded, &mut Ledger) -> T + Send + 'static,
 ) -> anyhow::Result<T> {
-    let loaded = running.loaded.clone();
-    let mut ledger = running.ledger.reopen()?;
-    tokio::task::spawn_blocking(move || work(&loaded, &mut ledger))
+    spawn_off_runtime(running, work)?
         .await
         .map_err(anyhow::Error::from)
+}
+
+/// [`off_runtime`], started at once: the work goes on while the caller
+/// does something else, and the handle gives its result.
+fn spawn_off_runtime<T: Send + 'static>(
+    running: &Running,
+    work: impl FnOnce(&Loaded, &mut Ledger) -> T + Send + 'static,
+) -> anyhow::Result<tokio::task::JoinHandle<T>> {
+    let loaded = running.loaded.clone();
+    let mut ledger = running.ledger.reopen()?;
+    Ok(tokio::task::spawn_blocking(move || {
+        work(&loaded, &mut ledger)
+    }))
 }
 
 /// Delivers retries that have come due.

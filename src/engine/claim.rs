@@ -1,18 +1,26 @@
 //! Claiming a send moment's emails: each (pair, step) goes into the sent-log
-//! and each message's exact bytes into the queue, in one transaction, before
-//! anything is delivered.
+//! and each message's exact bytes into the queue before anything is
+//! delivered — a chunk of emails per transaction, each chunk handed to the
+//! sender as soon as it is committed, so that the first emails are on the
+//! wire while the rest are still being rendered and claimed.
 
-use jiff::Timestamp;
+use jiff::{Timestamp, Zoned};
 
-use super::plan::{Outgoing, Planned, render};
+use super::plan::{Decided, Outgoing, decide, render};
 use super::summary::EngineError;
 use crate::calendar::Instance;
 use crate::config::Config;
-use crate::ledger::{Body, Claim, Ledger, NewMessage, PairKey};
+use crate::ledger::{Body, Claim, Ledger, NewMessage, PairKey, Stored};
 use crate::mail::Templates;
 use crate::mail::compose::{self, Addressing, Composed, Thread};
 use crate::mail::templates::Rendered;
 use crate::policy::{Batch, Reminder};
+
+/// Emails claimed by the first transaction: as many as the sender leases at
+/// once, so that it starts soon; each later chunk is twice the one before,
+/// up to [`LAST_CHUNK`] (a commit, and its `fsync`, per chunk).
+const FIRST_CHUNK: usize = 16;
+const LAST_CHUNK: usize = 256;
 
 /// One email ready to claim: its Message-ID, thread history and full message.
 struct Prepared {
@@ -21,20 +29,65 @@ struct Prepared {
     full: Composed,
 }
 
-/// Claims every planned email's (pair, step)s and stores the messages, in one
-/// transaction. Returns (emails stored, reminders another sender had claimed).
-pub fn claim_all(
+/// Plans a send moment at `at` and claims its emails a chunk at a time,
+/// handing each chunk's stored messages to `hand` once committed; stops
+/// early when `hand` says the sender is gone (shutdown: the rest are
+/// claimed at the next moment). Returns (emails stored, reminders another
+/// sender had claimed). A crash between chunks loses nothing: what was not
+/// claimed is still due, and the next moment claims it.
+pub fn claim_in_chunks(
     config: &Config,
     templates: &Templates,
     ledger: &mut Ledger,
-    planned: &Planned,
+    at: &Zoned,
     now: Timestamp,
+    mut hand: impl FnMut(Vec<Stored>) -> bool,
 ) -> Result<(usize, usize), EngineError> {
+    let decided = decide(config, ledger, at)?;
+    let mut emails = decided
+        .outgoing(config, templates)
+        .filter_map(|email| match email {
+            Ok(o) => Some(o),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot render the reminder; skipped");
+                None
+            }
+        });
+    let (mut stored, mut already) = (0, 0);
+    let mut size = FIRST_CHUNK;
+    loop {
+        let chunk: Vec<Outgoing> = emails.by_ref().take(size).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let (messages, taken_elsewhere) =
+            claim_chunk(config, templates, ledger, &decided, &chunk, now)?;
+        stored += messages.len();
+        already += taken_elsewhere;
+        if !messages.is_empty() && !hand(messages) {
+            break;
+        }
+        size = (size * 2).min(LAST_CHUNK);
+    }
+    Ok((stored, already))
+}
+
+/// Claims `chunk`'s (pair, step)s and stores its messages, in one
+/// transaction. Returns the messages stored, ready to send, and how many
+/// reminders another sender had claimed.
+fn claim_chunk(
+    config: &Config,
+    templates: &Templates,
+    ledger: &mut Ledger,
+    decided: &Decided,
+    chunk: &[Outgoing],
+    now: Timestamp,
+) -> Result<(Vec<Stored>, usize), EngineError> {
     let domain = config.settings.office.mail_domain();
-    let moment = planned.at.timestamp();
-    let mut prepared: Vec<Prepared> = Vec::new();
-    let mut outgoing: Vec<&Outgoing> = Vec::new();
-    for out in &planned.outgoing {
+    let moment = decided.at.timestamp();
+    let mut prepared: Vec<Prepared> = Vec::with_capacity(chunk.len());
+    let mut outgoing: Vec<&Outgoing> = Vec::with_capacity(chunk.len());
+    for out in chunk {
         let earlier = ledger.thread(&out.thread)?;
         let message_id = compose::new_message_id(
             &format!(
@@ -81,10 +134,11 @@ pub fn claim_all(
             items: out
                 .items
                 .iter()
-                .map(|r| (pair_key(config, &planned.instances, r), r.step))
+                .map(|r| (pair_key(config, &decided.instances, r), r.step))
                 .collect(),
         })
         .collect();
+    let mut stored = Vec::with_capacity(claims.len());
     let claimed = ledger.claim_all(&claims, |n, claimed| {
         let (out, p) = (outgoing[n], &prepared[n]);
         // Another sender may have claimed some items meanwhile: the email
@@ -100,22 +154,30 @@ pub fn claim_all(
             render(
                 config,
                 templates,
-                &planned.instances,
-                &planned.inputs,
+                &decided.instances,
+                &decided.inputs,
                 &batch,
-                &planned.at,
+                &decided.at,
             )
             .map_err(|e| e.to_string())
             .and_then(|r| compose_items(config, out, &items, &r, &p.message_id, &p.earlier, moment))
             .unwrap_or_else(|_| p.full.clone())
         };
+        stored.push(Stored {
+            message_id: p.message_id.clone(),
+            agency: config.agencies[out.agency].id.clone(),
+            sender: composed.sender.clone(),
+            recipients: composed.recipients.clone(),
+            attempts: 0,
+            moment,
+            created: now,
+        });
         Body {
             sender: composed.sender,
             recipients: composed.recipients,
             raw: composed.raw,
         }
     })?;
-    let stored = claimed.iter().filter(|c| !c.is_empty()).count();
     let already = outgoing
         .iter()
         .zip(&claimed)

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 
 use jiff::Timestamp;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::oneshot;
 
 use super::recorder::{self, Job, LeaseJob, Leased, Outcome};
@@ -34,6 +36,15 @@ pub async fn deliver_due(
     now: Timestamp,
     stop: &AtomicBool,
 ) -> Result<Summary, EngineError> {
+    let due = due_now(ledger, now)?;
+    deliver(config, ledger, deliverer, now, stop, due, None).await
+}
+
+/// The stored messages due at `now` ([`Ledger::deliverable`]), after
+/// releasing the leases of this host's senders that died. Read before a
+/// send moment's claimer starts, so that what it claims comes only once,
+/// through its channel.
+pub fn due_now(ledger: &mut Ledger, now: Timestamp) -> Result<Vec<Stored>, EngineError> {
     let released = ledger.release_dead_leases()?;
     if released > 0 {
         tracing::info!(
@@ -41,8 +52,25 @@ pub async fn deliver_due(
             "took over the messages of a sender that stopped mid-send"
         );
     }
-    let candidates = ledger.deliverable(now)?;
-    if candidates.is_empty() {
+    Ok(ledger.deliverable(now)?)
+}
+
+/// Delivers `due` as [`deliver_due`] does, then each chunk a claimer sends
+/// through `more` as it commits it, until the claimer is done.
+pub async fn deliver(
+    config: &Config,
+    ledger: &mut Ledger,
+    deliverer: &mut Deliverer,
+    now: Timestamp,
+    stop: &AtomicBool,
+    due: Vec<Stored>,
+    more: Option<UnboundedReceiver<Vec<Stored>>>,
+) -> Result<Summary, EngineError> {
+    let mut queue = Queue {
+        candidates: due.into(),
+        more,
+    };
+    if !queue.wait().await {
         return Ok(Summary::default());
     }
     // Leases and outcomes go to a thread of its own (`recorder`), outcomes
@@ -69,10 +97,8 @@ pub async fn deliver_due(
     let mut health = Watch::new(ledger)?;
     let mut refused: Option<(String, Timestamp)> = None;
     let mut failed: Option<LedgerError> = None;
-    let mut candidates = candidates.into_iter();
-    let mut ask = |ahead: usize, taken: Taken| {
-        let chunk: VecDeque<Stored> = candidates.by_ref().take(LEASE_CHUNK).collect();
-        ask_lease(&jobs, chunk, ahead, attempt, now, taken)
+    let ask = |queue: &mut Queue, ahead: usize, taken: Taken| {
+        ask_lease(&jobs, queue.next_chunk(), ahead, attempt, now, taken)
     };
     // The chunk being sent, what its lease read (bodies, settled flags),
     // and the next chunk's lease on its way.
@@ -80,11 +106,20 @@ pub async fn deliver_due(
     let mut taken = Taken::default();
     let mut nth = 0;
     let mut leased_at = std::time::Instant::now();
-    let mut next_lease = ask(0, Taken::default());
+    let mut next_lease = ask(&mut queue, 0, Taken::default());
     while !stop.load(Ordering::SeqCst) {
         let Some(m) = chunk.pop_front() else {
-            let Some(answer) = next_lease.take() else {
-                break; // every candidate was tried
+            let answer = match next_lease.take() {
+                Some(answer) => answer,
+                // Every candidate so far was tried: the claimer's next
+                // chunk, if it has one.
+                None if queue.wait().await => {
+                    match ask(&mut queue, 0, std::mem::take(&mut taken)) {
+                        Some(answer) => answer,
+                        None => break,
+                    }
+                }
+                None => break,
             };
             let Leased {
                 chunk: leased,
@@ -100,7 +135,7 @@ pub async fn deliver_due(
             };
             let spare = std::mem::replace(&mut taken, read);
             (chunk, nth, leased_at) = (leased, 0, at);
-            next_lease = ask(chunk.len(), spare);
+            next_lease = ask(&mut queue, chunk.len(), spare);
             continue;
         };
         nth += 1;
@@ -173,6 +208,8 @@ pub async fn deliver_due(
         return Err(e.into());
     }
     if let Some((error, next)) = refused {
+        // What the claimer still stores is postponed with the rest.
+        queue.drain().await;
         let postponed = ledger.postpone_all(next, &error)?;
         tracing::error!(%error, messages = postponed, retry_at = %next,
             "the mail server refused dondoc (login or TLS); nothing is sent until the settings \
@@ -238,6 +275,50 @@ impl Watch {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// What is left to lease: the candidates known so far, and the chunks a
+/// claimer has yet to send.
+struct Queue {
+    candidates: VecDeque<Stored>,
+    more: Option<UnboundedReceiver<Vec<Stored>>>,
+}
+
+impl Queue {
+    /// The next chunk to lease, from what has arrived (without waiting).
+    fn next_chunk(&mut self) -> VecDeque<Stored> {
+        while let Some(more) = &mut self.more {
+            match more.try_recv() {
+                Ok(chunk) => self.candidates.extend(chunk),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => self.more = None,
+            }
+        }
+        let n = self.candidates.len().min(LEASE_CHUNK);
+        self.candidates.drain(..n).collect()
+    }
+
+    /// Waits until there is a candidate; `false` when there is none and the
+    /// claimer (if any) is done.
+    async fn wait(&mut self) -> bool {
+        while self.candidates.is_empty() {
+            let Some(more) = &mut self.more else {
+                return false;
+            };
+            match more.recv().await {
+                Some(chunk) => self.candidates.extend(chunk),
+                None => self.more = None,
+            }
+        }
+        true
+    }
+
+    /// Waits for the claimer to finish, keeping none of what it sends.
+    async fn drain(&mut self) {
+        if let Some(more) = &mut self.more {
+            while more.recv().await.is_some() {}
+        }
     }
 }
 

@@ -178,6 +178,20 @@ pub fn reminder_config(mail: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `agencies.toml` with `n` agencies of the group `so-nganh` (the one
+/// [`reminder_config`]'s plan reminds), `don-vi-000`…, each with an address
+/// of its own.
+pub fn many_agencies(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "[[agency]]\nid = \"don-vi-{i:03}\"\nname = \"Đơn vị {i}\"\n\
+                 email = [\"vanthu{i}@dv{i}.example.gov.vn\"]\ngroups = [\"so-nganh\"]\n\n"
+            )
+        })
+        .collect()
+}
+
 /// `[mail]` for the SMTP server on `port`, plain (loopback), quick retries.
 pub fn smtp_mail(port: u16) -> String {
     format!(
