@@ -8,7 +8,8 @@
 //! - [`plan`]: decide and render a send moment (`preview`);
 //! - [`claim`]: record its emails in the sent-log and the message queue;
 //! - [`deliver`]: send what is queued, record outcomes, schedule retries;
-//! - [`moment`]: the three in a row (`tick`, the daemon);
+//! - [`moment`]: the three together (`tick`; the daemon does the same):
+//!   the claimer a chunk ahead of the sender, on a thread of its own;
 //! - [`digest`]: the office's own summary, queued like any other email, with
 //!   its figures from [`overview`];
 //! - [`schedule`]: when the next send, digest and retry moments are, on the
