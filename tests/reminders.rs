@@ -305,6 +305,42 @@ fn a_5xx_for_one_address_does_not_block_the_others() {
 }
 
 #[test]
+fn a_server_refusing_our_address_or_wanting_a_login_keeps_every_email_queued() {
+    // 553 at MAIL FROM refuses the office's own address, 530 asks for a
+    // login: every message would be refused alike, so none is at fault.
+    for (code, said) in [(553, "does not accept mail from our address"), (530, "530")] {
+        let server = SmtpServer::start();
+        let dir = reminder_config(&smtp_mail(server.port));
+        let cfg = cfg(&dir);
+        server.refuse_senders(Some(code));
+        let (out, log) = tick_logged(&cfg, "24/04/2025 08:00");
+        assert!(
+            out.contains("delivered 0, will retry 2, failed 0"),
+            "{code}: {out}{log}"
+        );
+        assert!(
+            log.contains("refused dondoc") && log.contains(said),
+            "{code}: {log}"
+        );
+        let out = dondoc_in(
+            &[],
+            &["--config", &cfg, "status", "--at", "24/04/2025 08:30"],
+        );
+        assert!(
+            out.stdout.contains("Máy chủ thư từ chối dondoc"),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains("Thư không gửi được"), "{}", out.stdout);
+        // Fixed on the server's side: the same two go.
+        server.refuse_senders(None);
+        let out = tick(&cfg, "24/04/2025 09:00");
+        assert!(out.contains("0 new emails; delivered 2,"), "{code}: {out}");
+        assert_eq!(server.received().len(), 2);
+    }
+}
+
+#[test]
 fn the_outbox_transport_writes_private_eml_files() {
     use std::os::unix::fs::PermissionsExt;
     let dir = reminder_config("[mail]\noutbox = \"state/outbox\"\n");

@@ -82,8 +82,10 @@ pub async fn deliver(
     let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
     let window = std::sync::Arc::new(tokio::sync::Semaphore::new(UNRECORDED_AT_MOST));
     let mut recorder_ledger = ledger.reopen()?;
-    let recorder =
-        std::thread::spawn(move || recorder::run(&mut recorder_ledger, inbox, COMMIT_GROUP));
+    let closes = window.clone();
+    let recorder = std::thread::spawn(move || {
+        recorder::run(&mut recorder_ledger, inbox, COMMIT_GROUP, &closes)
+    });
     let mail = &config.settings.mail;
     let give_up_after = mail.give_up_hours as i64 * 3600;
     // Messages are leased a chunk at a time (one write for LEASE_CHUNK), the
@@ -163,7 +165,7 @@ pub async fn deliver(
             continue;
         }
         let Ok(permit) = window.clone().acquire_owned().await else {
-            break; // never closed
+            break; // the recorder failed: its error is returned below
         };
         let result = deliverer
             .send(&m.message_id, &m.sender, &m.recipients, raw)

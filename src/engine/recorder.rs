@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use tokio::sync::Semaphore;
 
 use super::summary::{EngineError, Summary};
 use crate::ledger::{Delivery, Lease, Ledger, LedgerError, Stored, Taken};
@@ -60,9 +61,32 @@ const LINGER: Duration = Duration::from_millis(20);
 /// Serves leases as they are asked for, and records outcomes as they come,
 /// `group` per transaction, or fewer when no other comes within LINGER;
 /// returns the tally once the sender is done.
-pub fn run(ledger: &mut Ledger, jobs: Receiver<Job>, group: usize) -> Result<Summary, EngineError> {
-    let mut summary = Summary::default();
+///
+/// On an error (the database locked past its timeout, the disk full) the
+/// sender's `window` is closed before the unrecorded outcomes' permits are
+/// dropped: the sender then sends nothing more, so that no more than
+/// UNRECORDED_AT_MOST delivered messages are left unrecorded.
+pub fn run(
+    ledger: &mut Ledger,
+    jobs: Receiver<Job>,
+    group: usize,
+    window: &Semaphore,
+) -> Result<Summary, EngineError> {
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(group);
+    let served = serve(ledger, jobs, group, &mut outcomes);
+    if served.is_err() {
+        window.close();
+    }
+    served
+}
+
+fn serve(
+    ledger: &mut Ledger,
+    jobs: Receiver<Job>,
+    group: usize,
+    outcomes: &mut Vec<Outcome>,
+) -> Result<Summary, EngineError> {
+    let mut summary = Summary::default();
     let mut until = Instant::now();
     loop {
         let job = if outcomes.is_empty() {
@@ -74,7 +98,7 @@ pub fn run(ledger: &mut Ledger, jobs: Receiver<Job>, group: usize) -> Result<Sum
             match jobs.recv_timeout(until.saturating_duration_since(Instant::now())) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
-                    record(ledger, &mut outcomes, &mut summary)?;
+                    record(ledger, outcomes, &mut summary)?;
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -88,12 +112,12 @@ pub fn run(ledger: &mut Ledger, jobs: Receiver<Job>, group: usize) -> Result<Sum
                 }
                 outcomes.push(outcome);
                 if outcomes.len() >= group {
-                    record(ledger, &mut outcomes, &mut summary)?;
+                    record(ledger, outcomes, &mut summary)?;
                 }
             }
         }
     }
-    record(ledger, &mut outcomes, &mut summary)?;
+    record(ledger, outcomes, &mut summary)?;
     Ok(summary)
 }
 

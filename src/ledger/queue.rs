@@ -197,8 +197,11 @@ impl Ledger {
     }
 
     /// Releases the leases held by processes of this host that no longer run
-    /// (a sender that crashed): their messages can go at once, instead of
-    /// when the leases run out. Returns how many were released.
+    /// (a sender that crashed), and this process's own, left by an earlier
+    /// delivery run that stopped on an error (a process runs one delivery at
+    /// a time: none of its leases is in use when the next run starts). Their
+    /// messages can go at once, instead of when the leases run out. Returns
+    /// how many were released.
     pub fn release_dead_leases(&mut self) -> Result<usize, LedgerError> {
         let owners: Vec<String> = {
             let mut stmt = self
@@ -209,7 +212,10 @@ impl Ledger {
             rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))?
         };
         let mut released = 0;
-        for owner in owners.iter().filter(|o| owner_is_dead(o)) {
+        for owner in owners
+            .iter()
+            .filter(|o| owner_is_dead(o) || o.as_str() == lease_owner())
+        {
             released += self
                 .conn
                 .execute(
@@ -301,13 +307,17 @@ impl Ledger {
     }
 
     /// Records what became of several delivery attempts, in one transaction.
+    /// A message already sent, failed or cancelled keeps that outcome: a
+    /// sender that was paused past its lease (Ctrl-Z, a suspended VM) while
+    /// another delivered the message must not turn it back into a retry.
     pub fn record(&mut self, outcomes: &[(String, Delivery)]) -> Result<(), LedgerError> {
         let (tx, sql) = super::write_tx(&mut self.conn, &self.path)?;
         {
             let mut finish = tx
                 .prepare_cached(
                     "UPDATE messages SET state = ?2, attempts = attempts + 1, lease_until = NULL, next_try_at = NULL,
-                       last_error = coalesce(?3, last_error), sent_at = ?4 WHERE message_id = ?1",
+                       last_error = coalesce(?3, last_error), sent_at = ?4
+                     WHERE message_id = ?1 AND state IN ('pending', 'retry')",
                 )
                 .map_err(|e| sql.err(e))?;
             // OR FAIL: a statement that may change several rows and abort
@@ -323,7 +333,8 @@ impl Ledger {
             let mut retry = tx
                 .prepare_cached(
                     "UPDATE messages SET state = 'retry', attempts = attempts + 1, next_try_at = ?2,
-                       lease_until = NULL, last_error = ?3 WHERE message_id = ?1",
+                       lease_until = NULL, last_error = ?3
+                     WHERE message_id = ?1 AND state IN ('pending', 'retry')",
                 )
                 .map_err(|e| sql.err(e))?;
             for (id, outcome) in outcomes {
@@ -340,11 +351,13 @@ impl Ledger {
                     }
                     Delivery::Cancelled => (MessageState::Cancelled.code(), None, None),
                 };
-                finish
+                let changed = finish
                     .execute(params![id, state, error, sent_at])
                     .map_err(|e| sql.err(e))?;
-                log.execute(params![id, state, sent_at, error])
-                    .map_err(|e| sql.err(e))?;
+                if changed == 1 {
+                    log.execute(params![id, state, sent_at, error])
+                        .map_err(|e| sql.err(e))?;
+                }
             }
         }
         tx.commit().map_err(|e| sql.err(e))

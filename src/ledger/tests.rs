@@ -275,3 +275,75 @@ fn a_lease_reads_the_bodies_and_settled_flags_of_what_it_took() {
         .unwrap();
     assert_eq!(synchronous, 2);
 }
+
+/// A recorded outcome stands: a sender paused past its lease while another
+/// delivered the message cannot turn it back into a retry, nor fail it.
+/// And a delivery run takes back the leases this process left behind when
+/// an earlier run stopped on an error.
+#[test]
+fn a_final_outcome_stands_and_a_failed_run_leaves_no_lease_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
+    let at = |s| Timestamp::from_second(s).unwrap();
+    let claims: Vec<Claim> = ["<a@x>", "<b@x>"]
+        .iter()
+        .zip(["a", "b"])
+        .map(|(id, agency)| Claim {
+            message: NewMessage {
+                message_id: id,
+                agency,
+                thread: agency,
+                moment: at(1_000),
+                created: at(1_000),
+            },
+            items: vec![(key(agency), Step::Due)],
+        })
+        .collect();
+    ledger
+        .claim_all(&claims, |_, _| Body {
+            sender: "office@x".into(),
+            recipients: vec!["to@x".into()],
+            raw: b"body".to_vec(),
+        })
+        .unwrap();
+    let state = |ledger: &Ledger, id: &str| -> (String, Option<i64>) {
+        ledger
+            .conn
+            .query_row(
+                "SELECT m.state, l.sent_at FROM messages m JOIN sent_log l USING (message_id)
+                 WHERE m.message_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    ledger
+        .record(&[("<a@x>".into(), Delivery::Sent(at(1_100)))])
+        .unwrap();
+    ledger
+        .record(&[
+            (
+                "<a@x>".into(),
+                Delivery::Retry("timed out".into(), at(1_200)),
+            ),
+            ("<a@x>".into(), Delivery::Failed("550".into())),
+        ])
+        .unwrap();
+    assert_eq!(state(&ledger, "<a@x>"), ("sent".into(), Some(1_100)));
+
+    // This process leased b, then its run stopped on an error.
+    let mut taken = Taken::default();
+    let ask = Lease {
+        message_id: "<b@x>",
+        seconds: 3_600,
+        check_settled: false,
+    };
+    ledger
+        .lease(&[ask], Timestamp::now(), at(1_000), &mut taken)
+        .unwrap();
+    assert!(ledger.deliverable(at(1_000)).unwrap().is_empty());
+    assert_eq!(ledger.release_dead_leases().unwrap(), 1);
+    let due = ledger.deliverable(at(1_000)).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].message_id, "<b@x>");
+}

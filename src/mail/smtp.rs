@@ -16,7 +16,8 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::net::TcpStream;
 
 use super::SendError;
@@ -61,7 +62,10 @@ impl Session {
             Some(c) if !c.has_broken() => c,
             _ => self.connect().await?,
         };
-        conn.send(envelope, raw).await.map_err(|e| classify(&e))?;
+        if let Err(e) = transfer(&mut conn, envelope, raw).await {
+            conn.abort().await;
+            return Err(e);
+        }
         self.conn = Some(conn);
         Ok(())
     }
@@ -134,10 +138,67 @@ impl Session {
     }
 }
 
-/// For one message: 5xx is permanent; everything else (4xx, connection,
-/// timeouts) is worth another try once the server or the network is back.
-pub fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+/// lettre's `send`, a step at a time, to know whose fault a 5xx is. At MAIL
+/// FROM it refuses the office's own address, and 530 at any step asks for a
+/// login: every message would be refused the same way, so the transport is
+/// refused ([`SendError::Refused`]: the messages stay queued until the admin
+/// fixes it). At RCPT TO or DATA it is this message's (`classify`).
+async fn transfer(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    raw: &[u8],
+) -> Result<(), SendError> {
+    let mut options = Vec::new();
+    let addresses = envelope.from().into_iter().chain(envelope.to());
+    if addresses.map(AsRef::<str>::as_ref).any(|a| !a.is_ascii()) {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(SendError::Permanent(
+                "an address is not ASCII and the server does not take SMTPUTF8".into(),
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(SendError::Permanent(
+                "the message is not 7-bit and the server does not take 8BITMIME".into(),
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .await
+        .map_err(|e| refused_sender(&e))?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new()))
+            .await
+            .map_err(|e| classify(&e))?;
+    }
+    conn.command(Data).await.map_err(|e| classify(&e))?;
+    conn.message(raw).await.map_err(|e| classify(&e))?;
+    Ok(())
+}
+
+/// At MAIL FROM: a 5xx refuses the sender's address, for every message.
+fn refused_sender(e: &lettre::transport::smtp::Error) -> SendError {
     if e.is_permanent() {
+        SendError::Refused(format!(
+            "the server does not accept mail from our address: {}",
+            chain(e)
+        ))
+    } else {
+        classify(e)
+    }
+}
+
+/// For one message: 5xx is permanent (but 530, a login required, refuses
+/// the transport); everything else (4xx, connection, timeouts) is worth
+/// another try once the server or the network is back.
+pub fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let login_required = e.status().is_some_and(|c| c.to_string() == "530");
+    if login_required {
+        SendError::Refused(chain(e))
+    } else if e.is_permanent() {
         SendError::Permanent(chain(e))
     } else {
         SendError::Transient(chain(e))

@@ -4,7 +4,9 @@
 use std::net::{IpAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 
-use mailin_embedded::response::{INTERNAL_ERROR, NO_MAILBOX, OK};
+use mailin_embedded::response::{
+    AUTHENTICATION_REQUIRED, BAD_MAILBOX, INTERNAL_ERROR, NO_MAILBOX, OK,
+};
 use mailin_embedded::{Handler, Response, Server, SslConfig};
 
 /// One message as the server got it.
@@ -30,6 +32,8 @@ struct State {
     fail_next: usize,
     /// Answer 550 to RCPT TO of these addresses.
     reject: Vec<String>,
+    /// Answer this to every MAIL FROM (530: a login required; else 553).
+    refuse_senders: Option<u16>,
     /// Wait this long before answering DATA, for this many messages.
     delay: (usize, std::time::Duration),
     /// DATA commands begun (whatever their outcome).
@@ -41,6 +45,14 @@ struct State {
 struct Capture(Arc<Mutex<State>>);
 
 impl Handler for Capture {
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
+        match self.0.lock().unwrap().refuse_senders {
+            None => OK,
+            Some(530) => AUTHENTICATION_REQUIRED,
+            Some(_) => BAD_MAILBOX,
+        }
+    }
+
     fn rcpt(&mut self, to: &str) -> Response {
         let state = self.0.lock().unwrap();
         if state.reject.iter().any(|r| r.eq_ignore_ascii_case(to)) {
@@ -135,6 +147,12 @@ impl SmtpServer {
 
     pub fn delay_next(&self, n: usize, each: std::time::Duration) {
         self.state.lock().unwrap().delay = (n, each);
+    }
+
+    /// Refuses every MAIL FROM with `code` (530 or 553), or, with `None`,
+    /// accepts them again.
+    pub fn refuse_senders(&self, code: Option<u16>) {
+        self.state.lock().unwrap().refuse_senders = code;
     }
 
     pub fn reject(&self, addr: &str) {
