@@ -305,6 +305,32 @@ fn a_5xx_for_one_address_does_not_block_the_others() {
 }
 
 #[test]
+fn a_4xx_for_one_address_is_retried_without_an_outage_warning() {
+    let server = SmtpServer::start();
+    let dir = reminder_config(&smtp_mail(server.port));
+    let cfg = cfg(&dir);
+    server.defer(Some("vanthu@stp.example.gov.vn"));
+    let (out, log) = tick_logged(&cfg, "24/04/2025 08:00");
+    assert!(out.contains("delivered 1, will retry 1, failed 0"), "{out}");
+    // One agency's full mailbox is not delivery failing.
+    assert!(!log.contains("mail delivery is failing"), "{log}");
+    let out = dondoc_in(
+        &[],
+        &["--config", &cfg, "status", "--at", "24/04/2025 08:30"],
+    );
+    assert!(!out.stdout.contains("Máy chủ thư"), "{}", out.stdout);
+    server.defer(None);
+    let out = tick(&cfg, "24/04/2025 09:00");
+    assert!(out.contains("0 new emails; delivered 1,"), "{out}");
+    let mut to: Vec<String> = server.received().iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["vanthu@stp.example.gov.vn", "vanthu@syt.example.gov.vn"]
+    );
+}
+
+#[test]
 fn a_server_refusing_our_address_or_wanting_a_login_keeps_every_email_queued() {
     // 553 at MAIL FROM refuses the office's own address, 530 asks for a
     // login: every message would be refused alike, so none is at fault.

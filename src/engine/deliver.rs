@@ -181,12 +181,12 @@ pub async fn deliver(
                 break;
             }
             Err(SendError::Permanent(e)) => Delivery::Failed(e),
-            Err(SendError::Transient(e))
+            Err(SendError::Transient(e) | SendError::Deferred(e))
                 if now.as_second() >= m.created.as_second() + give_up_after =>
             {
                 Delivery::Failed(format!("gave up after {} attempts: {e}", m.attempts + 1))
             }
-            Err(SendError::Transient(e)) => {
+            Err(SendError::Transient(e) | SendError::Deferred(e)) => {
                 let delay = backoff(mail.retry_seconds, m.attempts);
                 Delivery::Retry(
                     e,

@@ -22,6 +22,10 @@ pub enum SendError {
     /// Worth retrying later: 4xx, connection or TLS trouble, a timeout.
     #[error("temporary failure: {0}")]
     Transient(String),
+    /// Worth retrying later, and about this message only: 4xx to one of its
+    /// recipients (a full mailbox, greylisting). Delivery as a whole works.
+    #[error("deferred by the server: {0}")]
+    Deferred(String),
     /// Retrying will not help: 5xx (bad address, refused), a malformed message.
     #[error("permanent failure: {0}")]
     Permanent(String),
@@ -33,9 +37,10 @@ pub enum SendError {
 }
 
 impl SendError {
-    /// `Refused` and `Transient` failures say nothing about the message.
+    /// Whether the failure is this message's (a recipient's), not the
+    /// transport's: `Refused` and `Transient` say nothing about the message.
     pub fn is_message_fault(&self) -> bool {
-        matches!(self, SendError::Permanent(_))
+        matches!(self, SendError::Permanent(_) | SendError::Deferred(_))
     }
 }
 

@@ -142,7 +142,8 @@ impl Session {
 /// FROM it refuses the office's own address, and 530 at any step asks for a
 /// login: every message would be refused the same way, so the transport is
 /// refused ([`SendError::Refused`]: the messages stay queued until the admin
-/// fixes it). At RCPT TO or DATA it is this message's (`classify`).
+/// fixes it). At RCPT TO it is this message's, a 4xx too; at DATA, a 4xx
+/// may be the server's trouble for everyone (`classify`).
 async fn transfer(
     conn: &mut AsyncSmtpConnection,
     envelope: &Envelope,
@@ -172,7 +173,7 @@ async fn transfer(
     for to in envelope.to() {
         conn.command(Rcpt::new(to.clone(), Vec::new()))
             .await
-            .map_err(|e| classify(&e))?;
+            .map_err(|e| refused_recipient(&e))?;
     }
     conn.command(Data).await.map_err(|e| classify(&e))?;
     conn.message(raw).await.map_err(|e| classify(&e))?;
@@ -188,6 +189,15 @@ fn refused_sender(e: &lettre::transport::smtp::Error) -> SendError {
         ))
     } else {
         classify(e)
+    }
+}
+
+/// At RCPT TO: a 4xx is about that recipient (a full mailbox,
+/// greylisting), not an outage of delivery.
+fn refused_recipient(e: &lettre::transport::smtp::Error) -> SendError {
+    match classify(e) {
+        SendError::Transient(text) if e.status().is_some() => SendError::Deferred(text),
+        other => other,
     }
 }
 

@@ -32,6 +32,8 @@ struct State {
     fail_next: usize,
     /// Answer 550 to RCPT TO of these addresses.
     reject: Vec<String>,
+    /// Answer 450 to RCPT TO of these addresses (a full mailbox).
+    defer: Vec<String>,
     /// Answer this to every MAIL FROM (530: a login required; else 553).
     refuse_senders: Option<u16>,
     /// Wait this long before answering DATA, for this many messages.
@@ -57,6 +59,8 @@ impl Handler for Capture {
         let state = self.0.lock().unwrap();
         if state.reject.iter().any(|r| r.eq_ignore_ascii_case(to)) {
             NO_MAILBOX
+        } else if state.defer.iter().any(|r| r.eq_ignore_ascii_case(to)) {
+            Response::custom(450, "4.2.2 Mailbox full, try later".into())
         } else {
             OK
         }
@@ -153,6 +157,12 @@ impl SmtpServer {
     /// accepts them again.
     pub fn refuse_senders(&self, code: Option<u16>) {
         self.state.lock().unwrap().refuse_senders = code;
+    }
+
+    /// Answers 450 to RCPT TO `addr` until `None` is given.
+    pub fn defer(&self, addr: Option<&str>) {
+        let mut state = self.state.lock().unwrap();
+        state.defer = addr.map(String::from).into_iter().collect();
     }
 
     pub fn reject(&self, addr: &str) {
