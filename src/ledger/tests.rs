@@ -193,6 +193,25 @@ fn deliverable_messages_are_sorted_without_their_bodies() {
     );
 }
 
+/// One message per agency, claiming its pair's due step, for the moment
+/// 1 000 s after the epoch.
+fn claims_of<'a>(ids: &[&'a str], agencies: &[&'a str]) -> Vec<Claim<'a>> {
+    let moment = Timestamp::from_second(1_000).unwrap();
+    ids.iter()
+        .zip(agencies)
+        .map(|(id, agency)| Claim {
+            message: NewMessage {
+                message_id: id,
+                agency,
+                thread: agency,
+                moment,
+                created: moment,
+            },
+            items: vec![(key(agency), Step::Due)],
+        })
+        .collect()
+}
+
 /// A lease takes a chunk and reads, in its transaction, each body taken and
 /// whether it became moot; a message another sender holds is not taken.
 #[test]
@@ -200,22 +219,8 @@ fn a_lease_reads_the_bodies_and_settled_flags_of_what_it_took() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
     let ids = ["<a@x>", "<b@x>", "<c@x>"];
-    let claims: Vec<Claim> = ids
-        .iter()
-        .zip(["a", "b", "c"])
-        .map(|(id, agency)| Claim {
-            message: NewMessage {
-                message_id: id,
-                agency,
-                thread: agency,
-                moment: Timestamp::from_second(1_000).unwrap(),
-                created: Timestamp::from_second(1_000).unwrap(),
-            },
-            items: vec![(key(agency), Step::Due)],
-        })
-        .collect();
     ledger
-        .claim_all(&claims, |n, _| Body {
+        .claim_all(&claims_of(&ids, &["a", "b", "c"]), |n, _| Body {
             sender: "office@x".into(),
             recipients: vec!["to@x".into()],
             raw: format!("body {n}").repeat(1000 * (n + 1)).into_bytes(),
@@ -285,22 +290,8 @@ fn a_final_outcome_stands_and_a_failed_run_leaves_no_lease_behind() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = Ledger::open(&dir.path().join("dondoc.db"), "test").unwrap();
     let at = |s| Timestamp::from_second(s).unwrap();
-    let claims: Vec<Claim> = ["<a@x>", "<b@x>"]
-        .iter()
-        .zip(["a", "b"])
-        .map(|(id, agency)| Claim {
-            message: NewMessage {
-                message_id: id,
-                agency,
-                thread: agency,
-                moment: at(1_000),
-                created: at(1_000),
-            },
-            items: vec![(key(agency), Step::Due)],
-        })
-        .collect();
     ledger
-        .claim_all(&claims, |_, _| Body {
+        .claim_all(&claims_of(&["<a@x>", "<b@x>"], &["a", "b"]), |_, _| Body {
             sender: "office@x".into(),
             recipients: vec!["to@x".into()],
             raw: b"body".to_vec(),
