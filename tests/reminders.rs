@@ -348,6 +348,12 @@ fn a_server_refusing_our_address_or_wanting_a_login_keeps_every_email_queued() {
             log.contains("refused dondoc") && log.contains(said),
             "{code}: {log}"
         );
+        // A login asked for is not said to be our address refused.
+        assert_eq!(
+            log.contains("does not accept mail from our address"),
+            code == 553,
+            "{code}: {log}"
+        );
         let out = dondoc_in(
             &[],
             &["--config", &cfg, "status", "--at", "24/04/2025 08:30"],

@@ -214,7 +214,7 @@ pub async fn deliver(
         queue.drain().await;
         let postponed = ledger.postpone_all(next, &error)?;
         tracing::error!(%error, messages = postponed, retry_at = %next,
-            "the mail server refused dondoc (login or TLS); nothing is sent until the settings \
+            "the mail server refused dondoc (login, TLS or our address); nothing is sent until the settings \
              or the password are fixed; every message stays queued");
         summary.retrying += postponed;
     }

@@ -180,15 +180,14 @@ async fn transfer(
     Ok(())
 }
 
-/// At MAIL FROM: a 5xx refuses the sender's address, for every message.
+/// At MAIL FROM: a 5xx refuses the sender's address, for every message
+/// (530 stays a login required, as `classify` says).
 fn refused_sender(e: &lettre::transport::smtp::Error) -> SendError {
-    if e.is_permanent() {
-        SendError::Refused(format!(
-            "the server does not accept mail from our address: {}",
-            chain(e)
-        ))
-    } else {
-        classify(e)
+    match classify(e) {
+        SendError::Permanent(text) => SendError::Refused(format!(
+            "the server does not accept mail from our address: {text}"
+        )),
+        other => other,
     }
 }
 
